@@ -1,0 +1,108 @@
+// Statutory periods, derived from what the workflow remembers and the official calendar. Nothing
+// here is stored: when an administrator loads a year's schedule, every deadline is derived anew.
+import { endOfShanghaiDay, type IsoDate } from '../calendar/dates.js';
+import { addWorkingDays, type Calendar, workingDaysBetween } from '../calendar/working-days.js';
+import type { CaseContext, CaseState } from './types.js';
+
+/** Art. 33: answer within 20 working days of receipt. */
+export const ANSWER_PERIOD = 20;
+/** Art. 33: one extension of at most 20 working days. */
+export const MAX_EXTENSION = 20;
+/** Art. 30: a correction may be asked for only within 7 working days of receipt. */
+export const CORRECTION_WINDOW = 7;
+/** Art. 32 and 34: a third party or co-producing agency has 15 working days to give its opinion. */
+export const CONSULTATION_PERIOD = 15;
+/** 国办函〔2020〕109号: the applicant pays within 20 working days of receiving the fee notice. */
+export const PAYMENT_PERIOD = 20;
+
+export type StoppedPeriod = { reason: 'consultation' | 'fee'; from: IsoDate; to: IsoDate | null; workingDays: number };
+
+export type Deadlines = {
+  /** Last day to answer; null while a correction is awaited (the 20 days restart from it). */
+  answerDueOn: IsoDate | null;
+  /** Art. 33: time spent consulting and waiting for a fee is not counted; each stop, and its length. */
+  stoppedPeriods: StoppedPeriod[];
+  clockStopped: boolean;
+  correctionDueOn: IsoDate | null;
+  consultationDueOn: IsoDate | null;
+  paymentDueOn: IsoDate | null;
+  /** Some count crossed a year whose official schedule is not loaded yet. */
+  provisional: boolean;
+};
+
+function stoppedPeriodsOf(context: CaseContext): Omit<StoppedPeriod, 'workingDays'>[] {
+  const periods: Omit<StoppedPeriod, 'workingDays'>[] = context.consultations.map((c) => ({
+    reason: 'consultation',
+    from: c.startedOn,
+    to: c.repliedOn,
+  }));
+  const fee = context.fee;
+  if (fee) periods.push({ reason: 'fee', from: fee.noticeOn, to: fee.paidOn ?? (context.outcome ? context.outcome.concludedOn : null) });
+  // A corrected application restarts the count; earlier stops no longer matter (art. 30).
+  return periods.filter((p) => p.from >= context.clockStartOn);
+}
+
+export function deadlinesOf(args: { context: CaseContext; calendar: Calendar }): Deadlines {
+  const { context, calendar } = args;
+  let provisional = false;
+  const add = (from: IsoDate, days: number) => {
+    const r = addWorkingDays({ from, days, calendar });
+    provisional ||= r.provisional;
+    return r.due;
+  };
+
+  const stoppedPeriods = stoppedPeriodsOf(context).map((p) => {
+    if (p.to === null) return { ...p, workingDays: 0 };
+    const r = workingDaysBetween({ from: p.from, to: p.to, calendar });
+    provisional ||= r.provisional;
+    return { ...p, workingDays: r.days };
+  });
+  const stopped = stoppedPeriods.reduce((sum, p) => sum + p.workingDays, 0);
+  const clockStopped = !context.outcome && stoppedPeriods.some((p) => p.to === null);
+
+  const correction = context.correction;
+  const awaitingCorrection = correction !== null && correction.receivedOn === null;
+  const answerDueOn = awaitingCorrection
+    ? null
+    : add(context.clockStartOn, ANSWER_PERIOD + (context.extension?.workingDays ?? 0) + stopped);
+
+  const openConsultation = context.consultations.find((c) => c.repliedOn === null);
+  const fee = context.fee;
+  return {
+    answerDueOn,
+    stoppedPeriods,
+    clockStopped,
+    correctionDueOn: awaitingCorrection ? add(correction.requestedOn, correction.dueInWorkingDays) : null,
+    consultationDueOn: openConsultation ? add(openConsultation.startedOn, CONSULTATION_PERIOD) : null,
+    paymentDueOn: fee && fee.paidOn === null ? add(fee.noticeOn, PAYMENT_PERIOD) : null,
+    provisional,
+  };
+}
+
+export const TIMER_KINDS = ['answer_due', 'correction_due', 'consultation_due', 'payment_due'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+export type DesiredTimer = { kind: TimerKind; dueOn: IsoDate; fireAt: Date };
+
+/**
+ * The statutory timers a case in this state needs: each fires when its period has run out, at the
+ * end of the last day in Asia/Shanghai. The sweeper turns them into workflow events.
+ */
+export function timersOf(args: { state: CaseState; deadlines: Deadlines }): DesiredTimer[] {
+  const { state, deadlines } = args;
+  const timer = (kind: TimerKind, dueOn: IsoDate | null): DesiredTimer[] =>
+    dueOn ? [{ kind, dueOn, fireAt: endOfShanghaiDay(dueOn) }] : [];
+  switch (state) {
+    case 'received':
+    case 'assigned':
+      return timer('answer_due', deadlines.answerDueOn);
+    case 'awaiting_correction':
+      return timer('correction_due', deadlines.correctionDueOn);
+    case 'consulting':
+      return timer('consultation_due', deadlines.consultationDueOn);
+    case 'awaiting_payment':
+      return timer('payment_due', deadlines.paymentDueOn);
+    default:
+      return [];
+  }
+}

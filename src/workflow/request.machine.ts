@@ -1,0 +1,190 @@
+// The life of a request for disclosure (条例 2019, ogi-rules.md §3), as a pure xstate machine. Its
+// actions are intents (notify someone, issue a letter) that the service turns into rows; it does no
+// I/O and keeps no timers: statutory deadlines are derived (deadlines.ts) and swept from the database.
+import { assertEvent, assign, setup } from 'xstate';
+import type { Calendar } from '../calendar/working-days.js';
+import { processingFee } from './fees.js';
+import { violatedRule } from './rules.js';
+import type { CaseContext, CaseInput, WorkflowEvent } from './types.js';
+
+export type Recipient = 'applicant' | 'assignee' | 'supervisors' | 'third_party';
+export type NotifyIntent = { type: 'notify'; params: { template: string; to: Recipient } };
+export type LetterKind =
+  | 'receipt'
+  | 'correction_notice'
+  | 'extension_notice'
+  | 'consultation_request'
+  | 'consultation_notice'
+  | 'fee_notice'
+  | 'answer'
+  | 'transfer_notice'
+  | 'closure_notice';
+export type LetterIntent = { type: 'issueLetter'; params: { kind: LetterKind } };
+export type Intent = NotifyIntent | LetterIntent;
+
+const notify = (template: string, to: Recipient = 'applicant') => ({ type: 'notify' as const, params: { template, to } });
+const letter = (kind: LetterKind) => ({ type: 'issueLetter' as const, params: { kind } });
+
+export function createRequestMachine(calendar: Calendar) {
+  const allowed = ({ context, event }: { context: CaseContext; event: WorkflowEvent }) =>
+    violatedRule({ context, event, calendar }) === null;
+
+  const m = setup({
+    types: { context: {} as CaseContext, events: {} as WorkflowEvent, input: {} as CaseInput },
+    guards: {
+      allowed,
+      allowedAndAssigned: (args) => allowed(args) && args.context.assignee !== null,
+    },
+    actions: {
+      notify: (_, _params: NotifyIntent['params']) => {},
+      issueLetter: (_, _params: LetterIntent['params']) => {},
+      recordAssignee: assign(({ event }) => {
+        assertEvent(event, 'ASSIGN');
+        return { assignee: event.assignee };
+      }),
+      recordCorrectionRequest: assign(({ event }) => {
+        assertEvent(event, 'REQUEST_CORRECTION');
+        return { correction: { requestedOn: event.on, items: event.items, dueInWorkingDays: event.dueInWorkingDays, receivedOn: null } };
+      }),
+      // Art. 30: the answer period runs from the day the corrected application arrives.
+      restartClock: assign(({ context, event }) => {
+        assertEvent(event, 'CORRECTION_RECEIVED');
+        return { clockStartOn: event.receivedOn, correction: { ...context.correction!, receivedOn: event.receivedOn } };
+      }),
+      recordConsultation: assign(({ context, event }) => {
+        assertEvent(event, 'CONSULT_THIRD_PARTY');
+        const consultation = { party: event.party, partyKind: event.partyKind, matter: event.matter, startedOn: event.on, opinion: null, reasons: null, repliedOn: null };
+        return { consultations: [...context.consultations, consultation] };
+      }),
+      recordReply: assign(({ context, event }) => {
+        assertEvent(event, ['THIRD_PARTY_REPLIED', 'CONSULTATION_PERIOD_ENDED']);
+        // Art. 32: silence within 15 working days leaves the decision to the agency.
+        const reply =
+          event.type === 'THIRD_PARTY_REPLIED'
+            ? { opinion: event.opinion, reasons: event.reasons, repliedOn: event.repliedOn }
+            : { opinion: 'no_reply' as const, reasons: null, repliedOn: event.dueOn };
+        return { consultations: context.consultations.map((c) => (c.repliedOn === null ? { ...c, ...reply } : c)) };
+      }),
+      recordExtension: assign(({ event }) => {
+        assertEvent(event, 'EXTEND');
+        const grantedBy = event.actor.kind === 'staff' ? event.actor.id : null;
+        return { extension: { workingDays: event.workingDays, reason: event.reason, grantedOn: event.on, grantedBy } };
+      }),
+      recordFeeNotice: assign(({ event }) => {
+        assertEvent(event, 'ISSUE_FEE_NOTICE');
+        return { fee: { method: event.method, quantity: event.quantity, amountYuan: processingFee(event), noticeOn: event.on, paidOn: null } };
+      }),
+      recordPayment: assign(({ context, event }) => {
+        assertEvent(event, 'FEE_PAID');
+        return { fee: { ...context.fee!, paidOn: event.paidOn } };
+      }),
+      concludeAnswered: assign(({ event }) => {
+        assertEvent(event, 'ANSWER');
+        return { outcome: { disposition: event.disposition, concludedOn: event.on, reason: 'answered' as const, transferredTo: null } };
+      }),
+      // Art. 36(5): the agency does not hold the information and names the one that does.
+      concludeTransferred: assign(({ event }) => {
+        assertEvent(event, 'TRANSFER');
+        return { outcome: { disposition: 'unavailable_not_held' as const, concludedOn: event.on, reason: 'transferred' as const, transferredTo: event.agency } };
+      }),
+      concludeWithdrawn: assign(({ event }) => ({
+        outcome: { disposition: 'other' as const, concludedOn: event.on, reason: 'withdrawn' as const, transferredTo: null },
+      })),
+      // Art. 30: no correction in time — deemed abandoned, no longer processed.
+      concludeNoCorrection: assign(({ event }) => ({
+        outcome: { disposition: 'other_no_correction' as const, concludedOn: event.on, reason: 'no_correction' as const, transferredTo: null },
+      })),
+      // 国办函〔2020〕109号: fee not paid in time — deemed abandoned, no longer processed.
+      concludeFeeUnpaid: assign(({ event }) => ({
+        outcome: { disposition: 'other_fee_unpaid' as const, concludedOn: event.on, reason: 'fee_unpaid' as const, transferredTo: null },
+      })),
+    },
+  });
+
+  // Back to work once the clock runs again: to the assignee if there is one.
+  const backToWork = <A extends string>(action: A) =>
+    [
+      { target: 'assigned', guard: 'allowedAndAssigned', actions: [action] },
+      { target: 'received', guard: 'allowed', actions: [action] },
+    ] as const;
+  const handling = {
+    REQUEST_CORRECTION: {
+      target: 'awaiting_correction',
+      guard: 'allowed',
+      actions: ['recordCorrectionRequest', letter('correction_notice'), notify('correction_notice')],
+    },
+    CONSULT_THIRD_PARTY: {
+      target: 'consulting',
+      guard: 'allowed',
+      actions: ['recordConsultation', letter('consultation_request'), letter('consultation_notice'), notify('consultation_notice')],
+    },
+    EXTEND: { guard: 'allowed', actions: ['recordExtension', letter('extension_notice'), notify('extension_notice')] },
+    ISSUE_FEE_NOTICE: {
+      target: 'awaiting_payment',
+      guard: 'allowed',
+      actions: ['recordFeeNotice', letter('fee_notice'), notify('fee_notice')],
+    },
+    DEADLINE_PASSED: { target: 'overdue', guard: 'allowed', actions: [notify('overdue_alert', 'supervisors')] },
+  } as const;
+  const concluding = {
+    TRANSFER: { target: 'closed', guard: 'allowed', actions: ['concludeTransferred', letter('transfer_notice'), notify('transfer_notice')] },
+    ANSWER: { target: 'answered', guard: 'allowed', actions: ['concludeAnswered', letter('answer'), notify('answer')] },
+  } as const;
+  const anytime = {
+    ASSIGN: { guard: 'allowed', actions: ['recordAssignee'] },
+    WITHDRAW: { target: 'closed', guard: 'allowed', actions: ['concludeWithdrawn'] },
+  } as const;
+
+  return m.createMachine({
+    id: 'request',
+    context: ({ input }) => ({
+      receivedOn: input.receivedOn,
+      clockStartOn: input.receivedOn,
+      assignee: null,
+      correction: null,
+      extension: null,
+      consultations: [],
+      fee: null,
+      outcome: null,
+    }),
+    initial: 'received',
+    entry: [letter('receipt'), notify('acknowledgment')],
+    states: {
+      received: {
+        on: { ...handling, ...concluding, ...anytime, ASSIGN: { target: 'assigned', guard: 'allowed', actions: ['recordAssignee'] } },
+      },
+      assigned: {
+        on: { ...handling, ...concluding, ...anytime },
+      },
+      awaiting_correction: {
+        on: {
+          ...anytime,
+          CORRECTION_RECEIVED: backToWork('restartClock'),
+          CORRECTION_PERIOD_ENDED: { target: 'closed', guard: 'allowed', actions: ['concludeNoCorrection', letter('closure_notice'), notify('closure_notice')] },
+        },
+      },
+      consulting: {
+        on: {
+          ...anytime,
+          THIRD_PARTY_REPLIED: backToWork('recordReply'),
+          CONSULTATION_PERIOD_ENDED: backToWork('recordReply'),
+        },
+      },
+      awaiting_payment: {
+        on: {
+          ...anytime,
+          FEE_PAID: backToWork('recordPayment'),
+          PAYMENT_PERIOD_ENDED: { target: 'closed', guard: 'allowed', actions: ['concludeFeeUnpaid', letter('closure_notice'), notify('closure_notice')] },
+        },
+      },
+      // Art. 33 is breached, but the applicant is still owed an answer.
+      overdue: {
+        on: { ...concluding, ...anytime },
+      },
+      answered: { type: 'final' },
+      closed: { type: 'final' },
+    },
+  });
+}
+
+export type RequestMachine = ReturnType<typeof createRequestMachine>;

@@ -1,0 +1,164 @@
+// The statute's conditions on each workflow event, each named after its article. The machine's
+// guards are built from this table, and a refused event is answered with the name of the first rule
+// it breaks, so the two can never disagree.
+import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
+import { CORRECTION_WINDOW, deadlinesOf, MAX_EXTENSION } from './deadlines.js';
+import { ANSWER_DISPOSITIONS } from './dispositions.js';
+import { processingFee } from './fees.js';
+import type { CaseContext, EventOf, EventType, Stamp, WorkflowEvent } from './types.js';
+
+type RuleArgs<E> = { context: CaseContext; event: E; calendar: Calendar };
+export type Rule<E> = { name: string; message: string; holds: (args: RuleArgs<E>) => boolean };
+
+/**
+ * `pre` rules read only the case, the date and who acts: they decide whether an action is offered
+ * at all. `payload` rules also read what the action says (how many days, which code…).
+ */
+type EventRules<T extends EventType> = { pre?: Rule<Stamp>[]; payload?: Rule<EventOf<T>>[] };
+
+const withinAnswerPeriod: Rule<Stamp> = {
+  name: 'art33_within_answer_period',
+  message: '答复期限已过，不能再作此处理（条例第三十三条）',
+  holds: ({ context, event, calendar }) => {
+    const due = deadlinesOf({ context, calendar }).answerDueOn;
+    return due !== null && event.on <= due;
+  },
+};
+
+const timerIsCurrent = (key: 'answerDueOn' | 'correctionDueOn' | 'consultationDueOn' | 'paymentDueOn'): Rule<Stamp & { dueOn: string }> => ({
+  name: 'timer_matches_current_deadline',
+  message: '该期限已经变更，此次到期提醒不再适用',
+  holds: ({ context, event, calendar }) => deadlinesOf({ context, calendar })[key] === event.dueOn,
+});
+
+const dateInRange = (earliest: string, date: string, latest: string) => earliest <= date && date <= latest;
+
+export const RULES: { [T in EventType]: EventRules<T> } = {
+  ASSIGN: {},
+  REQUEST_CORRECTION: {
+    pre: [
+      {
+        name: 'art30_correction_once',
+        message: '补正告知只能一次性作出，本申请已经要求过补正（条例第三十条）',
+        holds: ({ context }) => context.correction === null,
+      },
+      {
+        name: 'art30_correction_within_7_working_days',
+        message: '补正告知须自收到申请之日起7个工作日内作出（条例第三十条）',
+        holds: ({ context, event, calendar }) =>
+          workingDaysBetween({ from: context.receivedOn, to: event.on, calendar }).days <= CORRECTION_WINDOW,
+      },
+    ],
+  },
+  CORRECTION_RECEIVED: {
+    payload: [
+      {
+        name: 'art30_corrected_application_date',
+        message: '补正材料的收到日期须在补正告知之后、且不晚于今天',
+        holds: ({ context, event }) => context.correction !== null && dateInRange(context.correction.requestedOn, event.receivedOn, event.on),
+      },
+    ],
+  },
+  CONSULT_THIRD_PARTY: { pre: [withinAnswerPeriod] },
+  THIRD_PARTY_REPLIED: {
+    payload: [
+      {
+        name: 'art32_reply_date',
+        message: '意见的收到日期须在征求意见之后、且不晚于今天',
+        holds: ({ context, event }) => {
+          const open = context.consultations.find((c) => c.repliedOn === null);
+          return open !== undefined && dateInRange(open.startedOn, event.repliedOn, event.on);
+        },
+      },
+      {
+        name: 'art32_objection_with_reasons',
+        message: '第三方不同意公开的，须记录其理由（条例第三十二条）',
+        holds: ({ event }) => event.opinion !== 'object' || event.reasons.trim().length > 0,
+      },
+    ],
+  },
+  EXTEND: {
+    pre: [
+      {
+        name: 'art33_extension_approved_by_office_head',
+        message: '延长答复期限须经政府信息公开工作机构负责人同意（条例第三十三条），办理人员不能自行延期',
+        holds: ({ event }) => event.actor.kind === 'staff' && event.actor.role !== 'clerk',
+      },
+      {
+        name: 'art33_extension_once',
+        message: '答复期限只能延长一次（条例第三十三条）',
+        holds: ({ context }) => context.extension === null,
+      },
+      withinAnswerPeriod,
+    ],
+    payload: [
+      {
+        name: 'art33_extension_at_most_20_working_days',
+        message: `延长的期限最长不得超过${MAX_EXTENSION}个工作日（条例第三十三条）`,
+        holds: ({ event }) => Number.isInteger(event.workingDays) && event.workingDays >= 1 && event.workingDays <= MAX_EXTENSION,
+      },
+    ],
+  },
+  ISSUE_FEE_NOTICE: {
+    pre: [
+      {
+        name: 'fees_one_notice_per_application',
+        message: '同一申请只能发出一次收费通知，且只能采用一种计费方式（国办函〔2020〕109号）',
+        holds: ({ context }) => context.fee === null,
+      },
+      { ...withinAnswerPeriod, name: 'fees_notice_within_answer_period', message: '收费通知须在答复期限内发出（国办函〔2020〕109号）' },
+    ],
+    payload: [
+      {
+        name: 'fees_beyond_free_allowance',
+        message: '申请数量未超过免费额度，不收取信息处理费（条例第四十二条；国办函〔2020〕109号）',
+        holds: ({ event }) => processingFee(event) > 0,
+      },
+    ],
+  },
+  FEE_PAID: {
+    payload: [
+      {
+        name: 'fees_payment_date',
+        message: '缴费日期须在收费通知之后、且不晚于今天',
+        holds: ({ context, event }) => context.fee !== null && dateInRange(context.fee.noticeOn, event.paidOn, event.on),
+      },
+    ],
+  },
+  TRANSFER: {},
+  ANSWER: {
+    payload: [
+      {
+        name: 'art36_answer_disposition',
+        message: '答复须选择条例第三十六条规定的处理方式；"逾期不补正""逾期未缴费"由系统在期限届满后自动处理',
+        holds: ({ event }) => (ANSWER_DISPOSITIONS as string[]).includes(event.disposition),
+      },
+      {
+        name: 'art30_unclear_only_after_correction',
+        message: '只有要求补正且收到补正材料后，才能以"补正后申请内容仍不明确"答复（条例第三十条）',
+        holds: ({ context, event }) =>
+          event.disposition !== 'unavailable_unclear_after_correction' || Boolean(context.correction?.receivedOn),
+      },
+    ],
+  },
+  WITHDRAW: {},
+  DEADLINE_PASSED: { payload: [timerIsCurrent('answerDueOn')] },
+  CORRECTION_PERIOD_ENDED: { payload: [timerIsCurrent('correctionDueOn')] },
+  CONSULTATION_PERIOD_ENDED: { payload: [timerIsCurrent('consultationDueOn')] },
+  PAYMENT_PERIOD_ENDED: { payload: [timerIsCurrent('paymentDueOn')] },
+};
+
+export type Violation = { rule: string; message: string };
+
+/** The first rule the event breaks, or null. `preOnly` skips rules that read the event's payload. */
+export function violatedRule(args: {
+  context: CaseContext;
+  event: WorkflowEvent;
+  calendar: Calendar;
+  preOnly?: boolean;
+}): Violation | null {
+  const rules = RULES[args.event.type] as EventRules<EventType>;
+  const all = [...(rules.pre ?? []), ...(args.preOnly ? [] : (rules.payload ?? []))] as Rule<WorkflowEvent>[];
+  const broken = all.find((rule) => !rule.holds({ context: args.context, event: args.event, calendar: args.calendar }));
+  return broken ? { rule: broken.name, message: broken.message } : null;
+}

@@ -1,0 +1,99 @@
+// The vocabulary of the request workflow (http-contract.md "Workflow vocabulary").
+import type { IsoDate } from '../calendar/dates.js';
+import type { Disposition } from './dispositions.js';
+import type { FeeMethod } from './fees.js';
+
+export const CASE_STATES = [
+  'received',
+  'assigned',
+  'awaiting_correction',
+  'consulting',
+  'awaiting_payment',
+  'overdue',
+  'answered',
+  'closed',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** States in which the agency still has to act: the case counts as open. */
+export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => s !== 'answered' && s !== 'closed');
+
+export type StaffRole = 'admin' | 'supervisor' | 'clerk';
+
+export type EventActor = { kind: 'staff'; id: number; role: StaffRole } | { kind: 'system' } | { kind: 'applicant' };
+
+/** Every event carries the Asia/Shanghai date it happened on and who caused it. */
+export type Stamp = { on: IsoDate; actor: EventActor };
+
+export type ConsultedParty = 'third_party' | 'agency';
+export type Opinion = 'agree' | 'object' | 'no_reply';
+
+export type ClientEvent =
+  | { type: 'ASSIGN'; assignee: number }
+  | { type: 'REQUEST_CORRECTION'; items: string[]; dueInWorkingDays: number }
+  | { type: 'CORRECTION_RECEIVED'; receivedOn: IsoDate }
+  | { type: 'CONSULT_THIRD_PARTY'; party: string; partyKind: ConsultedParty; matter: string }
+  | { type: 'THIRD_PARTY_REPLIED'; opinion: Opinion; reasons: string; repliedOn: IsoDate }
+  | { type: 'EXTEND'; workingDays: number; reason: string }
+  | { type: 'ISSUE_FEE_NOTICE'; method: FeeMethod; quantity: number; itemsEarlierInMonth: number }
+  | { type: 'FEE_PAID'; paidOn: IsoDate }
+  | { type: 'TRANSFER'; agency: string; agencyName: string }
+  | { type: 'ANSWER'; disposition: Disposition; text: string }
+  | { type: 'WITHDRAW'; reason: string };
+
+/** Sent by the timer sweeper when a statutory period has run out; `dueOn` is the day it ran out. */
+export type TimerEvent =
+  | { type: 'DEADLINE_PASSED'; dueOn: IsoDate }
+  | { type: 'CORRECTION_PERIOD_ENDED'; dueOn: IsoDate }
+  | { type: 'CONSULTATION_PERIOD_ENDED'; dueOn: IsoDate }
+  | { type: 'PAYMENT_PERIOD_ENDED'; dueOn: IsoDate };
+
+export type WorkflowEvent = (ClientEvent | TimerEvent) & Stamp;
+export type EventType = WorkflowEvent['type'];
+export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
+
+export const CLIENT_EVENT_TYPES = [
+  'ASSIGN',
+  'REQUEST_CORRECTION',
+  'CORRECTION_RECEIVED',
+  'CONSULT_THIRD_PARTY',
+  'THIRD_PARTY_REPLIED',
+  'EXTEND',
+  'ISSUE_FEE_NOTICE',
+  'FEE_PAID',
+  'TRANSFER',
+  'ANSWER',
+  'WITHDRAW',
+] as const satisfies readonly ClientEvent['type'][];
+
+export type Consultation = {
+  party: string;
+  partyKind: ConsultedParty;
+  matter: string;
+  startedOn: IsoDate;
+  opinion: Opinion | null;
+  reasons: string | null;
+  repliedOn: IsoDate | null;
+};
+
+export type Outcome = {
+  disposition: Disposition;
+  concludedOn: IsoDate;
+  reason: 'answered' | 'withdrawn' | 'transferred' | 'no_correction' | 'fee_unpaid';
+  transferredTo: string | null;
+};
+
+/** What the workflow remembers about a case. Deadlines are derived from it (deadlines.ts), never stored here. */
+export type CaseContext = {
+  receivedOn: IsoDate;
+  /** The day from which the 20 working days run: receipt, or the corrected application's arrival (art. 30). */
+  clockStartOn: IsoDate;
+  assignee: number | null;
+  correction: { requestedOn: IsoDate; items: string[]; dueInWorkingDays: number; receivedOn: IsoDate | null } | null;
+  extension: { workingDays: number; reason: string; grantedOn: IsoDate; grantedBy: number | null } | null;
+  consultations: Consultation[];
+  fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null } | null;
+  outcome: Outcome | null;
+};
+
+export type CaseInput = { receivedOn: IsoDate };

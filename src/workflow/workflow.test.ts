@@ -1,0 +1,240 @@
+import t, { type Test } from 'tap';
+import type { IsoDate } from '../calendar/dates.js';
+import { OFFICIAL_SCHEDULES } from '../calendar/official-schedules.js';
+import { buildCalendar, workingDaysBetween } from '../calendar/working-days.js';
+import type { ClientEvent, EventActor, TimerEvent } from './types.js';
+import { allowedEvents, decide, startCase, type Decision, type WorkflowSnapshot } from './workflow.js';
+
+const calendar = buildCalendar(OFFICIAL_SCHEDULES);
+const clerk: EventActor = { kind: 'staff', id: 7, role: 'clerk' };
+const supervisor: EventActor = { kind: 'staff', id: 8, role: 'supervisor' };
+const system: EventActor = { kind: 'system' };
+
+// Received Monday 2026-03-02; the 20th working day after it is Monday 2026-03-30.
+const RECEIVED = '2026-03-02';
+const DUE = '2026-03-30';
+
+type Ok = Extract<Decision, { ok: true }>;
+const start = () => startCase({ receivedOn: RECEIVED, calendar });
+
+function act(from: Ok | WorkflowSnapshot, on: IsoDate, event: ClientEvent | TimerEvent, actor: EventActor = clerk): Decision {
+  const snapshot = 'snapshot' in from ? from.snapshot : from;
+  return decide({ snapshot, event: { ...event, on, actor } as never, calendar });
+}
+
+function ok(t: Test, d: Decision): Ok {
+  if (!d.ok) t.fail(`refused by ${d.rule}: ${d.message}`);
+  return d as Ok;
+}
+
+function refusedBy(t: Test, d: Decision, rule: string) {
+  t.equal(d.ok ? 'accepted' : d.rule, rule, `refused by ${rule}`);
+}
+
+t.test('a new case is received, due on the 20th working day, with a receipt and an acknowledgment', async (t) => {
+  const c = start();
+  t.equal(c.snapshot.state, 'received');
+  t.equal(c.deadlines.answerDueOn, DUE);
+  t.equal(c.deadlines.provisional, false);
+  t.same(c.intents, [
+    { type: 'issueLetter', params: { kind: 'receipt' } },
+    { type: 'notify', params: { template: 'acknowledgment', to: 'applicant' } },
+  ]);
+  t.same(c.timers, [{ kind: 'answer_due', dueOn: DUE, fireAt: new Date('2026-03-30T16:00:00Z') }]);
+});
+
+t.test('a count into an unloaded year is provisional', async (t) => {
+  const c = startCase({ receivedOn: '2026-12-15', calendar });
+  t.same([c.deadlines.answerDueOn, c.deadlines.provisional], ['2027-01-12', true]);
+});
+
+t.test('ASSIGN: received → assigned; elsewhere the state stays', async (t) => {
+  const assigned = ok(t, act(start(), RECEIVED, { type: 'ASSIGN', assignee: 7 }));
+  t.equal(assigned.snapshot.state, 'assigned');
+  t.equal(assigned.snapshot.context.assignee, 7);
+  const reassigned = ok(t, act(assigned, RECEIVED, { type: 'ASSIGN', assignee: 9 }));
+  t.same([reassigned.snapshot.state, reassigned.snapshot.context.assignee], ['assigned', 9]);
+  const consulting = ok(t, act(start(), RECEIVED, { type: 'CONSULT_THIRD_PARTY', party: '某公司', partyKind: 'third_party', matter: '合同' }));
+  const still = ok(t, act(consulting, RECEIVED, { type: 'ASSIGN', assignee: 7 }));
+  t.equal(still.snapshot.state, 'consulting');
+});
+
+t.test('art. 30 correction: within 7 working days, once, and the 20 days restart from the corrected application', async (t) => {
+  // 2026-03-11 is the 7th working day after receipt, 2026-03-12 the 8th.
+  refusedBy(t, act(start(), '2026-03-12', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 }), 'art30_correction_within_7_working_days');
+  const onSeventh = ok(t, act(start(), '2026-03-11', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 }));
+  t.equal(onSeventh.snapshot.state, 'awaiting_correction');
+
+  const asked = ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 }));
+  t.equal(asked.deadlines.answerDueOn, null, 'no answer deadline while the correction is awaited');
+  t.equal(asked.deadlines.correctionDueOn, '2026-03-18');
+  t.same(asked.timers.map((x) => [x.kind, x.dueOn]), [['correction_due', '2026-03-18']]);
+  t.same(asked.intents.map((i) => i.params), [{ kind: 'correction_notice' }, { template: 'correction_notice', to: 'applicant' }]);
+
+  refusedBy(t, act(asked, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-03' }), 'art30_corrected_application_date');
+  refusedBy(t, act(asked, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-17' }), 'art30_corrected_application_date');
+  const corrected = ok(t, act(asked, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' }));
+  t.equal(corrected.snapshot.state, 'received', 'back to received: nobody assigned');
+  // 20 working days from 2026-03-16 skip Qingming (04-04..04-06).
+  t.equal(corrected.deadlines.answerDueOn, '2026-04-14', 'the 20 days run from the corrected application');
+  t.equal(corrected.snapshot.context.clockStartOn, '2026-03-16');
+
+  const assigned = ok(t, act(asked, '2026-03-05', { type: 'ASSIGN', assignee: 7 }));
+  t.equal(ok(t, act(assigned, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' })).snapshot.state, 'assigned');
+
+  refusedBy(t, act(corrected, '2026-03-17', { type: 'REQUEST_CORRECTION', items: ['再补'], dueInWorkingDays: 5 }), 'art30_correction_once');
+});
+
+t.test('art. 30 no correction in time: the case is no longer processed', async (t) => {
+  const asked = ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 }));
+  refusedBy(t, act(asked, '2026-03-19', { type: 'CORRECTION_PERIOD_ENDED', dueOn: '2026-03-17' }, system), 'timer_matches_current_deadline');
+  const lapsed = ok(t, act(asked, '2026-03-19', { type: 'CORRECTION_PERIOD_ENDED', dueOn: '2026-03-18' }, system));
+  t.equal(lapsed.snapshot.state, 'closed');
+  t.match(lapsed.snapshot.context.outcome, { disposition: 'other_no_correction', concludedOn: '2026-03-19', reason: 'no_correction' });
+  t.same(lapsed.timers, []);
+});
+
+t.test('art. 30 "unclear after correction" only after a correction', async (t) => {
+  refusedBy(t, act(start(), '2026-03-05', { type: 'ANSWER', disposition: 'unavailable_unclear_after_correction', text: '仍不明确' }), 'art30_unclear_only_after_correction');
+  const asked = ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 }));
+  const corrected = ok(t, act(asked, '2026-03-06', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-06' }));
+  const answered = ok(t, act(corrected, '2026-03-09', { type: 'ANSWER', disposition: 'unavailable_unclear_after_correction', text: '仍不明确' }));
+  t.equal(answered.snapshot.state, 'answered');
+});
+
+t.test('art. 32/33 consultation stops the clock; the remaining days resume afterwards', async (t) => {
+  const consulting = ok(t, act(start(), '2026-03-09', { type: 'CONSULT_THIRD_PARTY', party: '某公司', partyKind: 'third_party', matter: '合同' }));
+  t.equal(consulting.snapshot.state, 'consulting');
+  t.equal(consulting.deadlines.clockStopped, true);
+  t.equal(consulting.deadlines.consultationDueOn, '2026-03-30', '15 working days to reply');
+  t.same(consulting.timers.map((x) => x.kind), ['consultation_due']);
+  t.same(consulting.intents.map((i) => i.params), [
+    { kind: 'consultation_request' },
+    { kind: 'consultation_notice' },
+    { template: 'consultation_notice', to: 'applicant' },
+  ]);
+
+  // Stopped from 03-09 to 03-17: 6 working days (10, 11, 12, 13, 16, 17).
+  refusedBy(t, act(consulting, '2026-03-17', { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '', repliedOn: '2026-03-17' }), 'art32_objection_with_reasons');
+  refusedBy(t, act(consulting, '2026-03-17', { type: 'THIRD_PARTY_REPLIED', opinion: 'agree', reasons: '', repliedOn: '2026-03-06' }), 'art32_reply_date');
+  const replied = ok(t, act(consulting, '2026-03-17', { type: 'THIRD_PARTY_REPLIED', opinion: 'agree', reasons: '', repliedOn: '2026-03-17' }));
+  t.equal(replied.snapshot.state, 'received');
+  t.equal(replied.deadlines.clockStopped, false);
+  t.equal(replied.deadlines.answerDueOn, '2026-04-08');
+  t.equal(workingDaysBetween({ from: DUE, to: replied.deadlines.answerDueOn!, calendar }).days, 6, 'moved by exactly 6 working days');
+  t.same(replied.deadlines.stoppedPeriods, [{ reason: 'consultation', from: '2026-03-09', to: '2026-03-17', workingDays: 6 }]);
+});
+
+t.test('art. 32 silence: the reply period ends and the clock resumes', async (t) => {
+  const consulting = ok(t, act(start(), '2026-03-09', { type: 'CONSULT_THIRD_PARTY', party: '区财政局', partyKind: 'agency', matter: '联合发文' }));
+  const silent = ok(t, act(consulting, '2026-03-31', { type: 'CONSULTATION_PERIOD_ENDED', dueOn: '2026-03-30' }, system));
+  t.equal(silent.snapshot.state, 'received');
+  t.match(silent.snapshot.context.consultations[0], { opinion: 'no_reply', repliedOn: '2026-03-30' });
+  t.equal(silent.deadlines.stoppedPeriods[0]?.workingDays, 15);
+});
+
+t.test('art. 33 extension: by the office head, once, at most 20 working days, within the period', async (t) => {
+  const extend = (workingDays: number) => ({ type: 'EXTEND' as const, workingDays, reason: '需要调取档案' });
+  refusedBy(t, act(start(), '2026-03-20', extend(10), clerk), 'art33_extension_approved_by_office_head');
+  refusedBy(t, act(start(), '2026-03-20', extend(21), supervisor), 'art33_extension_at_most_20_working_days');
+  refusedBy(t, act(start(), '2026-03-20', extend(0), supervisor), 'art33_extension_at_most_20_working_days');
+  refusedBy(t, act(start(), '2026-03-31', extend(10), supervisor), 'art33_within_answer_period');
+  const extended = ok(t, act(start(), '2026-03-20', extend(20), supervisor));
+  t.equal(extended.snapshot.state, 'received');
+  t.equal(extended.deadlines.answerDueOn, '2026-04-28');
+  t.same(extended.intents.map((i) => i.params), [{ kind: 'extension_notice' }, { template: 'extension_notice', to: 'applicant' }]);
+  refusedBy(t, act(extended, '2026-03-23', extend(5), supervisor), 'art33_extension_once');
+  t.equal(ok(t, act(start(), DUE, extend(1), { kind: 'staff', id: 1, role: 'admin' })).deadlines.answerDueOn, '2026-03-31', 'on the last day, by an administrator');
+});
+
+t.test('fees: one notice within the period, beyond the free allowance; unpaid time is not counted', async (t) => {
+  refusedBy(t, act(start(), '2026-03-10', { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 30, itemsEarlierInMonth: 0 }), 'fees_beyond_free_allowance');
+  refusedBy(t, act(start(), '2026-03-31', { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 100, itemsEarlierInMonth: 0 }), 'fees_notice_within_answer_period');
+  const notice = ok(t, act(start(), '2026-03-10', { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 100, itemsEarlierInMonth: 0 }));
+  t.equal(notice.snapshot.state, 'awaiting_payment');
+  t.equal(notice.snapshot.context.fee?.amountYuan, 700);
+  t.equal(notice.deadlines.paymentDueOn, '2026-04-08');
+  t.same(notice.timers.map((x) => [x.kind, x.dueOn]), [['payment_due', '2026-04-08']]);
+
+  refusedBy(t, act(notice, '2026-03-13', { type: 'FEE_PAID', paidOn: '2026-03-14' }), 'fees_payment_date');
+  const paid = ok(t, act(notice, '2026-03-13', { type: 'FEE_PAID', paidOn: '2026-03-13' }));
+  t.equal(paid.snapshot.state, 'received');
+  t.equal(paid.deadlines.answerDueOn, '2026-04-02', 'three working days unpaid are added');
+  refusedBy(t, act(paid, '2026-03-16', { type: 'ISSUE_FEE_NOTICE', method: 'per_item', quantity: 20, itemsEarlierInMonth: 0 }), 'fees_one_notice_per_application');
+
+  const lapsed = ok(t, act(notice, '2026-04-09', { type: 'PAYMENT_PERIOD_ENDED', dueOn: '2026-04-08' }, system));
+  t.equal(lapsed.snapshot.state, 'closed');
+  t.match(lapsed.snapshot.context.outcome, { disposition: 'other_fee_unpaid', reason: 'fee_unpaid' });
+});
+
+t.test('deadline passing: overdue, still answerable, stale timers ignored', async (t) => {
+  refusedBy(t, act(start(), '2026-03-31', { type: 'DEADLINE_PASSED', dueOn: '2026-03-27' }, system), 'timer_matches_current_deadline');
+  const overdue = ok(t, act(start(), '2026-03-31', { type: 'DEADLINE_PASSED', dueOn: DUE }, system));
+  t.equal(overdue.snapshot.state, 'overdue');
+  t.same(overdue.intents, [{ type: 'notify', params: { template: 'overdue_alert', to: 'supervisors' } }]);
+  t.same(overdue.timers, []);
+  refusedBy(t, act(overdue, '2026-03-31', { type: 'EXTEND', workingDays: 5, reason: 'x' }, supervisor), 'workflow_state_does_not_allow');
+  t.equal(ok(t, act(overdue, '2026-03-31', { type: 'ASSIGN', assignee: 7 })).snapshot.state, 'overdue');
+  const answered = ok(t, act(overdue, '2026-04-01', { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' }));
+  t.equal(answered.snapshot.state, 'answered');
+  t.match(answered.snapshot.context.outcome, { disposition: 'disclosed', concludedOn: '2026-04-01' });
+});
+
+t.test('answers need a code a clerk may choose', async (t) => {
+  refusedBy(t, act(start(), '2026-03-05', { type: 'ANSWER', disposition: 'other_no_correction', text: 'x' }), 'art36_answer_disposition');
+  refusedBy(t, act(start(), '2026-03-05', { type: 'ANSWER', disposition: 'made_up' as never, text: 'x' }), 'art36_answer_disposition');
+  const answered = ok(t, act(start(), '2026-03-05', { type: 'ANSWER', disposition: 'withheld_state_secret', text: '属于国家秘密' }));
+  t.same(answered.intents.map((i) => i.params), [{ kind: 'answer' }, { template: 'answer', to: 'applicant' }]);
+  refusedBy(t, act(answered, '2026-03-06', { type: 'WITHDRAW', reason: '' }), 'workflow_state_does_not_allow');
+  refusedBy(t, act(answered, '2026-03-06', { type: 'ANSWER', disposition: 'disclosed', text: 'x' }), 'workflow_state_does_not_allow');
+});
+
+t.test('transfer and withdrawal close the case from every open state', async (t) => {
+  const transferred = ok(t, act(start(), '2026-03-05', { type: 'TRANSFER', agency: 'czj', agencyName: '区财政局' }));
+  t.equal(transferred.snapshot.state, 'closed');
+  t.match(transferred.snapshot.context.outcome, { disposition: 'unavailable_not_held', reason: 'transferred', transferredTo: 'czj' });
+
+  const states: Record<string, Ok> = {
+    received: start(),
+    assigned: ok(t, act(start(), RECEIVED, { type: 'ASSIGN', assignee: 7 })),
+    awaiting_correction: ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['x'], dueInWorkingDays: 5 })),
+    consulting: ok(t, act(start(), '2026-03-04', { type: 'CONSULT_THIRD_PARTY', party: 'p', partyKind: 'third_party', matter: 'm' })),
+    awaiting_payment: ok(t, act(start(), '2026-03-04', { type: 'ISSUE_FEE_NOTICE', method: 'per_item', quantity: 12, itemsEarlierInMonth: 0 })),
+    overdue: ok(t, act(start(), '2026-03-31', { type: 'DEADLINE_PASSED', dueOn: DUE }, system)),
+  };
+  for (const [name, c] of Object.entries(states)) {
+    t.equal(c.snapshot.state, name);
+    const withdrawn = ok(t, act(c, '2026-04-01', { type: 'WITHDRAW', reason: '不再需要' }));
+    t.equal(withdrawn.snapshot.state, 'closed', `${name} → closed on withdrawal`);
+    t.match(withdrawn.snapshot.context.outcome, { disposition: 'other', reason: 'withdrawn' });
+    t.equal(withdrawn.deadlines.clockStopped, false);
+  }
+  refusedBy(t, act(states.consulting!, '2026-03-05', { type: 'TRANSFER', agency: 'czj', agencyName: '区财政局' }), 'workflow_state_does_not_allow');
+  t.equal(ok(t, act(states.overdue!, '2026-04-01', { type: 'TRANSFER', agency: 'czj', agencyName: '区财政局' })).snapshot.state, 'closed');
+});
+
+t.test('events a state does not accept are refused by name', async (t) => {
+  const c = start();
+  refusedBy(t, act(c, RECEIVED, { type: 'FEE_PAID', paidOn: RECEIVED }), 'workflow_state_does_not_allow');
+  refusedBy(t, act(c, RECEIVED, { type: 'CORRECTION_RECEIVED', receivedOn: RECEIVED }), 'workflow_state_does_not_allow');
+  refusedBy(t, act(c, RECEIVED, { type: 'THIRD_PARTY_REPLIED', opinion: 'agree', reasons: '', repliedOn: RECEIVED }), 'workflow_state_does_not_allow');
+  refusedBy(t, act(c, RECEIVED, { type: 'CONSULTATION_PERIOD_ENDED', dueOn: RECEIVED }, system), 'workflow_state_does_not_allow');
+  refusedBy(t, act(c, RECEIVED, { type: 'PAYMENT_PERIOD_ENDED', dueOn: RECEIVED }, system), 'workflow_state_does_not_allow');
+  refusedBy(t, act(c, RECEIVED, { type: 'CORRECTION_PERIOD_ENDED', dueOn: RECEIVED }, system), 'workflow_state_does_not_allow');
+});
+
+t.test('the actions offered follow the state, the date and the role', async (t) => {
+  const c = start().snapshot;
+  t.same(allowedEvents({ snapshot: c, calendar, on: RECEIVED, actor: clerk }), [
+    'ASSIGN',
+    'REQUEST_CORRECTION',
+    'CONSULT_THIRD_PARTY',
+    'ISSUE_FEE_NOTICE',
+    'TRANSFER',
+    'ANSWER',
+    'WITHDRAW',
+  ]);
+  t.ok(allowedEvents({ snapshot: c, calendar, on: RECEIVED, actor: supervisor }).includes('EXTEND'));
+  t.notOk(allowedEvents({ snapshot: c, calendar, on: '2026-03-12', actor: clerk }).includes('REQUEST_CORRECTION'), 'not after the 7th working day');
+  t.same(allowedEvents({ snapshot: c, calendar, on: '2026-03-31', actor: supervisor }), ['ASSIGN', 'TRANSFER', 'ANSWER', 'WITHDRAW'], 'after the due date');
+});

@@ -1,0 +1,92 @@
+// The one entry to the workflow for the rest of the system: start a case, decide an event, list what
+// may happen next. Pure: the calendar and the event's date come in as arguments.
+import { transition, initialTransition } from 'xstate';
+import type { Calendar } from '../calendar/working-days.js';
+import { deadlinesOf, timersOf, type Deadlines, type DesiredTimer } from './deadlines.js';
+import { EVENT_LABELS, STATE_LABELS } from './labels.js';
+import { createRequestMachine, type Intent, type RequestMachine } from './request.machine.js';
+import { violatedRule, type Violation } from './rules.js';
+import { CASE_STATES, CLIENT_EVENT_TYPES, type CaseContext, type CaseState, type EventActor, type WorkflowEvent } from './types.js';
+import type { IsoDate } from '../calendar/dates.js';
+
+/** What is persisted for a case; `version` lets a stored snapshot be migrated if the machine changes. */
+export type WorkflowSnapshot = { version: 1; state: CaseState; context: CaseContext };
+
+export type Decision =
+  | { ok: true; snapshot: WorkflowSnapshot; intents: Intent[]; deadlines: Deadlines; timers: DesiredTimer[] }
+  | ({ ok: false } & Violation);
+
+const machines = new WeakMap<Calendar, RequestMachine>();
+
+function machineFor(calendar: Calendar): RequestMachine {
+  let machine = machines.get(calendar);
+  if (!machine) {
+    machine = createRequestMachine(calendar);
+    machines.set(calendar, machine);
+  }
+  return machine;
+}
+
+function intentsOf(actions: readonly { type: string; params?: unknown }[]): Intent[] {
+  return actions
+    .filter((a) => a.type === 'notify' || a.type === 'issueLetter')
+    .map((a) => ({ type: a.type, params: a.params }) as Intent);
+}
+
+function isCaseState(value: unknown): value is CaseState {
+  return typeof value === 'string' && (CASE_STATES as readonly string[]).includes(value);
+}
+
+export function derive(args: { snapshot: WorkflowSnapshot; calendar: Calendar }): { deadlines: Deadlines; timers: DesiredTimer[] } {
+  const deadlines = deadlinesOf({ context: args.snapshot.context, calendar: args.calendar });
+  return { deadlines, timers: timersOf({ state: args.snapshot.state, deadlines }) };
+}
+
+export function startCase(args: { receivedOn: IsoDate; calendar: Calendar }): Extract<Decision, { ok: true }> {
+  const machine = machineFor(args.calendar);
+  const [next, actions] = initialTransition(machine, { receivedOn: args.receivedOn });
+  const snapshot: WorkflowSnapshot = { version: 1, state: next.value as CaseState, context: next.context };
+  return { ok: true, snapshot, intents: intentsOf(actions), ...derive({ snapshot, calendar: args.calendar }) };
+}
+
+export function decide(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
+  const { snapshot, event, calendar } = args;
+  const machine = machineFor(calendar);
+  const node = machine.states[snapshot.state];
+  if (!node || !(event.type in node.on)) {
+    return {
+      ok: false,
+      rule: 'workflow_state_does_not_allow',
+      message: `申请当前状态为"${STATE_LABELS[snapshot.state]}"，不能进行"${EVENT_LABELS[event.type]}"`,
+    };
+  }
+  const violation = violatedRule({ context: snapshot.context, event, calendar });
+  if (violation) return { ok: false, ...violation };
+
+  const current = machine.resolveState({ value: snapshot.state, context: snapshot.context });
+  const [next, actions] = transition(machine, current, event);
+  if (next === current || !isCaseState(next.value)) {
+    return { ok: false, rule: 'workflow_state_does_not_allow', message: `不能进行"${EVENT_LABELS[event.type]}"` };
+  }
+  const nextSnapshot: WorkflowSnapshot = { version: 1, state: next.value, context: next.context };
+  return { ok: true, snapshot: nextSnapshot, intents: intentsOf(actions), ...derive({ snapshot: nextSnapshot, calendar }) };
+}
+
+/** The client actions offered now: accepted in this state, and no rule on the case, date or actor broken. */
+export function allowedEvents(args: { snapshot: WorkflowSnapshot; calendar: Calendar; on: IsoDate; actor: EventActor }): string[] {
+  const node = machineFor(args.calendar).states[args.snapshot.state];
+  if (!node) return [];
+  return CLIENT_EVENT_TYPES.filter((type) => {
+    if (!(type in node.on)) return false;
+    const probe = { type, on: args.on, actor: args.actor } as WorkflowEvent;
+    return violatedRule({ context: args.snapshot.context, event: probe, calendar: args.calendar, preOnly: true }) === null;
+  });
+}
+
+export function parseSnapshot(value: unknown): WorkflowSnapshot {
+  const s = value as Partial<WorkflowSnapshot> | null;
+  if (!s || s.version !== 1 || !isCaseState(s.state) || typeof s.context !== 'object') {
+    throw new Error('stored workflow snapshot has an unknown shape');
+  }
+  return s as WorkflowSnapshot;
+}
