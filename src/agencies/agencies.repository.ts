@@ -1,0 +1,35 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { agencies } from '../db/schema.js';
+
+export type AgencyRow = typeof agencies.$inferSelect;
+
+export async function listAgencies(db: Executor, options: { includeRetired?: boolean } = {}) {
+  return db
+    .select()
+    .from(agencies)
+    .where(options.includeRetired ? undefined : isNull(agencies.retiredAt))
+    .orderBy(sql`${agencies.kind} = 'department'`, asc(agencies.id));
+}
+
+export async function findAgencyBySlug(db: Executor, slug: string, options: { includeRetired?: boolean } = {}): Promise<AgencyRow | null> {
+  const [row] = await db
+    .select()
+    .from(agencies)
+    .where(and(eq(agencies.slug, slug), options.includeRetired ? undefined : isNull(agencies.retiredAt)));
+  return row ?? null;
+}
+
+export async function findAgencyById(db: Executor, id: number): Promise<AgencyRow | null> {
+  const [row] = await db.select().from(agencies).where(eq(agencies.id, id));
+  return row ?? null;
+}
+
+export async function countAgencies(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(agencies);
+  return row?.n ?? 0;
+}
+
+export async function insertAgencies(db: Executor, rows: (typeof agencies.$inferInsert)[]): Promise<void> {
+  if (rows.length) await db.insert(agencies).values(rows).onConflictDoNothing();
+}

@@ -1,0 +1,107 @@
+// Composes the application: database, context, plugins, then routes. Used by the server and by tests.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { agencyRoutes } from './agencies/agencies.routes.js';
+import { countAgencies, insertAgencies } from './agencies/agencies.repository.js';
+import { DEMO_AGENCIES } from './agencies/demo-agencies.js';
+import { calendarCache, seedOfficialSchedules } from './calendar/calendar.repository.js';
+import { calendarRoutes } from './calendar/calendar.routes.js';
+import { systemClock, type Clock } from './calendar/clock.js';
+import { caseRoutes } from './cases/cases.routes.js';
+import type { Config } from './config/config.js';
+import type { AppContext } from './context.js';
+import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { errorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
+import { publicRateLimit } from './http/rate-limit.js';
+import { requestRoutes } from './requests/requests.routes.js';
+import { ensureAdministrator } from './staff/auth.service.js';
+import { staffRoutes } from './staff/staff.routes.js';
+import { createScheduler, type Scheduler } from './timers/scheduler.js';
+import { createSweeper, type Sweeper } from './timers/sweeper.js';
+import { randomBytes } from 'node:crypto';
+
+export type Ogi = {
+  ctx: AppContext;
+  sweeper: Sweeper;
+  scheduler: Scheduler;
+  /** Set when this start created the first administrator with a generated password (print it once). */
+  generatedAdmin: { email: string; password: string } | null;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ogi: Ogi;
+  }
+}
+
+export type BuildOptions = {
+  config: Config;
+  clock?: Clock;
+  /** An already-open database (tests share one per file); otherwise opened from the config. */
+  database?: DatabaseHandle;
+};
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => randomBytes(8).toString('hex'),
+  });
+
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemoryDatabase }));
+  try {
+    await database.migrate();
+  } catch (err) {
+    if (!options.database) await database.close();
+    throw err;
+  }
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    clock: options.clock ?? systemClock,
+    calendar: calendarCache(),
+    log: app.log,
+  };
+
+  await seedOfficialSchedules(ctx.db);
+  if (config.demoData && (await countAgencies(ctx.db)) === 0) await insertAgencies(ctx.db, DEMO_AGENCIES);
+  const generatedAdmin = await ensureAdministrator(ctx);
+
+  const sweeper = createSweeper(ctx);
+  const scheduler = createScheduler({ intervalMs: config.schedulerIntervalMs, log: app.log, jobs: [{ name: 'timers', runOnce: sweeper.runOnce }] });
+  app.decorate('ogi', { ctx, sweeper, scheduler, generatedAdmin });
+  app.decorateRequest('principal', null);
+  app.decorateRequest('sessionToken', null);
+  app.decorateRequest('sessionCsrf', null);
+  app.decorateRequest('sessionKind', null);
+
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    if (!options.database) await database.close();
+  });
+
+  app.setErrorHandler(errorHandler);
+  await app.register(cookie, { secret: randomBytes(32).toString('hex') });
+  await app.register(formbody);
+  await app.register(multipart);
+  await app.register(rateLimit, { global: false });
+
+  const rate = publicRateLimit(config);
+  await app.register(healthRoutes, { ctx });
+  await app.register(agencyRoutes, { ctx });
+  await app.register(calendarRoutes, { ctx });
+  await app.register(requestRoutes, { ctx, rateLimit: rate });
+  await app.register(staffRoutes, { ctx, rateLimit: rate });
+  await app.register(caseRoutes, { ctx });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: 'not_found', message: '没有找到该页面或资源' });
+  });
+  return app;
+}

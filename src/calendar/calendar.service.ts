@@ -1,0 +1,87 @@
+// Loading a year's official schedule: stored, then every open case's deadlines and timers derived
+// anew in the same transaction, with the change recorded in each affected case's timeline.
+import { and, asc, gt, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import type { Tx } from '../db/client.js';
+import { cases } from '../db/schema.js';
+import { validationFailed } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
+import { appendTimeline, updateCase } from '../requests/cases.repository.js';
+import type { Principal } from '../staff/principal.js';
+import { syncTimers } from '../timers/timers.repository.js';
+import { OPEN_STATES } from '../workflow/types.js';
+import { derive, parseSnapshot } from '../workflow/workflow.js';
+import { upsertYear } from './calendar.repository.js';
+import { today } from './clock.js';
+import { isIsoDate } from './dates.js';
+import { scheduleProblems, type Calendar } from './working-days.js';
+
+const dates = z.array(z.string().refine(isIsoDate, '日期格式应为 YYYY-MM-DD')).max(366).transform((d) => [...new Set(d)]);
+const scheduleSchema = z.object({ holidays: dates, workdays: dates });
+const yearSchema = z.coerce.number().int().min(2000).max(2100);
+
+export async function loadYear(ctx: AppContext, args: { principal: Principal; year: unknown; input: unknown }) {
+  const yearResult = yearSchema.safeParse(args.year);
+  if (!yearResult.success) throw validationFailed({ year: '年份应为 2000 至 2100 之间的整数' });
+  const year = yearResult.data;
+  const { holidays, workdays } = parseInput(scheduleSchema, args.input);
+  const problems = scheduleProblems({ year, holidays, workdays });
+  if (Object.keys(problems).length) throw validationFailed(problems);
+
+  const recomputed = await ctx.db.transaction(async (tx) => {
+    await upsertYear(tx, { schedule: { year, holidays, workdays }, staffId: args.principal.id, at: ctx.clock.now() });
+    return recomputeOpenCases(tx, ctx, await ctx.calendar(tx), year);
+  });
+  return { year, holidays: [...holidays].sort(), workdays: [...workdays].sort(), recomputedCases: recomputed };
+}
+
+const BATCH = 500;
+
+async function recomputeOpenCases(tx: Tx, ctx: AppContext, calendar: Calendar, year: number): Promise<number> {
+  const at = ctx.clock.now();
+  const on = today(ctx.clock);
+  let changed = 0;
+  for (let lastId = 0; ; ) {
+    const batch = await tx
+      .select()
+      .from(cases)
+      .where(and(inArray(cases.state, [...OPEN_STATES]), gt(cases.id, lastId)))
+      .orderBy(asc(cases.id))
+      .limit(BATCH)
+      .for('update');
+    if (!batch.length) return changed;
+    lastId = batch.at(-1)!.id;
+    for (const row of batch) {
+      const snapshot = parseSnapshot(row.snapshot);
+      const { deadlines, timers } = derive({ snapshot, calendar });
+      await syncTimers(tx, row.id, timers, at);
+      if (deadlines.answerDueOn === row.dueOn && deadlines.provisional === row.dueProvisional) continue;
+      const version = row.version + 1;
+      await updateCase(tx, row.id, {
+        state: row.state,
+        version,
+        snapshot: row.snapshot,
+        dueOn: deadlines.answerDueOn,
+        dueProvisional: deadlines.provisional,
+        clockStopped: deadlines.clockStopped,
+        assigneeId: row.assigneeId,
+        disposition: row.disposition,
+        concludedOn: row.concludedOn,
+        updatedAt: at,
+      });
+      await appendTimeline(tx, {
+        caseId: row.id,
+        seq: version,
+        type: 'CALENDAR_CHANGED',
+        on,
+        at,
+        actor: { kind: 'system' },
+        stateAfter: row.state,
+        dueOnAfter: deadlines.answerDueOn,
+        payload: { year, previousDueOn: row.dueOn, dueOn: deadlines.answerDueOn, wasProvisional: row.dueProvisional, provisional: deadlines.provisional },
+      });
+      changed += 1;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { staffOnly } from '../http/auth.js';
+import { notFound } from '../http/errors.js';
+import { readBody } from '../http/multipart.js';
+import { findAttachment } from '../requests/cases.repository.js';
+import { registerApplication } from '../requests/intake.service.js';
+import { applyStaffEvent } from '../requests/workflow.service.js';
+import { caseView, findVisibleCase, getCase, listCases } from './cases.service.js';
+
+type WithTn = { Params: { trackingNumber: string } };
+
+export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const staff = staffOnly(ctx);
+
+  app.get('/api/cases', { preHandler: staff }, async (request) => listCases(ctx, request.principal!, request.query));
+
+  app.post('/api/cases', { preHandler: staff }, async (request, reply) => {
+    const { fields, uploads } = await readBody(request);
+    return reply.status(201).send(await registerApplication(ctx, { principal: request.principal!, input: fields, uploads }));
+  });
+
+  app.get<WithTn>('/api/cases/:trackingNumber', { preHandler: staff }, async (request) => getCase(ctx, request.principal!, request.params.trackingNumber));
+
+  app.post<WithTn>('/api/cases/:trackingNumber/events', { preHandler: staff }, async (request) => {
+    const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: request.body });
+    return caseView(ctx, request.principal!, row);
+  });
+
+  app.get<WithTn & { Params: { id: string } }>('/api/cases/:trackingNumber/attachments/:id', { preHandler: staff }, async (request, reply) => {
+    const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);
+    const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
+    if (!file) throw notFound('attachments.not_found', '没有找到该附件');
+    return reply
+      .header('content-type', file.mime)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .header('x-content-type-options', 'nosniff')
+      .send(file.content);
+  });
+}

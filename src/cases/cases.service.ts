@@ -1,0 +1,182 @@
+// The clerks' view of cases: the queue and the whole case. Read-only; actions go through workflow.service.
+import { z } from 'zod';
+import { today } from '../calendar/clock.js';
+import { toShanghaiIso } from '../calendar/dates.js';
+import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
+import type { AppContext } from '../context.js';
+import { notFound, validationFailed } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
+import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
+import { findCase, listAttachments, listTimeline, type CaseRow } from '../requests/cases.repository.js';
+import { maskIdNumber } from '../requests/identity-numbers.js';
+import { canSeeAgency, type Principal } from '../staff/principal.js';
+import { findStaffById } from '../staff/staff.repository.js';
+import { ANSWER_PERIOD } from '../workflow/deadlines.js';
+import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
+import { EVENT_LABELS, STATE_LABELS } from '../workflow/labels.js';
+import { CASE_STATES, type CaseState } from '../workflow/types.js';
+import { allowedEvents, derive, parseSnapshot } from '../workflow/workflow.js';
+import { listQueue, type QueueCursor } from './cases.repository.js';
+
+export function eventLabel(type: string): string {
+  return (EVENT_LABELS as Record<string, string>)[type] ?? type;
+}
+
+export function stateLabel(state: string): string {
+  return STATE_LABELS[state as CaseState] ?? state;
+}
+
+/** Working days left until the due date (negative when past), or null without a running deadline. */
+export function workingDaysLeft(args: { dueOn: string | null; on: string; calendar: Calendar }): number | null {
+  const { dueOn, on, calendar } = args;
+  if (!dueOn) return null;
+  if (dueOn >= on) return workingDaysBetween({ from: on, to: dueOn, calendar }).days;
+  return -workingDaysBetween({ from: dueOn, to: on, calendar }).days;
+}
+
+const queueQuery = z.object({
+  state: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.enum(CASE_STATES))),
+  agency: z.string().trim().optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  assignee: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),
+  channel: z.string().trim().max(20).optional(),
+  receivedFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  receivedTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  after: z.string().max(200).optional(),
+});
+
+function encodeCursor(c: QueueCursor): string {
+  return Buffer.from(JSON.stringify([c.dueOn, c.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): QueueCursor {
+  try {
+    const [dueOn, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [unknown, unknown];
+    if ((dueOn === null || (typeof dueOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(dueOn))) && Number.isInteger(id)) {
+      return { dueOn: dueOn as string | null, id: id as number };
+    }
+  } catch {
+    // fall through
+  }
+  throw validationFailed({ after: '翻页参数无效' });
+}
+
+export async function listCases(ctx: AppContext, principal: Principal, query: unknown) {
+  const q = parseInput(queueQuery, query);
+  let agencyId = principal.role === 'admin' ? undefined : principal.agencyId!;
+  if (q.agency) {
+    const agency = await findAgencyBySlug(ctx.db, q.agency, { includeRetired: true });
+    // Another agency's queue is as invisible as a missing one.
+    if (!agency || !canSeeAgency(principal, agency.id)) return { items: [], nextCursor: null };
+    agencyId = agency.id;
+  }
+  const on = today(ctx.clock);
+  const rows = await listQueue(ctx.db, {
+    filter: {
+      agencyId,
+      states: q.state,
+      overdueOn: q.overdue === 'true' ? on : undefined,
+      assigneeId: q.assignee === 'me' ? principal.id : q.assignee,
+      channel: q.channel,
+      receivedFrom: q.receivedFrom,
+      receivedTo: q.receivedTo,
+      search: q.q || undefined,
+    },
+    after: q.after ? decodeCursor(q.after) : null,
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const calendar = await ctx.calendar(ctx.db);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ id: _id, ...r }) => ({
+      ...r,
+      stateLabel: stateLabel(r.state),
+      workingDaysLeft: r.state === 'received' || r.state === 'assigned' || r.state === 'overdue' ? workingDaysLeft({ dueOn: r.dueOn, on, calendar }) : null,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ dueOn: last.dueOn, id: last.id }) : null,
+  };
+}
+
+/** Finds a case the principal may see; another agency's case is reported exactly like a missing one. */
+export async function findVisibleCase(ctx: AppContext, principal: Principal, trackingNumber: string): Promise<CaseRow> {
+  const row = await findCase(ctx.db, trackingNumber.trim().toUpperCase());
+  if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
+  return row;
+}
+
+export async function caseView(ctx: AppContext, principal: Principal, row: CaseRow) {
+  const calendar = await ctx.calendar(ctx.db);
+  const snapshot = parseSnapshot(row.snapshot);
+  const { deadlines } = derive({ snapshot, calendar });
+  const on = today(ctx.clock);
+  const [agency, timeline, files, assignee] = await Promise.all([
+    findAgencyById(ctx.db, row.agencyId),
+    listTimeline(ctx.db, row.id),
+    listAttachments(ctx.db, row.id),
+    row.assigneeId ? findStaffById(ctx.db, row.assigneeId) : null,
+  ]);
+  const c = snapshot.context;
+  return {
+    trackingNumber: row.trackingNumber,
+    agency: { slug: agency!.slug, name: agency!.name },
+    channel: row.channel,
+    state: row.state,
+    stateLabel: stateLabel(row.state),
+    version: row.version,
+    receivedOn: row.receivedOn,
+    dueOn: row.dueOn,
+    dueProvisional: row.dueProvisional,
+    clockStopped: row.clockStopped,
+    workingDaysLeft: snapshot.state === 'received' || snapshot.state === 'assigned' || snapshot.state === 'overdue' ? workingDaysLeft({ dueOn: row.dueOn, on, calendar }) : null,
+    deadline: {
+      receivedOn: c.receivedOn,
+      clockStartOn: c.clockStartOn,
+      answerPeriod: ANSWER_PERIOD,
+      extension: c.extension,
+      stoppedPeriods: deadlines.stoppedPeriods,
+      correction: c.correction,
+      consultations: c.consultations,
+      fee: c.fee,
+      dueOn: deadlines.answerDueOn,
+      correctionDueOn: deadlines.correctionDueOn,
+      consultationDueOn: deadlines.consultationDueOn,
+      paymentDueOn: deadlines.paymentDueOn,
+      provisional: deadlines.provisional,
+    },
+    applicant: { ...row.applicant, idNumber: maskIdNumber(row.applicant.idNumber) },
+    description: row.description,
+    documentNumber: row.documentNumber,
+    purpose: row.purpose,
+    format: row.format,
+    delivery: row.delivery,
+    assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
+    disposition: row.disposition,
+    dispositionLabel: isDisposition(row.disposition) ? DISPOSITIONS[row.disposition].label : null,
+    concludedOn: row.concludedOn,
+    outcome: c.outcome,
+    attachments: files.map((f) => ({ ...f, createdAt: toShanghaiIso(f.createdAt) })),
+    events: timeline.map(({ event, actorName, actorRole }) => ({
+      seq: event.seq,
+      type: event.type,
+      label: eventLabel(event.type),
+      on: event.on,
+      at: toShanghaiIso(event.at),
+      actor: { kind: event.actorKind, id: event.actorId, name: actorName ?? (event.actorKind === 'system' ? '系统' : '申请人'), role: actorRole },
+      stateAfter: event.stateAfter,
+      dueOnAfter: event.dueOnAfter,
+      payload: event.payload,
+    })),
+    allowedEvents: allowedEvents({ snapshot, calendar, on, actor: { kind: 'staff', id: principal.id, role: principal.role } }),
+  };
+}
+
+export async function getCase(ctx: AppContext, principal: Principal, trackingNumber: string) {
+  return caseView(ctx, principal, await findVisibleCase(ctx, principal, trackingNumber));
+}

@@ -1,0 +1,103 @@
+// The one validated configuration object (http-contract.md "Configuration"). Nothing else reads process.env.
+import path from 'node:path';
+
+export type Config = {
+  port: number;
+  host: string;
+  /** PostgreSQL through postgres.js; null: embedded PGlite under dataDir (or in memory for tests). */
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Tests and benchmarks only: keep the embedded database in memory. */
+  inMemoryDatabase: boolean;
+  smtpUrl: string | null;
+  mailFrom: string;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  demoData: boolean;
+  schedulerIntervalMs: number;
+  publicUrl: string;
+  /** 0 turns the limits off. */
+  rateLimitPerMinute: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Trust X-Forwarded-* from a reverse proxy (TLS terminates there). */
+  trustProxy: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置有误 / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]) => {
+    const raw = value(name);
+    if (raw === undefined) return null;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) problems.push(`${name}: expected a ${protocols.join(' or ')} URL`);
+    } catch {
+      problems.push(`${name}: not a URL`);
+    }
+    return raw;
+  };
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const host = value('HOST') ?? '127.0.0.1';
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+
+  const email = /^[^\s@]+@[^\s@]+$/;
+  const mailFrom = value('MAIL_FROM') ?? 'no-reply@ogi.localhost';
+  if (!email.test(mailFrom.replace(/^.*<(.*)>$/, '$1'))) problems.push(`MAIL_FROM=${mailFrom}: not an e-mail address`);
+  const adminEmail = value('ADMIN_EMAIL')?.toLowerCase() ?? null;
+  if (adminEmail && !email.test(adminEmail)) problems.push(`ADMIN_EMAIL=${adminEmail}: not an e-mail address`);
+  const adminPassword = value('ADMIN_PASSWORD') ?? null;
+  if (adminPassword && adminPassword.length < 10) problems.push('ADMIN_PASSWORD: at least 10 characters');
+  if (adminPassword && !adminEmail) problems.push('ADMIN_PASSWORD is set but ADMIN_EMAIL is not');
+
+  const demo = value('DEMO_DATA');
+  if (demo !== undefined && demo !== '0' && demo !== '1') problems.push(`DEMO_DATA=${demo}: expected 0 or 1`);
+
+  const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+  const logLevel = (value('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${logLevels.join(', ')}`);
+
+  const config: Config = {
+    port,
+    host,
+    databaseUrl,
+    dataDir: path.resolve(value('DATA_DIR') ?? './data'),
+    inMemoryDatabase: false,
+    smtpUrl,
+    mailFrom,
+    adminEmail,
+    adminPassword,
+    demoData: demo !== '0',
+    schedulerIntervalMs: integer('SCHEDULER_INTERVAL_MS', 60_000, 100, 24 * 60 * 60 * 1000),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),
+    logLevel,
+    trustProxy: value('TRUST_PROXY') === '1',
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,110 @@
+// The database: PostgreSQL through postgres.js when DATABASE_URL is set, otherwise embedded PGlite
+// persisted under DATA_DIR. Both go through the same drizzle schema and migrations.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { MIGRATIONS_DIR } from '../config/paths.js';
+import { acquireDirectoryLock } from './directory-lock.js';
+import * as schema from './schema.js';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** Anything that runs queries: the database or a transaction. Pass `tx` down inside a transaction (PGlite has one connection). */
+export type Executor = Database | Tx;
+
+export type DatabaseHandle = {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+};
+
+// Any fixed number shared by all instances: the lock under which migrations run once.
+const MIGRATION_LOCK = 4_242_019;
+
+export async function openDatabase(options: {
+  databaseUrl: string | null;
+  dataDir: string;
+  inMemory: boolean;
+  poolSize?: number;
+  /** In-memory PGlite only: start from this dump (tests start from an already migrated one). */
+  loadDataDir?: Blob;
+}): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const client = postgres(options.databaseUrl, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      // Fail fast rather than hang when the server is down; the pool reconnects on the next query.
+      connect_timeout: 10,
+    });
+    const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    return {
+      db,
+      kind: 'postgres',
+      async migrate() {
+        // Instances starting together: one migrates, the others wait for the lock, then find nothing
+        // to do. A client of one connection keeps the session-level lock on the connection that migrates.
+        const single = postgres(options.databaseUrl!, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+        try {
+          await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
+          await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder: MIGRATIONS_DIR });
+        } finally {
+          await single.end({ timeout: 5 });
+        }
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  let releaseLock = () => {};
+  let client: PGlite;
+  if (options.inMemory) {
+    client = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+  } else {
+    const dir = path.join(options.dataDir, 'pgdata');
+    mkdirSync(options.dataDir, { recursive: true });
+    // PGlite has no lock of its own: two processes on one directory would corrupt it.
+    releaseLock = acquireDirectoryLock(path.join(options.dataDir, 'pgdata.lock'));
+    try {
+      client = new PGlite(dir);
+      await client.waitReady;
+    } catch (err) {
+      releaseLock();
+      throw err;
+    }
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR }),
+    async close() {
+      await client.close();
+      releaseLock();
+    },
+  };
+}
+
+/** Rows of `db.execute()`: PGlite returns `{ rows }`, postgres.js an array. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function ping(db: Executor): Promise<void> {
+  await db.execute(sql`select 1`);
+}
+
+/** A unique violation (23505), and its constraint name, on either driver. */
+export function uniqueViolation(err: unknown): string | null {
+  const cause = (err as { cause?: { code?: string; constraint?: string; constraint_name?: string } })?.cause ?? (err as never);
+  if (cause?.code !== '23505') return null;
+  return cause.constraint ?? cause.constraint_name ?? '';
+}

@@ -1,0 +1,264 @@
+// One schema for PGlite and PostgreSQL 15; drizzle-kit generates db/migrations from it.
+// Keep to PostgreSQL 15 features: PGlite is newer than the server we run on.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  // PGlite hands back a Uint8Array, postgres.js a Buffer.
+  fromDriver: (value) => Buffer.from(value),
+  toDriver: (value) => value,
+});
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const day = (name: string) => date(name, { mode: 'string' });
+const createdAt = () => instant('created_at').notNull().defaultNow();
+
+export const agencies = pgTable('agencies', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  /** Prefix of the agency's tracking numbers. */
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind').$type<'government' | 'department'>().notNull(),
+  officeName: text('office_name').notNull(),
+  address: text('address').notNull(),
+  postcode: text('postcode').notNull(),
+  officeHours: text('office_hours').notNull(),
+  phone: text('phone').notNull(),
+  fax: text('fax').notNull(),
+  email: text('email').notNull(),
+  website: text('website').notNull(),
+  /** Body that hears 行政复议 against this agency's answers (since 2024 normally the government at the same level). */
+  reviewBody: text('review_body').notNull(),
+  /** Court for 行政诉讼. */
+  court: text('court').notNull(),
+  retiredAt: instant('retired_at'),
+  createdAt: createdAt(),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+});
+
+export const staff = pgTable('staff', {
+  id: serial('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role').$type<'admin' | 'supervisor' | 'clerk'>().notNull(),
+  agencyId: integer('agency_id').references(() => agencies.id),
+  passwordHash: text('password_hash').notNull(),
+  disabledAt: instant('disabled_at'),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    kind: text('kind').$type<'api' | 'web'>().notNull(),
+    csrfToken: text('csrf_token'),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [index('sessions_staff_idx').on(t.staffId)],
+);
+
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  holidays: jsonb('holidays').$type<string[]>().notNull(),
+  workdays: jsonb('workdays').$type<string[]>().notNull(),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+  updatedBy: integer('updated_by').references(() => staff.id),
+});
+
+export const trackingSequences = pgTable(
+  'tracking_sequences',
+  {
+    agencyId: integer('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agencyId, t.year] })],
+);
+
+export type ApplicantRecord = {
+  kind: 'person' | 'organization';
+  orgCategory: 'business' | 'research' | 'public_welfare' | 'legal_services' | 'other' | null;
+  name: string;
+  idType: 'resident_id' | 'passport' | 'other' | 'credit_code';
+  idNumber: string;
+  phone: string;
+  email: string | null;
+  address: string | null;
+};
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    trackingNumber: text('tracking_number').notNull().unique(),
+    agencyId: integer('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    accessCodeHash: text('access_code_hash').notNull(),
+    channel: text('channel').notNull(),
+    state: text('state').notNull(),
+    /** Optimistic lock: every change to the case increments it. */
+    version: integer('version').notNull(),
+    /** The persisted workflow snapshot (state and context). */
+    snapshot: jsonb('snapshot').notNull(),
+    receivedOn: day('received_on').notNull(),
+    /** Derived from the snapshot and the calendar; kept here to sort, filter and report. */
+    dueOn: day('due_on'),
+    dueProvisional: boolean('due_provisional').notNull(),
+    clockStopped: boolean('clock_stopped').notNull(),
+    assigneeId: integer('assignee_id').references(() => staff.id),
+    /** The annual report's applicant column: person, business, research, public_welfare, legal_services, other_org. */
+    applicantColumn: text('applicant_column').notNull(),
+    applicantName: text('applicant_name').notNull(),
+    applicant: jsonb('applicant').$type<ApplicantRecord>().notNull(),
+    /** Hash of the applicant's identity document, to find the same applicant's other requests. */
+    applicantKey: text('applicant_key').notNull(),
+    description: text('description').notNull(),
+    documentNumber: text('document_number'),
+    purpose: text('purpose'),
+    format: text('format').notNull(),
+    delivery: text('delivery').notNull(),
+    disposition: text('disposition'),
+    concludedOn: day('concluded_on'),
+    transferredFromId: bigint('transferred_from_id', { mode: 'number' }),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('cases_agency_due_idx').on(t.agencyId, t.dueOn, t.id),
+    index('cases_state_due_idx').on(t.state, t.dueOn, t.id),
+    index('cases_received_idx').on(t.receivedOn),
+    index('cases_concluded_idx').on(t.concludedOn),
+    index('cases_applicant_idx').on(t.applicantKey, t.receivedOn),
+  ],
+);
+
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    on: day('on').notNull(),
+    at: instant('at').notNull(),
+    actorKind: text('actor_kind').$type<'staff' | 'system' | 'applicant'>().notNull(),
+    actorId: integer('actor_id').references(() => staff.id),
+    stateAfter: text('state_after').notNull(),
+    /** The answer deadline once this entry took effect, to show how it moved. */
+    dueOnAfter: day('due_on_after'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [uniqueIndex('case_events_case_seq_idx').on(t.caseId, t.seq)],
+);
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    /** `application`: filed by the applicant; `released`: given to the applicant with an answer. */
+    role: text('role').$type<'application' | 'released'>().notNull(),
+    filename: text('filename').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_case_idx').on(t.caseId)],
+);
+
+export const timers = pgTable(
+  'timers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    kind: text('kind').notNull(),
+    /** The last day of the period; the timer fires once that day is over in Asia/Shanghai. */
+    dueOn: day('due_on').notNull(),
+    fireAt: instant('fire_at').notNull(),
+    status: text('status').$type<'pending' | 'done' | 'canceled'>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    result: text('result'),
+    createdAt: createdAt(),
+    doneAt: instant('done_at'),
+  },
+  (t) => [
+    uniqueIndex('timers_one_pending_per_kind_idx').on(t.caseId, t.kind).where(sql`status = 'pending'`),
+    index('timers_due_idx').on(t.fireAt).where(sql`status = 'pending'`),
+  ],
+);
+
+export const letters = pgTable(
+  'letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    eventSeq: integer('event_seq').notNull(),
+    kind: text('kind').notNull(),
+    recipient: text('recipient').notNull(),
+    documentNumber: text('document_number').notNull(),
+    title: text('title').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    bodyText: text('body_text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('letters_case_event_kind_idx').on(t.caseId, t.eventSeq, t.kind)],
+);
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** (case, event, template, recipient): the same mail is never queued twice. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    template: text('template').notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`)],
+);

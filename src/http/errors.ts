@@ -1,0 +1,31 @@
+// Errors with stable dotted codes. Capabilities throw these; one handler (error-handler.ts) answers
+// them: JSON `{ error, message, fields?, rule? }` under /api, a Chinese error page elsewhere.
+
+export type FieldMessages = Record<string, string>;
+
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details: { fields?: FieldMessages; rule?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+export const validationFailed = (fields: FieldMessages, message = '提交的内容有误，请按提示修改') =>
+  new AppError(400, 'validation.failed', message, { fields });
+
+export const notFound = (code: string, message: string) => new AppError(404, code, message);
+
+export const ruleViolation = (rule: string, message: string) => new AppError(409, 'workflow.rule_violation', message, { rule });
+
+export const staleVersion = () =>
+  new AppError(409, 'workflow.stale_version', '该申请已被他人更新，请查看最新情况后再操作', { rule: 'optimistic_version' });
+
+export const unauthorized = (message = '请先登录') => new AppError(401, 'auth.required', message);
+
+export const forbidden = (message = '没有权限进行此操作') => new AppError(403, 'auth.forbidden', message);
+
+export const tooLarge = (code: string, message: string, fields?: FieldMessages) => new AppError(413, code, message, { fields });

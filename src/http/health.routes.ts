@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { ping } from '../db/client.js';
+
+export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const check = async (_req: unknown, reply: import('fastify').FastifyReply) => {
+    try {
+      await ping(ctx.db);
+      return { status: 'ok' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  };
+  app.get('/health', check);
+}

@@ -1,0 +1,50 @@
+// Parse untrusted input with a zod schema; failures become `validation.failed` with a Chinese message per field.
+import type { z } from 'zod';
+import { validationFailed, type FieldMessages } from './errors.js';
+
+type Issue = z.core.$ZodRawIssue;
+
+function chineseMessage(issue: Issue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined || issue.input === null ? '此项必填' : '格式不正确';
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? '此项必填' : `至少需要 ${issue.minimum} 个字`;
+      if (issue.origin === 'array') return `至少需要 ${issue.minimum} 项`;
+      return `不能小于 ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `不能超过 ${issue.maximum} 个字`;
+      if (issue.origin === 'array') return `最多 ${issue.maximum} 项`;
+      return `不能大于 ${issue.maximum}`;
+    case 'invalid_value':
+    case 'invalid_union':
+      return '请从给定的选项中选择';
+    case 'invalid_format':
+      return '格式不正确';
+    case 'unrecognized_keys':
+      return `不认识的字段：${issue.keys.join('、')}`;
+    default:
+      return undefined;
+  }
+}
+
+export function fieldMessages(error: z.ZodError): FieldMessages {
+  const fields: FieldMessages = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, message?: string): z.output<S> {
+  const result = schema.safeParse(input, { error: chineseMessage });
+  if (!result.success) throw validationFailed(fieldMessages(result.error), message);
+  return result.data;
+}
+
+/** Like parseInput, but returns the field messages so they can be merged with other checks. */
+export function tryParse<S extends z.ZodType>(schema: S, input: unknown): { data: z.output<S>; fields: null } | { data: null; fields: FieldMessages } {
+  const result = schema.safeParse(input, { error: chineseMessage });
+  return result.success ? { data: result.data, fields: null } : { data: null, fields: fieldMessages(result.error) };
+}

@@ -1,0 +1,21 @@
+import type {} from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { RateLimit } from '../http/rate-limit.js';
+import { readBody } from '../http/multipart.js';
+import { submitApplication } from './intake.service.js';
+import { lookupRequest } from './tracking.service.js';
+
+export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+  app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
+    const { fields, uploads } = await readBody(request);
+    const receipt = await submitApplication(ctx, { input: fields, uploads });
+    return reply.status(201).send(receipt);
+  });
+
+  app.get<{ Params: { trackingNumber: string }; Querystring: { accessCode?: string } }>(
+    '/api/requests/:trackingNumber',
+    { config: { rateLimit } },
+    async (request) => lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode: request.query.accessCode ?? '' }),
+  );
+}

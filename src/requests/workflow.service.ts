@@ -1,0 +1,140 @@
+// The one place a workflow decision becomes rows: in one transaction, the case row (state, version,
+// snapshot, derived deadline), its timeline entry, and its timers. No mail is sent here; intents
+// become letters and outbox rows in the same transaction (intents.ts).
+import { today } from '../calendar/clock.js';
+import { workingDayOnOrAfter } from '../calendar/working-days.js';
+import type { AppContext } from '../context.js';
+import type { Tx } from '../db/client.js';
+import { notFound, ruleViolation, staleVersion, validationFailed } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
+import { canSeeAgency, type Principal } from '../staff/principal.js';
+import { findAgencyBySlug } from '../agencies/agencies.repository.js';
+import { findStaffByEmail, findStaffById } from '../staff/staff.repository.js';
+import { syncTimers } from '../timers/timers.repository.js';
+import type { ClientEvent, EventActor, WorkflowEvent } from '../workflow/types.js';
+import { decide, parseSnapshot, type Decision } from '../workflow/workflow.js';
+import { applyIntents } from './intents.js';
+import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
+import { appendTimeline, countEarlierApplicationsInMonth, lockCase, updateCase, type CaseRow } from './cases.repository.js';
+import { createCaseRecord } from './intake.service.js';
+
+type Accepted = Extract<Decision, { ok: true }>;
+
+/** Writes an accepted decision: case row, timeline entry (seq = new version), timers, intents. */
+export async function persistDecision(
+  tx: Tx,
+  ctx: AppContext,
+  args: { row: CaseRow; decision: Accepted; type: string; on: string; actor: EventActor; payload: Record<string, unknown> },
+): Promise<CaseRow> {
+  const { row, decision } = args;
+  const at = ctx.clock.now();
+  const { state, context } = decision.snapshot;
+  const version = row.version + 1;
+  const update = {
+    state,
+    version,
+    snapshot: decision.snapshot,
+    dueOn: decision.deadlines.answerDueOn,
+    dueProvisional: decision.deadlines.provisional,
+    clockStopped: decision.deadlines.clockStopped,
+    assigneeId: context.assignee,
+    disposition: context.outcome?.disposition ?? null,
+    concludedOn: context.outcome?.concludedOn ?? null,
+    updatedAt: at,
+  };
+  await updateCase(tx, row.id, update);
+  await appendTimeline(tx, { caseId: row.id, seq: version, type: args.type, on: args.on, at, actor: args.actor, stateAfter: state, dueOnAfter: update.dueOn, payload: args.payload });
+  await syncTimers(tx, row.id, decision.timers, at);
+  const updated = { ...row, ...update };
+  await applyIntents(tx, ctx, { row: updated, intents: decision.intents, seq: version, payload: args.payload });
+  return updated;
+}
+
+/** Decides an event on a locked case and persists it if accepted. Used by staff actions and the timer sweeper. */
+export async function applyToLockedCase(tx: Tx, ctx: AppContext, args: { row: CaseRow; event: WorkflowEvent; payload: Record<string, unknown> }) {
+  const calendar = await ctx.calendar(tx);
+  const decision = decide({ snapshot: parseSnapshot(args.row.snapshot), event: args.event, calendar });
+  if (!decision.ok) return { decision, row: args.row };
+  const row = await persistDecision(tx, ctx, { row: args.row, decision, type: args.event.type, on: args.event.on, actor: args.event.actor, payload: args.payload });
+  return { decision, row };
+}
+
+/** Turns a client's event into a complete workflow event: who, which staff or agency, counts the rule needs. */
+async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: string): Promise<{ event: ClientEvent; payload: Record<string, unknown> }> {
+  switch (input.type) {
+    case 'ASSIGN': {
+      const assignee = typeof input.assignee === 'number' ? await findStaffById(tx, input.assignee) : await findStaffByEmail(tx, input.assignee);
+      if (!assignee || assignee.disabledAt || (assignee.agencyId !== row.agencyId && assignee.role !== 'admin')) {
+        throw validationFailed({ assignee: '本机关没有这个工作人员' });
+      }
+      return { event: { type: input.type, assignee: assignee.id }, payload: { assignee: assignee.id, assigneeName: assignee.name } };
+    }
+    case 'TRANSFER': {
+      const agency = await findAgencyBySlug(tx, input.agency);
+      if (!agency) throw validationFailed({ agency: '没有这个机关' });
+      if (agency.id === row.agencyId) throw validationFailed({ agency: '不能转送给本机关' });
+      return { event: { type: input.type, agency: agency.slug, agencyName: agency.name }, payload: { agency: agency.slug, agencyName: agency.name } };
+    }
+    case 'ISSUE_FEE_NOTICE': {
+      const itemsEarlierInMonth = input.method === 'per_item' ? await countEarlierApplicationsInMonth(tx, row) : 0;
+      const event = { type: input.type, method: input.method, quantity: input.quantity, itemsEarlierInMonth };
+      return { event, payload: { ...event } };
+    }
+    case 'CORRECTION_RECEIVED': {
+      const event = { type: input.type, receivedOn: input.receivedOn ?? on };
+      return { event, payload: { receivedOn: event.receivedOn } };
+    }
+    case 'THIRD_PARTY_REPLIED': {
+      const event = { type: input.type, opinion: input.opinion, reasons: input.reasons, repliedOn: input.repliedOn ?? on };
+      return { event, payload: { opinion: event.opinion, reasons: event.reasons, repliedOn: event.repliedOn } };
+    }
+    case 'FEE_PAID':
+      return { event: { type: input.type, paidOn: input.paidOn ?? on }, payload: { paidOn: input.paidOn ?? on } };
+    case 'ANSWER':
+      return { event: { type: input.type, disposition: input.disposition, text: input.text }, payload: { disposition: input.disposition, text: input.text, legalBasis: input.legalBasis } };
+    default: {
+      const { type: _, ...rest } = input;
+      return { event: input, payload: rest };
+    }
+  }
+}
+
+/** A staff member's action on a case (POST /api/cases/:tn/events). */
+export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: string; principal: Principal; input: unknown }): Promise<CaseRow> {
+  const input = parseInput(clientEventSchema, args.input);
+  const { expectedVersion } = parseInput(expectedVersionSchema, args.input);
+  const actor: EventActor = { kind: 'staff', id: args.principal.id, role: args.principal.role };
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockCase(tx, { trackingNumber: args.trackingNumber });
+    if (!row || !canSeeAgency(args.principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
+    if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion();
+    const on = today(ctx.clock);
+    const { event, payload } = await resolveEvent(tx, row, input, on);
+    // A refusal below rolls the receiving case back with everything else.
+    if (event.type === 'TRANSFER') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: event.agency, on, actor })).trackingNumber;
+    const result = await applyToLockedCase(tx, ctx, { row, event: { ...event, on, actor } as WorkflowEvent, payload });
+    if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
+    return result.row;
+  });
+}
+
+/** The responsible agency receives the transferred application as a new case (art. 36(5)); the applicant tracks it with the same access code. */
+async function transferIn(tx: Tx, ctx: AppContext, args: { from: CaseRow; agencySlug: string; on: string; actor: EventActor }) {
+  const agency = (await findAgencyBySlug(tx, args.agencySlug))!;
+  const calendar = await ctx.calendar(tx);
+  return createCaseRecord(tx, ctx, {
+    agency,
+    applicant: args.from.applicant,
+    applicantKey: args.from.applicantKey,
+    details: { description: args.from.description, documentNumber: args.from.documentNumber, purpose: args.from.purpose, format: args.from.format, delivery: args.from.delivery },
+    channel: 'transfer',
+    receivedOn: workingDayOnOrAfter({ date: args.on, calendar }).date,
+    accessCodeHash: args.from.accessCodeHash,
+    files: [],
+    actor: args.actor,
+    entryType: 'TRANSFERRED_IN',
+    entryPayload: { from: args.from.trackingNumber },
+    transferredFromId: args.from.id,
+    calendar,
+  });
+}

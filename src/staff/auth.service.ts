@@ -1,0 +1,127 @@
+// Staff sign-in: bearer tokens for the API and session cookies for pages share one sessions table;
+// only a hash of each token is stored.
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { AppError, validationFailed } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
+import { findAgencyBySlug } from '../agencies/agencies.repository.js';
+import { generatePassword, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.js';
+import type { Principal } from './principal.js';
+import {
+  countActiveAdmins,
+  deleteSession,
+  deleteSessionsOf,
+  findLiveSession,
+  findStaffByEmail,
+  findStaffById,
+  insertSession,
+  insertStaff,
+  setPasswordHash,
+} from './staff.repository.js';
+import { uniqueViolation } from '../db/client.js';
+
+const SESSION_HOURS = 12;
+export const MIN_PASSWORD = 10;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const loginSchema = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
+
+export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web' = 'api') {
+  const { email, password } = parseInput(loginSchema, input);
+  const account = await findStaffByEmail(ctx.db, email);
+  const valid = account && !account.disabledAt ? await verifyPassword(password, account.passwordHash) : await verifyAgainstNothing(password);
+  if (!account || !valid) throw new AppError(401, 'auth.invalid_credentials', '邮箱或密码不正确');
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = kind === 'web' ? randomBytes(24).toString('base64url') : null;
+  const now = ctx.clock.now();
+  await insertSession(ctx.db, {
+    tokenHash: hashToken(token),
+    staffId: account.id,
+    kind,
+    csrfToken,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000),
+  });
+  return { token, csrfToken, principal: toPrincipal(account) };
+}
+
+export async function authenticate(ctx: AppContext, token: string): Promise<{ principal: Principal; csrfToken: string | null } | null> {
+  const found = await findLiveSession(ctx.db, hashToken(token), ctx.clock.now());
+  return found ? { principal: toPrincipal(found.staff), csrfToken: found.session.csrfToken } : null;
+}
+
+export async function logout(ctx: AppContext, token: string): Promise<void> {
+  await deleteSession(ctx.db, hashToken(token));
+}
+
+const passwordChange = z.object({ currentPassword: z.string().min(1), newPassword: z.string().min(MIN_PASSWORD, `新密码至少 ${MIN_PASSWORD} 个字符`).max(200) });
+
+export async function changePassword(ctx: AppContext, principal: Principal, token: string, input: unknown): Promise<void> {
+  const { currentPassword, newPassword } = parseInput(passwordChange, input);
+  const account = await findStaffById(ctx.db, principal.id);
+  if (!account || !(await verifyPassword(currentPassword, account.passwordHash))) {
+    throw validationFailed({ currentPassword: '当前密码不正确' });
+  }
+  await setPasswordHash(ctx.db, account.id, await hashPassword(newPassword));
+  // Other sessions of this account end: a changed password locks out whoever else had it.
+  await deleteSessionsOf(ctx.db, account.id, hashToken(token));
+}
+
+const newStaffSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, '电子邮箱格式不正确'),
+  password: z.string().min(MIN_PASSWORD, `密码至少 ${MIN_PASSWORD} 个字符`).max(200),
+  name: z.string().trim().min(1).max(50),
+  role: z.enum(['admin', 'supervisor', 'clerk']),
+  agency: z.string().trim().optional().nullable(),
+});
+
+export async function createStaff(ctx: AppContext, input: unknown) {
+  const data = parseInput(newStaffSchema, input);
+  let agencyId: number | null = null;
+  if (data.role !== 'admin') {
+    if (!data.agency) throw validationFailed({ agency: '督办人和办理人须属于一个机关' });
+    const agency = await findAgencyBySlug(ctx.db, data.agency);
+    if (!agency) throw validationFailed({ agency: '没有这个机关' });
+    agencyId = agency.id;
+  }
+  try {
+    const row = await insertStaff(ctx.db, { email: data.email, name: data.name, role: data.role, agencyId, passwordHash: await hashPassword(data.password) });
+    return { id: row.id, email: row.email, name: row.name, role: row.role, agency: data.role === 'admin' ? null : data.agency };
+  } catch (err) {
+    if (uniqueViolation(err) !== null) throw validationFailed({ email: '该邮箱已有账号' });
+    throw err;
+  }
+}
+
+/**
+ * Start-up: ADMIN_EMAIL/ADMIN_PASSWORD make sure that administrator exists (the password is set only
+ * when it is created). Without them, the first start with no administrator creates one and returns
+ * its generated password, to be printed once.
+ */
+export async function ensureAdministrator(ctx: AppContext): Promise<{ email: string; password: string } | null> {
+  const { adminEmail, adminPassword } = ctx.config;
+  if (adminEmail) {
+    if (await findStaffByEmail(ctx.db, adminEmail)) return null;
+    const password = adminPassword ?? generatePassword();
+    await insertStaff(ctx.db, { email: adminEmail, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password) });
+    return adminPassword ? null : { email: adminEmail, password };
+  }
+  if ((await countActiveAdmins(ctx.db)) > 0) return null;
+  const email = 'admin@ogi.localhost';
+  const password = generatePassword();
+  try {
+    await insertStaff(ctx.db, { email, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password) });
+  } catch (err) {
+    // Another instance starting at the same moment created it.
+    if (uniqueViolation(err) !== null) return null;
+    throw err;
+  }
+  return { email, password };
+}
+
+function toPrincipal(row: { id: number; email: string; name: string; role: Principal['role']; agencyId: number | null }): Principal {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agencyId };
+}
+

@@ -1,0 +1,33 @@
+import type {} from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { RateLimit } from '../http/rate-limit.js';
+import { staffOnly } from '../http/auth.js';
+import { changePassword, createStaff, login, logout } from './auth.service.js';
+import { listStaff } from './staff.repository.js';
+
+export async function staffRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+  app.post('/api/auth/login', { config: { rateLimit } }, async (request) => {
+    const { token, principal } = await login(ctx, request.body, 'api');
+    return { token, staff: principal };
+  });
+
+  app.post('/api/auth/logout', { preHandler: staffOnly(ctx) }, async (request, reply) => {
+    await logout(ctx, request.sessionToken!);
+    return reply.status(204).send();
+  });
+
+  app.post('/api/auth/password', { preHandler: staffOnly(ctx) }, async (request, reply) => {
+    await changePassword(ctx, request.principal!, request.sessionToken!, request.body);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/auth/me', { preHandler: staffOnly(ctx) }, async (request) => request.principal);
+
+  app.post('/api/staff', { preHandler: staffOnly(ctx, ['admin']) }, async (request, reply) => reply.status(201).send(await createStaff(ctx, request.body)));
+
+  app.get('/api/staff', { preHandler: staffOnly(ctx, ['admin', 'supervisor']) }, async (request) => {
+    const p = request.principal!;
+    return { items: await listStaff(ctx.db, p.role === 'admin' ? undefined : p.agencyId!) };
+  });
+}

@@ -1,0 +1,72 @@
+// A fresh database per test file: a new PostgreSQL database when DATABASE_URL is set (dropped in
+// teardown), otherwise an in-memory PGlite started from a cached, already migrated dump.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import type { Test } from 'tap';
+import { MIGRATIONS_DIR } from '../../src/config/paths.js';
+import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
+
+export const TEST_DATABASE_URL = process.env.DATABASE_URL || null;
+
+function migrationsHash(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_DIR).sort()) {
+    if (file.endsWith('.sql')) hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function migratedDump(): Promise<Blob> {
+  const file = path.join(os.tmpdir(), `ogi-pglite-${migrationsHash()}.tar.gz`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const fresh = await openDatabase({ databaseUrl: null, dataDir: '', inMemory: true });
+  await fresh.migrate();
+  const dump = await ((fresh.db as unknown as { $client: PGlite }).$client.dumpDataDir('gzip'));
+  await fresh.close();
+  // Parallel test files may race to write it: write aside, then rename into place atomically.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
+  renameSync(temp, file);
+  return dump;
+}
+
+export function databaseUrlFor(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates an empty PostgreSQL database; the returned `drop` removes it (connections are cut). */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `ogi_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  return {
+    url: databaseUrlFor(TEST_DATABASE_URL!, name),
+    async drop() {
+      const cleanup = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export async function openTestDatabase(t: Test, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+  if (TEST_DATABASE_URL) {
+    const database = await createPostgresDatabase();
+    const handle = await openDatabase({ databaseUrl: database.url, dataDir: '', inMemory: false, poolSize: options.poolSize });
+    t.teardown(async () => {
+      await handle.close();
+      await database.drop();
+    });
+    return handle;
+  }
+  const handle = await openDatabase({ databaseUrl: null, dataDir: '', inMemory: true, loadDataDir: await migratedDump() });
+  t.teardown(() => handle.close());
+  return handle;
+}

@@ -1,0 +1,62 @@
+// Small typed factories for applications.
+
+/** A valid 公民身份号码 (the GB 11643-1999 example). */
+export const VALID_RESIDENT_ID = '11010519491231002X';
+/** A valid 统一社会信用代码. */
+export const VALID_CREDIT_CODE = '91350100M000100Y43';
+
+export function application(overrides: Record<string, unknown> = {}) {
+  const { applicant, ...rest } = overrides as { applicant?: Record<string, unknown> };
+  return {
+    agency: 'fgj',
+    applicant: {
+      kind: 'person',
+      name: '张三',
+      idType: 'resident_id',
+      idNumber: VALID_RESIDENT_ID,
+      phone: '13800138000',
+      email: 'zhangsan@example.com',
+      address: '湖南省湘潭市雨湖区某路1号',
+      ...applicant,
+    },
+    description: '请公开2026年雨湖区政府投资重大建设项目的审批结果清单',
+    documentNumber: '',
+    purpose: '了解本社区周边建设项目',
+    format: 'electronic',
+    delivery: 'email',
+    ...rest,
+  };
+}
+
+export function organizationApplication(overrides: Record<string, unknown> = {}) {
+  return application({
+    applicant: { kind: 'organization', orgCategory: 'business', name: '湘潭某某科技有限公司', idType: 'credit_code', idNumber: VALID_CREDIT_CODE },
+    ...overrides,
+  });
+}
+
+/** The smallest valid PDF header plus body: enough for content sniffing. */
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+/** A Windows executable header. */
+export const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(58), Buffer.from([0x80, 0, 0, 0]), Buffer.alloc(64), Buffer.from('PE\0\0')]);
+export const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+/** A multipart/form-data body with flattened fields and files. */
+export function multipartBody(fields: Record<string, unknown>, files: { field?: string; filename: string; content: Buffer; type?: string }[]) {
+  const boundary = `----ogi${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  const flat = (prefix: string, value: unknown): [string, string][] =>
+    value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => flat(prefix ? `${prefix}.${k}` : k, v)) : [[prefix, String(value ?? '')]];
+  for (const [name, value] of flat('', fields)) {
+    chunks.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  for (const f of files) {
+    chunks.push(
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${f.field ?? 'attachments'}"; filename="${f.filename}"\r\ncontent-type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`),
+      f.content,
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}

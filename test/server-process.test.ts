@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { createPostgresDatabase, TEST_DATABASE_URL } from './helpers/database.js';
+import { application } from './helpers/factories.js';
+import { freePort, startServer, stopServer, waitForHealth } from './helpers/process.js';
+
+// As `npm ci && npm start` runs it on a fresh clone: the embedded database on disk (or, in the
+// PostgreSQL run, a fresh PostgreSQL database).
+t.test('the server keeps its data across restarts', async (t) => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ogi-data-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const database = TEST_DATABASE_URL ? await createPostgresDatabase() : null;
+  if (database) t.teardown(() => database.drop());
+  const env = async () => ({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0' });
+
+  const first = startServer(await env());
+  t.teardown(() => stopServer(first, 'SIGKILL'));
+  await waitForHealth(first);
+  t.match(first.output(), /administrator created:\s+admin@ogi\.localhost\s+\S{12,}/, 'the generated administrator password is printed once');
+  const agencies = (await (await fetch(`${first.url}/api/agencies`)).json()) as { slug: string; name: string }[];
+  t.equal(agencies.length, 15, 'the district offices of the seed document');
+  t.ok(agencies.some((a) => a.name === '湘潭市雨湖区人民政府办公室'));
+  const submitted = await fetch(`${first.url}/api/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application()) });
+  t.equal(submitted.status, 201);
+  const receipt = (await submitted.json()) as { trackingNumber: string; accessCode: string };
+
+  if (!database) {
+    const second = startServer(await env());
+    t.equal(await second.exited, 1, 'a second process on the same embedded database exits');
+    t.match(second.output(), /already open in process \d+/);
+  }
+
+  t.equal(await stopServer(first), 0, 'SIGTERM shuts down cleanly');
+  const again = startServer(await env());
+  t.teardown(() => stopServer(again, 'SIGKILL'));
+  await waitForHealth(again);
+  t.notMatch(again.output(), /administrator created/, 'no new administrator on restart');
+  const found = await fetch(`${again.url}/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`);
+  t.equal(found.status, 200, 'the request filed before the restart is still there');
+  t.equal(((await (await fetch(`${again.url}/api/agencies`)).json()) as unknown[]).length, 15, 'demo data is not loaded twice');
+  t.equal(await stopServer(again), 0);
+});

@@ -1,0 +1,237 @@
+import { and, count, eq } from 'drizzle-orm';
+import t from 'tap';
+import { agencies, caseEvents, cases, timers } from '../src/db/schema.js';
+import { ADMIN, api, login, staffClient, testApp } from './helpers/app.js';
+import { application } from './helpers/factories.js';
+
+t.test('staff drive the statutory workflow over the API', async (t) => {
+  const { app, clock, db } = await testApp(t); // Monday 2026-03-02
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const supervisor = await staffClient(app, 'supervisor', 'fgj');
+  const otherClerk = await staffClient(app, 'clerk', 'czj');
+
+  const register = async (receivedOn: string, overrides: Record<string, unknown> = {}) => {
+    const res = await clerk.post('/api/cases', { ...application(), channel: 'post', receivedOn, ...overrides });
+    t.equal(res.statusCode, 201, res.body);
+    return res.json() as { trackingNumber: string; accessCode: string; dueOn: string };
+  };
+  const act = (tn: string, body: Record<string, unknown>, who = clerk) => who.post(`/api/cases/${tn}/events`, body);
+  const snapshotOf = async (tn: string) => {
+    const [row] = await db.select({ version: cases.version, state: cases.state, dueOn: cases.dueOn }).from(cases).where(eq(cases.trackingNumber, tn));
+    const [events] = await db.select({ n: count() }).from(caseEvents).innerJoin(cases, eq(cases.id, caseEvents.caseId)).where(eq(cases.trackingNumber, tn));
+    return { ...row, events: events!.n };
+  };
+
+  await t.test('sign-in', async (t) => {
+    const bad = await api(app).post('/api/auth/login', { email: ADMIN.email, password: 'wrong-password' });
+    t.equal(bad.statusCode, 401);
+    t.equal(bad.json().error, 'auth.invalid_credentials');
+    t.equal((await api(app).get('/api/cases')).statusCode, 401, 'no token, no cases');
+    t.equal((await api(app, 'forged-token').get('/api/cases')).statusCode, 401);
+    t.equal((await clerk.post('/api/staff', { email: 'x@test.local', password: 'long-enough-1', name: 'x', role: 'clerk', agency: 'fgj' })).statusCode, 403, 'only administrators create staff');
+  });
+
+  await t.test('registration of a paper application with the clerk\'s receipt date (art. 31)', async (t) => {
+    // Received Monday 2026-02-02: Spring Festival (02-15..02-23) and the worked Saturdays 02-14 and 02-28 fall in the period.
+    const c = await register('2026-02-02');
+    t.match(c, { trackingNumber: /^FGJ-2026-\d{5}$/, receivedOn: '2026-02-02', dueOn: '2026-03-06', accessCode: /^[A-Z2-9]{8}$/ });
+    const future = await clerk.post('/api/cases', { ...application(), channel: 'in_person', receivedOn: '2026-03-03' });
+    t.equal(future.statusCode, 400);
+    t.match(future.json().fields, { receivedOn: /不能晚于今天/ });
+    const noChannel = await clerk.post('/api/cases', { ...application(), receivedOn: '2026-03-02' });
+    t.match(noChannel.json().fields, { channel: /渠道/ });
+    const elsewhere = await clerk.post('/api/cases', { ...application({ agency: 'czj' }), channel: 'post', receivedOn: '2026-03-02' });
+    t.match(elsewhere.json().fields, { agency: /本机关/ }, 'a clerk registers only for their own agency');
+
+    const view = await clerk.get(`/api/cases/${c.trackingNumber}`);
+    t.equal(view.statusCode, 200);
+    t.match(view.json(), {
+      state: 'received',
+      version: 1,
+      channel: 'post',
+      applicant: { name: '张三', idNumber: '1101**********002X' },
+      events: [{ seq: 1, type: 'REGISTERED', actor: { kind: 'staff', name: clerk.email.split('.')[0] } }],
+    });
+    // 2026-03-02 is the 18th working day after receipt: too late for a correction (art. 30).
+    t.same(view.json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
+    t.same((await supervisor.get(`/api/cases/${c.trackingNumber}`)).json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'EXTEND', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
+  });
+
+  await t.test('a clerk of another agency cannot read or act on the case', async (t) => {
+    const c = await register('2026-03-02');
+    const read = await otherClerk.get(`/api/cases/${c.trackingNumber}`);
+    const missing = await otherClerk.get('/api/cases/FGJ-2026-99999');
+    t.equal(read.statusCode, 404);
+    t.same(read.json(), missing.json(), 'indistinguishable from a missing case');
+    t.equal((await act(c.trackingNumber, { type: 'WITHDRAW' }, otherClerk)).statusCode, 404);
+    t.equal((await otherClerk.get(`/api/cases/${c.trackingNumber}/attachments/00000000-0000-0000-0000-000000000000`)).statusCode, 404);
+    const list = (await otherClerk.get('/api/cases')).json();
+    t.notOk(list.items.some((i: { trackingNumber: string }) => i.trackingNumber.startsWith('FGJ')), 'not in their queue');
+    t.same((await otherClerk.get('/api/cases?agency=fgj')).json().items, []);
+    t.equal((await snapshotOf(c.trackingNumber)).state, 'received', 'nothing happened');
+  });
+
+  await t.test('every statutory step through HTTP', async (t) => {
+    const c = await register('2026-02-24');
+    const tn = c.trackingNumber;
+    let res = await act(tn, { type: 'ASSIGN', assignee: clerk.email });
+    t.equal(res.statusCode, 200, res.body);
+    t.match(res.json(), { state: 'assigned', assignee: { id: clerk.id }, version: 2 });
+
+    // 02-24 + 5 working days (25, 26, 27, Saturday 28, 03-02): a correction may still be asked for.
+    res = await act(tn, { type: 'REQUEST_CORRECTION', items: '请写明文件名称\n请写明成文时间', dueInWorkingDays: 10 });
+    t.match(res.json(), { state: 'awaiting_correction', dueOn: null, deadline: { correctionDueOn: '2026-03-16', correction: { items: ['请写明文件名称', '请写明成文时间'] } } });
+
+    clock.set('2026-03-05T02:00:00Z');
+    res = await act(tn, { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-04' });
+    t.match(res.json(), { state: 'assigned', dueOn: '2026-04-01', deadline: { clockStartOn: '2026-03-04' } }, 'the 20 days restart from the corrected application');
+    res = await act(tn, { type: 'REQUEST_CORRECTION', items: ['再补一次'], dueInWorkingDays: 5 });
+    t.equal(res.statusCode, 409);
+    t.match(res.json(), { error: 'workflow.rule_violation', rule: 'art30_correction_once', message: /第三十条/ });
+
+    res = await act(tn, { type: 'CONSULT_THIRD_PARTY', party: '湘潭某建设公司', partyKind: 'third_party', matter: '合同金额' });
+    t.match(res.json(), { state: 'consulting', clockStopped: true, deadline: { consultationDueOn: '2026-03-26' } });
+    clock.set('2026-03-13T02:00:00Z');
+    res = await act(tn, { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '涉及商业秘密' });
+    // Stopped 03-05..03-13: 6 working days (6, 9, 10, 11, 12, 13); 04-01 + 6 skips Qingming (04-04..04-06).
+    t.match(res.json(), { state: 'assigned', clockStopped: false, dueOn: '2026-04-10', deadline: { stoppedPeriods: [{ reason: 'consultation', workingDays: 6 }] } });
+
+    res = await act(tn, { type: 'EXTEND', workingDays: 10, reason: '需调取历史档案' });
+    t.equal(res.statusCode, 409);
+    t.equal(res.json().rule, 'art33_extension_approved_by_office_head');
+    res = await act(tn, { type: 'EXTEND', workingDays: 21, reason: '需调取历史档案' }, supervisor);
+    t.equal(res.json().rule, 'art33_extension_at_most_20_working_days');
+    res = await act(tn, { type: 'EXTEND', workingDays: 10, reason: '需调取历史档案' }, supervisor);
+    t.match(res.json(), { state: 'assigned', dueOn: '2026-04-24', deadline: { extension: { workingDays: 10, reason: '需调取历史档案' } } });
+    res = await act(tn, { type: 'EXTEND', workingDays: 5, reason: '再延' }, supervisor);
+    t.equal(res.json().rule, 'art33_extension_once');
+
+    res = await act(tn, { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 20 });
+    t.equal(res.json().rule, 'fees_beyond_free_allowance');
+    res = await act(tn, { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 120 });
+    t.match(res.json(), { state: 'awaiting_payment', deadline: { fee: { amountYuan: 1100 }, paymentDueOn: '2026-04-13' } });
+    clock.set('2026-03-17T02:00:00Z');
+    res = await act(tn, { type: 'FEE_PAID', paidOn: '2026-03-16' });
+    // Unpaid 03-13..03-16: 1 working day (16).
+    t.match(res.json(), { state: 'assigned', dueOn: '2026-04-27' });
+
+    const before = await snapshotOf(tn);
+    res = await act(tn, { type: 'ANSWER', disposition: 'partially_disclosed', text: '部分公开，合同金额涉及商业秘密不予公开', expectedVersion: before.version! - 1 });
+    t.equal(res.statusCode, 409);
+    t.match(res.json(), { error: 'workflow.stale_version', rule: 'optimistic_version' });
+    t.same(await snapshotOf(tn), before, 'a stale version changes nothing');
+
+    res = await act(tn, { type: 'ANSWER', disposition: 'partially_disclosed', text: '部分公开，合同金额涉及商业秘密不予公开', expectedVersion: before.version });
+    t.match(res.json(), { state: 'answered', disposition: 'partially_disclosed', concludedOn: '2026-03-17', allowedEvents: [] });
+    t.same(
+      res.json().events.map((e: { type: string }) => e.type),
+      ['REGISTERED', 'ASSIGN', 'REQUEST_CORRECTION', 'CORRECTION_RECEIVED', 'CONSULT_THIRD_PARTY', 'THIRD_PARTY_REPLIED', 'EXTEND', 'ISSUE_FEE_NOTICE', 'FEE_PAID', 'ANSWER'],
+      'the timeline holds every step',
+    );
+    t.match(res.json().events.at(-1), { actor: { id: clerk.id, role: 'clerk' }, payload: { disposition: 'partially_disclosed' }, on: '2026-03-17' });
+
+    const after = await snapshotOf(tn);
+    res = await act(tn, { type: 'WITHDRAW' });
+    t.equal(res.statusCode, 409);
+    t.equal(res.json().rule, 'workflow_state_does_not_allow');
+    t.same(await snapshotOf(tn), after, 'a refused event changes nothing');
+    const [pending] = await db.select({ n: count() }).from(timers).innerJoin(cases, eq(cases.id, timers.caseId)).where(and(eq(cases.trackingNumber, tn), eq(timers.status, 'pending')));
+    t.equal(pending!.n, 0, 'no timer left for an answered case');
+  });
+
+  await t.test('bad event input is a 400 with field messages', async (t) => {
+    const c = await register('2026-03-02');
+    const cases400: [Record<string, unknown>, Record<string, RegExp>][] = [
+      [{ type: 'EXTEND', workingDays: 5 }, { reason: /必填/ }],
+      [{ type: 'NOPE' }, { type: /不认识的操作类型/ }],
+      [{ type: 'ANSWER', disposition: 'made_up', text: 'x' }, { disposition: /答复类型/ }],
+      [{ type: 'ASSIGN', assignee: otherClerk.email }, { assignee: /本机关没有这个工作人员/ }],
+      [{ type: 'TRANSFER', agency: 'fgj' }, { agency: /本机关/ }],
+      [{ type: 'CORRECTION_RECEIVED', receivedOn: '2026-02-30' }, { receivedOn: /YYYY-MM-DD/ }],
+    ];
+    for (const [body, fields] of cases400) {
+      const res = await act(c.trackingNumber, body);
+      t.equal(res.statusCode, 400, JSON.stringify(body));
+      t.match(res.json(), { error: 'validation.failed', fields });
+    }
+    const res = await act(c.trackingNumber, { type: 'ANSWER', disposition: 'other_no_correction', text: '不再处理' });
+    t.equal(res.statusCode, 409, 'a code reserved for lapsed deadlines');
+    t.equal(res.json().rule, 'art36_answer_disposition');
+  });
+
+  await t.test('transfer closes the case and the responsible agency receives it (art. 36(5))', async (t) => {
+    const c = await register('2026-03-02');
+    const res = await act(c.trackingNumber, { type: 'TRANSFER', agency: 'czj' });
+    t.match(res.json(), { state: 'closed', disposition: 'unavailable_not_held' });
+    const to = res.json().events.at(-1).payload.to as string;
+    t.match(to, /^CZJ-2026-\d{5}$/);
+    const received = await otherClerk.get(`/api/cases/${to}`);
+    t.match(received.json(), { state: 'received', channel: 'transfer', receivedOn: '2026-03-17', events: [{ type: 'TRANSFERRED_IN', payload: { from: c.trackingNumber } }] });
+    const tracked = await api(app).get(`/api/requests/${to}?accessCode=${c.accessCode}`);
+    t.equal(tracked.statusCode, 200, 'the applicant follows it with the same access code');
+  });
+
+  await t.test('withdrawal closes the case', async (t) => {
+    const c = await register('2026-03-02');
+    const res = await act(c.trackingNumber, { type: 'WITHDRAW', reason: '申请人电话撤回' });
+    t.match(res.json(), { state: 'closed', disposition: 'other', outcome: { reason: 'withdrawn' } });
+  });
+
+  await t.test('a case whose 20 working days have passed becomes overdue on a sweep, and can still be answered', async (t) => {
+    clock.set('2026-03-17T02:00:00Z');
+    const c = await register('2026-01-05'); // due 2026-02-02
+    t.equal(c.dueOn, '2026-02-02');
+    const overdueList = await clerk.get('/api/cases?overdue=true');
+    t.ok(overdueList.json().items.some((i: { trackingNumber: string }) => i.trackingNumber === c.trackingNumber), 'already listed as overdue before the sweep');
+    const first = await app.ogi.sweeper.runOnce();
+    t.ok(first.applied >= 1);
+    const view = (await clerk.get(`/api/cases/${c.trackingNumber}`)).json();
+    t.match(view, { state: 'overdue', allowedEvents: ['ASSIGN', 'TRANSFER', 'ANSWER', 'WITHDRAW'] });
+    t.match(view.events.at(-1), { type: 'DEADLINE_PASSED', actor: { kind: 'system' }, payload: { dueOn: '2026-02-02' } });
+    const second = await app.ogi.sweeper.runOnce();
+    t.same(second, { applied: 0, ignored: 0, failed: 0 }, 'a second sweep changes nothing');
+    const res = await act(c.trackingNumber, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+    t.match(res.json(), { state: 'answered', concludedOn: '2026-03-17' });
+  });
+
+  await t.test('the queue lists the caller\'s cases by due date, paged by cursor', async (t) => {
+    const all: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { trackingNumber: string; dueOn: string | null }[]; nextCursor: string | null } = (await clerk.get(`/api/cases?limit=3${cursor ? `&after=${cursor}` : ''}`)).json();
+      t.ok(page.items.length <= 3);
+      all.push(...page.items.map((i: { trackingNumber: string; dueOn: string | null }) => `${i.dueOn ?? '~'} ${i.trackingNumber}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    t.same(all, [...all].sort(), 'sorted by due date, no-deadline cases last');
+    t.equal(new Set(all).size, all.length, 'no case twice');
+    const [fgjCount] = await db.select({ n: count() }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(agencies.slug, 'fgj'));
+    t.equal(all.length, fgjCount!.n, 'every case of the agency once');
+    const answered = (await clerk.get('/api/cases?state=answered')).json().items;
+    t.ok(answered.length >= 2 && answered.every((i: { state: string }) => i.state === 'answered'));
+    t.equal((await clerk.get('/api/cases?state=bogus')).statusCode, 400);
+    t.equal((await clerk.get('/api/cases?after=garbage')).statusCode, 400);
+  });
+
+  await t.test('loading next year\'s schedule recomputes provisional deadlines', async (t) => {
+    clock.set('2026-12-15T02:00:00Z');
+    const c = await register('2026-12-15');
+    t.match(c, { dueOn: '2027-01-12' });
+    t.equal((await clerk.get(`/api/cases/${c.trackingNumber}`)).json().dueProvisional, true);
+    t.equal((await clerk.put('/api/calendar/years/2027', { holidays: [], workdays: [] })).statusCode, 403, 'administrators only');
+    const admin = api(app, await login(app, ADMIN.email, ADMIN.password));
+    const res = await admin.put('/api/calendar/years/2027', { holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] });
+    t.equal(res.statusCode, 200, res.body);
+    t.ok(res.json().recomputedCases >= 1);
+    const view = (await clerk.get(`/api/cases/${c.trackingNumber}`)).json();
+    t.match(view, { dueOn: '2027-01-13', dueProvisional: false });
+    t.match(view.events.at(-1), { type: 'CALENDAR_CHANGED', payload: { previousDueOn: '2027-01-12', dueOn: '2027-01-13', provisional: false } });
+    const [timer] = await db.select().from(timers).innerJoin(cases, eq(cases.id, timers.caseId)).where(and(eq(cases.trackingNumber, c.trackingNumber), eq(timers.status, 'pending')));
+    t.equal(timer?.timers.dueOn, '2027-01-13', 'the timer follows the new deadline');
+    const deadline = await api(app).get('/api/calendar/deadline?from=2026-12-15&workingDays=20');
+    t.same(deadline.json(), { from: '2026-12-15', workingDays: 20, due: '2027-01-13', provisional: false });
+    const bad = await admin.put('/api/calendar/years/2027', { holidays: ['2026-12-31'], workdays: ['2027-01-06'] });
+    t.equal(bad.statusCode, 400);
+    t.match(bad.json().fields, { holidays: /不在 2027 年内/, workdays: /不是周末/ });
+  });
+});
