@@ -11,15 +11,21 @@ import { calendarCache, seedOfficialSchedules } from './calendar/calendar.reposi
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { systemClock, type Clock } from './calendar/clock.js';
 import { caseRoutes } from './cases/cases.routes.js';
+import { deskPages } from './cases/desk.pages.js';
 import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
-import { errorHandler } from './http/error-handler.js';
+import { errorHandler, wantsHtml } from './http/error-handler.js';
+import { registerViews } from './http/views.js';
 import { healthRoutes } from './http/health.routes.js';
 import { publicRateLimit } from './http/rate-limit.js';
+import { createMailer } from './notifications/mailer.js';
+import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
+import { compileTemplates } from './render.js';
 import { requestRoutes } from './requests/requests.routes.js';
 import { ensureAdministrator } from './staff/auth.service.js';
 import { staffRoutes } from './staff/staff.routes.js';
+import { staffPages } from './staff/staff.pages.js';
 import { createScheduler, type Scheduler } from './timers/scheduler.js';
 import { createSweeper, type Sweeper } from './timers/sweeper.js';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +33,7 @@ import { randomBytes } from 'node:crypto';
 export type Ogi = {
   ctx: AppContext;
   sweeper: Sweeper;
+  outbox: OutboxWorker;
   scheduler: Scheduler;
   /** Set when this start created the first administrator with a generated password (print it once). */
   generatedAdmin: { email: string; password: string } | null;
@@ -68,6 +75,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     clock: options.clock ?? systemClock,
     calendar: calendarCache(),
     log: app.log,
+    letters: compileTemplates('letters'),
+    mails: compileTemplates('mail'),
   };
 
   await seedOfficialSchedules(ctx.db);
@@ -75,23 +84,33 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const generatedAdmin = await ensureAdministrator(ctx);
 
   const sweeper = createSweeper(ctx);
-  const scheduler = createScheduler({ intervalMs: config.schedulerIntervalMs, log: app.log, jobs: [{ name: 'timers', runOnce: sweeper.runOnce }] });
-  app.decorate('ogi', { ctx, sweeper, scheduler, generatedAdmin });
+  const mailer = createMailer(config);
+  const outbox = createOutboxWorker(ctx, mailer);
+  const scheduler = createScheduler({
+    intervalMs: config.schedulerIntervalMs,
+    log: app.log,
+    jobs: [
+      { name: 'timers', runOnce: sweeper.runOnce },
+      { name: 'outbox', runOnce: outbox.runOnce },
+    ],
+  });
+  app.decorate('ogi', { ctx, sweeper, outbox, scheduler, generatedAdmin });
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionToken', null);
-  app.decorateRequest('sessionCsrf', null);
-  app.decorateRequest('sessionKind', null);
 
   app.addHook('onClose', async () => {
+    outbox.stop();
     await scheduler.stop();
+    mailer.close();
     if (!options.database) await database.close();
   });
 
   app.setErrorHandler(errorHandler);
-  await app.register(cookie, { secret: randomBytes(32).toString('hex') });
+  await app.register(cookie);
   await app.register(formbody);
   await app.register(multipart);
   await app.register(rateLimit, { global: false });
+  await registerViews(app, ctx);
 
   const rate = publicRateLimit(config);
   await app.register(healthRoutes, { ctx });
@@ -100,8 +119,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(requestRoutes, { ctx, rateLimit: rate });
   await app.register(staffRoutes, { ctx, rateLimit: rate });
   await app.register(caseRoutes, { ctx });
+  await app.register(staffPages, { ctx, rateLimit: rate });
+  await app.register(deskPages, { ctx });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: 'not_found', message: '没有找到该页面或资源' });
+    const body = { error: 'not_found', message: '没有找到该页面或资源' };
+    if (wantsHtml(request)) return reply.status(404).page('error', { title: body.message, message: '请检查网址是否正确。' });
+    return reply.status(404).send(body);
   });
   return app;
 }

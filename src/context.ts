@@ -4,6 +4,7 @@ import type { CalendarLoader } from './calendar/calendar.repository.js';
 import type { Clock } from './calendar/clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/client.js';
+import type { Renderer } from './render.js';
 
 export type AppContext = {
   config: Config;
@@ -12,4 +13,8 @@ export type AppContext = {
   clock: Clock;
   calendar: CalendarLoader;
   log: FastifyBaseLogger;
+  /** Compiled templates under templates/letters. */
+  letters: Renderer;
+  /** Compiled templates under templates/mail. */
+  mails: Renderer;
 };

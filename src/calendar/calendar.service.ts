@@ -68,11 +68,13 @@ async function recomputeOpenCases(tx: Tx, ctx: AppContext, calendar: Calendar, y
         assigneeId: row.assigneeId,
         disposition: row.disposition,
         concludedOn: row.concludedOn,
+        feeAmountYuan: row.feeAmountYuan,
+        feeNoticeOn: row.feeNoticeOn,
+        feePaidOn: row.feePaidOn,
         updatedAt: at,
       });
       await appendTimeline(tx, {
         caseId: row.id,
-        seq: version,
         type: 'CALENDAR_CHANGED',
         on,
         at,

@@ -7,6 +7,7 @@ import { findAttachment } from '../requests/cases.repository.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
 import { caseView, findVisibleCase, getCase, listCases } from './cases.service.js';
+import { sendFile } from './desk.pages.js';
 
 type WithTn = { Params: { trackingNumber: string } };
 
@@ -23,7 +24,8 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
   app.get<WithTn>('/api/cases/:trackingNumber', { preHandler: staff }, async (request) => getCase(ctx, request.principal!, request.params.trackingNumber));
 
   app.post<WithTn>('/api/cases/:trackingNumber/events', { preHandler: staff }, async (request) => {
-    const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: request.body });
+    const { fields, uploads } = await readBody(request);
+    const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: fields, uploads });
     return caseView(ctx, request.principal!, row);
   });
 
@@ -31,10 +33,6 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);
     const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
     if (!file) throw notFound('attachments.not_found', '没有找到该附件');
-    return reply
-      .header('content-type', file.mime)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-      .header('x-content-type-options', 'nosniff')
-      .send(file.content);
+    return sendFile(reply, file);
   });
 }

@@ -5,9 +5,10 @@ import { toShanghaiIso } from '../calendar/dates.js';
 import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
 import { notFound, validationFailed } from '../http/errors.js';
-import { parseInput } from '../http/validation.js';
+import { dropEmpty, parseInput } from '../http/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
-import { findCase, listAttachments, listTimeline, type CaseRow } from '../requests/cases.repository.js';
+import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
+import { listLetters } from '../letters/letters.repository.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
@@ -68,7 +69,7 @@ function decodeCursor(text: string): QueueCursor {
 }
 
 export async function listCases(ctx: AppContext, principal: Principal, query: unknown) {
-  const q = parseInput(queueQuery, query);
+  const q = parseInput(queueQuery, dropEmpty(query));
   let agencyId = principal.role === 'admin' ? undefined : principal.agencyId!;
   if (q.agency) {
     const agency = await findAgencyBySlug(ctx.db, q.agency, { includeRetired: true });
@@ -116,11 +117,15 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
   const snapshot = parseSnapshot(row.snapshot);
   const { deadlines } = derive({ snapshot, calendar });
   const on = today(ctx.clock);
-  const [agency, timeline, files, assignee] = await Promise.all([
+  const [agency, timeline, files, assignee, letters, repeatOf, similar, transferredFrom] = await Promise.all([
     findAgencyById(ctx.db, row.agencyId),
     listTimeline(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
     row.assigneeId ? findStaffById(ctx.db, row.assigneeId) : null,
+    listLetters(ctx.db, row.id),
+    row.possibleRepeatOfId ? findCaseById(ctx.db, row.possibleRepeatOfId) : null,
+    findSimilarRequests(ctx.db, row),
+    row.transferredFromId ? findCaseById(ctx.db, row.transferredFromId) : null,
   ]);
   const c = snapshot.context;
   return {
@@ -140,6 +145,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
       clockStartOn: c.clockStartOn,
       answerPeriod: ANSWER_PERIOD,
       extension: c.extension,
+      extensionRequest: c.extensionRequest ?? null,
       stoppedPeriods: deadlines.stoppedPeriods,
       correction: c.correction,
       consultations: c.consultations,
@@ -173,8 +179,37 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
       dueOnAfter: event.dueOnAfter,
       payload: event.payload,
     })),
+    letters: letters.map((l) => ({ ...l, url: `/staff/cases/${row.trackingNumber}/letters/${l.id}` })),
+    // Art. 36(6): the same applicant already had an answer to a similar request.
+    possibleRepeatOf: repeatOf
+      ? { trackingNumber: repeatOf.trackingNumber, concludedOn: repeatOf.concludedOn, disposition: repeatOf.disposition, description: repeatOf.description }
+      : null,
+    // Art. 44: other applicants asked for the same information; the agency may publish it proactively.
+    similarRequests: similar.map((s) => ({ ...s, stateLabel: stateLabel(s.state) })),
+    transferredFrom: transferredFrom?.trackingNumber ?? null,
     allowedEvents: allowedEvents({ snapshot, calendar, on, actor: { kind: 'staff', id: principal.id, role: principal.role } }),
   };
+}
+
+export type CaseView = Awaited<ReturnType<typeof caseView>>;
+
+/** Shows the full identity number and records who looked, and when, in the timeline. */
+export async function revealIdNumber(ctx: AppContext, principal: Principal, trackingNumber: string): Promise<string> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockCase(tx, { trackingNumber: trackingNumber.trim().toUpperCase() });
+    if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
+    await appendTimeline(tx, {
+      caseId: row.id,
+      type: 'ID_REVEALED',
+      on: today(ctx.clock),
+      at: ctx.clock.now(),
+      actor: { kind: 'staff', id: principal.id, role: principal.role },
+      stateAfter: row.state,
+      dueOnAfter: row.dueOn,
+      payload: {},
+    });
+    return row.applicant.idNumber;
+  });
 }
 
 export async function getCase(ctx: AppContext, principal: Principal, trackingNumber: string) {

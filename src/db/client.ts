@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -66,14 +67,14 @@ export async function openDatabase(options: {
   let releaseLock = () => {};
   let client: PGlite;
   if (options.inMemory) {
-    client = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    client = new PGlite({ extensions: { pg_trgm }, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } else {
     const dir = path.join(options.dataDir, 'pgdata');
     mkdirSync(options.dataDir, { recursive: true });
     // PGlite has no lock of its own: two processes on one directory would corrupt it.
     releaseLock = acquireDirectoryLock(path.join(options.dataDir, 'pgdata.lock'));
     try {
-      client = new PGlite(dir);
+      client = new PGlite(dir, { extensions: { pg_trgm } });
       await client.waitReady;
     } catch (err) {
       releaseLock();

@@ -36,6 +36,8 @@ export const agencies = pgTable('agencies', {
   /** Prefix of the agency's tracking numbers. */
   code: text('code').notNull().unique(),
   name: text('name').notNull(),
+  /** Abbreviation used in letter numbers (文号), e.g. 雨发改. */
+  shortName: text('short_name').notNull(),
   kind: text('kind').$type<'government' | 'department'>().notNull(),
   officeName: text('office_name').notNull(),
   address: text('address').notNull(),
@@ -73,7 +75,6 @@ export const sessions = pgTable(
       .notNull()
       .references(() => staff.id),
     kind: text('kind').$type<'api' | 'web'>().notNull(),
-    csrfToken: text('csrf_token'),
     createdAt: createdAt(),
     expiresAt: instant('expires_at').notNull(),
   },
@@ -88,16 +89,25 @@ export const calendarYears = pgTable('calendar_years', {
   updatedBy: integer('updated_by').references(() => staff.id),
 });
 
-export const trackingSequences = pgTable(
-  'tracking_sequences',
+/** One-time tokens of the public application form: a second submission of the same form finds the first case. */
+export const submissionTokens = pgTable('submission_tokens', {
+  token: text('token').primaryKey(),
+  caseId: bigint('case_id', { mode: 'number' }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** Yearly numbering per agency: `tracking` for tracking numbers, `letter` for letter numbers (文号). */
+export const sequences = pgTable(
+  'sequences',
   {
     agencyId: integer('agency_id')
       .notNull()
       .references(() => agencies.id),
     year: integer('year').notNull(),
+    series: text('series').$type<'tracking' | 'letter'>().notNull(),
     last: integer('last').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.agencyId, t.year] })],
+  (t) => [primaryKey({ columns: [t.agencyId, t.year, t.series] })],
 );
 
 export type ApplicantRecord = {
@@ -145,7 +155,13 @@ export const cases = pgTable(
     delivery: text('delivery').notNull(),
     disposition: text('disposition'),
     concludedOn: day('concluded_on'),
+    /** Processing fee (art. 42), kept here to count notices and amounts for the annual report. */
+    feeAmountYuan: integer('fee_amount_yuan'),
+    feeNoticeOn: day('fee_notice_on'),
+    feePaidOn: day('fee_paid_on'),
     transferredFromId: bigint('transferred_from_id', { mode: 'number' }),
+    /** An earlier answered request of the same applicant for similar information, found at intake (art. 36(6)). */
+    possibleRepeatOfId: bigint('possible_repeat_of_id', { mode: 'number' }),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -155,6 +171,11 @@ export const cases = pgTable(
     index('cases_received_idx').on(t.receivedOn),
     index('cases_concluded_idx').on(t.concludedOn),
     index('cases_applicant_idx').on(t.applicantKey, t.receivedOn),
+    index('cases_assignee_idx').on(t.assigneeId, t.dueOn, t.id),
+    // Trigram indexes (pg_trgm): search by words of the description or the applicant's name, and
+    // find similar requests (repeats, art. 44) without scanning every case.
+    index('cases_description_trgm_idx').using('gin', sql`${t.description} gin_trgm_ops`),
+    index('cases_applicant_name_trgm_idx').using('gin', sql`${t.applicantName} gin_trgm_ops`),
   ],
 );
 
@@ -231,8 +252,10 @@ export const letters = pgTable(
       .references(() => cases.id),
     eventSeq: integer('event_seq').notNull(),
     kind: text('kind').notNull(),
+    /** `applicant`, or `third_party` for 征求意见书 (not shown to the applicant). */
     recipient: text('recipient').notNull(),
     documentNumber: text('document_number').notNull(),
+    issuedOn: day('issued_on').notNull(),
     title: text('title').notNull(),
     bodyHtml: text('body_html').notNull(),
     bodyText: text('body_text').notNull(),
@@ -256,9 +279,117 @@ export const outbox = pgTable(
     status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull(),
+    /** A worker's lease while it delivers; a crashed worker's lease runs out and the mail is taken up again. */
+    lockedUntil: instant('locked_until'),
     lastError: text('last_error'),
     createdAt: createdAt(),
     sentAt: instant('sent_at'),
   },
   (t) => [index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`)],
+);
+
+export type GuideData = {
+  officeName: string;
+  address: string;
+  postcode: string;
+  officeHours: string;
+  phone: string;
+  fax: string;
+  email: string;
+  website: string;
+  /** How the agency's information is classified and arranged (art. 12). */
+  classification: string;
+  /** Where proactively published information can be found. */
+  proactiveChannels: string;
+  /** How to mark a posted application. */
+  envelopeMarking: string;
+  reviewBody: string;
+  court: string;
+  serviceCommitments: string;
+};
+
+export const guideDrafts = pgTable('guide_drafts', {
+  agencyId: integer('agency_id')
+    .primaryKey()
+    .references(() => agencies.id),
+  data: jsonb('data').$type<GuideData>().notNull(),
+  updatedAt: instant('updated_at').notNull(),
+  updatedBy: integer('updated_by').references(() => staff.id),
+});
+
+/** Published guides are immutable; the public page shows the latest, earlier ones stay readable. */
+export const guideVersions = pgTable(
+  'guide_versions',
+  {
+    id: serial('id').primaryKey(),
+    agencyId: integer('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    version: integer('version').notNull(),
+    data: jsonb('data').$type<GuideData>().notNull(),
+    publishedOn: day('published_on').notNull(),
+    publishedAt: instant('published_at').notNull(),
+    publishedBy: integer('published_by').references(() => staff.id),
+  },
+  (t) => [uniqueIndex('guide_versions_agency_version_idx').on(t.agencyId, t.version)],
+);
+
+/** 行政复议 and 行政诉讼 against an answer (table 四 of the annual report). */
+export const reviews = pgTable(
+  'reviews',
+  {
+    id: serial('id').primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    kind: text('kind').$type<'review' | 'lawsuit_direct' | 'lawsuit_after_review'>().notNull(),
+    filedOn: day('filed_on').notNull(),
+    outcome: text('outcome').$type<'upheld' | 'corrected' | 'other' | 'pending'>().notNull(),
+    decidedOn: day('decided_on'),
+    note: text('note').notNull().default(''),
+    createdBy: integer('created_by').references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('reviews_case_idx').on(t.caseId), index('reviews_filed_idx').on(t.filedOn)],
+);
+
+/** A year's annual report, per agency or for the whole district; numbers are frozen when published. */
+export const annualReports = pgTable(
+  'annual_reports',
+  {
+    id: serial('id').primaryKey(),
+    year: integer('year').notNull(),
+    /** `district`, or the agency's slug. */
+    scope: text('scope').notNull(),
+    status: text('status').$type<'draft' | 'published'>().notNull(),
+    sections: jsonb('sections').$type<Record<string, string>>().notNull(),
+    tables: jsonb('tables').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull(),
+    publishedAt: instant('published_at'),
+    publishedBy: integer('published_by').references(() => staff.id),
+  },
+  (t) => [uniqueIndex('annual_reports_year_scope_idx').on(t.year, t.scope)],
+);
+
+/** Answers an agency chose to publish for everyone (art. 44), without the applicant's data. */
+export const publishedAnswers = pgTable(
+  'published_answers',
+  {
+    id: serial('id').primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .unique()
+      .references(() => cases.id),
+    agencyId: integer('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    title: text('title').notNull(),
+    question: text('question').notNull(),
+    answer: text('answer').notNull(),
+    publishedOn: day('published_on').notNull(),
+    publishedBy: integer('published_by').references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('published_answers_agency_idx').on(t.agencyId, t.publishedOn), index('published_answers_text_trgm_idx').using('gin', sql`(${t.title} || ' ' || ${t.question} || ' ' || ${t.answer}) gin_trgm_ops`)],
 );

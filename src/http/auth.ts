@@ -14,40 +14,47 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     sessionToken: string | null;
-    sessionCsrf: string | null;
-    sessionKind: 'api' | 'web' | null;
   }
 }
 
-export function credentialsOf(request: FastifyRequest): { token: string; kind: 'api' | 'web' } | null {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), kind: 'api' };
-  const cookie = request.cookies?.[SESSION_COOKIE];
-  if (cookie) {
-    const unsigned = request.unsignCookie(cookie);
-    if (unsigned.valid && unsigned.value) return { token: unsigned.value, kind: 'web' };
+/**
+ * The API takes only bearer tokens and pages only the session cookie, so a cookie can never drive
+ * the API from another site, and pages need CSRF tokens only on their own forms.
+ */
+export function credentialsOf(request: FastifyRequest, kind: 'api' | 'web'): string | null {
+  if (kind === 'api') {
+    const header = request.headers.authorization;
+    return header?.startsWith('Bearer ') ? header.slice(7).trim() || null : null;
   }
-  return null;
+  return request.cookies?.[SESSION_COOKIE] || null;
 }
 
 /** Resolves the caller once per request; null when anonymous. */
-export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promise<Principal | null> {
+export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest, kind: 'api' | 'web'): Promise<Principal | null> {
   if (request.principal !== null) return request.principal;
-  const credentials = credentialsOf(request);
-  if (!credentials) return null;
-  const session = await authenticate(ctx, credentials.token);
-  if (!session) return null;
+  const token = credentialsOf(request, kind);
+  if (!token) return null;
+  const session = await authenticate(ctx, token);
+  if (!session || session.kind !== kind) return null;
   request.principal = session.principal;
-  request.sessionToken = credentials.token;
-  request.sessionCsrf = session.csrfToken;
-  request.sessionKind = credentials.kind;
+  request.sessionToken = token;
   return session.principal;
 }
 
+/** API routes: a valid bearer token, and one of the roles if given. */
 export function staffOnly(ctx: AppContext, roles?: StaffRole[]) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
-    const principal = await resolvePrincipal(ctx, request);
+    const principal = await resolvePrincipal(ctx, request, 'api');
     if (!principal) throw unauthorized();
+    if (roles && !roles.includes(principal.role)) throw forbidden();
+  };
+}
+
+/** Pages: a signed-in session, else off to the sign-in page (and back afterwards). */
+export function staffPage(ctx: AppContext, roles?: StaffRole[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = await resolvePrincipal(ctx, request, 'web');
+    if (!principal) return reply.redirect(`/staff/login?next=${encodeURIComponent(request.url)}`, 303);
     if (roles && !roles.includes(principal.role)) throw forbidden();
   };
 }

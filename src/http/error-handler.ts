@@ -62,8 +62,8 @@ export async function errorHandler(this: unknown, error: FastifyError | AppError
   else request.log.info({ code: body.error, status }, 'request refused');
   reply.status(status);
   if (status === 429 && error instanceof Error && 'headers' in error) reply.headers((error as { headers: Record<string, string> }).headers);
-  if (wantsHtml(request) && typeof reply.view === 'function') {
-    return reply.view('pages/error', { title: body.message, status, message: body.message });
+  if (wantsHtml(request) && typeof reply.page === 'function') {
+    return reply.page('error', { title: status >= 500 ? '出错了' : '无法完成请求', message: body.message });
   }
   return reply.send(body);
 }

@@ -48,3 +48,16 @@ export function tryParse<S extends z.ZodType>(schema: S, input: unknown): { data
   const result = schema.safeParse(input, { error: chineseMessage });
   return result.success ? { data: result.data, fields: null } : { data: null, fields: fieldMessages(result.error) };
 }
+
+/** Form posts send empty strings for untouched fields; treat them as absent. */
+export function dropEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropEmpty);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== '' && v !== undefined)
+        .map(([k, v]) => [k, dropEmpty(v)]),
+    );
+  }
+  return value;
+}

@@ -1,7 +1,7 @@
 // Case rows, their timeline and attachments.
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { agencies, attachments, caseEvents, cases, staff, trackingSequences } from '../db/schema.js';
+import { agencies, attachments, caseEvents, cases, sequences, staff } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -9,16 +9,28 @@ export type CaseRow = typeof cases.$inferSelect;
 export type NewCase = typeof cases.$inferInsert;
 export type CaseUpdate = Pick<
   NewCase,
-  'state' | 'version' | 'snapshot' | 'dueOn' | 'dueProvisional' | 'clockStopped' | 'assigneeId' | 'disposition' | 'concludedOn' | 'updatedAt'
+  | 'state'
+  | 'version'
+  | 'snapshot'
+  | 'dueOn'
+  | 'dueProvisional'
+  | 'clockStopped'
+  | 'assigneeId'
+  | 'disposition'
+  | 'concludedOn'
+  | 'feeAmountYuan'
+  | 'feeNoticeOn'
+  | 'feePaidOn'
+  | 'updatedAt'
 >;
 
-/** The next number in an agency's yearly sequence; the row lock makes it unique under concurrency. */
-export async function nextTrackingSequence(tx: Executor, agencyId: number, year: number): Promise<number> {
+/** The next number in an agency's yearly series; the row lock makes it unique under concurrency. */
+export async function nextSequence(tx: Executor, args: { agencyId: number; year: number; series: 'tracking' | 'letter' }): Promise<number> {
   const [row] = await tx
-    .insert(trackingSequences)
-    .values({ agencyId, year, last: 1 })
-    .onConflictDoUpdate({ target: [trackingSequences.agencyId, trackingSequences.year], set: { last: sql`${trackingSequences.last} + 1` } })
-    .returning({ last: trackingSequences.last });
+    .insert(sequences)
+    .values({ ...args, last: 1 })
+    .onConflictDoUpdate({ target: [sequences.agencyId, sequences.year, sequences.series], set: { last: sql`${sequences.last} + 1` } })
+    .returning({ last: sequences.last });
   return row!.last;
 }
 
@@ -43,13 +55,19 @@ export async function updateCase(tx: Executor, id: number, values: CaseUpdate): 
   await tx.update(cases).set(values).where(eq(cases.id, id));
 }
 
+/**
+ * Appends to the case's timeline and returns the entry's number. Callers hold the case row lock, so
+ * numbers follow one another without gaps.
+ */
 export async function appendTimeline(
   tx: Executor,
-  entry: { caseId: number; seq: number; type: string; on: string; at: Date; actor: EventActor; stateAfter: string; dueOnAfter: string | null; payload: Record<string, unknown> },
-): Promise<void> {
-  await tx.insert(caseEvents).values({
+  entry: { caseId: number; type: string; on: string; at: Date; actor: EventActor; stateAfter: string; dueOnAfter: string | null; payload: Record<string, unknown> },
+): Promise<number> {
+  const [row] = await tx
+    .insert(caseEvents)
+    .values({
     caseId: entry.caseId,
-    seq: entry.seq,
+    seq: sql`(select coalesce(max(${caseEvents.seq}), 0) + 1 from ${caseEvents} where ${caseEvents.caseId} = ${entry.caseId})`,
     type: entry.type,
     on: entry.on,
     at: entry.at,
@@ -58,7 +76,9 @@ export async function appendTimeline(
     stateAfter: entry.stateAfter,
     dueOnAfter: entry.dueOnAfter,
     payload: entry.payload,
-  });
+    })
+    .returning({ seq: caseEvents.seq });
+  return row!.seq;
 }
 
 export async function listTimeline(db: Executor, caseId: number) {
@@ -114,4 +134,40 @@ export async function countEarlierApplicationsInMonth(db: Executor, c: CaseRow):
 export async function agencyOfCase(db: Executor, agencyId: number) {
   const [row] = await db.select().from(agencies).where(eq(agencies.id, agencyId));
   return row!;
+}
+
+/**
+ * An earlier answered request of the same applicant to the same agency for similar information: a
+ * likely repeat (art. 36(6)). Similarity is pg_trgm's, over the descriptions.
+ */
+export async function findLikelyRepeat(db: Executor, args: { agencyId: number; applicantKey: string; description: string }): Promise<number | null> {
+  const [row] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(
+      and(
+        eq(cases.agencyId, args.agencyId),
+        eq(cases.applicantKey, args.applicantKey),
+        eq(cases.state, 'answered'),
+        sql`similarity(${cases.description}, ${args.description}) >= 0.5`,
+      ),
+    )
+    .orderBy(sql`similarity(${cases.description}, ${args.description}) desc`, desc(cases.id))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+/** Other applicants' requests to the agency for similar information (art. 44: consider publishing it). */
+export async function findSimilarRequests(db: Executor, c: Pick<CaseRow, 'id' | 'agencyId' | 'applicantKey' | 'description'>, limit = 10) {
+  return db
+    .select({ trackingNumber: cases.trackingNumber, state: cases.state, receivedOn: cases.receivedOn, description: sql<string>`left(${cases.description}, 120)`, similarity: sql<number>`similarity(${cases.description}, ${c.description})` })
+    .from(cases)
+    .where(and(eq(cases.agencyId, c.agencyId), sql`${cases.applicantKey} <> ${c.applicantKey}`, sql`${cases.id} <> ${c.id}`, sql`${cases.description} % ${c.description}`))
+    .orderBy(sql`similarity(${cases.description}, ${c.description}) desc`)
+    .limit(limit);
+}
+
+export async function findCaseById(db: Executor, id: number): Promise<CaseRow | null> {
+  const [row] = await db.select().from(cases).where(eq(cases.id, id));
+  return row ?? null;
 }

@@ -30,6 +30,7 @@ export const clientEventSchema = z.discriminatedUnion(
       reasons: z.string().trim().max(2000).default(''),
       repliedOn: date.optional(),
     }),
+    z.object({ type: z.literal('REQUEST_EXTENSION'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('EXTEND'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('ISSUE_FEE_NOTICE'), method: z.enum(['per_item', 'per_page']), quantity: whole.min(1).max(100_000) }),
     z.object({ type: z.literal('FEE_PAID'), paidOn: date.optional() }),
@@ -39,6 +40,12 @@ export const clientEventSchema = z.discriminatedUnion(
       disposition: z.enum(DISPOSITION_CODES, { error: '请选择答复类型（条例第三十六条）' }),
       text: text(20_000),
       legalBasis: z.string().trim().max(1000).default(''),
+      /** Partial disclosure and withholding: why the rest is withheld (art. 37). */
+      withheldReasons: z.string().trim().max(5000).default(''),
+      /** Not held here: the agency responsible, if known (art. 36(5)). */
+      responsibleAgency: z.string().trim().max(500).default(''),
+      /** A repeat: the earlier case answered (art. 36(6)). */
+      earlierCase: z.string().trim().max(40).default(''),
     }),
     z.object({ type: z.literal('WITHDRAW'), reason: z.string().trim().max(1000).default('') }),
   ],

@@ -16,7 +16,7 @@ import type { EventActor } from '../workflow/types.js';
 import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
-import { appendTimeline, insertAttachments, insertCase, nextTrackingSequence, type CaseRow } from './cases.repository.js';
+import { appendTimeline, findLikelyRepeat, insertAttachments, insertCase, nextSequence, type CaseRow } from './cases.repository.js';
 import { applyIntents } from './intents.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
@@ -55,6 +55,8 @@ export async function createCaseRecord(
     channel: string;
     receivedOn: IsoDate;
     accessCodeHash: string;
+    /** The plain code, when the applicant is to receive it by mail (never stored). */
+    accessCode?: string;
     files: CheckedUpload[];
     actor: EventActor;
     entryType: 'SUBMITTED' | 'REGISTERED' | 'TRANSFERRED_IN';
@@ -65,7 +67,9 @@ export async function createCaseRecord(
 ): Promise<CaseRow> {
   const calendar = args.calendar ?? (await ctx.calendar(tx));
   const started = startCase({ receivedOn: args.receivedOn, calendar });
-  const sequence = await nextTrackingSequence(tx, args.agency.id, yearOf(args.receivedOn));
+  const possibleRepeatOfId =
+    args.entryType === 'TRANSFERRED_IN' ? null : await findLikelyRepeat(tx, { agencyId: args.agency.id, applicantKey: args.applicantKey, description: args.details.description });
+  const sequence = await nextSequence(tx, { agencyId: args.agency.id, year: yearOf(args.receivedOn), series: 'tracking' });
   const at = ctx.clock.now();
   const row = await insertCase(tx, {
     trackingNumber: formatTrackingNumber(args.agency.code, yearOf(args.receivedOn), sequence),
@@ -85,13 +89,13 @@ export async function createCaseRecord(
     applicantKey: args.applicantKey,
     ...args.details,
     transferredFromId: args.transferredFromId ?? null,
+    possibleRepeatOfId,
     createdAt: at,
     updatedAt: at,
   });
   await insertAttachments(tx, row.id, 'application', args.files, at);
-  await appendTimeline(tx, {
+  const seq = await appendTimeline(tx, {
     caseId: row.id,
-    seq: 1,
     type: args.entryType,
     on: today(ctx.clock),
     at,
@@ -101,7 +105,7 @@ export async function createCaseRecord(
     payload: { channel: args.channel, receivedOn: args.receivedOn, attachments: args.files.length, ...args.entryPayload },
   });
   await syncTimers(tx, row.id, started.timers, at, { newCase: true });
-  await applyIntents(tx, ctx, { row, intents: started.intents, seq: 1, payload: {} });
+  await applyIntents(tx, ctx, { row, decision: started, seq, on: today(ctx.clock), payload: args.entryPayload, accessCode: args.accessCode });
   return row;
 }
 
@@ -137,6 +141,7 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
       channel: 'online',
       receivedOn: workingDayOnOrAfter({ date: today(ctx.clock), calendar }).date,
       accessCodeHash: hashAccessCode(accessCode),
+      accessCode,
       files,
       actor: { kind: 'applicant' },
       entryType: 'SUBMITTED',
@@ -168,6 +173,7 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
       channel,
       receivedOn,
       accessCodeHash: hashAccessCode(accessCode),
+      accessCode,
       files,
       actor: { kind: 'staff', id: args.principal.id, role: args.principal.role },
       entryType: 'REGISTERED',

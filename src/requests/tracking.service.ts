@@ -6,11 +6,12 @@ import { notFound } from '../http/errors.js';
 import { findAgencyById } from '../agencies/agencies.repository.js';
 import { eventLabel, stateLabel } from '../cases/cases.service.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
+import { listLetterTexts } from '../letters/letters.repository.js';
 import { findCase, listAttachments, listTimeline, type CaseRow } from './cases.repository.js';
 import { accessCodeMatches, hashAccessCode } from './intake.service.js';
 
 // Internal steps the applicant is not told about.
-const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'CALENDAR_CHANGED_INTERNAL']);
+const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'EXTENSION_REQUESTED']);
 // What of a timeline entry's payload the applicant may see.
 const PUBLIC_PAYLOAD = ['to', 'from', 'agencyName', 'receivedOn', 'workingDays', 'disposition', 'paidOn', 'repliedOn'];
 
@@ -25,7 +26,12 @@ export async function findTrackedCase(ctx: AppContext, trackingNumber: string, a
 }
 
 export async function publicView(ctx: AppContext, row: CaseRow) {
-  const [agency, timeline, files] = await Promise.all([findAgencyById(ctx.db, row.agencyId), listTimeline(ctx.db, row.id), listAttachments(ctx.db, row.id)]);
+  const [agency, timeline, files, letters] = await Promise.all([
+    findAgencyById(ctx.db, row.agencyId),
+    listTimeline(ctx.db, row.id),
+    listAttachments(ctx.db, row.id),
+    listLetterTexts(ctx.db, row.id, 'applicant'),
+  ]);
   return {
     trackingNumber: row.trackingNumber,
     agency: { slug: agency!.slug, name: agency!.name },
@@ -49,7 +55,7 @@ export async function publicView(ctx: AppContext, row: CaseRow) {
         dueOn: event.dueOnAfter,
         details: Object.fromEntries(PUBLIC_PAYLOAD.filter((k) => k in event.payload).map((k) => [k, event.payload[k]])),
       })),
-    letters: [] as unknown[],
+    letters: letters.map((l) => ({ id: l.id, kind: l.kind, title: l.title, documentNumber: l.documentNumber, issuedOn: l.issuedOn, text: l.bodyText })),
     releasedFiles: files.filter((f) => f.role === 'released').map((f) => ({ id: f.id, filename: f.filename, size: f.size, mime: f.mime })),
   };
 }

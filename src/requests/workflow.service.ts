@@ -15,12 +15,13 @@ import type { ClientEvent, EventActor, WorkflowEvent } from '../workflow/types.j
 import { decide, parseSnapshot, type Decision } from '../workflow/workflow.js';
 import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
-import { appendTimeline, countEarlierApplicationsInMonth, lockCase, updateCase, type CaseRow } from './cases.repository.js';
+import { checkUploads, type Upload } from './attachments.js';
+import { appendTimeline, countEarlierApplicationsInMonth, insertAttachments, lockCase, updateCase, type CaseRow } from './cases.repository.js';
 import { createCaseRecord } from './intake.service.js';
 
 type Accepted = Extract<Decision, { ok: true }>;
 
-/** Writes an accepted decision: case row, timeline entry (seq = new version), timers, intents. */
+/** Writes an accepted decision: case row (new version), timeline entry, timers, intents. */
 export async function persistDecision(
   tx: Tx,
   ctx: AppContext,
@@ -40,13 +41,16 @@ export async function persistDecision(
     assigneeId: context.assignee,
     disposition: context.outcome?.disposition ?? null,
     concludedOn: context.outcome?.concludedOn ?? null,
+    feeAmountYuan: context.fee?.amountYuan ?? null,
+    feeNoticeOn: context.fee?.noticeOn ?? null,
+    feePaidOn: context.fee?.paidOn ?? null,
     updatedAt: at,
   };
   await updateCase(tx, row.id, update);
-  await appendTimeline(tx, { caseId: row.id, seq: version, type: args.type, on: args.on, at, actor: args.actor, stateAfter: state, dueOnAfter: update.dueOn, payload: args.payload });
+  const seq = await appendTimeline(tx, { caseId: row.id, type: args.type, on: args.on, at, actor: args.actor, stateAfter: state, dueOnAfter: update.dueOn, payload: args.payload });
   await syncTimers(tx, row.id, decision.timers, at);
   const updated = { ...row, ...update };
-  await applyIntents(tx, ctx, { row: updated, intents: decision.intents, seq: version, payload: args.payload });
+  await applyIntents(tx, ctx, { row: updated, decision, seq, on: args.on, payload: args.payload });
   return updated;
 }
 
@@ -90,8 +94,10 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
     }
     case 'FEE_PAID':
       return { event: { type: input.type, paidOn: input.paidOn ?? on }, payload: { paidOn: input.paidOn ?? on } };
-    case 'ANSWER':
-      return { event: { type: input.type, disposition: input.disposition, text: input.text }, payload: { disposition: input.disposition, text: input.text, legalBasis: input.legalBasis } };
+    case 'ANSWER': {
+      const { type: _, ...details } = input;
+      return { event: { type: input.type, disposition: input.disposition, text: input.text }, payload: details };
+    }
     default: {
       const { type: _, ...rest } = input;
       return { event: input, payload: rest };
@@ -99,10 +105,13 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
   }
 }
 
-/** A staff member's action on a case (POST /api/cases/:tn/events). */
-export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: string; principal: Principal; input: unknown }): Promise<CaseRow> {
+/** A staff member's action on a case (POST /api/cases/:tn/events); an answer may release files to the applicant. */
+export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: string; principal: Principal; input: unknown; uploads?: Upload[] }): Promise<CaseRow> {
   const input = parseInput(clientEventSchema, args.input);
   const { expectedVersion } = parseInput(expectedVersionSchema, args.input);
+  const uploads = args.uploads ?? [];
+  if (uploads.length && input.type !== 'ANSWER') throw validationFailed({ attachments: '只有作出答复时可以随附文件' });
+  const released = await checkUploads(uploads);
   const actor: EventActor = { kind: 'staff', id: args.principal.id, role: args.principal.role };
   return ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, { trackingNumber: args.trackingNumber });
@@ -110,6 +119,10 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion();
     const on = today(ctx.clock);
     const { event, payload } = await resolveEvent(tx, row, input, on);
+    if (released.length) {
+      await insertAttachments(tx, row.id, 'released', released, ctx.clock.now());
+      payload.releasedFiles = released.map((f) => f.filename);
+    }
     // A refusal below rolls the receiving case back with everything else.
     if (event.type === 'TRANSFER') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: event.agency, on, actor })).trackingNumber;
     const result = await applyToLockedCase(tx, ctx, { row, event: { ...event, on, actor } as WorkflowEvent, payload });

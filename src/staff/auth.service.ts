@@ -21,7 +21,7 @@ import {
 } from './staff.repository.js';
 import { uniqueViolation } from '../db/client.js';
 
-const SESSION_HOURS = 12;
+export const SESSION_HOURS = 12;
 export const MIN_PASSWORD = 10;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -34,22 +34,20 @@ export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web'
   const valid = account && !account.disabledAt ? await verifyPassword(password, account.passwordHash) : await verifyAgainstNothing(password);
   if (!account || !valid) throw new AppError(401, 'auth.invalid_credentials', '邮箱或密码不正确');
   const token = randomBytes(32).toString('base64url');
-  const csrfToken = kind === 'web' ? randomBytes(24).toString('base64url') : null;
   const now = ctx.clock.now();
   await insertSession(ctx.db, {
     tokenHash: hashToken(token),
     staffId: account.id,
     kind,
-    csrfToken,
     createdAt: now,
     expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000),
   });
-  return { token, csrfToken, principal: toPrincipal(account) };
+  return { token, principal: toPrincipal(account) };
 }
 
-export async function authenticate(ctx: AppContext, token: string): Promise<{ principal: Principal; csrfToken: string | null } | null> {
+export async function authenticate(ctx: AppContext, token: string): Promise<{ principal: Principal; kind: 'api' | 'web' } | null> {
   const found = await findLiveSession(ctx.db, hashToken(token), ctx.clock.now());
-  return found ? { principal: toPrincipal(found.staff), csrfToken: found.session.csrfToken } : null;
+  return found ? { principal: toPrincipal(found.staff), kind: found.session.kind } : null;
 }
 
 export async function logout(ctx: AppContext, token: string): Promise<void> {

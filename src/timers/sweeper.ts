@@ -4,26 +4,48 @@
 // the timers pending for the next sweep; a machine that has moved on refuses a stale event, so a
 // replay is harmless.
 import { today } from '../calendar/clock.js';
+import { workingDaysBetween } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
-import { lockCase } from '../requests/cases.repository.js';
+import { findAgencyById } from '../agencies/agencies.repository.js';
+import { queueNotification } from '../notifications/notifications.service.js';
+import { appendTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
 import { applyToLockedCase } from '../requests/workflow.service.js';
-import type { TimerKind } from '../workflow/deadlines.js';
+import { REMINDERS, type TimerKind } from '../workflow/deadlines.js';
 import type { TimerEvent, WorkflowEvent } from '../workflow/types.js';
+import { derive, parseSnapshot } from '../workflow/workflow.js';
 import { claimDueTimers, finishTimer, recordTimerFailure, type TimerRow } from './timers.repository.js';
 
-const EVENT_OF: Record<TimerKind, TimerEvent['type']> = {
+const EVENT_OF: Record<Exclude<TimerKind, keyof typeof REMINDERS>, TimerEvent['type']> = {
   answer_due: 'DEADLINE_PASSED',
   correction_due: 'CORRECTION_PERIOD_ENDED',
   consultation_due: 'CONSULTATION_PERIOD_ENDED',
   payment_due: 'PAYMENT_PERIOD_ENDED',
 };
 
+/** A reminder to the assignee, if the case is still running towards the deadline the reminder was set for. */
+async function remind(tx: Tx, ctx: AppContext, timer: TimerRow, row: CaseRow, now: Date): Promise<string> {
+  if ((row.state !== 'received' && row.state !== 'assigned') || row.dueOn !== timer.dueOn) {
+    await finishTimer(tx, timer.id, 'ignored: deadline changed', now);
+    return 'ignored';
+  }
+  const on = today(ctx.clock);
+  const calendar = await ctx.calendar(tx);
+  const workingDaysLeft = workingDaysBetween({ from: on, to: timer.dueOn, calendar }).days;
+  const seq = await appendTimeline(tx, { caseId: row.id, type: 'REMINDER', on, at: now, actor: { kind: 'system' }, stateAfter: row.state, dueOnAfter: row.dueOn, payload: { dueOn: timer.dueOn, workingDaysLeft } });
+  const { deadlines } = derive({ snapshot: parseSnapshot(row.snapshot), calendar });
+  const agency = (await findAgencyById(tx, row.agencyId))!;
+  await queueNotification(tx, ctx, { row, decision: { deadlines }, seq, on, template: 'reminder', to: 'assignee', agency, letters: [], workingDaysLeft });
+  return 'applied';
+}
+
 async function fire(tx: Tx, ctx: AppContext, timer: TimerRow, now: Date): Promise<string> {
   await finishTimer(tx, timer.id, 'applied', now);
   const row = await lockCase(tx, { id: timer.caseId });
-  const type = EVENT_OF[timer.kind as TimerKind];
-  if (!row || !type) return 'unknown';
+  if (!row) return 'unknown';
+  if (timer.kind in REMINDERS) return remind(tx, ctx, timer, row, now);
+  const type = EVENT_OF[timer.kind as keyof typeof EVENT_OF];
+  if (!type) return 'unknown';
   const event = { type, dueOn: timer.dueOn, on: today(ctx.clock), actor: { kind: 'system' } } as WorkflowEvent;
   const { decision } = await applyToLockedCase(tx, ctx, { row, event, payload: { dueOn: timer.dueOn, timer: timer.kind } });
   if (decision.ok) return 'applied';

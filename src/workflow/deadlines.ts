@@ -1,7 +1,7 @@
 // Statutory periods, derived from what the workflow remembers and the official calendar. Nothing
 // here is stored: when an administrator loads a year's schedule, every deadline is derived anew.
-import { endOfShanghaiDay, type IsoDate } from '../calendar/dates.js';
-import { addWorkingDays, type Calendar, workingDaysBetween } from '../calendar/working-days.js';
+import { endOfShanghaiDay, startOfShanghaiDay, type IsoDate } from '../calendar/dates.js';
+import { addWorkingDays, type Calendar, workingDaysBefore, workingDaysBetween } from '../calendar/working-days.js';
 import type { CaseContext, CaseState } from './types.js';
 
 /** Art. 33: answer within 20 working days of receipt. */
@@ -79,23 +79,36 @@ export function deadlinesOf(args: { context: CaseContext; calendar: Calendar }):
   };
 }
 
-export const TIMER_KINDS = ['answer_due', 'correction_due', 'consultation_due', 'payment_due'] as const;
+export const TIMER_KINDS = ['answer_due', 'correction_due', 'consultation_due', 'payment_due', 'reminder_5', 'reminder_1'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
+/** Reminders to the assignee this many working days before the answer is due, at 08:00. */
+export const REMINDERS = { reminder_5: 5, reminder_1: 1 } as const;
+const REMINDER_HOUR_MS = 8 * 60 * 60 * 1000;
+
+/** `dueOn` is the last day of the period the timer watches (for reminders: the answer deadline). */
 export type DesiredTimer = { kind: TimerKind; dueOn: IsoDate; fireAt: Date };
 
 /**
- * The statutory timers a case in this state needs: each fires when its period has run out, at the
- * end of the last day in Asia/Shanghai. The sweeper turns them into workflow events.
+ * The timers a case in this state needs: each statutory one fires when its period has run out, at
+ * the end of the last day in Asia/Shanghai, and the sweeper turns it into a workflow event.
  */
-export function timersOf(args: { state: CaseState; deadlines: Deadlines }): DesiredTimer[] {
-  const { state, deadlines } = args;
+export function timersOf(args: { state: CaseState; deadlines: Deadlines; calendar: Calendar }): DesiredTimer[] {
+  const { state, deadlines, calendar } = args;
   const timer = (kind: TimerKind, dueOn: IsoDate | null): DesiredTimer[] =>
     dueOn ? [{ kind, dueOn, fireAt: endOfShanghaiDay(dueOn) }] : [];
+  const reminders = (dueOn: IsoDate | null): DesiredTimer[] =>
+    dueOn
+      ? (Object.entries(REMINDERS) as [TimerKind, number][]).map(([kind, days]) => ({
+          kind,
+          dueOn,
+          fireAt: new Date(startOfShanghaiDay(workingDaysBefore({ date: dueOn, days, calendar }).date).getTime() + REMINDER_HOUR_MS),
+        }))
+      : [];
   switch (state) {
     case 'received':
     case 'assigned':
-      return timer('answer_due', deadlines.answerDueOn);
+      return [...timer('answer_due', deadlines.answerDueOn), ...reminders(deadlines.answerDueOn)];
     case 'awaiting_correction':
       return timer('correction_due', deadlines.correctionDueOn);
     case 'consulting':

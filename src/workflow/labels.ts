@@ -12,7 +12,7 @@ export const STATE_LABELS: Record<CaseState, string> = {
   closed: '已终止处理',
 };
 
-export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALENDAR_CHANGED' | 'TRANSFERRED_IN', string> = {
+export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALENDAR_CHANGED' | 'TRANSFERRED_IN' | 'REMINDER' | 'ID_REVEALED', string> = {
   SUBMITTED: '网上提交申请',
   REGISTERED: '登记申请',
   TRANSFERRED_IN: '由其他机关转来',
@@ -21,6 +21,7 @@ export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALE
   CORRECTION_RECEIVED: '收到补正材料',
   CONSULT_THIRD_PARTY: '征求第三方或其他机关意见',
   THIRD_PARTY_REPLIED: '收到意见',
+  REQUEST_EXTENSION: '申请延长答复期限（待负责人审批）',
   EXTEND: '延长答复期限',
   ISSUE_FEE_NOTICE: '发出收费通知',
   FEE_PAID: '缴纳信息处理费',
@@ -32,4 +33,6 @@ export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALE
   CONSULTATION_PERIOD_ENDED: '征求意见期限届满，恢复计时',
   PAYMENT_PERIOD_ENDED: '缴费期限届满，不再处理',
   CALENDAR_CHANGED: '节假日安排调整，期限重新计算',
+  REMINDER: '到期提醒',
+  ID_REVEALED: '查看完整证件号码',
 };

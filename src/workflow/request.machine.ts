@@ -65,10 +65,15 @@ export function createRequestMachine(calendar: Calendar) {
             : { opinion: 'no_reply' as const, reasons: null, repliedOn: event.dueOn };
         return { consultations: context.consultations.map((c) => (c.repliedOn === null ? { ...c, ...reply } : c)) };
       }),
+      recordExtensionRequest: assign(({ event }) => {
+        assertEvent(event, 'REQUEST_EXTENSION');
+        const requestedBy = event.actor.kind === 'staff' ? event.actor.id : null;
+        return { extensionRequest: { workingDays: event.workingDays, reason: event.reason, requestedOn: event.on, requestedBy } };
+      }),
       recordExtension: assign(({ event }) => {
         assertEvent(event, 'EXTEND');
         const grantedBy = event.actor.kind === 'staff' ? event.actor.id : null;
-        return { extension: { workingDays: event.workingDays, reason: event.reason, grantedOn: event.on, grantedBy } };
+        return { extension: { workingDays: event.workingDays, reason: event.reason, grantedOn: event.on, grantedBy }, extensionRequest: null };
       }),
       recordFeeNotice: assign(({ event }) => {
         assertEvent(event, 'ISSUE_FEE_NOTICE');
@@ -118,6 +123,7 @@ export function createRequestMachine(calendar: Calendar) {
       guard: 'allowed',
       actions: ['recordConsultation', letter('consultation_request'), letter('consultation_notice'), notify('consultation_notice')],
     },
+    REQUEST_EXTENSION: { guard: 'allowed', actions: ['recordExtensionRequest', notify('extension_request', 'supervisors')] },
     EXTEND: { guard: 'allowed', actions: ['recordExtension', letter('extension_notice'), notify('extension_notice')] },
     ISSUE_FEE_NOTICE: {
       target: 'awaiting_payment',
@@ -143,6 +149,7 @@ export function createRequestMachine(calendar: Calendar) {
       assignee: null,
       correction: null,
       extension: null,
+      extensionRequest: null,
       consultations: [],
       fee: null,
       outcome: null,

@@ -77,6 +77,33 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
       },
     ],
   },
+  REQUEST_EXTENSION: {
+    pre: [
+      {
+        name: 'art33_extension_requested_by_handler',
+        message: '政府信息公开工作机构负责人可以直接决定延长答复期限',
+        holds: ({ event }) => event.actor.kind === 'staff' && event.actor.role === 'clerk',
+      },
+      {
+        name: 'art33_extension_once',
+        message: '答复期限只能延长一次（条例第三十三条）',
+        holds: ({ context }) => context.extension === null,
+      },
+      {
+        name: 'art33_extension_request_pending',
+        message: '已有延期申请等待负责人审批',
+        holds: ({ context }) => !context.extensionRequest,
+      },
+      withinAnswerPeriod,
+    ],
+    payload: [
+      {
+        name: 'art33_extension_at_most_20_working_days',
+        message: `延长的期限最长不得超过${MAX_EXTENSION}个工作日（条例第三十三条）`,
+        holds: ({ event }) => Number.isInteger(event.workingDays) && event.workingDays >= 1 && event.workingDays <= MAX_EXTENSION,
+      },
+    ],
+  },
   EXTEND: {
     pre: [
       {

@@ -34,6 +34,7 @@ export type ClientEvent =
   | { type: 'CORRECTION_RECEIVED'; receivedOn: IsoDate }
   | { type: 'CONSULT_THIRD_PARTY'; party: string; partyKind: ConsultedParty; matter: string }
   | { type: 'THIRD_PARTY_REPLIED'; opinion: Opinion; reasons: string; repliedOn: IsoDate }
+  | { type: 'REQUEST_EXTENSION'; workingDays: number; reason: string }
   | { type: 'EXTEND'; workingDays: number; reason: string }
   | { type: 'ISSUE_FEE_NOTICE'; method: FeeMethod; quantity: number; itemsEarlierInMonth: number }
   | { type: 'FEE_PAID'; paidOn: IsoDate }
@@ -58,6 +59,7 @@ export const CLIENT_EVENT_TYPES = [
   'CORRECTION_RECEIVED',
   'CONSULT_THIRD_PARTY',
   'THIRD_PARTY_REPLIED',
+  'REQUEST_EXTENSION',
   'EXTEND',
   'ISSUE_FEE_NOTICE',
   'FEE_PAID',
@@ -91,6 +93,8 @@ export type CaseContext = {
   assignee: number | null;
   correction: { requestedOn: IsoDate; items: string[]; dueInWorkingDays: number; receivedOn: IsoDate | null } | null;
   extension: { workingDays: number; reason: string; grantedOn: IsoDate; grantedBy: number | null } | null;
+  /** A clerk's request for an extension, waiting for the office head (art. 33). */
+  extensionRequest?: { workingDays: number; reason: string; requestedOn: IsoDate; requestedBy: number | null } | null;
   consultations: Consultation[];
   fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null } | null;
   outcome: Outcome | null;

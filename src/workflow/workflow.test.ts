@@ -40,7 +40,11 @@ t.test('a new case is received, due on the 20th working day, with a receipt and 
     { type: 'issueLetter', params: { kind: 'receipt' } },
     { type: 'notify', params: { template: 'acknowledgment', to: 'applicant' } },
   ]);
-  t.same(c.timers, [{ kind: 'answer_due', dueOn: DUE, fireAt: new Date('2026-03-30T16:00:00Z') }]);
+  t.same(c.timers, [
+    { kind: 'answer_due', dueOn: DUE, fireAt: new Date('2026-03-30T16:00:00Z') },
+    { kind: 'reminder_5', dueOn: DUE, fireAt: new Date('2026-03-23T00:00:00Z') },
+    { kind: 'reminder_1', dueOn: DUE, fireAt: new Date('2026-03-27T00:00:00Z') },
+  ], 'the deadline at the end of its day, reminders at 08:00 five and one working days before');
 });
 
 t.test('a count into an unloaded year is provisional', async (t) => {
@@ -147,6 +151,20 @@ t.test('art. 33 extension: by the office head, once, at most 20 working days, wi
   t.equal(ok(t, act(start(), DUE, extend(1), { kind: 'staff', id: 1, role: 'admin' })).deadlines.answerDueOn, '2026-03-31', 'on the last day, by an administrator');
 });
 
+t.test('art. 33 extension requested by the handler, decided by the office head', async (t) => {
+  refusedBy(t, act(start(), '2026-03-20', { type: 'REQUEST_EXTENSION', workingDays: 10, reason: '档案在外地' }, supervisor), 'art33_extension_requested_by_handler');
+  refusedBy(t, act(start(), '2026-03-20', { type: 'REQUEST_EXTENSION', workingDays: 25, reason: '档案在外地' }), 'art33_extension_at_most_20_working_days');
+  const requested = ok(t, act(start(), '2026-03-20', { type: 'REQUEST_EXTENSION', workingDays: 10, reason: '档案在外地' }));
+  t.equal(requested.snapshot.state, 'received');
+  t.equal(requested.deadlines.answerDueOn, DUE, 'a request alone moves nothing');
+  t.match(requested.snapshot.context.extensionRequest, { workingDays: 10, reason: '档案在外地', requestedBy: 7 });
+  t.same(requested.intents, [{ type: 'notify', params: { template: 'extension_request', to: 'supervisors' } }]);
+  refusedBy(t, act(requested, '2026-03-23', { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '再申请' }), 'art33_extension_request_pending');
+  const granted = ok(t, act(requested, '2026-03-23', { type: 'EXTEND', workingDays: 10, reason: '档案在外地' }, supervisor));
+  t.equal(granted.snapshot.context.extensionRequest, null);
+  refusedBy(t, act(granted, '2026-03-24', { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '再申请' }), 'art33_extension_once');
+});
+
 t.test('fees: one notice within the period, beyond the free allowance; unpaid time is not counted', async (t) => {
   refusedBy(t, act(start(), '2026-03-10', { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 30, itemsEarlierInMonth: 0 }), 'fees_beyond_free_allowance');
   refusedBy(t, act(start(), '2026-03-31', { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 100, itemsEarlierInMonth: 0 }), 'fees_notice_within_answer_period');
@@ -229,6 +247,7 @@ t.test('the actions offered follow the state, the date and the role', async (t) 
     'ASSIGN',
     'REQUEST_CORRECTION',
     'CONSULT_THIRD_PARTY',
+    'REQUEST_EXTENSION',
     'ISSUE_FEE_NOTICE',
     'TRANSFER',
     'ANSWER',

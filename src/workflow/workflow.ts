@@ -39,7 +39,7 @@ function isCaseState(value: unknown): value is CaseState {
 
 export function derive(args: { snapshot: WorkflowSnapshot; calendar: Calendar }): { deadlines: Deadlines; timers: DesiredTimer[] } {
   const deadlines = deadlinesOf({ context: args.snapshot.context, calendar: args.calendar });
-  return { deadlines, timers: timersOf({ state: args.snapshot.state, deadlines }) };
+  return { deadlines, timers: timersOf({ state: args.snapshot.state, deadlines, calendar: args.calendar }) };
 }
 
 export function startCase(args: { receivedOn: IsoDate; calendar: Calendar }): Extract<Decision, { ok: true }> {

@@ -1,0 +1,163 @@
+// The clerks' desk pages: queue, case page with the actions the workflow allows, letters, files, and
+// registration of paper applications. Forms post with a CSRF token and the case version.
+import type {} from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { today } from '../calendar/clock.js';
+import type { AppContext } from '../context.js';
+import { listAgencies } from '../agencies/agencies.repository.js';
+import { staffPage } from '../http/auth.js';
+import { AppError, notFound } from '../http/errors.js';
+import { toErrorBody } from '../http/error-handler.js';
+import { readBody } from '../http/multipart.js';
+import { dropEmpty } from '../http/validation.js';
+import { noticeOf, redirectWithNotice } from '../http/views.js';
+import { findLetter } from '../letters/letters.repository.js';
+import { applicationFormModel } from '../requests/application.form.js';
+import { findAttachment } from '../requests/cases.repository.js';
+import { registerApplication } from '../requests/intake.service.js';
+import { applyStaffEvent } from '../requests/workflow.service.js';
+import type { Principal } from '../staff/principal.js';
+import { listStaff } from '../staff/staff.repository.js';
+import { caseView, findVisibleCase, listCases, revealIdNumber } from './cases.service.js';
+import { casePageModel, queueRowModel } from './desk.view.js';
+import { CASE_STATES } from '../workflow/types.js';
+import { STATE_LABELS } from '../workflow/labels.js';
+import { CHANNEL_OPTIONS } from '../requests/application.form.js';
+
+type WithTn = { Params: { trackingNumber: string } };
+
+async function renderCase(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  trackingNumber: string,
+  options: { revealedIdNumber?: string; error?: { message: string; fields?: Record<string, string>; rule?: string }; values?: Record<string, unknown>; status?: number } = {},
+) {
+  const principal = request.principal!;
+  const row = await findVisibleCase(ctx, principal, trackingNumber);
+  const view = await caseView(ctx, principal, row);
+  const [staff, agencies] = await Promise.all([listStaff(ctx.db, row.agencyId), listAgencies(ctx.db)]);
+  const model = casePageModel(view, {
+    ...options,
+    staffOptions: staff.filter((s) => !s.disabledAt).map((s) => ({ id: s.id, name: s.name })),
+    agencyOptions: agencies.map((a) => ({ slug: a.slug, name: a.name })),
+    today: today(ctx.clock),
+    isSupervisor: principal.role !== 'clerk',
+  });
+  return reply.status(options.status ?? 200).page('staff/case', { ...model, notice: noticeOf(request) });
+}
+
+function queueFilters(query: Record<string, unknown>, principal: Principal, staff: { id: number; name: string }[]) {
+  const pick = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');
+  return {
+    q: pick('q'),
+    receivedFrom: pick('receivedFrom'),
+    receivedTo: pick('receivedTo'),
+    overdue: pick('overdue') === 'true',
+    states: CASE_STATES.map((s) => ({ value: s, label: STATE_LABELS[s], selected: pick('state') === s })),
+    channels: [...CHANNEL_OPTIONS, ['transfer', '其他机关转送'] as const].map(([value, label]) => ({ value, label, selected: pick('channel') === value })),
+    assignees: [
+      { value: 'me', label: '我承办的', selected: pick('assignee') === 'me' },
+      ...staff.map((s) => ({ value: String(s.id), label: s.name, selected: pick('assignee') === String(s.id) })),
+    ],
+    isAdmin: principal.role === 'admin',
+  };
+}
+
+export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const staffOnlyPage = staffPage(ctx);
+
+  app.get('/staff', { preHandler: staffOnlyPage }, async (request, reply) => {
+    const principal = request.principal!;
+    const query = request.query as Record<string, unknown>;
+    let list: Awaited<ReturnType<typeof listCases>>;
+    let error: string | null = null;
+    try {
+      list = await listCases(ctx, principal, query);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      error = '筛选条件有误，已显示全部申请。';
+      list = await listCases(ctx, principal, {});
+    }
+    const staff = principal.agencyId ? (await listStaff(ctx.db, principal.agencyId)).map((s) => ({ id: s.id, name: s.name })) : [];
+    const params = new URLSearchParams(Object.entries(dropEmpty(query) as Record<string, string>).filter(([k]) => k !== 'after' && k !== 'notice'));
+    if (list.nextCursor) params.set('after', list.nextCursor);
+    return reply.page('staff/queue', {
+      title: '办理台',
+      rows: list.items.map(queueRowModel),
+      filters: queueFilters(query, principal, staff),
+      nextUrl: list.nextCursor ? `/staff?${params}` : null,
+      firstUrl: query.after ? `/staff?${new URLSearchParams([...params].filter(([k]) => k !== 'after'))}` : null,
+      error,
+      notice: noticeOf(request),
+    });
+  });
+
+  app.get('/staff/cases/new', { preHandler: staffOnlyPage }, async (request, reply) => {
+    const principal = request.principal!;
+    const agencies = (await listAgencies(ctx.db)).filter((a) => principal.role === 'admin' || a.id === principal.agencyId);
+    const values = { agency: agencies.length === 1 ? agencies[0]!.slug : '', receivedOn: today(ctx.clock) };
+    return reply.page('staff/register', { title: '登记申请', form: applicationFormModel({ values, errors: {}, agencies, staff: true }) });
+  });
+
+  // Multipart (scanned paper applications): the CSRF token comes in the query string.
+  app.post('/staff/cases/new', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
+    const principal = request.principal!;
+    const { fields, uploads } = await readBody(request);
+    try {
+      const receipt = await registerApplication(ctx, { principal, input: dropEmpty(fields), uploads });
+      return reply.page('staff/registered', { title: '申请已登记', receipt, caseUrl: `/staff/cases/${receipt.trackingNumber}` });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const { status, body } = toErrorBody(err);
+      const agencies = (await listAgencies(ctx.db)).filter((a) => principal.role === 'admin' || a.id === principal.agencyId);
+      return reply.status(status).page('staff/register', { title: '登记申请', form: applicationFormModel({ values: fields, errors: body.fields ?? { _: body.message }, agencies, staff: true }) });
+    }
+  });
+
+  app.get<WithTn>('/staff/cases/:trackingNumber', { preHandler: staffOnlyPage }, async (request, reply) => renderCase(ctx, request, reply, request.params.trackingNumber));
+
+  app.post<WithTn>('/staff/cases/:trackingNumber/events', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
+    const tn = request.params.trackingNumber.toUpperCase();
+    const { fields, uploads } = await readBody(request);
+    const input = dropEmpty(fields) as Record<string, unknown>;
+    delete input._csrf;
+    try {
+      await applyStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
+      return redirectWithNotice(reply, `/staff/cases/${tn}`, 'done');
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode === 404) throw err;
+      const { status, body } = toErrorBody(err);
+      // Refused or stale: show why, with the case as it is now and the form as it was filled in.
+      return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields, rule: body.rule }, values: { ...input, type: input.type } });
+    }
+  });
+
+  app.post<WithTn>('/staff/cases/:trackingNumber/reveal', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
+    const idNumber = await revealIdNumber(ctx, request.principal!, request.params.trackingNumber);
+    return renderCase(ctx, request, reply, request.params.trackingNumber, { revealedIdNumber: idNumber });
+  });
+
+  app.get<WithTn & { Params: { id: string } }>('/staff/cases/:trackingNumber/letters/:id', { preHandler: staffOnlyPage }, async (request, reply) => {
+    const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);
+    const letter = /^\d{1,12}$/.test(request.params.id) ? await findLetter(ctx.db, row.id, Number(request.params.id)) : null;
+    if (!letter) throw notFound('letters.not_found', '没有找到该文书');
+    return reply.page('letter', { title: letter.title, letter, printable: true, backUrl: `/staff/cases/${row.trackingNumber}` });
+  });
+
+  app.get<WithTn & { Params: { id: string } }>('/staff/cases/:trackingNumber/attachments/:id', { preHandler: staffOnlyPage }, async (request, reply) => {
+    const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);
+    const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
+    if (!file) throw notFound('attachments.not_found', '没有找到该附件');
+    return sendFile(reply, file);
+  });
+}
+
+export function sendFile(reply: FastifyReply, file: { mime: string; filename: string; content: Buffer }) {
+  return reply
+    .header('content-type', file.mime)
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .send(file.content);
+}

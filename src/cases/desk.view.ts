@@ -1,0 +1,169 @@
+// View models for the clerks' desk: what the queue and the case page show, already in Chinese.
+import type { FieldMessages } from '../http/errors.js';
+import { chineseDate } from '../letters/dates.js';
+import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
+import { DISPOSITIONS, DISPOSITION_CODES } from '../workflow/dispositions.js';
+import type { CaseView } from './cases.service.js';
+
+const label = (options: readonly (readonly [string, string])[], value: string | null | undefined) => options.find(([v]) => v === value)?.[1] ?? value ?? '';
+const CHANNELS = [['online', '网上提交'], ...CHANNEL_OPTIONS.filter(([v]) => v !== 'online'), ['transfer', '其他机关转送']] as const;
+const OPINIONS: Record<string, string> = { agree: '同意公开', object: '不同意公开', no_reply: '逾期未提出意见' };
+const FORMATS: Record<string, string> = { paper: '纸质文本', electronic: '电子文档' };
+const DELIVERIES: Record<string, string> = { email: '电子邮件', post: '邮寄', pickup: '当面领取', online: '在平台下载' };
+
+export type Badge = { kind: 'overdue' | 'due-soon' | 'stopped' | 'provisional' | 'done'; text: string };
+
+export function badgesOf(c: { state: string; workingDaysLeft: number | null; clockStopped: boolean; dueProvisional: boolean }): Badge[] {
+  const badges: Badge[] = [];
+  const running = c.state === 'received' || c.state === 'assigned' || c.state === 'overdue';
+  if (c.state === 'overdue' || (running && c.workingDaysLeft !== null && c.workingDaysLeft < 0)) badges.push({ kind: 'overdue', text: '已超期' });
+  else if (running && c.workingDaysLeft !== null && c.workingDaysLeft <= 5) badges.push({ kind: 'due-soon', text: `${c.workingDaysLeft} 个工作日内到期` });
+  if (c.clockStopped) badges.push({ kind: 'stopped', text: '计时中止' });
+  if (c.dueProvisional && running) badges.push({ kind: 'provisional', text: '期限待定' });
+  if (c.state === 'answered' || c.state === 'closed') badges.push({ kind: 'done', text: '已办结' });
+  return badges;
+}
+
+function eventDetails(type: string, p: Record<string, unknown>): string {
+  const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : p[k] === undefined || p[k] === null ? '' : String(p[k]));
+  switch (type) {
+    case 'SUBMITTED':
+    case 'REGISTERED':
+      return `渠道：${label(CHANNELS, s('channel'))}；收到日期：${chineseDate(s('receivedOn'))}${Number(p.attachments) ? `；附件 ${s('attachments')} 个` : ''}`;
+    case 'TRANSFERRED_IN':
+      return `由 ${s('from')} 转来`;
+    case 'ASSIGN':
+      return `承办人：${s('assigneeName')}`;
+    case 'REQUEST_CORRECTION':
+      return `补正事项：${(p.items as string[] | undefined)?.join('；') ?? ''}；补正期限 ${s('dueInWorkingDays')} 个工作日`;
+    case 'CORRECTION_RECEIVED':
+      return `补正材料收到日期：${chineseDate(s('receivedOn'))}，答复期限重新计算`;
+    case 'CONSULT_THIRD_PARTY':
+      return `征求意见对象：${s('party')}${s('matter') ? `；事项：${s('matter')}` : ''}`;
+    case 'THIRD_PARTY_REPLIED':
+      return `${OPINIONS[s('opinion')] ?? s('opinion')}${s('reasons') ? `：${s('reasons')}` : ''}（${chineseDate(s('repliedOn'))}收到）`;
+    case 'CONSULTATION_PERIOD_ENDED':
+      return `15个工作日内未收到意见（${chineseDate(s('dueOn'))}届满），由本机关决定`;
+    case 'REQUEST_EXTENSION':
+    case 'EXTEND':
+      return `${s('workingDays')} 个工作日；理由：${s('reason')}`;
+    case 'ISSUE_FEE_NOTICE':
+      return `${s('method') === 'per_item' ? '按件' : '按量'}计收，数量 ${s('quantity')}`;
+    case 'FEE_PAID':
+      return `缴费日期：${chineseDate(s('paidOn'))}`;
+    case 'TRANSFER':
+      return `转送 ${s('agencyName')}，新编号 ${s('to')}`;
+    case 'ANSWER': {
+      const code = s('disposition') as keyof typeof DISPOSITIONS;
+      return `${DISPOSITIONS[code]?.label ?? code}${Array.isArray(p.releasedFiles) && p.releasedFiles.length ? `；随附文件 ${p.releasedFiles.length} 个` : ''}`;
+    }
+    case 'WITHDRAW':
+      return s('reason');
+    case 'DEADLINE_PASSED':
+    case 'CORRECTION_PERIOD_ENDED':
+    case 'PAYMENT_PERIOD_ENDED':
+      return `期限届满日：${chineseDate(s('dueOn'))}`;
+    case 'CALENDAR_CHANGED':
+      return `${s('year')} 年节假日安排载入：答复期限 ${chineseDate(s('previousDueOn'))} → ${chineseDate(s('dueOn'))}`;
+    case 'REMINDER':
+      return `距答复期限还有 ${s('workingDaysLeft')} 个工作日`;
+    default:
+      return '';
+  }
+}
+
+/** How the due date was reached: receipt, restart, 20 days, extension, stopped periods. */
+function deadlineSteps(c: CaseView): string[] {
+  const d = c.deadline;
+  const steps = [`收到申请：${chineseDate(d.receivedOn)}`];
+  if (d.correction) {
+    steps.push(`要求补正：${chineseDate(d.correction.requestedOn)}，补正期限至 ${chineseDate(d.correctionDueOn) || '（已收到补正）'}`);
+    if (d.correction.receivedOn) steps.push(`收到补正材料：${chineseDate(d.correction.receivedOn)}，自该日重新计算答复期限（条例第三十条）`);
+  }
+  steps.push(`法定答复期限：自 ${chineseDate(d.clockStartOn)} 起 ${d.answerPeriod} 个工作日（条例第三十三条）`);
+  if (d.extension) steps.push(`延长：${d.extension.workingDays} 个工作日，${chineseDate(d.extension.grantedOn)} 经负责人同意；理由：${d.extension.reason}`);
+  for (const p of d.stoppedPeriods) {
+    const what = p.reason === 'consultation' ? '征求意见' : '待缴纳信息处理费';
+    steps.push(`计时中止（${what}）：${chineseDate(p.from)} 至 ${p.to ? `${chineseDate(p.to)}，${p.workingDays} 个工作日不计入` : '今（尚未恢复）'}`);
+  }
+  if (d.dueOn) steps.push(`答复期限：${chineseDate(d.dueOn)}${d.provisional ? '（跨入尚未公布节假日安排的年度，暂按周末计算，公布后自动重新计算）' : ''}`);
+  return steps;
+}
+
+export function casePageModel(
+  c: CaseView,
+  options: { revealedIdNumber?: string; error?: { message: string; fields?: FieldMessages; rule?: string }; values?: Record<string, unknown>; staffOptions: { id: number; name: string }[]; agencyOptions: { slug: string; name: string }[]; today: string; isSupervisor: boolean },
+) {
+  const a = c.applicant;
+  const can = Object.fromEntries(c.allowedEvents.map((e) => [e, true]));
+  const values = options.values ?? {};
+  return {
+    title: `申请 ${c.trackingNumber}`,
+    c,
+    badges: badgesOf(c),
+    dueText: c.dueOn ? `${chineseDate(c.dueOn)}${c.workingDaysLeft !== null ? `（${c.workingDaysLeft >= 0 ? `剩余 ${c.workingDaysLeft} 个工作日` : `已超过 ${-c.workingDaysLeft} 个工作日`}）` : ''}` : c.state === 'awaiting_correction' ? '待补正，收到补正材料后重新计算' : '—',
+    receivedOnText: chineseDate(c.receivedOn),
+    steps: deadlineSteps(c),
+    applicant: [
+      ['申请人类型', a.kind === 'person' ? '公民' : `法人或者其他组织（${label(ORG_OPTIONS, a.orgCategory)}）`],
+      ['姓名或名称', a.name],
+      ['证件类型', label(ID_TYPE_OPTIONS, a.idType)],
+      ['证件号码', options.revealedIdNumber ?? a.idNumber],
+      ['联系电话', a.phone],
+      ['电子邮箱', a.email ?? '—'],
+      ['通信地址', a.address ?? '—'],
+    ].map(([k, v]) => ({ k, v })),
+    revealed: Boolean(options.revealedIdNumber),
+    request: [
+      ['内容描述', c.description],
+      ['文件名称或文号', c.documentNumber ?? '—'],
+      ['用途', c.purpose ?? '—'],
+      ['载体形式', FORMATS[c.format] ?? c.format],
+      ['获取方式', DELIVERIES[c.delivery] ?? c.delivery],
+      ['收到渠道', label(CHANNELS, c.channel)],
+      ['收到日期', chineseDate(c.receivedOn)],
+    ].map(([k, v]) => ({ k, v })),
+    attachments: c.attachments.map((f) => ({ ...f, url: `/staff/cases/${c.trackingNumber}/attachments/${f.id}`, roleLabel: f.role === 'released' ? '随答复提供' : '申请材料', sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
+    letters: c.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), recipientLabel: l.recipient === 'third_party' ? '第三方' : '申请人' })),
+    timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
+    can,
+    anyAction: c.allowedEvents.length > 0,
+    error: options.error ?? null,
+    errors: options.error?.fields ?? {},
+    values,
+    today: options.today,
+    staffOptions: options.staffOptions.map((s) => ({ ...s, selected: s.id === c.assignee?.id })),
+    agencyOptions: options.agencyOptions.filter((a) => a.slug !== c.agency.slug),
+    dispositionOptions: DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid').map((code) => ({ code, label: `${DISPOSITIONS[code].row} ${DISPOSITIONS[code].label}` })),
+    extensionRequest: c.deadline.extensionRequest,
+    isSupervisor: options.isSupervisor,
+    repeatText: c.possibleRepeatOf
+      ? `您提出的申请与您此前提出、本机关已于${chineseDate(c.possibleRepeatOf.concludedOn)}答复的申请（编号：${c.possibleRepeatOf.trackingNumber}）内容相同，属于重复申请。`
+      : null,
+  };
+}
+
+export function queueRowModel(r: {
+  trackingNumber: string;
+  state: string;
+  stateLabel: string;
+  channel: string;
+  receivedOn: string;
+  dueOn: string | null;
+  dueProvisional: boolean;
+  clockStopped: boolean;
+  workingDaysLeft: number | null;
+  applicantName: string;
+  description: string;
+  assigneeName: string | null;
+}) {
+  return {
+    ...r,
+    receivedOnText: chineseDate(r.receivedOn),
+    dueOnText: r.dueOn ? chineseDate(r.dueOn) : '—',
+    leftText: r.workingDaysLeft === null ? '' : r.workingDaysLeft >= 0 ? `剩 ${r.workingDaysLeft} 个工作日` : `超期 ${-r.workingDaysLeft} 个工作日`,
+    channelLabel: label(CHANNELS, r.channel),
+    badges: badgesOf(r),
+    url: `/staff/cases/${r.trackingNumber}`,
+  };
+}

@@ -1,0 +1,98 @@
+// Server-rendered pages: handlebars through @fastify/view, one layout, partials from
+// templates/partials, one stylesheet. Templates only display; view models are prepared in TS.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import csrf from '@fastify/csrf-protection';
+import view from '@fastify/view';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TEMPLATES_DIR } from '../config/paths.js';
+import type { AppContext } from '../context.js';
+import { createHandlebars } from '../render.js';
+import type { Principal } from '../staff/principal.js';
+
+function partialsIn(dir: string): Record<string, string> {
+  const partials: Record<string, string> = {};
+  for (const file of readdirSync(path.join(TEMPLATES_DIR, dir))) {
+    if (file.endsWith('.hbs')) partials[file.replace(/\.hbs$/, '')] = `${dir}/${file}`;
+  }
+  return partials;
+}
+
+export type PageModel = Record<string, unknown> & { title: string };
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page in the site layout with what every page needs (CSRF token, the signed-in staff member). */
+    page(template: string, model: PageModel): FastifyReply;
+  }
+}
+
+const ASSETS = ['site.css', 'app.js'] as const;
+
+export async function registerViews(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: ctx.config.publicUrl.startsWith('https:') },
+    // Multipart forms carry the token in the query string: their body is read by the handler.
+    getToken: (req: FastifyRequest) => (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.query as { _csrf?: string })._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+  await app.register(view, {
+    engine: { handlebars: createHandlebars() },
+    root: TEMPLATES_DIR,
+    layout: 'layouts/main.hbs',
+    viewExt: 'hbs',
+    production: true,
+    options: { partials: partialsIn('partials') },
+  });
+
+  app.decorateReply('page', function (this: FastifyReply, template: string, model: PageModel) {
+    const principal = this.request.principal as Principal | null;
+    return this.view(`pages/${template}`, {
+      ...model,
+      csrfToken: this.generateCsrf(),
+      staff: principal ? { name: principal.name, role: principal.role, isAdmin: principal.role === 'admin', isSupervisor: principal.role !== 'clerk' } : null,
+      assetVersion,
+    });
+  });
+
+  // One stylesheet and one small script, cached by content hash.
+  const assets = new Map(
+    ASSETS.map((name) => {
+      const body = readFileSync(path.join(TEMPLATES_DIR, 'assets', name));
+      return [name, { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"` }] as const;
+    }),
+  );
+  const assetVersion = [...assets.values()].map((a) => a.etag.slice(1, 9)).join('');
+  app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+    const asset = assets.get(request.params.name as (typeof ASSETS)[number]);
+    if (!asset) return reply.status(404).send({ error: 'not_found', message: '没有找到该资源' });
+    if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
+    return reply
+      .header('content-type', request.params.name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .header('etag', asset.etag)
+      .send(asset.body);
+  });
+}
+
+// Notices shown after a redirect: fixed messages chosen by code, so a link cannot put words on our pages.
+const NOTICES: Record<string, string> = {
+  done: '操作已完成。',
+  saved: '已保存。',
+  published: '已发布。',
+  password_changed: '密码已修改，其他设备上的登录已退出。',
+  registered: '申请已登记。',
+  retried: '已重新排入发送队列。',
+};
+
+/** Redirect after a successful form post (PRG), with a fixed notice shown on the next page. */
+export function redirectWithNotice(reply: FastifyReply, url: string, notice: keyof typeof NOTICES | string): FastifyReply {
+  const sep = url.includes('?') ? '&' : '?';
+  return reply.redirect(`${url}${sep}notice=${encodeURIComponent(notice)}`, 303);
+}
+
+export function noticeOf(request: FastifyRequest): string | null {
+  const code = (request.query as { notice?: unknown }).notice;
+  return typeof code === 'string' && Object.hasOwn(NOTICES, code) ? NOTICES[code]! : null;
+}

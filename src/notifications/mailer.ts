@@ -1,0 +1,40 @@
+// Delivery: SMTP when SMTP_URL is set, otherwise each message as an .eml file under DATA_DIR/mail.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config/config.js';
+
+export type MailMessage = { id: number; to: string; subject: string; text: string; html: string };
+export type Mailer = { send(message: MailMessage): Promise<void>; close(): void };
+
+export function createMailer(config: Config): Mailer {
+  const host = new URL(config.publicUrl).hostname || 'ogi.localhost';
+  const envelope = (m: MailMessage) => ({
+    from: config.mailFrom,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    // Stable per queued mail, so a resend after a crash can be recognised as the same message.
+    messageId: `<outbox-${m.id}@${host}>`,
+  });
+  if (config.smtpUrl) {
+    const transport = nodemailer.createTransport(config.smtpUrl);
+    return {
+      async send(m) {
+        await transport.sendMail(envelope(m));
+      },
+      close: () => transport.close(),
+    };
+  }
+  const dir = path.join(config.dataDir, 'mail');
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(m) {
+      const info = await transport.sendMail(envelope(m));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${String(m.id).padStart(8, '0')}.eml`), info.message as Buffer);
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,126 @@
+// Who is told what: renders the mail for a workflow intent (templates/mail) and queues it in the
+// outbox, in the caller's transaction. One row per (case, timeline entry, template, recipient).
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { IsoDate } from '../calendar/dates.js';
+import type { AppContext } from '../context.js';
+import type { Executor, Tx } from '../db/client.js';
+import { staff } from '../db/schema.js';
+import type { AgencyRow } from '../agencies/agencies.repository.js';
+import { chineseDate } from '../letters/dates.js';
+import type { LetterRow } from '../letters/letters.repository.js';
+import { htmlToText } from '../letters/text.js';
+import type { CaseRow } from '../requests/cases.repository.js';
+import type { Deadlines } from '../workflow/deadlines.js';
+import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
+import type { Recipient } from '../workflow/request.machine.js';
+import { enqueueMail } from './outbox.repository.js';
+
+const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string }) => string> = {
+  acknowledgment: (m) => `【政府信息公开】您的申请已收到（${m.trackingNumber}）`,
+  correction_notice: (m) => `【政府信息公开】请补正您的申请（${m.trackingNumber}）`,
+  consultation_notice: (m) => `【政府信息公开】征求意见告知（${m.trackingNumber}）`,
+  extension_notice: (m) => `【政府信息公开】延期答复告知（${m.trackingNumber}）`,
+  fee_notice: (m) => `【政府信息公开】信息处理费收费通知（${m.trackingNumber}）`,
+  answer: (m) => `【政府信息公开】${m.agencyName}已答复您的申请（${m.trackingNumber}）`,
+  transfer_notice: (m) => `【政府信息公开】您的申请已转送负责机关（${m.trackingNumber}）`,
+  closure_notice: (m) => `【政府信息公开】您的申请已终止处理（${m.trackingNumber}）`,
+  reminder: (m) => `【办理提醒】申请 ${m.trackingNumber} 即将到期`,
+  extension_request: (m) => `【待审批】申请 ${m.trackingNumber} 请求延长答复期限`,
+  overdue_alert: (m) => `【超期警示】申请 ${m.trackingNumber} 已超过答复期限`,
+};
+
+export type NotificationArgs = {
+  row: CaseRow;
+  decision: { deadlines: Deadlines };
+  seq: number;
+  on: IsoDate;
+  template: string;
+  to: Recipient;
+  agency: AgencyRow;
+  letters: LetterRow[];
+  /** Known only at intake: the access code, for the acknowledgment. */
+  accessCode?: string;
+  /** For reminders: working days left. */
+  workingDaysLeft?: number;
+};
+
+async function staffEmails(db: Executor, where: { agencyId: number; roles: ('supervisor' | 'admin' | 'clerk')[] } | { id: number }): Promise<string[]> {
+  const rows = await db
+    .select({ email: staff.email })
+    .from(staff)
+    .where(
+      and(
+        isNull(staff.disabledAt),
+        'id' in where ? eq(staff.id, where.id) : and(eq(staff.agencyId, where.agencyId), inArray(staff.role, where.roles)),
+      ),
+    );
+  return rows.map((r) => r.email);
+}
+
+async function admins(db: Executor): Promise<string[]> {
+  const rows = await db
+    .select({ email: staff.email })
+    .from(staff)
+    .where(and(eq(staff.role, 'admin'), isNull(staff.disabledAt)));
+  return rows.map((r) => r.email);
+}
+
+/** Addresses for a recipient role: the applicant's e-mail if given; supervisors (or, lacking any, the administrators); the assignee (or the supervisors). */
+async function addressesFor(db: Executor, row: CaseRow, to: Recipient): Promise<string[]> {
+  switch (to) {
+    case 'applicant':
+      return row.applicant.email ? [row.applicant.email] : [];
+    case 'supervisors': {
+      const supervisors = await staffEmails(db, { agencyId: row.agencyId, roles: ['supervisor'] });
+      return supervisors.length ? supervisors : admins(db);
+    }
+    case 'assignee': {
+      const assignee = row.assigneeId ? await staffEmails(db, { id: row.assigneeId }) : [];
+      return assignee.length ? assignee : addressesFor(db, row, 'supervisors');
+    }
+    case 'third_party':
+      // Third parties get their letter on paper; no address is on file.
+      return [];
+  }
+}
+
+export async function queueNotification(tx: Tx, ctx: AppContext, args: NotificationArgs): Promise<void> {
+  const subject = SUBJECTS[args.template];
+  if (!subject || !ctx.mails.has(args.template)) throw new Error(`no mail template ${args.template}`);
+  const addresses = await addressesFor(tx, args.row, args.to);
+  if (!addresses.length) return;
+  const { row, agency } = args;
+  const base = ctx.config.publicUrl;
+  const model = {
+    applicantName: row.applicant.name,
+    trackingNumber: row.trackingNumber,
+    accessCode: args.accessCode ?? null,
+    agencyName: agency.name,
+    agencyPhone: agency.phone,
+    receivedOnText: chineseDate(row.receivedOn),
+    dueOnText: chineseDate(args.decision.deadlines.answerDueOn),
+    provisional: args.decision.deadlines.provisional,
+    description: row.description,
+    dispositionLabel: isDisposition(row.disposition) ? DISPOSITIONS[row.disposition].label : null,
+    workingDaysLeft: args.workingDaysLeft,
+    // The tracking link carries the access code only in the acknowledgment, where the applicant first receives it.
+    trackUrl: `${base}/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}${args.accessCode ? `&accessCode=${encodeURIComponent(args.accessCode)}` : ''}`,
+    caseUrl: `${base}/staff/cases/${encodeURIComponent(row.trackingNumber)}`,
+    letters: args.letters.filter((l) => l.recipient === 'applicant').map((l) => ({ title: l.title, documentNumber: l.documentNumber, html: l.bodyHtml })),
+  };
+  const html = ctx.mails.render(args.template, model);
+  const text = htmlToText(html);
+  for (const address of addresses) {
+    await enqueueMail(tx, {
+      dedupeKey: `case:${row.id}:entry:${args.seq}:${args.template}:${address}`,
+      caseId: row.id,
+      template: args.template,
+      recipient: address,
+      subject: subject({ trackingNumber: row.trackingNumber, agencyName: agency.name }),
+      text,
+      html,
+      nextAttemptAt: ctx.clock.now(),
+      createdAt: ctx.clock.now(),
+    });
+  }
+}

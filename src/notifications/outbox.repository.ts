@@ -1,0 +1,85 @@
+// Mail waiting to be sent. Rows are written in the transaction that causes them; workers lease due
+// rows (SKIP LOCKED, so instances never take the same one), send, then mark them.
+import { and, asc, desc, eq, inArray, isNull, lte, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { cases, outbox } from '../db/schema.js';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** Queues a mail unless one with the same key exists; returns whether it was queued. */
+export async function enqueueMail(tx: Executor, values: Omit<typeof outbox.$inferInsert, 'status' | 'attempts'>): Promise<boolean> {
+  const rows = await tx
+    .insert(outbox)
+    .values({ ...values, status: 'pending', attempts: 0 })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Leases up to `limit` due mails until `leaseUntil`. */
+export async function leaseDueMail(db: Executor, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, now))))
+      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (!due.length) return [];
+    return tx
+      .update(outbox)
+      .set({ lockedUntil: leaseUntil, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due.map((d) => d.id)))
+      .returning();
+  });
+}
+
+export async function markSent(db: Executor, id: number, at: Date): Promise<void> {
+  await db.update(outbox).set({ status: 'sent', sentAt: at, lockedUntil: null, lastError: null }).where(eq(outbox.id, id));
+}
+
+export async function markRetry(db: Executor, id: number, nextAttemptAt: Date, error: string): Promise<void> {
+  await db.update(outbox).set({ nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 2000) }).where(eq(outbox.id, id));
+}
+
+export async function markFailed(db: Executor, id: number, error: string): Promise<void> {
+  await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 2000) }).where(eq(outbox.id, id));
+}
+
+/** An administrator sends a failed (or stuck) mail again. */
+export async function retryMail(db: Executor, id: number, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ status: 'pending', nextAttemptAt: now, lockedUntil: null, attempts: 0 })
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['failed', 'pending'])))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+export async function listOutbox(db: Executor, options: { status?: 'pending' | 'sent' | 'failed'; limit?: number }) {
+  return db
+    .select({
+      id: outbox.id,
+      template: outbox.template,
+      recipient: outbox.recipient,
+      subject: outbox.subject,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      nextAttemptAt: outbox.nextAttemptAt,
+      lastError: outbox.lastError,
+      createdAt: outbox.createdAt,
+      sentAt: outbox.sentAt,
+      trackingNumber: cases.trackingNumber,
+    })
+    .from(outbox)
+    .leftJoin(cases, eq(cases.id, outbox.caseId))
+    .where(options.status ? eq(outbox.status, options.status) : undefined)
+    .orderBy(desc(outbox.id))
+    .limit(options.limit ?? 100);
+}
+
+export async function countOutbox(db: Executor) {
+  const rows = await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<'pending' | 'sent' | 'failed', number>>;
+}

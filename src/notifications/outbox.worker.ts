@@ -1,0 +1,49 @@
+// Delivers queued mail outside any transaction: lease due rows, send, mark sent, or schedule a retry
+// with backoff, and after the last attempt mark the mail failed with the error for an administrator.
+import type { AppContext } from '../context.js';
+import { retryDelayMs } from './backoff.js';
+import type { Mailer } from './mailer.js';
+import { leaseDueMail, markFailed, markRetry, markSent } from './outbox.repository.js';
+
+const LEASE_MS = 5 * 60_000;
+const BATCH = 20;
+
+export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
+  let stopping = false;
+  async function runOnce(): Promise<{ sent: number; retried: number; failed: number }> {
+    const result = { sent: 0, retried: 0, failed: 0 };
+    for (;;) {
+      if (stopping) return result;
+      const now = ctx.clock.now();
+      const batch = await leaseDueMail(ctx.db, now, new Date(now.getTime() + LEASE_MS), BATCH);
+      for (const mail of batch) {
+        try {
+          await mailer.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html });
+          await markSent(ctx.db, mail.id, ctx.clock.now());
+          result.sent += 1;
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          const delay = retryDelayMs(mail.attempts);
+          if (delay === null) {
+            await markFailed(ctx.db, mail.id, message);
+            result.failed += 1;
+            ctx.log.error({ outboxId: mail.id, err: message }, 'mail failed for good');
+          } else {
+            await markRetry(ctx.db, mail.id, new Date(ctx.clock.now().getTime() + delay), message);
+            result.retried += 1;
+            ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
+          }
+        }
+      }
+      if (batch.length < BATCH) return result;
+    }
+  }
+  return {
+    runOnce,
+    /** Stop taking new batches; the one in hand is finished. */
+    stop() {
+      stopping = true;
+    },
+  };
+}
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

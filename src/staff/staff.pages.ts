@@ -1,0 +1,74 @@
+// Staff sign-in for pages: a session cookie (HttpOnly, SameSite=Lax, Secure behind TLS), CSRF on
+// every form, logout, password change, and throttled sign-in.
+import type {} from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { SESSION_COOKIE, staffPage } from '../http/auth.js';
+import { AppError } from '../http/errors.js';
+import { toErrorBody } from '../http/error-handler.js';
+import type { RateLimit } from '../http/rate-limit.js';
+import { noticeOf, redirectWithNotice } from '../http/views.js';
+import { changePassword, login, logout, SESSION_HOURS } from './auth.service.js';
+
+function safeNext(next: unknown): string {
+  // Only our own paths: never an open redirect.
+  return typeof next === 'string' && /^\/(staff|admin)(\/|$|\?)/.test(next) ? next : '/staff';
+}
+
+export function isHttps(ctx: AppContext, request: FastifyRequest): boolean {
+  return request.protocol === 'https' || ctx.config.publicUrl.startsWith('https:');
+}
+
+export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+  const loginLimit: RateLimit = rateLimit && {
+    ...rateLimit,
+    // Per address and per account, counted once the form is read.
+    hook: 'preHandler',
+    keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+  };
+
+  app.get<{ Querystring: { next?: string } }>('/staff/login', async (request, reply) =>
+    reply.page('staff/login', { title: '工作人员登录', next: safeNext(request.query.next), notice: noticeOf(request) }),
+  );
+
+  app.post<{ Body: { email?: string; password?: string; next?: string } }>(
+    '/staff/login',
+    { preHandler: app.csrfProtection, config: { rateLimit: loginLimit } },
+    async (request, reply) => {
+      try {
+        const { token } = await login(ctx, request.body, 'web');
+        reply.setCookie(SESSION_COOKIE, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: isHttps(ctx, request),
+          maxAge: SESSION_HOURS * 3600,
+        });
+        return reply.redirect(safeNext(request.body.next), 303);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        const { status, body } = toErrorBody(err);
+        return reply.status(status).page('staff/login', { title: '工作人员登录', error: body.message, email: request.body.email ?? '', next: safeNext(request.body.next) });
+      }
+    },
+  );
+
+  app.post('/staff/logout', { preHandler: [staffPage(ctx), app.csrfProtection] }, async (request, reply) => {
+    await logout(ctx, request.sessionToken!);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/staff/login', 303);
+  });
+
+  app.get('/staff/password', { preHandler: staffPage(ctx) }, async (_request, reply: FastifyReply) => reply.page('staff/password', { title: '修改密码' }));
+
+  app.post('/staff/password', { preHandler: [staffPage(ctx), app.csrfProtection] }, async (request, reply) => {
+    try {
+      await changePassword(ctx, request.principal!, request.sessionToken!, request.body);
+      return redirectWithNotice(reply, '/staff', 'password_changed');
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const { status, body } = toErrorBody(err);
+      return reply.status(status).page('staff/password', { title: '修改密码', errors: body.fields ?? { _: body.message }, errorMessage: body.message });
+    }
+  });
+}

@@ -1,0 +1,338 @@
+import { and, asc, eq } from 'drizzle-orm';
+import t, { type Test } from 'tap';
+import { caseEvents, cases, letters } from '../src/db/schema.js';
+import { REMEDY_SENTENCE } from '../src/letters/letters.model.js';
+import { api, staffClient, testApp } from './helpers/app.js';
+import { application, PDF } from './helpers/factories.js';
+import { pageText, signIn, webClient } from './helpers/web.js';
+
+t.test("the clerks' desk", async (t) => {
+  const { app, clock, db } = await testApp(t); // Monday 2026-03-02, 10:00 in Shanghai
+  const clerkAccount = await staffClient(app, 'clerk', 'fgj');
+  const clerk2Account = await staffClient(app, 'clerk', 'fgj');
+  const supervisorAccount = await staffClient(app, 'supervisor', 'fgj');
+  const otherAccount = await staffClient(app, 'clerk', 'czj');
+  let clerk = await signIn(app, clerkAccount.email, clerkAccount.password);
+  let supervisor = await signIn(app, supervisorAccount.email, supervisorAccount.password);
+  const signInAgain = async () => {
+    clerk = await signIn(app, clerkAccount.email, clerkAccount.password);
+    supervisor = await signIn(app, supervisorAccount.email, supervisorAccount.password);
+  };
+
+  const submit = async (overrides: Record<string, unknown> = {}) => {
+    const res = await api(app).post('/api/requests', application(overrides));
+    t.equal(res.statusCode, 201, res.body);
+    return res.json() as { trackingNumber: string; accessCode: string };
+  };
+  const caseRow = async (tn: string) => (await db.select().from(cases).where(eq(cases.trackingNumber, tn)))[0]!;
+  const lastEntry = async (tn: string) => {
+    const row = await caseRow(tn);
+    const entries = await db.select().from(caseEvents).where(eq(caseEvents.caseId, row.id)).orderBy(asc(caseEvents.seq));
+    return entries.at(-1)!;
+  };
+  const letterOf = async (tn: string, kind: string) => {
+    const row = await caseRow(tn);
+    const found = await db.select().from(letters).where(and(eq(letters.caseId, row.id), eq(letters.kind, kind)));
+    return found.at(-1);
+  };
+  /** Opens the case page (for its CSRF token and version), then posts an action form. */
+  const act = async (web: typeof clerk, tn: string, fields: Record<string, unknown>) => {
+    const page = await web.get(`/staff/cases/${tn}`);
+    const version = /name="expectedVersion" value="(\d+)"/.exec(page.body)?.[1];
+    return web.post(`/staff/cases/${tn}/events`, { expectedVersion: version, ...fields });
+  };
+  const assertLetter = async (t: Test, tn: string, kind: string, article: RegExp, more: RegExp[] = [], remedy = true) => {
+    const letter = await letterOf(tn, kind);
+    t.ok(letter, `a ${kind} letter is stored`);
+    if (!letter) return;
+    t.match(letter.bodyText, article, `${kind}: names the article`);
+    t.match(letter.bodyText, /湘潭市雨湖区发展和改革局/, `${kind}: names the agency`);
+    t.match(letter.bodyText, new RegExp(tn), `${kind}: gives the tracking number`);
+    t.match(letter.documentNumber, /^雨发改依申〔2026〕\d+号$/, `${kind}: has a document number`);
+    if (remedy) t.ok(letter.bodyText.includes(REMEDY_SENTENCE), `${kind}: states the remedy word for word`);
+    for (const m of more) t.match(letter.bodyText, m);
+    const printable = await clerk.get(`/staff/cases/${tn}/letters/${letter.id}`);
+    t.equal(printable.statusCode, 200);
+    t.ok(printable.body.includes(letter.bodyHtml), 'the printable page shows the letter exactly as stored');
+  };
+
+  await t.test('sign-in, session cookie, CSRF, logout and password change', async (t) => {
+    const anon = webClient(app);
+    const redirected = await anon.get('/staff');
+    t.equal(redirected.statusCode, 303);
+    t.equal(redirected.headers.location, '/staff/login?next=%2Fstaff');
+    await anon.get('/staff/login');
+    const wrong = await anon.post('/staff/login', { email: clerkAccount.email, password: 'not-the-password' });
+    t.equal(wrong.statusCode, 401);
+    t.match(pageText(wrong.body), /邮箱或密码不正确/);
+    const noCsrf = await anon.post('/staff/login', { email: clerkAccount.email, password: clerkAccount.password }, { csrf: false });
+    t.equal(noCsrf.statusCode, 403, 'a form without the CSRF token is refused');
+    const ok = await anon.post('/staff/login', { email: clerkAccount.email, password: clerkAccount.password, next: '/staff?state=received' });
+    t.equal(ok.statusCode, 303);
+    t.equal(ok.headers.location, '/staff?state=received', 'back to where the clerk was going');
+    const cookie = ok.cookies.find((c) => c.name === 'ogi_session')!;
+    t.match(cookie, { httpOnly: true, sameSite: 'Lax', path: '/' });
+    const offsite = await anon.post('/staff/login', { email: clerkAccount.email, password: clerkAccount.password, next: 'https://evil.example/' });
+    t.equal(offsite.headers.location, '/staff', 'never an open redirect');
+    t.equal((await api(app).get('/api/cases').then((r) => r.statusCode)), 401);
+    t.equal(
+      (await app.inject({ method: 'GET', url: '/api/cases', headers: { cookie: `ogi_session=${cookie.value}` } })).statusCode,
+      401,
+      'the API does not take the page cookie',
+    );
+
+    await anon.get('/staff');
+    const logout = await anon.post('/staff/logout', {});
+    t.equal(logout.statusCode, 303);
+    t.equal((await anon.get('/staff')).statusCode, 303, 'signed out');
+
+    const a = await signIn(app, clerk2Account.email, clerk2Account.password);
+    const b = await signIn(app, clerk2Account.email, clerk2Account.password);
+    await a.get('/staff/password');
+    const bad = await a.post('/staff/password', { currentPassword: 'wrong', newPassword: 'a-brand-new-password' });
+    t.equal(bad.statusCode, 400);
+    t.match(pageText(bad.body), /当前密码不正确/);
+    const changed = await a.post('/staff/password', { currentPassword: clerk2Account.password, newPassword: 'a-brand-new-password' });
+    t.equal(changed.statusCode, 303);
+    t.equal((await a.get('/staff')).statusCode, 200, 'this session stays');
+    t.equal((await b.get('/staff')).statusCode, 303, 'the other session of the account ends');
+    await signIn(app, clerk2Account.email, 'a-brand-new-password');
+  });
+
+  await t.test('the case page masks the ID number; revealing it is recorded', async (t) => {
+    const { trackingNumber: tn } = await submit();
+    const page = await clerk.get(`/staff/cases/${tn}`);
+    t.equal(page.statusCode, 200);
+    t.match(pageText(page.body), /1101\*{10}002X/);
+    t.notMatch(page.body, /11010519491231002X/, 'the full number is not on the page');
+    t.match(pageText(page.body), /收到申请：2026年3月2日/);
+    t.match(pageText(page.body), /法定答复期限：自 2026年3月2日 起 20 个工作日/);
+    const revealed = await clerk.post(`/staff/cases/${tn}/reveal`, {});
+    t.match(pageText(revealed.body), /11010519491231002X/);
+    t.match(await lastEntry(tn), { type: 'ID_REVEALED', actorId: clerkAccount.id });
+    t.equal((await caseRow(tn)).version, 1, 'looking does not make others\' forms stale');
+    t.equal((await webClient(app).get(`/staff/cases/${tn}`)).statusCode, 303, 'not without signing in');
+    const other = await signIn(app, otherAccount.email, otherAccount.password);
+    t.equal((await other.get(`/staff/cases/${tn}`)).statusCode, 404, 'not for another agency');
+    t.equal((await other.post(`/staff/cases/${tn}/reveal`, {})).statusCode, 404);
+  });
+
+  await t.test('assign, correction, corrected application', async (t) => {
+    const { trackingNumber: tn } = await submit();
+    let res = await act(clerk, tn, { type: 'ASSIGN', assignee: String(clerkAccount.id) });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'assigned', assigneeId: clerkAccount.id });
+    t.match(await lastEntry(tn), { type: 'ASSIGN', actorId: clerkAccount.id });
+
+    res = await act(clerk, tn, { type: 'REQUEST_CORRECTION', items: '请写明文件名称\r\n请写明大致成文时间', dueInWorkingDays: '10' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'awaiting_correction', dueOn: null });
+    await assertLetter(t, tn, 'correction_notice', /第三十条/, [/1\. ?请写明文件名称|请写明文件名称/, /2026年3月16日前/]);
+
+    clock.set('2026-03-09T02:00:00Z');
+    await signInAgain();
+    res = await act(clerk, tn, { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-06' });
+    t.equal(res.statusCode, 303);
+    // 20 working days from 03-06: 03-09 … 04-03 (Qingming 04-04..06 not reached).
+    t.match(await caseRow(tn), { state: 'assigned', dueOn: '2026-04-03' });
+    const page = await clerk.get(`/staff/cases/${tn}`);
+    t.match(pageText(page.body), /收到补正材料：2026年3月6日，自该日重新计算答复期限/);
+  });
+
+  await t.test('a correction after the 7th working day is refused with the rule, and nothing changes', async (t) => {
+    clock.set('2026-03-02T02:00:00Z');
+    await signInAgain();
+    const { trackingNumber: tn } = await submit();
+    clock.set('2026-03-12T02:00:00Z'); // the 8th working day after receipt
+    await signInAgain();
+    const before = await caseRow(tn);
+    const res = await act(clerk, tn, { type: 'REQUEST_CORRECTION', items: '请写明文件名称', dueInWorkingDays: '10' });
+    t.equal(res.statusCode, 409, 'the desk page itself explains the refusal');
+    t.notMatch(res.body, /告知补正（条例第三十条）/, 'the action is no longer offered');
+    t.same(await caseRow(tn), before);
+  });
+
+  await t.test('consultation and reply; extension requested by a clerk and decided by a supervisor', async (t) => {
+    clock.set('2026-03-02T02:00:00Z');
+    await signInAgain();
+    const { trackingNumber: tn } = await submit();
+    let res = await act(clerk, tn, { type: 'CONSULT_THIRD_PARTY', partyKind: 'third_party', party: '湘潭某建设有限公司', matter: '施工合同金额' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'consulting', clockStopped: true });
+    await assertLetter(t, tn, 'consultation_request', /第三十二条/, [/湘潭某建设有限公司/, /2026年3月23日前/], false);
+    await assertLetter(t, tn, 'consultation_notice', /第三十二条/, [/不计算在答复期限内/]);
+    t.equal((await letterOf(tn, 'consultation_request'))!.recipient, 'third_party');
+
+    clock.set('2026-03-06T02:00:00Z');
+    await signInAgain();
+    res = await act(clerk, tn, { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '', repliedOn: '2026-03-06' });
+    t.equal(res.statusCode, 409);
+    t.match(pageText(res.body), /须记录其理由/);
+    res = await act(clerk, tn, { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '涉及商业秘密', repliedOn: '2026-03-06' });
+    t.equal(res.statusCode, 303);
+    // Stopped 03-02..03-06: 4 working days, so 03-30 becomes 04-03.
+    t.match(await caseRow(tn), { state: 'received', clockStopped: false, dueOn: '2026-04-03' });
+
+    res = await act(clerk, tn, { type: 'EXTEND', workingDays: '10', reason: '档案调取' });
+    t.equal(res.statusCode, 409, 'a clerk cannot extend');
+    res = await act(clerk, tn, { type: 'REQUEST_EXTENSION', workingDays: '10', reason: '需调取历史档案' });
+    t.equal(res.statusCode, 303);
+    t.match(await lastEntry(tn), { type: 'REQUEST_EXTENSION', payload: { workingDays: 10 } });
+    t.equal((await caseRow(tn)).dueOn, '2026-04-03', 'a request moves nothing');
+    const supPage = await supervisor.get(`/staff/cases/${tn}`);
+    t.match(pageText(supPage.body), /延期申请待负责人审批：10 个工作日/);
+    res = await act(supervisor, tn, { type: 'EXTEND', workingDays: '10', reason: '需调取历史档案' });
+    t.equal(res.statusCode, 303);
+    // 04-03 + 10 working days, skipping Qingming (04-04..04-06).
+    t.match(await caseRow(tn), { dueOn: '2026-04-20' });
+    await assertLetter(t, tn, 'extension_notice', /第三十三条第二款/, [/延长10个工作日/, /2026年4月20日前/, /需调取历史档案/]);
+    res = await act(supervisor, tn, { type: 'EXTEND', workingDays: '5', reason: '再延' });
+    t.equal(res.statusCode, 409);
+    t.match(pageText(res.body), /只能延长一次/);
+  });
+
+  await t.test('fee notice by the tiers, counting the applicant\'s requests in the month, then payment', async (t) => {
+    clock.set('2026-03-02T02:00:00Z');
+    await signInAgain();
+    // Bring the applicant to ten requests to the agency this month; this one then holds items 11–13.
+    const mine = async () => (await db.select().from(cases).where(eq(cases.applicantKey, (await caseRow((await submit()).trackingNumber)).applicantKey))).length;
+    while ((await mine()) < 10);
+    const { trackingNumber: tn } = await submit();
+    let res = await act(clerk, tn, { type: 'ISSUE_FEE_NOTICE', method: 'per_item', quantity: '3' });
+    t.equal(res.statusCode, 303);
+    const row = await caseRow(tn);
+    const earlier = (await db.select().from(cases).where(and(eq(cases.applicantKey, row.applicantKey), eq(cases.agencyId, row.agencyId)))).filter((c) => c.id < row.id).length;
+    t.ok(earlier >= 10, `${earlier} earlier requests this month`);
+    const expected = [1, 2, 3].map((i) => (earlier + i <= 10 ? 0 : earlier + i <= 30 ? 100 : 200)).reduce<number>((a, b) => a + b, 0);
+    t.equal(row.state, 'awaiting_payment');
+    t.equal(row.feeAmountYuan, expected, `items ${earlier + 1}–${earlier + 3} of the month cost ${expected} yuan`);
+    await assertLetter(t, tn, 'fee_notice', /第四十二条/, [new RegExp(`人民币${expected}元`), /按件计收/, /20个工作日内/]);
+    clock.set('2026-03-04T02:00:00Z');
+    await signInAgain();
+    res = await act(clerk, tn, { type: 'FEE_PAID', paidOn: '2026-03-04' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'received', dueOn: '2026-04-01', feePaidOn: '2026-03-04' });
+  });
+
+  await t.test('transfer within the system', async (t) => {
+    clock.set('2026-03-02T02:00:00Z');
+    await signInAgain();
+    const { trackingNumber: tn, accessCode } = await submit();
+    const res = await act(clerk, tn, { type: 'TRANSFER', agency: 'czj' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'closed', disposition: 'unavailable_not_held' });
+    const entry = await lastEntry(tn);
+    t.match(entry, { type: 'TRANSFER', payload: { agency: 'czj', to: /^CZJ-2026-\d{5}$/ } });
+    await assertLetter(t, tn, 'transfer_notice', /第三十六条第五项/, [/湘潭市雨湖区财政局/, new RegExp(String(entry.payload.to))]);
+    const tracked = await api(app).get(`/api/requests/${entry.payload.to}?accessCode=${accessCode}`);
+    t.equal(tracked.statusCode, 200);
+  });
+
+  await t.test('answers: partial disclosure with released files, and an answer naming an agency outside the system', async (t) => {
+    const { trackingNumber: tn, accessCode } = await submit();
+    const page = await clerk.get(`/staff/cases/${tn}`);
+    const version = /name="expectedVersion" value="(\d+)"/.exec(page.body)![1];
+    const res = await clerk.postMultipart(
+      `/staff/cases/${tn}/events`,
+      { expectedVersion: version, type: 'ANSWER', disposition: 'partially_disclosed', text: '现提供项目清单（已删除个人信息）。', withheldReasons: '清单中的个人住址属于个人隐私，依第十五条不予公开。', legalBasis: '' },
+      [{ filename: '项目清单（已处理）.pdf', content: PDF }],
+    );
+    t.equal(res.statusCode, 303, res.body.slice(0, 500));
+    t.match(await caseRow(tn), { state: 'answered', disposition: 'partially_disclosed', concludedOn: '2026-03-02' });
+    await assertLetter(t, tn, 'answer', /第三十七条/, [/部分公开/, /个人住址属于个人隐私/, /项目清单（已处理）\.pdf/]);
+    const tracked = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
+    t.same(tracked.releasedFiles.map((f: { filename: string }) => f.filename), ['项目清单（已处理）.pdf']);
+    t.same(tracked.letters.map((l: { kind: string }) => l.kind), ['receipt', 'answer'], 'the applicant sees their letters');
+    t.ok(tracked.letters[1].text.includes(REMEDY_SENTENCE));
+
+    const other = await submit();
+    const notHeld = await act(clerk, other.trackingNumber, { type: 'ANSWER', disposition: 'unavailable_not_held', text: '经检索，本机关未制作或获取该信息。', responsibleAgency: '湘潭市自然资源和规划局（电话 0731-55555555）' });
+    t.equal(notHeld.statusCode, 303);
+    await assertLetter(t, other.trackingNumber, 'answer', /第三十六条第四项、第五项/, [/湘潭市自然资源和规划局/]);
+  });
+
+  await t.test('withdrawal', async (t) => {
+    const { trackingNumber: tn } = await submit();
+    const res = await act(clerk, tn, { type: 'WITHDRAW', reason: '申请人来电撤回' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'closed', disposition: 'other' });
+    t.match(await lastEntry(tn), { type: 'WITHDRAW', payload: { reason: '申请人来电撤回' } });
+  });
+
+  await t.test('likely repeats are flagged and answered in one click; other applicants asking the same are shown (art. 44)', async (t) => {
+    const first = await submit({ description: '请公开雨湖区2025年度城市道路维修工程的预算和决算报告' });
+    await act(clerk, first.trackingNumber, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开，见附件。' });
+    const repeat = await submit({ description: '请公开雨湖区2025年度城市道路维修工程的预算及决算报告' });
+    const page = await clerk.get(`/staff/cases/${repeat.trackingNumber}`);
+    t.match(pageText(page.body), new RegExp(`可能为重复申请.*${first.trackingNumber}`));
+    const res = await clerk.post(`/staff/cases/${repeat.trackingNumber}/events`, {
+      expectedVersion: /name="expectedVersion" value="(\d+)"/.exec(page.body)![1],
+      type: 'ANSWER',
+      disposition: 'rejected_duplicate',
+      earlierCase: first.trackingNumber,
+      text: /name="text" value="([^"]+)"/.exec(page.body)![1],
+    });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(repeat.trackingNumber), { state: 'answered', disposition: 'rejected_duplicate' });
+    await assertLetter(t, repeat.trackingNumber, 'answer', /第三十六条第六项/, [new RegExp(`编号：${first.trackingNumber}`)]);
+
+    const someoneElse = await submit({ description: '申请公开雨湖区2025年度城市道路维修工程预算和决算', applicant: { name: '李四', idType: 'passport', idNumber: 'E12345678' } });
+    const theirs = await clerk.get(`/staff/cases/${someoneElse.trackingNumber}`);
+    t.match(pageText(theirs.body), /其他申请人也申请了相同或相似的信息/);
+    t.match(pageText(theirs.body), new RegExp(first.trackingNumber));
+    t.notMatch(pageText(theirs.body), /可能为重复申请/, 'not a repeat: another applicant');
+  });
+
+  await t.test('two clerks at once: one wins, the other sees why and the fresh case', async (t) => {
+    const { trackingNumber: tn } = await submit();
+    const pageA = await clerk.get(`/staff/cases/${tn}`);
+    const other = await signIn(app, clerk2Account.email, 'a-brand-new-password');
+    const pageB = await other.get(`/staff/cases/${tn}`);
+    const versionA = /name="expectedVersion" value="(\d+)"/.exec(pageA.body)![1];
+    const versionB = /name="expectedVersion" value="(\d+)"/.exec(pageB.body)![1];
+    t.equal(versionA, versionB);
+    const a = await clerk.post(`/staff/cases/${tn}/events`, { expectedVersion: versionA, type: 'ASSIGN', assignee: String(clerkAccount.id) });
+    const b = await other.post(`/staff/cases/${tn}/events`, { expectedVersion: versionB, type: 'CONSULT_THIRD_PARTY', partyKind: 'third_party', party: '某公司', matter: '合同' });
+    t.equal(a.statusCode, 303);
+    t.equal(b.statusCode, 409);
+    t.match(pageText(b.body), /该申请已被他人更新，请查看最新情况后再操作/);
+    t.match(pageText(b.body), /承办人：clerk\d+/, 'the fresh case shows the winner\'s change');
+    t.match(b.body, /name="party" value="某公司"/, 'what the loser typed is kept');
+    t.match(await caseRow(tn), { state: 'assigned', assigneeId: clerkAccount.id });
+  });
+
+  await t.test('the queue: sorted by due date, marks, filters, search and paging', async (t) => {
+    const consulting = await submit();
+    await act(clerk, consulting.trackingNumber, { type: 'CONSULT_THIRD_PARTY', partyKind: 'agency', party: '区财政局', matter: '联合发文' });
+    clock.set('2026-03-25T02:00:00Z');
+    await signInAgain();
+    const page = await clerk.get('/staff');
+    t.equal(page.statusCode, 200);
+    const text = pageText(page.body);
+    t.match(text, /3 个工作日内到期/, 'due-soon mark: 03-30 is 3 working days away');
+    t.match(text, /计时中止/, 'clock-stopped mark');
+    const dueDates = [...page.body.matchAll(/<td>(\d{4})年(\d+)月(\d+)日<br>/g)].map((m) => `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`);
+    t.same(dueDates, [...dueDates].sort(), 'sorted by due date');
+    const byName = await clerk.get('/staff?q=李四');
+    t.match(pageText(byName.body), /李四/);
+    t.notMatch(pageText(byName.body), /张三/);
+    const byWords = await clerk.get(`/staff?q=${encodeURIComponent('道路维修')}`);
+    t.equal([...byWords.body.matchAll(/href="\/staff\/cases\/FGJ-/g)].length, 3);
+    const mine = await clerk.get('/staff?assignee=me');
+    t.ok([...mine.body.matchAll(/href="\/staff\/cases\//g)].length >= 2);
+    t.notMatch(pageText(mine.body), /未分办/);
+    const answered = await clerk.get('/staff?state=answered');
+    t.notMatch(answered.body, /<td>(已受理，待分办|办理中)/, 'only answered cases listed');
+    const range = await clerk.get('/staff?receivedFrom=2026-03-03&receivedTo=2026-03-31');
+    t.match(pageText(range.body), /没有符合条件的申请/);
+    const paged: string[] = [];
+    let url: string | null = '/staff?limit=4';
+    while (url) {
+      const p = await clerk.get(url);
+      paged.push(...[...p.body.matchAll(/href="\/staff\/cases\/([A-Z]+-\d{4}-\d{5})"/g)].map((m) => m[1]!));
+      url = /href="(\/staff\?[^"]*)">下一页/.exec(p.body)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=') ?? null;
+    }
+    const all = await db.select({ tn: cases.trackingNumber }).from(cases).where(eq(cases.agencyId, (await caseRow(paged[0]!)).agencyId));
+    t.same([...paged].sort(), all.map((r) => r.tn).sort(), 'paging shows every case of the agency once');
+  });
+});
