@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { queuesRoutes } from './admin/queues.routes.js';
 import { agencyRoutes } from './agencies/agencies.routes.js';
 import { countAgencies, insertAgencies } from './agencies/agencies.repository.js';
 import { DEMO_AGENCIES } from './agencies/demo-agencies.js';
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   app.addHook('onClose', async () => {
     outbox.stop();
+    sweeper.stop();
     await scheduler.stop();
     mailer.close();
     if (!options.database) await database.close();
@@ -121,6 +123,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(caseRoutes, { ctx });
   await app.register(staffPages, { ctx, rateLimit: rate });
   await app.register(deskPages, { ctx });
+  await app.register(queuesRoutes, { ctx });
   app.setNotFoundHandler((request, reply) => {
     const body = { error: 'not_found', message: '没有找到该页面或资源' };
     if (wantsHtml(request)) return reply.status(404).page('error', { title: body.message, message: '请检查网址是否正确。' });

@@ -7,9 +7,9 @@ import type { Tx } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import { validationFailed } from '../http/errors.js';
 import { parseInput } from '../http/validation.js';
-import { appendTimeline, updateCase } from '../requests/cases.repository.js';
+import { appendTimelineEntries, updateCases } from '../requests/cases.repository.js';
 import type { Principal } from '../staff/principal.js';
-import { syncTimers } from '../timers/timers.repository.js';
+import { syncTimersOf } from '../timers/timers.repository.js';
 import { OPEN_STATES } from '../workflow/types.js';
 import { derive, parseSnapshot } from '../workflow/workflow.js';
 import { upsertYear } from './calendar.repository.js';
@@ -41,7 +41,7 @@ const BATCH = 500;
 async function recomputeOpenCases(tx: Tx, ctx: AppContext, calendar: Calendar, year: number): Promise<number> {
   const at = ctx.clock.now();
   const on = today(ctx.clock);
-  let changed = 0;
+  let total = 0;
   for (let lastId = 0; ; ) {
     const batch = await tx
       .select()
@@ -50,40 +50,28 @@ async function recomputeOpenCases(tx: Tx, ctx: AppContext, calendar: Calendar, y
       .orderBy(asc(cases.id))
       .limit(BATCH)
       .for('update');
-    if (!batch.length) return changed;
+    if (!batch.length) return total;
     lastId = batch.at(-1)!.id;
-    for (const row of batch) {
-      const snapshot = parseSnapshot(row.snapshot);
-      const { deadlines, timers } = derive({ snapshot, calendar });
-      await syncTimers(tx, row.id, timers, at);
-      if (deadlines.answerDueOn === row.dueOn && deadlines.provisional === row.dueProvisional) continue;
-      const version = row.version + 1;
-      await updateCase(tx, row.id, {
-        state: row.state,
-        version,
-        snapshot: row.snapshot,
-        dueOn: deadlines.answerDueOn,
-        dueProvisional: deadlines.provisional,
-        clockStopped: deadlines.clockStopped,
-        assigneeId: row.assigneeId,
-        disposition: row.disposition,
-        concludedOn: row.concludedOn,
-        feeAmountYuan: row.feeAmountYuan,
-        feeNoticeOn: row.feeNoticeOn,
-        feePaidOn: row.feePaidOn,
-        updatedAt: at,
-      });
-      await appendTimeline(tx, {
+    const derived = batch.map((row) => ({ row, ...derive({ snapshot: parseSnapshot(row.snapshot), calendar }) }));
+    const changed = derived.filter(({ row, deadlines }) => deadlines.answerDueOn !== row.dueOn || deadlines.provisional !== row.dueProvisional);
+    await syncTimersOf(tx, derived.map(({ row, timers }) => ({ caseId: row.id, desired: timers })), at);
+    await updateCases(
+      tx,
+      changed.map(({ row, deadlines }) => ({ ...row, version: row.version + 1, dueOn: deadlines.answerDueOn, dueProvisional: deadlines.provisional, clockStopped: deadlines.clockStopped, updatedAt: at })),
+    );
+    await appendTimelineEntries(
+      tx,
+      changed.map(({ row, deadlines }) => ({
         caseId: row.id,
         type: 'CALENDAR_CHANGED',
         on,
         at,
-        actor: { kind: 'system' },
+        actor: { kind: 'system' as const },
         stateAfter: row.state,
         dueOnAfter: deadlines.answerDueOn,
         payload: { year, previousDueOn: row.dueOn, dueOn: deadlines.answerDueOn, wasProvisional: row.dueProvisional, provisional: deadlines.provisional },
-      });
-      changed += 1;
-    }
+      })),
+    );
+    total += changed.length;
   }
 }

@@ -6,7 +6,8 @@
 // - a year whose notice is not loaded counts weekends only, and every result that touched such a
 //   year is flagged provisional, to be recomputed when the administrator loads the year.
 // Pure: the schedules are passed in; nothing here reads a clock, a global or the database.
-import { addDays, compareDates, type IsoDate, weekday, yearOf } from './dates.js';
+// Internally days are counted as integers (days since 1970-01-01), which keeps long sweeps cheap.
+import { type IsoDate, weekday, yearOf } from './dates.js';
 
 export type YearSchedule = {
   year: number;
@@ -16,15 +17,28 @@ export type YearSchedule = {
   workdays: readonly IsoDate[];
 };
 
+type LoadedYear = { first: number; last: number; holidays: ReadonlySet<number>; workdays: ReadonlySet<number> };
+
 export type Calendar = {
-  readonly years: ReadonlyMap<number, { holidays: ReadonlySet<IsoDate>; workdays: ReadonlySet<IsoDate> }>;
+  readonly years: ReadonlyMap<number, LoadedYear>;
 };
 
 export type Counted<T> = T & { provisional: boolean };
 
+const DAY_MS = 86_400_000;
+const toDay = (date: IsoDate): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+const fromDay = (day: number): IsoDate => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
 export function buildCalendar(schedules: readonly YearSchedule[]): Calendar {
-  const years = new Map<number, { holidays: ReadonlySet<IsoDate>; workdays: ReadonlySet<IsoDate> }>();
-  for (const s of schedules) years.set(s.year, { holidays: new Set(s.holidays), workdays: new Set(s.workdays) });
+  const years = new Map<number, LoadedYear>();
+  for (const s of schedules) {
+    years.set(s.year, {
+      first: toDay(`${s.year}-01-01`),
+      last: toDay(`${s.year}-12-31`),
+      holidays: new Set(s.holidays.map(toDay)),
+      workdays: new Set(s.workdays.map(toDay)),
+    });
+  }
   return { years };
 }
 
@@ -32,14 +46,27 @@ export function isLoadedYear(calendar: Calendar, year: number): boolean {
   return calendar.years.has(year);
 }
 
+function yearContaining(calendar: Calendar, day: number): LoadedYear | undefined {
+  for (const y of calendar.years.values()) if (day >= y.first && day <= y.last) return y;
+  return undefined;
+}
+
+/** 1970-01-01 was a Thursday. */
+const isWeekend = (day: number) => {
+  const d = (day + 4) % 7;
+  return d === 0 || d === 6;
+};
+
+function workingDay(calendar: Calendar, day: number): { working: boolean; provisional: boolean } {
+  const schedule = yearContaining(calendar, day);
+  if (!schedule) return { working: !isWeekend(day), provisional: true };
+  if (schedule.workdays.has(day)) return { working: true, provisional: false };
+  if (schedule.holidays.has(day)) return { working: false, provisional: false };
+  return { working: !isWeekend(day), provisional: false };
+}
+
 export function isWorkingDay(calendar: Calendar, date: IsoDate): Counted<{ working: boolean }> {
-  const schedule = calendar.years.get(yearOf(date));
-  const day = weekday(date);
-  const weekendDay = day === 0 || day === 6;
-  if (!schedule) return { working: !weekendDay, provisional: true };
-  if (schedule.workdays.has(date)) return { working: true, provisional: false };
-  if (schedule.holidays.has(date)) return { working: false, provisional: false };
-  return { working: !weekendDay, provisional: false };
+  return workingDay(calendar, toDay(date));
 }
 
 // Far more than any statutory period (20 + 20 working days plus stopped time) can span.
@@ -51,55 +78,55 @@ export function addWorkingDays(args: { from: IsoDate; days: number; calendar: Ca
   if (!Number.isInteger(days) || days < 0 || days > MAX_WORKING_DAYS) {
     throw new RangeError(`working days must be an integer from 0 to ${MAX_WORKING_DAYS}, got ${days}`);
   }
-  let date = from;
+  let day = toDay(from);
   let counted = 0;
   let provisional = false;
   while (counted < days) {
-    date = addDays(date, 1);
-    const day = isWorkingDay(calendar, date);
-    provisional ||= day.provisional;
-    if (day.working) counted += 1;
+    day += 1;
+    const d = workingDay(calendar, day);
+    provisional ||= d.provisional;
+    if (d.working) counted += 1;
   }
-  return { due: date, provisional };
+  return { due: fromDay(day), provisional };
 }
 
 /** Working days d with from < d ≤ to: how many working days of a period have run by the end of `to`. */
 export function workingDaysBetween(args: { from: IsoDate; to: IsoDate; calendar: Calendar }): Counted<{ days: number }> {
-  const { from, to, calendar } = args;
+  const last = toDay(args.to);
   let days = 0;
   let provisional = false;
-  for (let date = addDays(from, 1); compareDates(date, to) <= 0; date = addDays(date, 1)) {
-    const day = isWorkingDay(calendar, date);
-    provisional ||= day.provisional;
-    if (day.working) days += 1;
+  for (let day = toDay(args.from) + 1; day <= last; day += 1) {
+    const d = workingDay(args.calendar, day);
+    provisional ||= d.provisional;
+    if (d.working) days += 1;
   }
   return { days, provisional };
 }
 
 /** `date` if it is a working day, else the next working day: the receipt day of an online request (art. 31). */
 export function workingDayOnOrAfter(args: { date: IsoDate; calendar: Calendar }): Counted<{ date: IsoDate }> {
-  let date = args.date;
+  let day = toDay(args.date);
   let provisional = false;
   for (;;) {
-    const day = isWorkingDay(args.calendar, date);
-    provisional ||= day.provisional;
-    if (day.working) return { date, provisional };
-    date = addDays(date, 1);
+    const d = workingDay(args.calendar, day);
+    provisional ||= d.provisional;
+    if (d.working) return { date: fromDay(day), provisional };
+    day += 1;
   }
 }
 
 /** The working day that lies `days` working days before `date` (for reminders ahead of a deadline). */
 export function workingDaysBefore(args: { date: IsoDate; days: number; calendar: Calendar }): Counted<{ date: IsoDate }> {
-  let date = args.date;
+  let day = toDay(args.date);
   let counted = 0;
   let provisional = false;
   while (counted < args.days) {
-    date = addDays(date, -1);
-    const day = isWorkingDay(args.calendar, date);
-    provisional ||= day.provisional;
-    if (day.working) counted += 1;
+    day -= 1;
+    const d = workingDay(args.calendar, day);
+    provisional ||= d.provisional;
+    if (d.working) counted += 1;
   }
-  return { date, provisional };
+  return { date: fromDay(day), provisional };
 }
 
 /** Checks an administrator's schedule for a year; returns field messages, empty when valid. */

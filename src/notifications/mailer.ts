@@ -19,7 +19,8 @@ export function createMailer(config: Config): Mailer {
     messageId: `<outbox-${m.id}@${host}>`,
   });
   if (config.smtpUrl) {
-    const transport = nodemailer.createTransport(config.smtpUrl);
+    // A pool keeps connections open across a batch instead of one connection per message.
+    const transport = nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: 2 } as never);
     return {
       async send(m) {
         await transport.sendMail(envelope(m));

@@ -1,10 +1,7 @@
-// Who is told what: renders the mail for a workflow intent (templates/mail) and queues it in the
-// outbox, in the caller's transaction. One row per (case, timeline entry, template, recipient).
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+// Who is told what: renders the mail for a workflow intent (templates/mail) as outbox rows, which the
+// caller writes in its transaction. One row per (case, timeline entry, template, recipient).
 import type { IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
-import type { Executor, Tx } from '../db/client.js';
-import { staff } from '../db/schema.js';
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import { chineseDate } from '../letters/dates.js';
 import type { LetterRow } from '../letters/letters.repository.js';
@@ -13,7 +10,8 @@ import type { CaseRow } from '../requests/cases.repository.js';
 import type { Deadlines } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import type { Recipient } from '../workflow/request.machine.js';
-import { enqueueMail } from './outbox.repository.js';
+import type { Directory } from './directory.js';
+import type { NewMail } from './outbox.repository.js';
 
 const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string }) => string> = {
   acknowledgment: (m) => `【政府信息公开】您的申请已收到（${m.trackingNumber}）`,
@@ -44,39 +42,18 @@ export type NotificationArgs = {
   workingDaysLeft?: number;
 };
 
-async function staffEmails(db: Executor, where: { agencyId: number; roles: ('supervisor' | 'admin' | 'clerk')[] } | { id: number }): Promise<string[]> {
-  const rows = await db
-    .select({ email: staff.email })
-    .from(staff)
-    .where(
-      and(
-        isNull(staff.disabledAt),
-        'id' in where ? eq(staff.id, where.id) : and(eq(staff.agencyId, where.agencyId), inArray(staff.role, where.roles)),
-      ),
-    );
-  return rows.map((r) => r.email);
-}
-
-async function admins(db: Executor): Promise<string[]> {
-  const rows = await db
-    .select({ email: staff.email })
-    .from(staff)
-    .where(and(eq(staff.role, 'admin'), isNull(staff.disabledAt)));
-  return rows.map((r) => r.email);
-}
-
 /** Addresses for a recipient role: the applicant's e-mail if given; supervisors (or, lacking any, the administrators); the assignee (or the supervisors). */
-async function addressesFor(db: Executor, row: CaseRow, to: Recipient): Promise<string[]> {
+async function addressesFor(directory: Directory, row: CaseRow, to: Recipient): Promise<string[]> {
   switch (to) {
     case 'applicant':
       return row.applicant.email ? [row.applicant.email] : [];
     case 'supervisors': {
-      const supervisors = await staffEmails(db, { agencyId: row.agencyId, roles: ['supervisor'] });
-      return supervisors.length ? supervisors : admins(db);
+      const supervisors = await directory.supervisors(row.agencyId);
+      return supervisors.length ? supervisors : directory.admins();
     }
     case 'assignee': {
-      const assignee = row.assigneeId ? await staffEmails(db, { id: row.assigneeId }) : [];
-      return assignee.length ? assignee : addressesFor(db, row, 'supervisors');
+      const assignee = row.assigneeId ? await directory.staffEmail(row.assigneeId) : [];
+      return assignee.length ? assignee : addressesFor(directory, row, 'supervisors');
     }
     case 'third_party':
       // Third parties get their letter on paper; no address is on file.
@@ -84,11 +61,12 @@ async function addressesFor(db: Executor, row: CaseRow, to: Recipient): Promise<
   }
 }
 
-export async function queueNotification(tx: Tx, ctx: AppContext, args: NotificationArgs): Promise<void> {
+/** The outbox rows for one notification: the mail rendered once, one row per address. */
+export async function notificationMails(ctx: AppContext, directory: Directory, args: NotificationArgs): Promise<NewMail[]> {
   const subject = SUBJECTS[args.template];
   if (!subject || !ctx.mails.has(args.template)) throw new Error(`no mail template ${args.template}`);
-  const addresses = await addressesFor(tx, args.row, args.to);
-  if (!addresses.length) return;
+  const addresses = await addressesFor(directory, args.row, args.to);
+  if (!addresses.length) return [];
   const { row, agency } = args;
   const base = ctx.config.publicUrl;
   const model = {
@@ -110,17 +88,16 @@ export async function queueNotification(tx: Tx, ctx: AppContext, args: Notificat
   };
   const html = ctx.mails.render(args.template, model);
   const text = htmlToText(html);
-  for (const address of addresses) {
-    await enqueueMail(tx, {
-      dedupeKey: `case:${row.id}:entry:${args.seq}:${args.template}:${address}`,
-      caseId: row.id,
-      template: args.template,
-      recipient: address,
-      subject: subject({ trackingNumber: row.trackingNumber, agencyName: agency.name }),
-      text,
-      html,
-      nextAttemptAt: ctx.clock.now(),
-      createdAt: ctx.clock.now(),
-    });
-  }
+  const now = ctx.clock.now();
+  return addresses.map((address) => ({
+    dedupeKey: `case:${row.id}:entry:${args.seq}:${args.template}:${address}`,
+    caseId: row.id,
+    template: args.template,
+    recipient: address,
+    subject: subject({ trackingNumber: row.trackingNumber, agencyName: agency.name }),
+    text,
+    html,
+    nextAttemptAt: now,
+    createdAt: now,
+  }));
 }

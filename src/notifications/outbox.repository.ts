@@ -6,14 +6,15 @@ import { cases, outbox } from '../db/schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-/** Queues a mail unless one with the same key exists; returns whether it was queued. */
-export async function enqueueMail(tx: Executor, values: Omit<typeof outbox.$inferInsert, 'status' | 'attempts'>): Promise<boolean> {
-  const rows = await tx
+export type NewMail = Omit<typeof outbox.$inferInsert, 'status' | 'attempts'>;
+
+/** Queues mails; one whose key is already queued is left out, so an intent replayed never mails twice. */
+export async function enqueueMails(tx: Executor, mails: NewMail[]): Promise<void> {
+  if (!mails.length) return;
+  await tx
     .insert(outbox)
-    .values({ ...values, status: 'pending', attempts: 0 })
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .returning({ id: outbox.id });
-  return rows.length > 0;
+    .values(mails.map((m) => ({ ...m, status: 'pending' as const, attempts: 0 })))
+    .onConflictDoNothing({ target: outbox.dedupeKey });
 }
 
 /** Leases up to `limit` due mails until `leaseUntil`. */

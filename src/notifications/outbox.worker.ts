@@ -36,6 +36,8 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
         }
       }
       if (batch.length < BATCH) return result;
+      // Let requests in between batches (the embedded database never yields on its own).
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   return {

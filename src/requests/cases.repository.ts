@@ -1,6 +1,6 @@
 // Case rows, their timeline and attachments.
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.js';
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { rowsOf, type Executor } from '../db/client.js';
 import { agencies, attachments, caseEvents, cases, sequences, staff } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
@@ -55,30 +55,94 @@ export async function updateCase(tx: Executor, id: number, values: CaseUpdate): 
   await tx.update(cases).set(values).where(eq(cases.id, id));
 }
 
+/** Writes the workflow's columns of many cases in one statement. */
+export async function updateCases(tx: Executor, updates: (CaseUpdate & { id: number })[]): Promise<void> {
+  if (!updates.length) return;
+  const values = updates.map((u) => ({
+    id: u.id,
+    state: u.state,
+    version: u.version,
+    snapshot: u.snapshot,
+    due_on: u.dueOn ?? null,
+    due_provisional: u.dueProvisional,
+    clock_stopped: u.clockStopped,
+    assignee_id: u.assigneeId ?? null,
+    disposition: u.disposition ?? null,
+    concluded_on: u.concludedOn ?? null,
+    fee_amount_yuan: u.feeAmountYuan ?? null,
+    fee_notice_on: u.feeNoticeOn ?? null,
+    fee_paid_on: u.feePaidOn ?? null,
+    updated_at: (u.updatedAt ?? new Date()).toISOString(),
+  }));
+  await tx.execute(sql`
+    update cases as c set state = v.state, version = v.version, snapshot = v.snapshot, due_on = v.due_on,
+      due_provisional = v.due_provisional, clock_stopped = v.clock_stopped, assignee_id = v.assignee_id,
+      disposition = v.disposition, concluded_on = v.concluded_on, fee_amount_yuan = v.fee_amount_yuan,
+      fee_notice_on = v.fee_notice_on, fee_paid_on = v.fee_paid_on, updated_at = v.updated_at
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, state text, version int, snapshot jsonb,
+      due_on date, due_provisional boolean, clock_stopped boolean, assignee_id int, disposition text, concluded_on date,
+      fee_amount_yuan int, fee_notice_on date, fee_paid_on date, updated_at timestamptz)
+    where c.id = v.id`);
+}
+
+/** Locks many cases for the rest of the transaction, in id order so that concurrent sweeps cannot deadlock. */
+export async function lockCases(tx: Executor, ids: number[]): Promise<CaseRow[]> {
+  if (!ids.length) return [];
+  return tx.select().from(cases).where(inArray(cases.id, ids)).orderBy(asc(cases.id)).for('update');
+}
+
+export type TimelineEntry = {
+  caseId: number;
+  type: string;
+  on: string;
+  at: Date;
+  actor: EventActor;
+  stateAfter: string;
+  dueOnAfter: string | null;
+  payload: Record<string, unknown>;
+};
+
 /**
- * Appends to the case's timeline and returns the entry's number. Callers hold the case row lock, so
- * numbers follow one another without gaps.
+ * Appends entries to cases' timelines in one statement and returns each entry's number, in input
+ * order. Callers hold the cases' row locks, so numbers follow one another without gaps.
  */
-export async function appendTimeline(
-  tx: Executor,
-  entry: { caseId: number; type: string; on: string; at: Date; actor: EventActor; stateAfter: string; dueOnAfter: string | null; payload: Record<string, unknown> },
-): Promise<number> {
-  const [row] = await tx
-    .insert(caseEvents)
-    .values({
-    caseId: entry.caseId,
-    seq: sql`(select coalesce(max(${caseEvents.seq}), 0) + 1 from ${caseEvents} where ${caseEvents.caseId} = ${entry.caseId})`,
-    type: entry.type,
-    on: entry.on,
-    at: entry.at,
-    actorKind: entry.actor.kind,
-    actorId: entry.actor.kind === 'staff' ? entry.actor.id : null,
-    stateAfter: entry.stateAfter,
-    dueOnAfter: entry.dueOnAfter,
-    payload: entry.payload,
-    })
-    .returning({ seq: caseEvents.seq });
-  return row!.seq;
+export async function appendTimelineEntries(tx: Executor, entries: TimelineEntry[]): Promise<number[]> {
+  if (!entries.length) return [];
+  const ordinal = new Map<number, number>();
+  const values = entries.map((e) => {
+    const n = (ordinal.get(e.caseId) ?? 0) + 1;
+    ordinal.set(e.caseId, n);
+    return {
+      case_id: e.caseId,
+      n,
+      type: e.type,
+      on: e.on,
+      at: e.at.toISOString(),
+      actor_kind: e.actor.kind,
+      actor_id: e.actor.kind === 'staff' ? e.actor.id : null,
+      state_after: e.stateAfter,
+      due_on_after: e.dueOnAfter,
+      payload: e.payload,
+    };
+  });
+  const rows = rowsOf<{ case_id: number | string; seq: number; n: number }>(
+    await tx.execute(sql`
+      insert into case_events (case_id, seq, type, "on", at, actor_kind, actor_id, state_after, due_on_after, payload)
+      select v.case_id, coalesce((select max(e.seq) from case_events e where e.case_id = v.case_id), 0) + v.n,
+             v.type, v."on", v.at, v.actor_kind, v.actor_id, v.state_after, v.due_on_after, v.payload
+      from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(case_id bigint, n int, type text, "on" date, at timestamptz,
+           actor_kind text, actor_id int, state_after text, due_on_after date, payload jsonb)
+      returning case_id, seq`),
+  );
+  // Returned rows carry no order: the k-th entry of a case got the k-th number after its previous last.
+  const byCase = new Map<number, number[]>();
+  for (const r of rows) byCase.set(Number(r.case_id), [...(byCase.get(Number(r.case_id)) ?? []), r.seq].sort((a, b) => a - b));
+  return values.map((v) => byCase.get(v.case_id)![v.n - 1]!);
+}
+
+export async function appendTimeline(tx: Executor, entry: TimelineEntry): Promise<number> {
+  const [seq] = await appendTimelineEntries(tx, [entry]);
+  return seq!;
 }
 
 export async function listTimeline(db: Executor, caseId: number) {

@@ -105,7 +105,7 @@ export async function createCaseRecord(
     payload: { channel: args.channel, receivedOn: args.receivedOn, attachments: args.files.length, ...args.entryPayload },
   });
   await syncTimers(tx, row.id, started.timers, at, { newCase: true });
-  await applyIntents(tx, ctx, { row, decision: started, seq, on: today(ctx.clock), payload: args.entryPayload, accessCode: args.accessCode });
+  await applyIntents(tx, ctx, [{ row, decision: started, seq, on: today(ctx.clock), payload: args.entryPayload, accessCode: args.accessCode }]);
   return row;
 }
 

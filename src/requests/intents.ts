@@ -3,11 +3,13 @@
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
-import { findAgencyById, findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
+import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
 import { insertLetter, type LetterRow } from '../letters/letters.repository.js';
 import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../letters/letters.model.js';
 import { htmlToText } from '../letters/text.js';
-import { queueNotification } from '../notifications/notifications.service.js';
+import { createDirectory } from '../notifications/directory.js';
+import { notificationMails } from '../notifications/notifications.service.js';
+import { enqueueMails, type NewMail } from '../notifications/outbox.repository.js';
 import type { Deadlines } from '../workflow/deadlines.js';
 import type { Intent } from '../workflow/request.machine.js';
 import type { WorkflowSnapshot } from '../workflow/workflow.js';
@@ -22,6 +24,8 @@ export type IntentArgs = {
   payload: Record<string, unknown>;
   /** Known only at intake: the applicant's access code, for the acknowledgment. */
   accessCode?: string;
+  /** For reminders: working days left. */
+  workingDaysLeft?: number;
 };
 
 function letterAgency(a: AgencyRow): LetterAgency {
@@ -63,14 +67,22 @@ async function issueLetter(tx: Tx, ctx: AppContext, args: IntentArgs & { kind: k
   });
 }
 
-export async function applyIntents(tx: Tx, ctx: AppContext, args: IntentArgs): Promise<void> {
-  if (!args.decision.intents.length) return;
-  const agency = (await findAgencyById(tx, args.row.agencyId))!;
-  const letters: LetterRow[] = [];
-  for (const intent of args.decision.intents) {
-    if (intent.type === 'issueLetter') letters.push(await issueLetter(tx, ctx, { ...args, kind: intent.params.kind, agency }));
+/** Writes the letters and mails that decisions call for, for one case or many. */
+export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[]): Promise<void> {
+  const directory = createDirectory(tx);
+  const mails: NewMail[] = [];
+  for (const item of items) {
+    if (!item.decision.intents.length) continue;
+    const agency = await directory.agency(item.row.agencyId);
+    const letters: LetterRow[] = [];
+    for (const intent of item.decision.intents) {
+      if (intent.type === 'issueLetter') letters.push(await issueLetter(tx, ctx, { ...item, kind: intent.params.kind, agency }));
+    }
+    for (const intent of item.decision.intents) {
+      if (intent.type === 'notify') {
+        mails.push(...(await notificationMails(ctx, directory, { ...item, template: intent.params.template, to: intent.params.to, agency, letters })));
+      }
+    }
   }
-  for (const intent of args.decision.intents) {
-    if (intent.type === 'notify') await queueNotification(tx, ctx, { ...args, template: intent.params.template, to: intent.params.to, agency, letters, accessCode: args.accessCode });
-  }
+  await enqueueMails(tx, mails);
 }

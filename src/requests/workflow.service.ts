@@ -1,6 +1,5 @@
-// The one place a workflow decision becomes rows: in one transaction, the case row (state, version,
-// snapshot, derived deadline), its timeline entry, and its timers. No mail is sent here; intents
-// become letters and outbox rows in the same transaction (intents.ts).
+// Applying workflow events: staff actions and timer events alike go through applyToLockedCases, in
+// the caller's transaction. No mail is sent here; intents become letters and outbox rows (intents.ts).
 import { today } from '../calendar/clock.js';
 import { workingDayOnOrAfter } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
@@ -10,28 +9,21 @@ import { parseInput } from '../http/validation.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { findStaffByEmail, findStaffById } from '../staff/staff.repository.js';
-import { syncTimers } from '../timers/timers.repository.js';
+import { syncTimersOf } from '../timers/timers.repository.js';
 import type { ClientEvent, EventActor, WorkflowEvent } from '../workflow/types.js';
 import { decide, parseSnapshot, type Decision } from '../workflow/workflow.js';
 import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
-import { appendTimeline, countEarlierApplicationsInMonth, insertAttachments, lockCase, updateCase, type CaseRow } from './cases.repository.js';
+import { appendTimelineEntries, countEarlierApplicationsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
 import { createCaseRecord } from './intake.service.js';
 
 type Accepted = Extract<Decision, { ok: true }>;
 
-/** Writes an accepted decision: case row (new version), timeline entry, timers, intents. */
-export async function persistDecision(
-  tx: Tx,
-  ctx: AppContext,
-  args: { row: CaseRow; decision: Accepted; type: string; on: string; actor: EventActor; payload: Record<string, unknown> },
-): Promise<CaseRow> {
-  const { row, decision } = args;
-  const at = ctx.clock.now();
+/** The case columns that follow from a decision. */
+function caseColumns(decision: Accepted, version: number, at: Date) {
   const { state, context } = decision.snapshot;
-  const version = row.version + 1;
-  const update = {
+  return {
     state,
     version,
     snapshot: decision.snapshot,
@@ -46,21 +38,47 @@ export async function persistDecision(
     feePaidOn: context.fee?.paidOn ?? null,
     updatedAt: at,
   };
-  await updateCase(tx, row.id, update);
-  const seq = await appendTimeline(tx, { caseId: row.id, type: args.type, on: args.on, at, actor: args.actor, stateAfter: state, dueOnAfter: update.dueOn, payload: args.payload });
-  await syncTimers(tx, row.id, decision.timers, at);
-  const updated = { ...row, ...update };
-  await applyIntents(tx, ctx, { row: updated, decision, seq, on: args.on, payload: args.payload });
-  return updated;
 }
 
-/** Decides an event on a locked case and persists it if accepted. Used by staff actions and the timer sweeper. */
-export async function applyToLockedCase(tx: Tx, ctx: AppContext, args: { row: CaseRow; event: WorkflowEvent; payload: Record<string, unknown> }) {
+export type EventItem = { row: CaseRow; event: WorkflowEvent; payload: Record<string, unknown> };
+
+/**
+ * The one place workflow events become rows. For cases the caller has locked (one event per case):
+ * decide each, then write every accepted decision together — case rows (new version), timeline
+ * entries, timers, letters and outbox mail — in a handful of statements, whether for one staff action
+ * or a sweep of thousands. Refused events change nothing and come back with the rule they broke.
+ */
+export async function applyToLockedCases(tx: Tx, ctx: AppContext, items: EventItem[]): Promise<{ decision: Decision; row: CaseRow }[]> {
   const calendar = await ctx.calendar(tx);
-  const decision = decide({ snapshot: parseSnapshot(args.row.snapshot), event: args.event, calendar });
-  if (!decision.ok) return { decision, row: args.row };
-  const row = await persistDecision(tx, ctx, { row: args.row, decision, type: args.event.type, on: args.event.on, actor: args.event.actor, payload: args.payload });
-  return { decision, row };
+  const at = ctx.clock.now();
+  const decided = items.map((item) => ({ item, decision: decide({ snapshot: parseSnapshot(item.row.snapshot), event: item.event, calendar }) }));
+  const accepted = decided.filter((d): d is { item: EventItem; decision: Accepted } => d.decision.ok);
+  const updated = new Map<EventItem, CaseRow>(accepted.map(({ item, decision }) => [item, { ...item.row, ...caseColumns(decision, item.row.version + 1, at) }]));
+  if (accepted.length) {
+    const rows = accepted.map(({ item }) => updated.get(item)!);
+    await updateCases(tx, rows);
+    const seqs = await appendTimelineEntries(
+      tx,
+      accepted.map(({ item, decision }, k) => ({
+        caseId: item.row.id,
+        type: item.event.type,
+        on: item.event.on,
+        at,
+        actor: item.event.actor,
+        stateAfter: decision.snapshot.state,
+        dueOnAfter: rows[k]!.dueOn,
+        payload: item.payload,
+      })),
+    );
+    await syncTimersOf(tx, accepted.map(({ item, decision }) => ({ caseId: item.row.id, desired: decision.timers })), at);
+    await applyIntents(tx, ctx, accepted.map(({ item, decision }, k) => ({ row: rows[k]!, decision, seq: seqs[k]!, on: item.event.on, payload: item.payload })));
+  }
+  return decided.map(({ item, decision }) => ({ decision, row: updated.get(item) ?? item.row }));
+}
+
+/** One event on one locked case. */
+export async function applyToLockedCase(tx: Tx, ctx: AppContext, item: EventItem) {
+  return (await applyToLockedCases(tx, ctx, [item]))[0]!;
 }
 
 /** Turns a client's event into a complete workflow event: who, which staff or agency, counts the rule needs. */

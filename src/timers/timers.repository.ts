@@ -6,26 +6,34 @@ import type { DesiredTimer } from '../workflow/deadlines.js';
 
 export type TimerRow = typeof timers.$inferSelect;
 
-/** Makes the case's pending timers exactly the desired ones: stale ones are canceled, missing ones added. */
-export async function syncTimers(tx: Executor, caseId: number, desired: DesiredTimer[], now: Date, options: { newCase?: boolean } = {}): Promise<void> {
-  const pending = options.newCase
-    ? []
-    : await tx
-        .select({ id: timers.id, kind: timers.kind, fireAt: timers.fireAt })
+/**
+ * Makes each case's pending timers exactly the desired ones: stale ones are canceled, missing ones
+ * added; three statements whatever the number of cases.
+ */
+export async function syncTimersOf(tx: Executor, cases: { caseId: number; desired: DesiredTimer[]; newCase?: boolean }[], now: Date): Promise<void> {
+  const known = cases.filter((c) => !c.newCase).map((c) => c.caseId);
+  const pending = known.length
+    ? await tx
+        .select({ id: timers.id, caseId: timers.caseId, kind: timers.kind, fireAt: timers.fireAt })
         .from(timers)
-        .where(and(eq(timers.caseId, caseId), eq(timers.status, 'pending')));
-  const same = (p: (typeof pending)[number], d: DesiredTimer) => p.kind === d.kind && p.fireAt.getTime() === d.fireAt.getTime();
-  const stale = pending.filter((p) => !desired.some((d) => same(p, d)));
-  const missing = desired.filter((d) => !pending.some((p) => same(p, d)));
-  if (stale.length) {
-    await tx
-      .update(timers)
-      .set({ status: 'canceled', doneAt: now })
-      .where(inArray(timers.id, stale.map((s) => s.id)));
+        .where(and(inArray(timers.caseId, known), eq(timers.status, 'pending')))
+    : [];
+  const same = (p: { kind: string; fireAt: Date }, d: DesiredTimer) => p.kind === d.kind && p.fireAt.getTime() === d.fireAt.getTime();
+  const stale: number[] = [];
+  const missing: (typeof timers.$inferInsert)[] = [];
+  for (const c of cases) {
+    const mine = pending.filter((p) => p.caseId === c.caseId);
+    stale.push(...mine.filter((p) => !c.desired.some((d) => same(p, d))).map((p) => p.id));
+    for (const d of c.desired) {
+      if (!mine.some((p) => same(p, d))) missing.push({ caseId: c.caseId, kind: d.kind, dueOn: d.dueOn, fireAt: d.fireAt, status: 'pending', createdAt: now });
+    }
   }
-  if (missing.length) {
-    await tx.insert(timers).values(missing.map((d) => ({ caseId, kind: d.kind, dueOn: d.dueOn, fireAt: d.fireAt, status: 'pending' as const, createdAt: now })));
-  }
+  if (stale.length) await tx.update(timers).set({ status: 'canceled', doneAt: now }).where(inArray(timers.id, stale));
+  if (missing.length) await tx.insert(timers).values(missing);
+}
+
+export async function syncTimers(tx: Executor, caseId: number, desired: DesiredTimer[], now: Date, options: { newCase?: boolean } = {}): Promise<void> {
+  await syncTimersOf(tx, [{ caseId, desired, newCase: options.newCase }], now);
 }
 
 /**
@@ -42,8 +50,13 @@ export async function claimDueTimers(tx: Executor, now: Date, limit: number): Pr
     .for('update', { skipLocked: true });
 }
 
-export async function finishTimer(tx: Executor, id: number, result: string, now: Date): Promise<void> {
-  await tx.update(timers).set({ status: 'done', result, doneAt: now }).where(eq(timers.id, id));
+/** Marks timers done, each with what came of it. */
+export async function finishTimers(tx: Executor, results: { id: number; result: string }[], now: Date): Promise<void> {
+  if (!results.length) return;
+  await tx.execute(sql`
+    update timers as t set status = 'done', result = v.result, done_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as v(id bigint, result text)
+    where t.id = v.id`);
 }
 
 export async function recordTimerFailure(db: Executor, id: number, error: string): Promise<void> {
@@ -59,4 +72,17 @@ export async function pendingTimersOf(db: Executor, caseId: number): Promise<Tim
     .from(timers)
     .where(and(eq(timers.caseId, caseId), eq(timers.status, 'pending')))
     .orderBy(asc(timers.fireAt));
+}
+
+/** Pending timers, how many of them are due now, and how many have failed at least once. */
+export async function timerCounts(db: Executor, now: Date) {
+  const [row] = await db
+    .select({
+      pending: sql<number>`count(*) filter (where ${timers.status} = 'pending')::int`,
+      due: sql<number>`count(*) filter (where ${timers.status} = 'pending' and ${timers.fireAt} <= ${now.toISOString()}::timestamptz)::int`,
+      failing: sql<number>`count(*) filter (where ${timers.status} = 'pending' and ${timers.attempts} > 0)::int`,
+      done: sql<number>`count(*) filter (where ${timers.status} = 'done')::int`,
+    })
+    .from(timers);
+  return row!;
 }

@@ -42,7 +42,19 @@ function stoppedPeriodsOf(context: CaseContext): Omit<StoppedPeriod, 'workingDay
   return periods.filter((p) => p.from >= context.clockStartOn);
 }
 
+// Contexts are immutable (the machine replaces them on every change), so a context's deadlines under
+// a calendar never change: the guards, the refusal check and the service share one computation.
+const memo = new WeakMap<CaseContext, WeakMap<Calendar, Deadlines>>();
+
 export function deadlinesOf(args: { context: CaseContext; calendar: Calendar }): Deadlines {
+  let byCalendar = memo.get(args.context);
+  if (!byCalendar) memo.set(args.context, (byCalendar = new WeakMap()));
+  let deadlines = byCalendar.get(args.calendar);
+  if (!deadlines) byCalendar.set(args.calendar, (deadlines = computeDeadlines(args)));
+  return deadlines;
+}
+
+function computeDeadlines(args: { context: CaseContext; calendar: Calendar }): Deadlines {
   const { context, calendar } = args;
   let provisional = false;
   const add = (from: IsoDate, days: number) => {

@@ -56,7 +56,8 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
-export async function openTestDatabase(t: Test, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+/** `url` is set on PostgreSQL, so a second app instance can open the same database. */
+export async function openTestDatabase(t: Test, options: { poolSize?: number } = {}): Promise<DatabaseHandle & { url: string | null }> {
   if (TEST_DATABASE_URL) {
     const database = await createPostgresDatabase();
     const handle = await openDatabase({ databaseUrl: database.url, dataDir: '', inMemory: false, poolSize: options.poolSize });
@@ -64,9 +65,9 @@ export async function openTestDatabase(t: Test, options: { poolSize?: number } =
       await handle.close();
       await database.drop();
     });
-    return handle;
+    return Object.assign(handle, { url: database.url });
   }
   const handle = await openDatabase({ databaseUrl: null, dataDir: '', inMemory: true, loadDataDir: await migratedDump() });
   t.teardown(() => handle.close());
-  return handle;
+  return Object.assign(handle, { url: null });
 }

@@ -1,0 +1,44 @@
+// Administrators watch the background queues: statutory timers (due, pending, failing) and mail
+// (counts, pending and failed mail with errors, retry).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { toShanghaiIso } from '../calendar/dates.js';
+import type { AppContext } from '../context.js';
+import { staffOnly } from '../http/auth.js';
+import { notFound } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
+import { countOutbox, listOutbox, retryMail } from '../notifications/outbox.repository.js';
+import { timerCounts } from '../timers/timers.repository.js';
+
+const query = z.object({ status: z.enum(['pending', 'sent', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+export async function outboxOverview(ctx: AppContext, input: unknown) {
+  const { status, limit } = parseInput(query, input);
+  const [counts, items] = await Promise.all([countOutbox(ctx.db), listOutbox(ctx.db, { status, limit })]);
+  return {
+    counts: { pending: counts.pending ?? 0, sent: counts.sent ?? 0, failed: counts.failed ?? 0 },
+    items: items.map((m) => ({
+      ...m,
+      nextAttemptAt: toShanghaiIso(m.nextAttemptAt),
+      createdAt: toShanghaiIso(m.createdAt),
+      sentAt: m.sentAt ? toShanghaiIso(m.sentAt) : null,
+    })),
+  };
+}
+
+export async function retryOutboxMail(ctx: AppContext, id: string): Promise<void> {
+  if (!/^\d{1,15}$/.test(id) || !(await retryMail(ctx.db, Number(id), ctx.clock.now()))) throw notFound('outbox.not_found', '没有找到该邮件，或它已经发出');
+}
+
+export async function queuesRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const admin = staffOnly(ctx, ['admin']);
+  app.get('/api/admin/status', { preHandler: admin }, async () => ({
+    timers: await timerCounts(ctx.db, ctx.clock.now()),
+    outbox: (await outboxOverview(ctx, { limit: 1 })).counts,
+  }));
+  app.get('/api/admin/outbox', { preHandler: admin }, async (request) => outboxOverview(ctx, request.query));
+  app.post<{ Params: { id: string } }>('/api/admin/outbox/:id/retry', { preHandler: admin }, async (request) => {
+    await retryOutboxMail(ctx, request.params.id);
+    return { status: 'pending' };
+  });
+}

@@ -1,0 +1,58 @@
+// A real SMTP peer in the test process: smtp-server receives, mailparser parses.
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { freePort } from './process.js';
+
+export type SmtpPeer = {
+  port: number;
+  url: string;
+  messages: ParsedMail[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+};
+
+export async function smtpPeer(): Promise<SmtpPeer> {
+  const port = await freePort();
+  const messages: ParsedMail[] = [];
+  let server: SMTPServer | null = null;
+  const peer: SmtpPeer = {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    async start() {
+      server = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['STARTTLS'],
+        logger: false,
+        onData(stream, _session, callback) {
+          simpleParser(stream)
+            .then((mail) => {
+              messages.push(mail);
+              callback();
+            })
+            .catch(callback);
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, '127.0.0.1', () => resolve());
+      });
+    },
+    async stop() {
+      if (!server) return;
+      const s = server;
+      server = null;
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    },
+    async waitFor(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (messages.length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} mails, got ${messages.length}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+  await peer.start();
+  return peer;
+}

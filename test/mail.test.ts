@@ -1,0 +1,75 @@
+import { eq } from 'drizzle-orm';
+import t from 'tap';
+import { outbox } from '../src/db/schema.js';
+import { api, staffClient, testApp } from './helpers/app.js';
+import { application } from './helpers/factories.js';
+import { smtpPeer } from './helpers/smtp.js';
+
+t.test('mail through a real SMTP peer', async (t) => {
+  const smtp = await smtpPeer();
+  t.teardown(() => smtp.stop());
+  const { app, clock, db } = await testApp(t, { config: { smtpUrl: smtp.url } });
+  const anon = api(app);
+
+  await t.test('the acknowledgment arrives with the tracking number, access code and a Chinese subject', async (t) => {
+    const receipt = (await anon.post('/api/requests', application({ applicant: { name: '王小明', email: 'wang@example.com' } }))).json();
+    t.same(await app.ogi.outbox.runOnce(), { sent: 1, retried: 0, failed: 0 });
+    await smtp.waitFor(1);
+    const mail = smtp.messages[0]!;
+    t.equal(mail.subject, `【政府信息公开】您的申请已收到（${receipt.trackingNumber}）`);
+    t.equal(mail.to && 'text' in mail.to ? mail.to.text : '', 'wang@example.com');
+    t.match(mail.text, /王小明：/);
+    t.match(mail.text, new RegExp(`申请编号：${receipt.trackingNumber}`));
+    t.match(mail.text, new RegExp(`查询码：${receipt.accessCode}`));
+    t.match(mail.text, /答复期限：2026年3月30日前/);
+    t.match(mail.text, /政府信息公开申请接收回执/, 'the receipt letter is in the mail');
+    t.ok(mail.text!.includes(`http://ogi.test/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`), 'the tracking link opens the request directly');
+    t.match(mail.messageId, /^<outbox-\d+@ogi\.test>$/);
+    t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 }, 'nothing is sent twice');
+  });
+
+  await t.test('with the SMTP peer down submissions still succeed; once it is up every mail arrives exactly once', async (t) => {
+    const before = smtp.messages.length;
+    await smtp.stop();
+    const receipts = [];
+    for (let i = 0; i < 5; i += 1) {
+      const res = await anon.post('/api/requests', application({ applicant: { email: `applicant${i}@example.com` } }));
+      t.equal(res.statusCode, 201, 'accepted while mail is down');
+      receipts.push(res.json().trackingNumber as string);
+    }
+    const down = await app.ogi.outbox.runOnce();
+    t.same(down, { sent: 0, retried: 5, failed: 0 });
+    const pending = await db.select().from(outbox).where(eq(outbox.status, 'pending'));
+    t.equal(pending.length, 5);
+    t.ok(pending.every((m) => m.attempts === 1 && m.lastError && m.nextAttemptAt > clock.now()), 'each waits for its retry, with the error kept');
+
+    await smtp.start();
+    t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 }, 'not before the backoff delay');
+    clock.set(new Date(clock.now().getTime() + 2 * 60_000));
+    t.same(await app.ogi.outbox.runOnce(), { sent: 5, retried: 0, failed: 0 });
+    await smtp.waitFor(before + 5);
+    t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 });
+    await new Promise((r) => setTimeout(r, 200));
+    const arrived = smtp.messages.slice(before).map((m) => m.subject!.match(/（(.+)）/)![1]);
+    t.same([...arrived].sort(), [...receipts].sort(), 'every mail arrived exactly once');
+  });
+
+  await t.test('after the last attempt a mail is marked failed with its error, and an administrator can retry it', async (t) => {
+    await smtp.stop();
+    await anon.post('/api/requests', application({ applicant: { email: 'late@example.com' } }));
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      await app.ogi.outbox.runOnce();
+      clock.set(new Date(clock.now().getTime() + 7 * 60 * 60_000));
+    }
+    const [failed] = await db.select().from(outbox).where(eq(outbox.recipient, 'late@example.com'));
+    t.match(failed, { status: 'failed', attempts: 8, lastError: /ECONNREFUSED|connect/ });
+    const admin = await staffClient(app, 'admin');
+    const listed = (await admin.get('/api/admin/outbox?status=failed')).json();
+    t.ok(listed.items.some((m: { id: number }) => m.id === failed!.id), 'administrators see failed mail');
+    await smtp.start();
+    const retried = await admin.post(`/api/admin/outbox/${failed!.id}/retry`);
+    t.equal(retried.statusCode, 200);
+    t.same(await app.ogi.outbox.runOnce(), { sent: 1, retried: 0, failed: 0 });
+    await smtp.waitFor(1);
+  });
+});
