@@ -4,7 +4,11 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { adminPages } from './admin/admin.pages.js';
 import { queuesRoutes } from './admin/queues.routes.js';
+import { guidePages } from './guide/guide.pages.js';
+import { portalPages } from './portal/portal.pages.js';
+import { publishedPages } from './published/published.pages.js';
 import { agencyRoutes } from './agencies/agencies.routes.js';
 import { countAgencies, insertAgencies } from './agencies/agencies.repository.js';
 import { DEMO_AGENCIES } from './agencies/demo-agencies.js';
@@ -23,6 +27,7 @@ import { publicRateLimit } from './http/rate-limit.js';
 import { createMailer } from './notifications/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
 import { compileTemplates } from './render.js';
+import { publishDefaultGuides } from './guide/guide.service.js';
 import { requestRoutes } from './requests/requests.routes.js';
 import { ensureAdministrator } from './staff/auth.service.js';
 import { staffRoutes } from './staff/staff.routes.js';
@@ -81,7 +86,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   };
 
   await seedOfficialSchedules(ctx.db);
-  if (config.demoData && (await countAgencies(ctx.db)) === 0) await insertAgencies(ctx.db, DEMO_AGENCIES);
+  if (config.demoData && (await countAgencies(ctx.db)) === 0) {
+    await insertAgencies(ctx.db, DEMO_AGENCIES);
+    await publishDefaultGuides(ctx);
+  }
   const generatedAdmin = await ensureAdministrator(ctx);
 
   const sweeper = createSweeper(ctx);
@@ -124,6 +132,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(staffPages, { ctx, rateLimit: rate });
   await app.register(deskPages, { ctx });
   await app.register(queuesRoutes, { ctx });
+  await app.register(portalPages, { ctx, rateLimit: rate });
+  await app.register(guidePages, { ctx });
+  await app.register(publishedPages, { ctx });
+  await app.register(adminPages, { ctx });
   app.setNotFoundHandler((request, reply) => {
     const body = { error: 'not_found', message: '没有找到该页面或资源' };
     if (wantsHtml(request)) return reply.status(404).page('error', { title: body.message, message: '请检查网址是否正确。' });

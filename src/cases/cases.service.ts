@@ -9,6 +9,7 @@ import { dropEmpty, parseInput } from '../http/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
 import { listLetters } from '../letters/letters.repository.js';
+import { findPublishedOfCase } from '../published/published.service.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
@@ -117,7 +118,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
   const snapshot = parseSnapshot(row.snapshot);
   const { deadlines } = derive({ snapshot, calendar });
   const on = today(ctx.clock);
-  const [agency, timeline, files, assignee, letters, repeatOf, similar, transferredFrom] = await Promise.all([
+  const [agency, timeline, files, assignee, letters, repeatOf, similar, transferredFrom, published] = await Promise.all([
     findAgencyById(ctx.db, row.agencyId),
     listTimeline(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
@@ -126,7 +127,9 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     row.possibleRepeatOfId ? findCaseById(ctx.db, row.possibleRepeatOfId) : null,
     findSimilarRequests(ctx.db, row),
     row.transferredFromId ? findCaseById(ctx.db, row.transferredFromId) : null,
+    findPublishedOfCase(ctx.db, row.id),
   ]);
+  const answer = [...timeline].reverse().find(({ event }) => event.type === 'ANSWER')?.event.payload as { text?: string } | undefined;
   const c = snapshot.context;
   return {
     trackingNumber: row.trackingNumber,
@@ -187,6 +190,8 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     // Art. 44: other applicants asked for the same information; the agency may publish it proactively.
     similarRequests: similar.map((s) => ({ ...s, stateLabel: stateLabel(s.state) })),
     transferredFrom: transferredFrom?.trackingNumber ?? null,
+    publishedId: published?.id ?? null,
+    answerText: answer?.text ?? null,
     allowedEvents: allowedEvents({ snapshot, calendar, on, actor: { kind: 'staff', id: principal.id, role: principal.role } }),
   };
 }

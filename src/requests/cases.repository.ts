@@ -1,7 +1,7 @@
 // Case rows, their timeline and attachments.
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
-import { agencies, attachments, caseEvents, cases, sequences, staff } from '../db/schema.js';
+import { agencies, attachments, caseEvents, cases, sequences, staff, submissionTokens } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -234,4 +234,13 @@ export async function findSimilarRequests(db: Executor, c: Pick<CaseRow, 'id' | 
 export async function findCaseById(db: Executor, id: number): Promise<CaseRow | null> {
   const [row] = await db.select().from(cases).where(eq(cases.id, id));
   return row ?? null;
+}
+
+export async function findSubmission(db: Executor, token: string): Promise<number | null> {
+  const [row] = await db.select({ caseId: submissionTokens.caseId }).from(submissionTokens).where(eq(submissionTokens.token, token));
+  return row?.caseId ?? null;
+}
+
+export async function recordSubmission(tx: Executor, token: string, caseId: number): Promise<void> {
+  await tx.insert(submissionTokens).values({ token, caseId });
 }

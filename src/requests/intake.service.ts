@@ -5,7 +5,7 @@ import { today } from '../calendar/clock.js';
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
-import type { Tx } from '../db/client.js';
+import { uniqueViolation, type Tx } from '../db/client.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import { validationFailed, type FieldMessages } from '../http/errors.js';
 import { tryParse } from '../http/validation.js';
@@ -16,7 +16,7 @@ import type { EventActor } from '../workflow/types.js';
 import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
-import { appendTimeline, findLikelyRepeat, insertAttachments, insertCase, nextSequence, type CaseRow } from './cases.repository.js';
+import { appendTimeline, findCaseById, findLikelyRepeat, findSubmission, insertAttachments, insertCase, nextSequence, recordSubmission, type CaseRow } from './cases.repository.js';
 import { applyIntents } from './intents.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
@@ -111,6 +111,13 @@ export async function createCaseRecord(
 
 export type Receipt = { trackingNumber: string; accessCode: string; state: string; receivedOn: IsoDate; dueOn: IsoDate | null; dueProvisional: boolean; agency: string };
 
+/** The same form sent twice (a double click, a resent page): the first submission's tracking number. */
+export class DuplicateSubmission extends Error {
+  constructor(readonly trackingNumber: string) {
+    super('this form was already submitted');
+  }
+}
+
 async function validateApplication(ctx: AppContext, input: unknown, extraFields: FieldMessages = {}): Promise<{ app: Application; agency: AgencyRow }> {
   const parsed = tryParse(applicationSchema(today(ctx.clock)), input);
   const fields: FieldMessages = { ...(parsed.fields ?? {}), ...extraFields };
@@ -125,15 +132,26 @@ function toReceipt(row: CaseRow, accessCode: string, agency: AgencyRow): Receipt
   return { trackingNumber: row.trackingNumber, accessCode, state: row.state, receivedOn: row.receivedOn, dueOn: row.dueOn, dueProvisional: row.dueProvisional, agency: agency.slug };
 }
 
-/** An application filed online (POST /api/requests, /apply). Art. 31: received on the day it arrives if that is a working day, else the next one. */
-export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[] }): Promise<Receipt> {
+/**
+ * An application filed online (POST /api/requests, /apply). Art. 31: received on the day it arrives if
+ * that is a working day, else the next one. A form's one-time token makes a second submission of the
+ * same form find the first case instead of filing a second one.
+ */
+export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string }): Promise<Receipt> {
   const { app, agency } = await validateApplication(ctx, args.input);
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
   const applicant = applicantRecord(app);
-  const row = await ctx.db.transaction(async (tx) => {
-    const calendar = await ctx.calendar(tx);
-    return createCaseRecord(tx, ctx, {
+  const earlier = async () => {
+    const caseId = args.formToken ? await findSubmission(ctx.db, args.formToken) : null;
+    return caseId ? await findCaseById(ctx.db, caseId) : null;
+  };
+  const already = await earlier();
+  if (already) throw new DuplicateSubmission(already.trackingNumber);
+  const row = await ctx.db
+    .transaction(async (tx) => {
+      const calendar = await ctx.calendar(tx);
+      const created = await createCaseRecord(tx, ctx, {
       agency,
       applicant,
       applicantKey: applicantKeyOf(applicant),
@@ -148,7 +166,15 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
       entryPayload: {},
       calendar,
     });
-  });
+      if (args.formToken) await recordSubmission(tx, args.formToken, created.id);
+      return created;
+    })
+    .catch(async (err) => {
+      // The same form sent twice at the same moment: the second waited on the token and lost.
+      const first = uniqueViolation(err) !== null ? await earlier() : null;
+      if (first) throw new DuplicateSubmission(first.trackingNumber);
+      throw err;
+    });
   return toReceipt(row, accessCode, agency);
 }
 

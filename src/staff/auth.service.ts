@@ -17,6 +17,7 @@ import {
   findStaffById,
   insertSession,
   insertStaff,
+  setDisabled,
   setPasswordHash,
 } from './staff.repository.js';
 import { uniqueViolation } from '../db/client.js';
@@ -123,3 +124,12 @@ function toPrincipal(row: { id: number; email: string; name: string; role: Princ
   return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agencyId };
 }
 
+
+/** Disabling an account ends its sessions at once; it can be enabled again. */
+export async function setStaffDisabled(ctx: AppContext, principal: Principal, id: number, disabled: boolean): Promise<void> {
+  if (id === principal.id && disabled) throw validationFailed({ _: '不能停用自己的账号' });
+  const account = await findStaffById(ctx.db, id);
+  if (!account) throw new AppError(404, 'staff.not_found', '没有找到该账号');
+  await setDisabled(ctx.db, id, disabled ? ctx.clock.now() : null);
+  if (disabled) await deleteSessionsOf(ctx.db, id);
+}

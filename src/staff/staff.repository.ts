@@ -62,3 +62,7 @@ export async function deleteSessionsOf(db: Executor, staffId: number, exceptToke
     .delete(sessions)
     .where(and(eq(sessions.staffId, staffId), exceptTokenHash ? sql`${sessions.tokenHash} <> ${exceptTokenHash}` : undefined));
 }
+
+export async function setDisabled(db: Executor, id: number, disabledAt: Date | null): Promise<void> {
+  await db.update(staff).set({ disabledAt }).where(eq(staff.id, id));
+}

@@ -25,6 +25,8 @@ export async function smtpPeer(): Promise<SmtpPeer> {
         authOptional: true,
         disabledCommands: ['STARTTLS'],
         logger: false,
+        // Stopping the peer drops open connections at once, as a crashed mail server would.
+        closeTimeout: 50,
         onData(stream, _session, callback) {
           simpleParser(stream)
             .then((mail) => {

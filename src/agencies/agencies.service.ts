@@ -1,0 +1,65 @@
+// Administrators create, rename and retire agencies. Contact details live in the agency's guide
+// (published versions), which the agency row mirrors; a new agency starts with a guide draft.
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { uniqueViolation } from '../db/client.js';
+import { agencies } from '../db/schema.js';
+import { notFound, validationFailed } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
+import type { Principal } from '../staff/principal.js';
+import { defaultGuide } from '../guide/guide.defaults.js';
+import { saveDraft } from '../guide/guide.repository.js';
+import { findAgencyBySlug } from './agencies.repository.js';
+
+const line = (max: number) => z.string().trim().min(1).max(max);
+const identity = {
+  name: line(100),
+  shortName: line(10),
+  kind: z.enum(['government', 'department'], { error: '请选择机关类型' }),
+};
+const createSchema = z.object({
+  slug: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{1,19}$/, '2至20位小写字母、数字或连字符，以字母开头'),
+  code: z.string().trim().toUpperCase().regex(/^[A-Z]{2,8}$/, '2至8位大写字母，用作申请编号前缀'),
+  ...identity,
+  officeName: line(100),
+  address: line(200),
+  postcode: z.string().trim().regex(/^\d{6}$/, '邮政编码为6位数字'),
+  officeHours: line(200),
+  phone: line(40),
+  fax: line(40),
+  email: z.string().trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, '电子邮箱格式不正确'),
+  website: line(200),
+  reviewBody: line(100),
+  court: line(100),
+});
+const updateSchema = z.object(identity);
+
+export async function createAgency(ctx: AppContext, principal: Principal, input: unknown): Promise<string> {
+  const data = parseInput(createSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    try {
+      const [row] = await tx.insert(agencies).values(data).returning();
+      await saveDraft(tx, { agencyId: row!.id, data: defaultGuide(row!), updatedAt: ctx.clock.now(), updatedBy: principal.id });
+      return row!.slug;
+    } catch (err) {
+      const constraint = uniqueViolation(err);
+      if (constraint !== null) throw validationFailed(constraint.includes('code') ? { code: '该编号前缀已被使用' } : { slug: '该标识已被使用' });
+      throw err;
+    }
+  });
+}
+
+export async function updateAgency(ctx: AppContext, slug: string, input: unknown): Promise<void> {
+  const data = parseInput(updateSchema, input);
+  const agency = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
+  if (!agency) throw notFound('agencies.not_found', '没有找到该机关');
+  await ctx.db.update(agencies).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(agencies.id, agency.id));
+}
+
+/** A retired agency takes no new applications and leaves the directory; its cases carry on. */
+export async function setAgencyRetired(ctx: AppContext, slug: string, retired: boolean): Promise<void> {
+  const agency = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
+  if (!agency) throw notFound('agencies.not_found', '没有找到该机关');
+  await ctx.db.update(agencies).set({ retiredAt: retired ? ctx.clock.now() : null, updatedAt: ctx.clock.now() }).where(eq(agencies.id, agency.id));
+}

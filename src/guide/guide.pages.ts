@@ -1,0 +1,47 @@
+// The guides: district index, each agency's current guide, earlier versions, and what changed.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { validationFailed } from '../http/errors.js';
+import { chineseDate } from '../letters/dates.js';
+import { compareVersions, guideIndex, publishedGuide } from './guide.service.js';
+
+type Slug = { Params: { slug: string } };
+
+function versionNumber(value: unknown, field: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw validationFailed({ [field]: '版本号应为正整数' });
+  return n;
+}
+
+export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  app.get('/api/agencies/:slug/guide', async (request) => (await publishedGuide(ctx, (request.params as { slug: string }).slug)).document);
+
+  app.get('/guide', async (_request, reply) => {
+    const guides = (await guideIndex(ctx)).map((g) => ({ ...g, publishedOnText: chineseDate(g.publishedOn) }));
+    return reply.page('guide-index', { title: '政府信息公开指南', guides });
+  });
+
+  app.get<Slug>('/guide/:slug', async (request, reply) => {
+    const { document, versions } = await publishedGuide(ctx, request.params.slug);
+    return reply.page('guide', { title: `${document.agency.name}政府信息公开指南`, guide: document, versions: versionLinks(document.agency.slug, versions), isLatest: true });
+  });
+
+  app.get<Slug & { Params: { version: string } }>('/guide/:slug/versions/:version', async (request, reply) => {
+    const { document, versions, isLatest } = await publishedGuide(ctx, request.params.slug, versionNumber(request.params.version, 'version'));
+    return reply.page('guide', { title: `${document.agency.name}政府信息公开指南（第${document.version}版）`, guide: document, versions: versionLinks(document.agency.slug, versions), isLatest });
+  });
+
+  app.get<Slug & { Querystring: { from?: string; to?: string } }>('/guide/:slug/diff', async (request, reply) => {
+    const diff = await compareVersions(ctx, request.params.slug, versionNumber(request.query.from, 'from'), versionNumber(request.query.to, 'to'));
+    return reply.page('guide-diff', { title: `${diff.agency.name}政府信息公开指南：第${diff.from.version}版与第${diff.to.version}版比较`, diff, changedCount: diff.fields.filter((f) => f.changed).length });
+  });
+}
+
+function versionLinks(slug: string, versions: { version: number; publishedOn: string }[]) {
+  return versions.map((v, i) => ({
+    version: v.version,
+    publishedOnText: chineseDate(v.publishedOn),
+    url: `/guide/${slug}/versions/${v.version}`,
+    diffUrl: i < versions.length - 1 ? `/guide/${slug}/diff?from=${versions[i + 1]!.version}&to=${v.version}` : null,
+  }));
+}

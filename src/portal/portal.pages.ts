@@ -1,0 +1,129 @@
+// What citizens see: home with the agency directory, the application form and its confirmation,
+// and the status lookup with letters and released files. Works without JavaScript.
+import { randomBytes } from 'node:crypto';
+import type {} from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { listAgencies } from '../agencies/agencies.repository.js';
+import { sendFile } from '../cases/desk.pages.js';
+import { AppError, notFound } from '../http/errors.js';
+import { toErrorBody } from '../http/error-handler.js';
+import { readBody } from '../http/multipart.js';
+import type { RateLimit } from '../http/rate-limit.js';
+import { dropEmpty } from '../http/validation.js';
+import { chineseDate } from '../letters/dates.js';
+import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
+import { applicationFormModel } from '../requests/application.form.js';
+import { findAttachment } from '../requests/cases.repository.js';
+import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
+import { findTrackedCase, publicView } from '../requests/tracking.service.js';
+import { isHttps } from '../staff/staff.pages.js';
+
+const RECEIPT_COOKIE = 'ogi_receipt';
+
+type TrackQuery = { trackingNumber?: string; accessCode?: string };
+
+async function renderApply(ctx: AppContext, reply: FastifyReply, values: unknown, errors: Record<string, string>, status = 200) {
+  const agencies = await listAgencies(ctx.db);
+  return reply.status(status).page('apply', {
+    title: '提出政府信息公开申请',
+    form: applicationFormModel({ values, errors, agencies }),
+    formToken: randomBytes(16).toString('base64url'),
+  });
+}
+
+export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+  app.get<{ Querystring: { q?: string } }>('/', async (request, reply) => {
+    const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 50) : '';
+    const agencies = (await listAgencies(ctx.db)).filter((a) => !q || a.name.includes(q) || a.officeName.includes(q));
+    return reply.page('home', {
+      title: '首页',
+      q,
+      agencies: agencies.map((a) => ({ slug: a.slug, name: a.name, phone: a.phone, address: a.address, officeHours: a.officeHours })),
+    });
+  });
+
+  app.get('/apply', async (_request, reply) => renderApply(ctx, reply, {}, {}));
+  app.get<{ Params: { slug: string } }>('/apply/:slug', async (request, reply) => renderApply(ctx, reply, { agency: request.params.slug }, {}));
+
+  // Multipart (attachments): the CSRF token travels in the query string.
+  app.post('/apply', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+    const { fields, uploads } = await readBody(request);
+    const input = dropEmpty(fields) as Record<string, unknown>;
+    const formToken = typeof input.formToken === 'string' && input.formToken.length <= 64 ? input.formToken : undefined;
+    try {
+      const receipt = await submitApplication(ctx, { input, uploads, formToken });
+      reply.setCookie(RECEIPT_COOKIE, `${receipt.trackingNumber}.${receipt.accessCode}`, {
+        path: '/apply/done',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: isHttps(ctx, request),
+        maxAge: 15 * 60,
+      });
+      return reply.redirect('/apply/done', 303);
+    } catch (err) {
+      if (err instanceof DuplicateSubmission) return reply.redirect(`/apply/done?already=${encodeURIComponent(err.trackingNumber)}`, 303);
+      if (!(err instanceof AppError)) throw err;
+      const { status, body } = toErrorBody(err);
+      return renderApply(ctx, reply, fields, body.fields ?? { _: body.message }, status);
+    }
+  });
+
+  app.get<{ Querystring: { already?: string } }>('/apply/done', async (request, reply) => {
+    const [trackingNumber, accessCode] = (request.cookies[RECEIPT_COOKIE] ?? '').split('.');
+    if (!trackingNumber || !accessCode) {
+      const already = typeof request.query.already === 'string' ? request.query.already.slice(0, 40) : null;
+      return reply.page('apply-done', { title: '申请已提交', missing: true, already });
+    }
+    const row = await findTrackedCase(ctx, trackingNumber, accessCode);
+    const view = await publicView(ctx, row);
+    const [receipt] = await listLetterTexts(ctx.db, row.id, 'applicant');
+    return reply.page('apply-done', {
+      title: '申请已提交',
+      receipt: { trackingNumber, accessCode, receivedOnText: chineseDate(view.receivedOn), dueOnText: chineseDate(view.dueOn), provisional: view.dueProvisional, agencyName: view.agency.name },
+      letter: receipt ?? null,
+      trackUrl: `/track?trackingNumber=${encodeURIComponent(trackingNumber)}&accessCode=${encodeURIComponent(accessCode)}`,
+      email: row.applicant.email,
+    });
+  });
+
+  const track = async (request: FastifyRequest<{ Querystring: TrackQuery }>, reply: FastifyReply) => {
+    const { trackingNumber, accessCode } = request.query;
+    if (!trackingNumber && !accessCode) return reply.page('track', { title: '查询办理进度' });
+    try {
+      const view = await publicView(ctx, await findTrackedCase(ctx, trackingNumber ?? '', accessCode ?? ''));
+      const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
+      return reply.page('track', {
+        title: `申请 ${view.trackingNumber} 的办理进度`,
+        view,
+        receivedOnText: chineseDate(view.receivedOn),
+        dueOnText: chineseDate(view.dueOn),
+        concludedOnText: chineseDate(view.concludedOn),
+        open: view.state !== 'answered' && view.state !== 'closed',
+        timeline: view.timeline.map((e) => ({ ...e, onText: chineseDate(e.on) })),
+        letters: view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}` })),
+        files: view.releasedFiles.map((f) => ({ ...f, url: `/track/files/${f.id}?${q}`, sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
+        trackingNumber: view.trackingNumber,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode !== 404) throw err;
+      return reply.status(404).page('track', { title: '查询办理进度', error: err.message, trackingNumber: trackingNumber ?? '' });
+    }
+  };
+  app.get<{ Querystring: TrackQuery }>('/track', { config: { rateLimit } }, track);
+
+  app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/letters/:id', { config: { rateLimit } }, async (request, reply) => {
+    const row = await findTrackedCase(ctx, request.query.trackingNumber ?? '', request.query.accessCode ?? '');
+    const letter = /^\d{1,12}$/.test(request.params.id) ? await findLetter(ctx.db, row.id, Number(request.params.id)) : null;
+    if (!letter || letter.recipient !== 'applicant') throw notFound('letters.not_found', '没有找到该文书');
+    return reply.page('letter', { title: letter.title, letter, printable: true, backUrl: `/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}&accessCode=${encodeURIComponent(request.query.accessCode ?? '')}` });
+  });
+
+  app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/files/:id', { config: { rateLimit } }, async (request, reply) => {
+    const row = await findTrackedCase(ctx, request.query.trackingNumber ?? '', request.query.accessCode ?? '');
+    const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
+    // Only what the agency released; the application's own attachments stay with the agency.
+    if (!file || file.role !== 'released') throw notFound('attachments.not_found', '没有找到该文件');
+    return sendFile(reply, file);
+  });
+}

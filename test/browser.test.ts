@@ -1,0 +1,120 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import t from 'tap';
+import { PROJECT_ROOT } from '../src/config/paths.js';
+import { ADMIN, testApp } from './helpers/app.js';
+import { PDF, VALID_RESIDENT_ID } from './helpers/factories.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
+
+t.test('in a real browser', async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run installs it)`);
+    return;
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  const { app } = await testApp(t);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  t.teardown(() => browser.close());
+  const open = async (width: number): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+    t.teardown(() => context.close());
+    return context.newPage();
+  };
+  const shot = (page: Page, name: string, width: number) => page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+
+  for (const width of [1280, 375]) {
+    await t.test(`a citizen applies with an attachment, fixes a bad ID number, and follows the request (${width} px)`, async (t) => {
+      const page = await open(width);
+      await page.goto(base);
+      t.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      await page.keyboard.press('Tab');
+      t.equal(await page.evaluate(() => document.activeElement?.textContent), '跳到正文', 'the first Tab reaches the skip link');
+      await shot(page, 'home', width);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      t.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow})`);
+
+      await page.getByRole('link', { name: '提出申请' }).first().click();
+      await page.waitForURL(`${base}/apply`);
+      await page.getByLabel('受理机关').selectOption('fgj');
+      await page.getByLabel('公民', { exact: true }).check();
+      await page.getByLabel('姓名或名称').fill('王小明');
+      await page.getByLabel('证件类型').selectOption('resident_id');
+      await page.getByLabel('证件号码').fill('110105194912310021');
+      await page.getByLabel('联系电话').fill('13800138000');
+      await page.getByLabel('电子邮箱').fill('wang@example.com');
+      await page.getByLabel('所需政府信息的内容描述').fill('请公开2026年雨湖区城市道路维修工程的招标文件和中标结果');
+      await page.getByLabel('电子文档').check();
+      await page.getByLabel('电子邮件').check();
+      await page.setInputFiles('#attachments', { name: '身份证明.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await page.getByRole('button', { name: '提交申请' }).click();
+
+      const error = page.locator('#applicant_idNumber-error');
+      await error.waitFor();
+      t.equal(await error.textContent(), '居民身份证号码校验位不正确，请核对', 'the error is shown beside the field');
+      t.equal(await page.getByLabel('姓名或名称').inputValue(), '王小明', 'entered values are kept');
+      t.equal(await page.getByRole('alert').count(), 1, 'the error summary is announced');
+      t.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', 'focus moves to the summary');
+      await shot(page, 'form', width);
+
+      await page.getByLabel('证件号码').fill(VALID_RESIDENT_ID);
+      await page.setInputFiles('#attachments', { name: '身份证明.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await page.waitForURL(`${base}/apply/done`);
+      const facts = await page.locator('dl.facts').innerText();
+      const trackingNumber = /FGJ-2026-\d{5}/.exec(facts)?.[0];
+      const accessCode = /查询码\s*([A-Z2-9]{8})/.exec(facts)?.[1];
+      t.ok(trackingNumber && accessCode, `confirmation shows ${trackingNumber} and the access code`);
+      t.match(facts, /2026年3月30日前/);
+      t.ok(await page.getByRole('heading', { name: '政府信息公开申请接收回执' }).isVisible(), 'the printable receipt');
+      await shot(page, 'confirmation', width);
+
+      await page.goto(`${base}/track`);
+      await page.getByLabel('申请编号').fill(trackingNumber!);
+      await page.getByLabel('查询码').fill('WRONGCOD');
+      await page.getByRole('button', { name: '查询' }).click();
+      t.match(await page.getByRole('alert').innerText(), /没有找到与该申请编号和查询码相符的申请/);
+      await page.getByLabel('申请编号').fill(trackingNumber!);
+      await page.getByLabel('查询码').fill(accessCode!);
+      await page.getByRole('button', { name: '查询' }).click();
+      await page.getByRole('heading', { name: `申请 ${trackingNumber}` }).waitFor();
+      t.match(await page.locator('main').innerText(), /已受理，待分办/);
+      await shot(page, 'tracking', width);
+
+      await page.goto(`${base}/guide/fgj`);
+      await shot(page, 'guide', width);
+    });
+  }
+
+  await t.test("an administrator edits an agency's phone number and publishes; the guide shows it and lists the previous version", async (t) => {
+    const page = await open(1280);
+    await page.goto(`${base}/admin`);
+    await page.waitForURL(/\/staff\/login/);
+    await page.getByLabel('电子邮箱').fill(ADMIN.email);
+    await page.getByLabel('密码').fill(ADMIN.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${base}/admin`);
+    await page.getByRole('link', { name: '机关与公开指南' }).click();
+    await page.getByRole('row', { name: /湘潭市雨湖区民政局/ }).getByRole('link', { name: '公开指南' }).click();
+    await page.getByLabel('联系电话').fill('0731-52999999');
+    await page.getByRole('button', { name: '保存草稿并预览' }).click();
+    await page.waitForURL(/\/guide\/preview/);
+    t.match(await page.locator('main').innerText(), /0731-52999999/);
+    await page.getByRole('button', { name: '发布为新版本' }).click();
+    await page.waitForURL(`${base}/guide/mzj?notice=published`);
+    const text = await page.locator('main').innerText();
+    t.match(text, /0731-52999999/, 'the new number is published');
+    t.notMatch(text, /0731-52325401/);
+    t.match(text, /第1版/, 'the previous version is still listed');
+    await page.getByRole('link', { name: '第1版' }).click();
+    t.match(await page.locator('main').innerText(), /0731-52325401/, 'and readable');
+  });
+});

@@ -1,0 +1,258 @@
+import { eq } from 'drizzle-orm';
+import t from 'tap';
+import { agencies, letters, outbox } from '../src/db/schema.js';
+import { DEMO_AGENCIES } from '../src/agencies/demo-agencies.js';
+import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { application, multipartBody, PDF, PNG, VALID_RESIDENT_ID } from './helpers/factories.js';
+import { pageText, signIn, webClient } from './helpers/web.js';
+
+t.test('public portal, guides and administration', async (t) => {
+  const { app, db } = await testApp(t);
+
+  await t.test('home: what 依申请公开 is, the directory with search, links to apply, track and guides', async (t) => {
+    const home = await webClient(app).get('/');
+    t.equal(home.statusCode, 200);
+    t.match(home.body, /<html lang="zh-CN">/);
+    const text = pageText(home.body);
+    t.match(text, /依申请公开/);
+    for (const a of DEMO_AGENCIES) t.ok(text.includes(a.name), `${a.name} is listed`);
+    t.match(home.body, /href="\/apply\/fgj"/);
+    t.match(home.body, /href="\/guide\/fgj"/);
+    t.match(home.body, /href="\/track"/);
+    const found = pageText((await webClient(app).get(`/?q=${encodeURIComponent('财政')}`)).body);
+    t.match(found, /湘潭市雨湖区财政局/);
+    t.notMatch(found, /湘潭市雨湖区教育局/);
+  });
+
+  await t.test('every demo agency\'s guide lists every item the statute and the district document require', async (t) => {
+    const index = pageText((await webClient(app).get('/guide')).body);
+    for (const a of DEMO_AGENCIES) {
+      t.ok(index.includes(a.name), `${a.name} in the district index`);
+      const page = await webClient(app).get(`/guide/${a.slug}`);
+      t.equal(page.statusCode, 200);
+      const text = pageText(page.body);
+      const must: [string, RegExp | string][] = [
+        ['classification', '政府信息的分类与编排'],
+        ['how to obtain', '主动公开的政府信息'],
+        ['office name', a.officeName],
+        ['address', a.address],
+        ['office hours', a.officeHours],
+        ['phone', a.phone],
+        ['fax', a.fax],
+        ['e-mail', a.email],
+        ['web contact', a.website],
+        ['apply online', /网上申请\s*：通过本平台在线填写申请表/],
+        ['apply in person', /当面申请\s*：在办公时间/],
+        ['apply by post with the envelope marking', /邮寄申请\s*：.*信封左下角注明“政府信息公开申请”/],
+        ['apply by fax', `传真至 ${a.fax}`],
+        ['contents of an application', /申请公开的政府信息的名称、文号/],
+        ['numbered process', /1\. 提出申请|提出申请 ：/],
+        ['7 working days for a correction', /7个工作日内一次性告知/],
+        ['15 working days for consultation', /15个工作日内提出意见/],
+        ['20 working days to answer', /20个工作日内予以答复/],
+        ['extension of at most 20', /延长的期限最长不得超过20个工作日/],
+        ['what stops the clock', /征求意见所需时间不计算在答复期限内/],
+        ['fees', /按件计收.*按量计收/],
+        ['review body named', `向${a.reviewBody}申请行政复议`],
+        ['60 days / 6 months', /60日内.*6个月内/],
+        ['court', a.court],
+        ['service commitments', /服务承诺/],
+        ['latest update', /最近更新：\d{4}年\d+月\d+日/],
+      ];
+      for (const [what, pattern] of must) {
+        t.ok(typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text), `${a.slug}: ${what}`);
+      }
+    }
+    const json = (await api(app).get('/api/agencies/czj/guide')).json();
+    t.match(json, { agency: { slug: 'czj', name: '湘潭市雨湖区财政局' }, version: 1, contact: { phone: '0731-52325201' }, remedies: { reviewBody: '湘潭市雨湖区人民政府' } });
+    t.equal(json.process.length, 7);
+    t.equal((await api(app).get('/api/agencies/nosuch/guide')).statusCode, 404);
+  });
+
+  await t.test('administrators edit a guide as a draft, preview it, and publish a new version; earlier versions stay readable', async (t) => {
+    const admin = await signIn(app, ADMIN.email, ADMIN.password);
+    const form = await admin.get('/admin/agencies/jyj/guide');
+    t.equal(form.statusCode, 200);
+    const values = Object.fromEntries([...form.body.matchAll(/<input type="text" id="([a-zA-Z]+)" name="\1" value="([^"]*)"/g)].map((m) => [m[1], m[2]!]));
+    const areas = Object.fromEntries([...form.body.matchAll(/<textarea id="([a-zA-Z]+)" name="\1"[^>]*>([^<]*)<\/textarea>/g)].map((m) => [m[1], m[2]!]));
+    t.equal(values.phone, '0731-52325801');
+    const bad = await admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '' });
+    t.equal(bad.statusCode, 400);
+    t.match(pageText(bad.body), /联系电话：此项必填/);
+    const saved = await admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888888' });
+    t.equal(saved.statusCode, 303);
+    t.equal(saved.headers.location, '/admin/agencies/jyj/guide/preview?notice=saved');
+    const preview = await admin.get('/admin/agencies/jyj/guide/preview');
+    t.match(pageText(preview.body), /0731-58888888/);
+    t.match(pageText((await webClient(app).get('/guide/jyj')).body), /0731-52325801/, 'the public still sees the published version');
+    const published = await admin.post('/admin/agencies/jyj/guide/publish', {});
+    t.equal(published.headers.location, '/guide/jyj?notice=published');
+    const page = pageText((await webClient(app).get('/guide/jyj')).body);
+    t.match(page, /第2版/);
+    t.match(page, /0731-58888888/);
+    t.notMatch(page, /0731-52325801/);
+    t.match(page, /第1版\s*（\d{4}年\d+月\d+日发布）/, 'the previous version is listed');
+    const v1 = pageText((await webClient(app).get('/guide/jyj/versions/1')).body);
+    t.match(v1, /0731-52325801/);
+    t.match(v1, /这是历史版本/);
+    const diff = pageText((await webClient(app).get('/guide/jyj/diff?from=1&to=2')).body);
+    t.match(diff, /1 项有变化/);
+    t.match(diff, /联系电话 0731-52325801 0731-58888888/);
+    const [row] = await db.select().from(agencies).where(eq(agencies.slug, 'jyj'));
+    t.equal(row!.phone, '0731-58888888', 'letters and the directory use the published number');
+    t.equal((await admin.post('/admin/agencies/jyj/guide/publish', {})).statusCode, 400, 'nothing left to publish');
+  });
+
+  await t.test('the application form: CSRF, field errors with values kept, one submission per form, confirmation', async (t) => {
+    const citizen = webClient(app);
+    const form = await citizen.get('/apply/czj');
+    t.match(form.body, /<option value="czj" selected>/, 'the agency is preselected');
+    t.match(form.body, /<label for="applicant_idNumber">证件号码/, 'labels are tied to inputs');
+    const token = /name="formToken" value="([^"]+)"/.exec(form.body)![1]!;
+    const fields = { ...application({ agency: 'czj', applicant: { idNumber: '110105194912310021' } }), formToken: token };
+
+    const noCsrf = await app.inject({ method: 'POST', url: '/apply', headers: { cookie: `_csrf=${citizen.cookies.get('_csrf')}`, accept: 'text/html' }, payload: { ...fields } });
+    t.equal(noCsrf.statusCode, 403);
+
+    const wrong = await citizen.postMultipart('/apply', fields, [{ filename: '身份证.png', content: PNG }]);
+    t.equal(wrong.statusCode, 400);
+    t.match(wrong.body, /id="applicant_idNumber-error">居民身份证号码校验位不正确/);
+    t.match(wrong.body, /aria-invalid="true"/);
+    t.match(wrong.body, /role="alert"/);
+    t.match(wrong.body, /value="110105194912310021"/, 'the entered value is kept');
+    t.match(wrong.body, /value="张三"/);
+
+    const newToken = /name="formToken" value="([^"]+)"/.exec(wrong.body)![1]!;
+    const good = { ...fields, formToken: newToken, applicant: { ...fields.applicant, idNumber: VALID_RESIDENT_ID } };
+    const ok = await citizen.postMultipart('/apply', good, [{ filename: '身份证.png', content: PNG }]);
+    t.equal(ok.statusCode, 303);
+    t.equal(ok.headers.location, '/apply/done');
+    const done = await citizen.get('/apply/done');
+    const text = pageText(done.body);
+    const tn = /申请编号 (CZJ-2026-\d{5})/.exec(text)?.[1];
+    const code = /查询码 ([A-Z2-9]{8})/.exec(text)?.[1];
+    t.ok(tn && code, 'tracking number and access code shown');
+    t.match(text, /收到申请日期 2026年3月2日/);
+    t.match(text, /答复期限 2026年3月30日前/);
+    t.match(text, /政府信息公开申请接收回执/, 'the printable receipt');
+
+    const again = await citizen.postMultipart('/apply', good, [{ filename: '身份证.png', content: PNG }]);
+    t.equal(again.statusCode, 303, 'the same form sent twice');
+    t.match(again.headers.location, new RegExp(`already=${tn}`));
+    const [count] = await db.select({ n: letters.id }).from(letters).where(eq(letters.kind, 'receipt'));
+    t.ok(count);
+    const tracked = await citizen.get(`/track?trackingNumber=${tn}&accessCode=${code}`);
+    t.equal(tracked.statusCode, 200);
+    t.match(pageText(tracked.body), /已受理，待分办/);
+  });
+
+  await t.test('tracking: the same message for a wrong code and an unknown number; letters and released files with the code', async (t) => {
+    const { trackingNumber, accessCode } = (await api(app).post('/api/requests', application())).json();
+    const anon = webClient(app);
+    const wrong = await anon.get(`/track?trackingNumber=${trackingNumber}&accessCode=AAAAAAAA`);
+    const unknown = await anon.get(`/track?trackingNumber=FGJ-2026-99999&accessCode=${accessCode}`);
+    t.equal(wrong.statusCode, 404);
+    t.equal(pageText(wrong.body).match(/没有找到[^。]+/)?.[0], pageText(unknown.body).match(/没有找到[^。]+/)?.[0]);
+
+    const clerk = await staffClient(app, 'clerk', 'fgj');
+    const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '予以公开，见附件。' }, [{ filename: '清单.pdf', content: PDF }]);
+    const answer = await app.inject({ method: 'POST', url: `/api/cases/${trackingNumber}/events`, headers: { authorization: `Bearer ${clerk.token()}`, ...form.headers }, payload: form.payload });
+    t.equal(answer.statusCode, 200, answer.body);
+    const page = await anon.get(`/track?trackingNumber=${trackingNumber}&accessCode=${accessCode}`);
+    const text = pageText(page.body);
+    t.match(text, /已答复/);
+    t.match(text, /予以公开/);
+    const letterUrl = /href="(\/track\/letters\/\d+\?[^"]+)">政府信息公开申请答复书/.exec(page.body)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const letter = await anon.get(letterUrl);
+    t.equal(letter.statusCode, 200);
+    t.match(pageText(letter.body), /如对本答复不服/);
+    const fileUrl = /href="(\/track\/files\/[^"]+)">清单\.pdf/.exec(page.body)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const file = await anon.get(fileUrl);
+    t.equal(file.statusCode, 200);
+    t.equal(file.headers['content-type'], 'application/pdf');
+    t.equal((await anon.get(fileUrl.replace(/accessCode=[^&]+/, 'accessCode=AAAAAAAA'))).statusCode, 404, 'not without the code');
+  });
+
+  await t.test('the reading room: an answered request published without the applicant\'s data, searchable', async (t) => {
+    const { trackingNumber } = (await api(app).post('/api/requests', application({ description: '请公开2025年度区级部门预算公开情况汇总表' }))).json();
+    const clerk = await staffClient(app, 'clerk', 'fgj');
+    await clerk.post(`/api/cases/${trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '汇总表已在区政府网站公开，网址见附件。' });
+    const web = await signIn(app, clerk.email, clerk.password);
+    const page = await web.get(`/staff/cases/${trackingNumber}`);
+    t.match(pageText(page.body), /将本答复公开到“公开答复”栏目/);
+    const leaky = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '张三申请部门预算汇总表', question: '部门预算汇总表', answer: '汇总表已经公开。' });
+    t.equal(leaky.statusCode, 400);
+    t.match(pageText(leaky.body), /含有申请人的个人信息/);
+    const ok = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于2025年度区级部门预算汇总表的公开', question: '请公开2025年度区级部门预算公开情况汇总表', answer: '汇总表已在区政府网站公开。' });
+    t.equal(ok.statusCode, 303);
+    const list = pageText((await webClient(app).get(`/published?q=${encodeURIComponent('部门预算')}`)).body);
+    t.match(list, /关于2025年度区级部门预算汇总表的公开/);
+    t.match(pageText((await webClient(app).get(`/published?q=${encodeURIComponent('不存在的词')}`)).body), /没有找到/);
+    const item = pageText((await webClient(app).get(ok.headers.location!.replace(/\?.*/, ''))).body);
+    t.match(item, /汇总表已在区政府网站公开/);
+    t.notMatch(item, /张三|11010519491231002X|13800138000/);
+    t.equal((await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '再次公开此答复', question: '问题内容五个字', answer: '答复内容五个字' })).statusCode, 409);
+  });
+
+  await t.test('administration: agencies, staff, calendar, mail', async (t) => {
+    const admin = await signIn(app, ADMIN.email, ADMIN.password);
+    const clerkAccount = await staffClient(app, 'clerk', 'fgj');
+    const clerk = await signIn(app, clerkAccount.email, clerkAccount.password);
+    t.equal((await clerk.get('/admin')).statusCode, 403, 'clerks do not administer');
+    t.equal((await clerk.get('/admin/staff')).statusCode, 403);
+    t.equal((await webClient(app).get('/admin')).statusCode, 303, 'visitors are sent to sign in');
+
+    const created = await admin.post('/admin/agencies', {
+      slug: 'tyj',
+      code: 'TYJ',
+      name: '湘潭市雨湖区体育局',
+      shortName: '雨体',
+      kind: 'department',
+      officeName: '区体育局办公室',
+      address: '湖南省湘潭市雨湖区韶山西路197号区政府大楼17楼',
+      postcode: '411100',
+      officeHours: '周一至周五 8:30—17:30',
+      phone: '0731-52326401',
+      fax: '0731-52326402',
+      email: 'yhtyj@xtyh.gov.cn',
+      website: 'http://www.xtyh.gov.cn/tyj/',
+      reviewBody: '湘潭市雨湖区人民政府',
+      court: '湘潭市雨湖区人民法院',
+    });
+    t.equal(created.statusCode, 303);
+    t.equal((await webClient(app).get('/guide/tyj')).statusCode, 404, 'no guide until one is published');
+    t.equal((await admin.post('/admin/agencies/tyj/guide/publish', {})).statusCode, 303);
+    t.equal((await webClient(app).get('/guide/tyj')).statusCode, 200);
+    const duplicate = await admin.post('/admin/agencies', { slug: 'tyj2', code: 'TYJ', name: 'x', shortName: 'x', kind: 'department' });
+    t.equal(duplicate.statusCode, 400);
+    t.equal((await api(app).post('/api/requests', application({ agency: 'tyj' }))).json().trackingNumber, 'TYJ-2026-00001');
+    await admin.get('/admin/agencies');
+    t.equal((await admin.post('/admin/agencies/tyj/retire', { retired: '1' })).statusCode, 303);
+    t.notMatch(pageText((await webClient(app).get('/')).body), /湘潭市雨湖区体育局/, 'retired agencies leave the directory');
+    t.match((await api(app).post('/api/requests', application({ agency: 'tyj' }))).json().fields, { agency: /机关/ }, 'and take no new applications');
+
+    await admin.get('/admin/staff');
+    const staffRes = await admin.post('/admin/staff', { name: '李办理', email: 'li@test.local', password: 'li-password-1', role: 'clerk', agency: 'czj' });
+    t.equal(staffRes.statusCode, 303);
+    const li = await signIn(app, 'li@test.local', 'li-password-1');
+    const listing = await admin.get('/admin/staff');
+    const row = listing.body.split('<tr>').find((r) => r.includes('li@test.local'))!;
+    const id = /action="\/admin\/staff\/(\d+)\/status"/.exec(row)![1];
+    t.equal((await admin.post(`/admin/staff/${id}/status`, { disabled: '1' })).statusCode, 303);
+    t.equal((await li.get('/staff')).statusCode, 303, 'a disabled account is signed out');
+
+    await admin.get('/admin/calendar');
+    const badYear = await admin.post('/admin/calendar', { year: '2027', holidays: '2027-13-01', workdays: '' });
+    t.equal(badYear.statusCode, 400);
+    t.match(pageText(badYear.body), /无法识别“2027-13-01”/);
+    const loaded = await admin.post('/admin/calendar', { year: '2027', holidays: '2027-01-01..2027-01-03\n2027-02-06..2027-02-12', workdays: '2027-02-13' });
+    t.equal(loaded.statusCode, 200);
+    t.match(pageText(loaded.body), /2027年节假日安排已载入/);
+    t.same((await api(app).get('/api/calendar/deadline?from=2027-02-05&workingDays=1')).json(), { from: '2027-02-05', workingDays: 1, due: '2027-02-13', provisional: false });
+
+    const mail = await admin.get('/admin/outbox?status=pending');
+    t.equal(mail.statusCode, 200);
+    const [queued] = await db.select().from(outbox).limit(1);
+    t.ok(pageText(mail.body).includes(queued!.subject), 'pending mail is listed');
+  });
+});
