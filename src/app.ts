@@ -9,6 +9,8 @@ import { queuesRoutes } from './admin/queues.routes.js';
 import { guidePages } from './guide/guide.pages.js';
 import { portalPages } from './portal/portal.pages.js';
 import { publishedPages } from './published/published.pages.js';
+import { reportRoutes } from './reports/reports.routes.js';
+import { statsPages } from './reports/stats.pages.js';
 import { agencyRoutes } from './agencies/agencies.routes.js';
 import { countAgencies, insertAgencies } from './agencies/agencies.repository.js';
 import { DEMO_AGENCIES } from './agencies/demo-agencies.js';
@@ -136,6 +138,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(guidePages, { ctx });
   await app.register(publishedPages, { ctx });
   await app.register(adminPages, { ctx });
+  await app.register(reportRoutes, { ctx });
+  await app.register(statsPages, { ctx });
   app.setNotFoundHandler((request, reply) => {
     const body = { error: 'not_found', message: '没有找到该页面或资源' };
     if (wantsHtml(request)) return reply.status(404).page('error', { title: body.message, message: '请检查网址是否正确。' });

@@ -10,6 +10,7 @@ import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repositor
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
 import { listLetters } from '../letters/letters.repository.js';
 import { findPublishedOfCase } from '../published/published.service.js';
+import { reviewsOf } from '../reports/reports.repository.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
@@ -118,7 +119,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
   const snapshot = parseSnapshot(row.snapshot);
   const { deadlines } = derive({ snapshot, calendar });
   const on = today(ctx.clock);
-  const [agency, timeline, files, assignee, letters, repeatOf, similar, transferredFrom, published] = await Promise.all([
+  const [agency, timeline, files, assignee, letters, repeatOf, similar, transferredFrom, published, reviews] = await Promise.all([
     findAgencyById(ctx.db, row.agencyId),
     listTimeline(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
@@ -128,6 +129,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     findSimilarRequests(ctx.db, row),
     row.transferredFromId ? findCaseById(ctx.db, row.transferredFromId) : null,
     findPublishedOfCase(ctx.db, row.id),
+    reviewsOf(ctx.db, row.id),
   ]);
   const answer = [...timeline].reverse().find(({ event }) => event.type === 'ANSWER')?.event.payload as { text?: string } | undefined;
   const c = snapshot.context;
@@ -191,6 +193,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     similarRequests: similar.map((s) => ({ ...s, stateLabel: stateLabel(s.state) })),
     transferredFrom: transferredFrom?.trackingNumber ?? null,
     publishedId: published?.id ?? null,
+    reviews,
     answerText: answer?.text ?? null,
     allowedEvents: allowedEvents({ snapshot, calendar, on, actor: { kind: 'staff', id: principal.id, role: principal.role } }),
   };

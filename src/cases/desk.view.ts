@@ -3,6 +3,7 @@ import type { FieldMessages } from '../http/errors.js';
 import { chineseDate } from '../letters/dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
 import { DISPOSITIONS, DISPOSITION_CODES } from '../workflow/dispositions.js';
+import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/reviews.service.js';
 import type { CaseView } from './cases.service.js';
 
 const label = (options: readonly (readonly [string, string])[], value: string | null | undefined) => options.find(([v]) => v === value)?.[1] ?? value ?? '';
@@ -136,6 +137,10 @@ export function casePageModel(
     agencyOptions: options.agencyOptions.filter((a) => a.slug !== c.agency.slug),
     dispositionOptions: DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid').map((code) => ({ code, label: `${DISPOSITIONS[code].row} ${DISPOSITIONS[code].label}` })),
     extensionRequest: c.deadline.extensionRequest,
+    concluded: c.state === 'answered' || c.state === 'closed',
+    reviews: c.reviews.map((r) => ({ ...r, kindLabel: REVIEW_KIND_LABELS[r.kind], outcomeLabel: REVIEW_OUTCOME_LABELS[r.outcome], filedOnText: chineseDate(r.filedOn), decidedOnText: chineseDate(r.decidedOn) })),
+    reviewKinds: Object.entries(REVIEW_KIND_LABELS).map(([value, label]) => ({ value, label })),
+    reviewOutcomes: Object.entries(REVIEW_OUTCOME_LABELS).map(([value, label]) => ({ value, label })),
     isSupervisor: options.isSupervisor,
     repeatText: c.possibleRepeatOf
       ? `您提出的申请与您此前提出、本机关已于${chineseDate(c.possibleRepeatOf.concludedOn)}答复的申请（编号：${c.possibleRepeatOf.trackingNumber}）内容相同，属于重复申请。`

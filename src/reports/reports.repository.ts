@@ -1,0 +1,75 @@
+// The annual report's numbers, aggregated in SQL from the cases' applicant column, receipt and
+// conclusion dates and disposition; one grouped scan whatever the number of cases.
+import { and, eq, sql } from 'drizzle-orm';
+import { rowsOf, type Executor } from '../db/client.js';
+import { annualReports, cases, reviews } from '../db/schema.js';
+import type { Table3Count } from './tables.js';
+
+export type Span = { start: string; end: string; agencyId?: number };
+
+export async function table3Counts(db: Executor, span: Span): Promise<Table3Count[]> {
+  const agency = span.agencyId === undefined ? sql`` : sql`and agency_id = ${span.agencyId}`;
+  const rows = rowsOf<{ column: string; disposition: string | null; new: number; carried_over: number; concluded: number; carried_forward: number }>(
+    await db.execute(sql`
+      select applicant_column as "column", disposition,
+        count(*) filter (where received_on >= ${span.start}::date)::int as new,
+        count(*) filter (where received_on < ${span.start}::date)::int as carried_over,
+        count(*) filter (where concluded_on <= ${span.end}::date)::int as concluded,
+        count(*) filter (where concluded_on is null or concluded_on > ${span.end}::date)::int as carried_forward
+      from cases
+      -- every case received by the end of the year and not concluded before it began
+      where received_on <= ${span.end}::date and (concluded_on is null or concluded_on >= ${span.start}::date) ${agency}
+      group by applicant_column, disposition`),
+  );
+  return rows.map((r) => ({ column: r.column, disposition: r.disposition, new: r.new, carriedOver: r.carried_over, concluded: r.concluded, carriedForward: r.carried_forward }));
+}
+
+/** Reviews and suits filed in the year, by kind and outcome. */
+export async function table4Counts(db: Executor, span: Span) {
+  return db
+    .select({ kind: reviews.kind, outcome: reviews.outcome, n: sql<number>`count(*)::int` })
+    .from(reviews)
+    .innerJoin(cases, eq(cases.id, reviews.caseId))
+    .where(and(sql`${reviews.filedOn} between ${span.start}::date and ${span.end}::date`, span.agencyId === undefined ? undefined : eq(cases.agencyId, span.agencyId)))
+    .groupBy(reviews.kind, reviews.outcome);
+}
+
+/** Fee notices issued and fees collected in the year (for section 六 of the report). */
+export async function feeFigures(db: Executor, span: Span) {
+  const [row] = await db
+    .select({
+      notices: sql<number>`count(*) filter (where ${cases.feeNoticeOn} between ${span.start}::date and ${span.end}::date)::int`,
+      paid: sql<number>`count(*) filter (where ${cases.feePaidOn} between ${span.start}::date and ${span.end}::date)::int`,
+      collectedYuan: sql<number>`coalesce(sum(${cases.feeAmountYuan}) filter (where ${cases.feePaidOn} between ${span.start}::date and ${span.end}::date), 0)::int`,
+    })
+    .from(cases)
+    .where(and(sql`${cases.feeNoticeOn} is not null`, span.agencyId === undefined ? undefined : eq(cases.agencyId, span.agencyId)));
+  return row ?? { notices: 0, paid: 0, collectedYuan: 0 };
+}
+
+export type ReportRow = typeof annualReports.$inferSelect;
+
+export async function findReport(db: Executor, year: number, scope: string): Promise<ReportRow | null> {
+  const [row] = await db.select().from(annualReports).where(and(eq(annualReports.year, year), eq(annualReports.scope, scope)));
+  return row ?? null;
+}
+
+export async function listReports(db: Executor, status?: 'draft' | 'published') {
+  return db
+    .select({ id: annualReports.id, year: annualReports.year, scope: annualReports.scope, status: annualReports.status, publishedAt: annualReports.publishedAt, updatedAt: annualReports.updatedAt })
+    .from(annualReports)
+    .where(status ? eq(annualReports.status, status) : undefined)
+    .orderBy(sql`${annualReports.year} desc`, annualReports.scope);
+}
+
+export async function insertReport(db: Executor, values: typeof annualReports.$inferInsert): Promise<void> {
+  await db.insert(annualReports).values(values).onConflictDoNothing();
+}
+
+export async function updateReport(db: Executor, id: number, values: Partial<typeof annualReports.$inferInsert>): Promise<void> {
+  await db.update(annualReports).set(values).where(eq(annualReports.id, id));
+}
+
+export async function reviewsOf(db: Executor, caseId: number) {
+  return db.select().from(reviews).where(eq(reviews.caseId, caseId)).orderBy(reviews.filedOn, reviews.id);
+}

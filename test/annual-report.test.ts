@@ -1,0 +1,216 @@
+import t from 'tap';
+import { APPLICANT_COLUMNS, TABLE3_ROWS, table3Problems, type ApplicantColumn, type Table3 } from '../src/reports/tables.js';
+import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
+import { ADMIN, login, staffClient, testApp } from './helpers/app.js';
+import { application, VALID_CREDIT_CODE } from './helpers/factories.js';
+import { pageText, signIn } from './helpers/web.js';
+
+type Spec = { agency: string; column: ApplicantColumn; receivedOn: string; concludedOn: string | null; disposition: string | null };
+
+const ORG: Record<Exclude<ApplicantColumn, 'person'>, string> = {
+  business: 'business',
+  research: 'research',
+  public_welfare: 'public_welfare',
+  legal_services: 'legal_services',
+  other_org: 'other',
+};
+
+function applicant(column: ApplicantColumn) {
+  if (column === 'person') return {};
+  return { kind: 'organization', orgCategory: ORG[column], name: `${column}单位`, idType: 'credit_code', idNumber: VALID_CREDIT_CODE };
+}
+
+/** What the table must say, counted straight from the scenario. */
+function expected(specs: Spec[], year: number): Table3 {
+  const start = `${year}-01-01`;
+  const end = `${year}-12-31`;
+  const table = Object.fromEntries(TABLE3_ROWS.map((k) => [k, Object.fromEntries([...APPLICANT_COLUMNS, 'total'].map((c) => [c, 0]))])) as Table3;
+  const add = (row: keyof Table3, column: ApplicantColumn) => {
+    table[row][column] += 1;
+    table[row].total += 1;
+  };
+  for (const s of specs) {
+    const openAtStart = s.receivedOn < start && (s.concludedOn === null || s.concludedOn >= start);
+    if (s.receivedOn >= start && s.receivedOn <= end) add('new', s.column);
+    if (openAtStart) add('carried_over', s.column);
+    if (s.concludedOn && s.concludedOn >= start && s.concludedOn <= end) {
+      add(s.disposition as keyof Table3, s.column);
+      add('total', s.column);
+    }
+    if (s.receivedOn <= end && (s.concludedOn === null || s.concludedOn > end)) add('carried_forward', s.column);
+  }
+  return table;
+}
+
+t.test('table 三 over a scenario spanning two years', async (t) => {
+  const { app, clock } = await testApp(t, { now: '2025-12-01T02:00:00Z' });
+  const specs: Spec[] = [];
+  const clerks: Record<string, Awaited<ReturnType<typeof staffClient>>> = {};
+  for (const a of ['fgj', 'czj', 'mzj']) clerks[a] = await staffClient(app, 'supervisor', a);
+  const at = (date: string) => clock.set(`${date}T02:00:00Z`);
+  const act = async (agency: string, tn: string, body: Record<string, unknown>) => {
+    const res = await clerks[agency]!.post(`/api/cases/${tn}/events`, body);
+    if (res.statusCode !== 200) throw new Error(`${body.type} on ${tn}: ${res.body}`);
+  };
+  const register = async (agency: string, column: ApplicantColumn, receivedOn: string) => {
+    const res = await clerks[agency]!.post('/api/cases', { ...application({ agency, applicant: applicant(column), delivery: 'online' }), channel: 'in_person', receivedOn });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    const spec: Spec = { agency, column, receivedOn, concludedOn: null, disposition: null };
+    specs.push(spec);
+    return { tn: res.json().trackingNumber as string, spec };
+  };
+  const conclude = (spec: Spec, on: string, disposition: string) => Object.assign(spec, { concludedOn: on, disposition });
+
+  // December 2025: some answered in December, others carried into 2026.
+  at('2025-12-15');
+  const decAnswered = await register('fgj', 'person', '2025-12-01');
+  await act('fgj', decAnswered.tn, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+  conclude(decAnswered.spec, '2025-12-15', 'disclosed');
+  const carried: { tn: string; spec: Spec; column: ApplicantColumn }[] = [];
+  for (const [i, column] of APPLICANT_COLUMNS.entries()) carried.push({ ...(await register(['fgj', 'czj', 'mzj'][i % 3]!, column, '2025-12-10')), column });
+
+  // January 2026: the December cases are answered; new cases arrive.
+  at('2026-01-12');
+  for (const [i, c] of carried.entries()) {
+    const code = i % 2 ? 'partially_disclosed' : 'withheld_third_party_rights';
+    await act(c.spec.agency, c.tn, { type: 'ANSWER', disposition: code, text: '答复', withheldReasons: '涉及第三方' });
+    conclude(c.spec, '2026-01-12', code);
+  }
+
+  // Every answer code, over every applicant column and three agencies, during 2026.
+  at('2026-03-02');
+  const answerable = DISPOSITION_CODES.filter((d) => !['other_no_correction', 'other_fee_unpaid', 'unavailable_unclear_after_correction'].includes(d));
+  for (const [i, code] of answerable.entries()) {
+    const agency = ['fgj', 'czj', 'mzj'][i % 3]!;
+    const c = await register(agency, APPLICANT_COLUMNS[i % APPLICANT_COLUMNS.length]!, '2026-03-02');
+    await act(agency, c.tn, { type: 'ANSWER', disposition: code, text: '答复内容' });
+    conclude(c.spec, '2026-03-02', code);
+  }
+  // Unclear even after correction (art. 30).
+  const unclear = await register('czj', 'research', '2026-03-02');
+  await act('czj', unclear.tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
+  await act('czj', unclear.tn, { type: 'CORRECTION_RECEIVED' });
+  await act('czj', unclear.tn, { type: 'ANSWER', disposition: 'unavailable_unclear_after_correction', text: '仍不明确' });
+  conclude(unclear.spec, '2026-03-02', 'unavailable_unclear_after_correction');
+  // No correction in time; no fee paid in time: the sweeper closes them.
+  const noCorrection = await register('fgj', 'public_welfare', '2026-03-02');
+  await act('fgj', noCorrection.tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
+  const noFee = await register('mzj', 'legal_services', '2026-03-02');
+  await act('mzj', noFee.tn, { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 80 });
+  // A withdrawal and a transfer.
+  const withdrawn = await register('czj', 'other_org', '2026-03-02');
+  await act('czj', withdrawn.tn, { type: 'WITHDRAW', reason: '申请人撤回' });
+  conclude(withdrawn.spec, '2026-03-02', 'other');
+  const transferred = await register('fgj', 'business', '2026-03-02');
+  await act('fgj', transferred.tn, { type: 'TRANSFER', agency: 'czj' });
+  conclude(transferred.spec, '2026-03-02', 'unavailable_not_held');
+  specs.push({ agency: 'czj', column: 'business', receivedOn: '2026-03-02', concludedOn: null, disposition: null });
+
+  at('2026-04-15');
+  t.ok((await app.ogi.sweeper.runOnce()).applied >= 2, 'the lapsed correction and fee are swept');
+  conclude(noCorrection.spec, '2026-04-15', 'other_no_correction');
+  conclude(noFee.spec, '2026-04-15', 'other_fee_unpaid');
+
+  // An overdue case still open at the end of the year, and a December case answered in January 2027.
+  at('2026-11-02');
+  const overdue = await register('mzj', 'person', '2026-11-02');
+  at('2026-12-10');
+  const decNext = await register('fgj', 'business', '2026-12-10');
+  at('2026-12-31');
+  await app.ogi.sweeper.runOnce();
+  const admin = await staffClient(app, 'admin');
+  t.equal((await admin.get(`/api/cases/${overdue.tn}`)).json().state, 'overdue');
+  at('2027-01-08');
+  await act('fgj', decNext.tn, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+  conclude(decNext.spec, '2027-01-08', 'disclosed');
+
+  for (const year of [2025, 2026, 2027]) {
+    await t.test(`${year}: every cell, for the district and each agency`, async (t) => {
+      const district = (await admin.get(`/api/reports/annual?year=${year}`)).json();
+      t.equal(district.agency, null);
+      t.same(district.rows, expected(specs, year), 'every cell of the district table');
+      t.same(table3Problems(district.rows), [], '一 + 二 = (七) + 四 in every column; the columns add up to 总计 in every row');
+      const sum = Object.fromEntries(TABLE3_ROWS.map((k) => [k, Object.fromEntries([...APPLICANT_COLUMNS, 'total'].map((c) => [c, 0]))])) as Table3;
+      for (const a of ['qzfb', 'fgj', 'czj', 'zwzx', 'bb', 'mzj', 'rsj', 'zjj', 'hbj', 'jyj', 'wjj', 'syjj', 'sjj', 'nlj', 'swj']) {
+        const agency = (await admin.get(`/api/reports/annual?year=${year}&agency=${a}`)).json();
+        t.same(agency.rows, expected(specs.filter((s) => s.agency === a), year), `${a}: every cell`);
+        for (const row of TABLE3_ROWS) for (const c of [...APPLICANT_COLUMNS, 'total'] as const) sum[row][c] += agency.rows[row][c];
+      }
+      t.same(district.rows, sum, 'the district table is the sum of the agencies\' tables');
+    });
+  }
+
+  await t.test('hand-checked cells of 2026', async (t) => {
+    const r = (await admin.get('/api/reports/annual?year=2026')).json().rows;
+    t.same(r.carried_over, { person: 1, business: 1, research: 1, public_welfare: 1, legal_services: 1, other_org: 1, total: 6 }, 'the six December cases');
+    t.equal(r.withheld_third_party_rights.total, 3 + 1, 'three carried over plus one of the code tour');
+    t.equal(r.other.total, 2, 'a withdrawal and the code tour\'s 其他');
+    t.equal(r.other_no_correction.public_welfare, 1);
+    t.equal(r.other_fee_unpaid.legal_services, 1);
+    t.equal(r.carried_forward.total, 3, 'the overdue case, the transferred one still at czj, and December\'s');
+    t.equal(r.new.total + r.carried_over.total, r.total.total + r.carried_forward.total);
+  });
+
+  await t.test('CSV export and the page laid out like the official table', async (t) => {
+    const csv = await app.inject({ method: 'GET', url: '/api/reports/annual.csv?year=2026', headers: { authorization: `Bearer ${await login(app, ADMIN.email, ADMIN.password)}` } });
+    t.equal(csv.statusCode, 200);
+    t.match(csv.headers['content-type'], /text\/csv/);
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    t.equal(lines.length, 2 + TABLE3_ROWS.length);
+    t.match(lines[1], /^行,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计$/);
+    t.match(lines[3], /^二、上年结转政府信息公开申请数量,1,1,1,1,1,1,6$/);
+    const web = await signIn(app, ADMIN.email, ADMIN.password);
+    const page = await web.get('/staff/reports?year=2026');
+    t.match(page.body, /<th rowspan="22" scope="rowgroup">三、本年度办理结果<\/th>/, 'the results span their rows');
+    t.match(page.body, /<th rowspan="8" scope="rowgroup">（三）不予公开<\/th>/);
+    t.match(page.body, /<tr data-row="carried_over"><th colspan="3" scope="row">二、上年结转政府信息公开申请数量<\/th><td>1<\/td>/);
+  });
+
+  await t.test('table 四, fees, and a published report whose numbers stay frozen', async (t) => {
+    const fgj = clerks.fgj!;
+    t.equal((await fgj.post(`/api/cases/${decNext.tn}/reviews`, { kind: 'review', filedOn: '2027-01-08' })).statusCode, 201);
+    const noFeeRow = (await admin.get(`/api/cases/${noFee.tn}`)).json();
+    t.equal(noFeeRow.deadline.fee.amountYuan, 500);
+    at('2027-01-20');
+    const review2026 = await clerks.czj!.post(`/api/cases/${carried[1]!.tn}/reviews`, { kind: 'lawsuit_direct', filedOn: '2026-02-01', outcome: 'upheld', decidedOn: '2026-06-01' });
+    t.equal(review2026.statusCode, 201, review2026.body);
+    t.equal((await clerks.czj!.post(`/api/cases/${carried[1]!.tn}/reviews`, { kind: 'review', filedOn: '2026-02-01', outcome: 'corrected' })).statusCode, 400, 'a decided outcome needs its date');
+    const report = (await admin.get('/api/reports/annual?year=2026')).json();
+    t.same(report.table4.lawsuit_direct, { upheld: 1, corrected: 0, other: 0, pending: 0, total: 1 });
+    t.same(report.fees, { notices: 1, paid: 0, collectedYuan: 0 });
+
+    const web = await signIn(app, ADMIN.email, ADMIN.password);
+    await web.get('/admin/reports');
+    const draft = await web.post('/admin/reports', { year: '2026', agency: 'district' });
+    t.equal(draft.headers.location, '/admin/reports/2026/district');
+    const edit = await web.get('/admin/reports/2026/district');
+    t.match(pageText(edit.body), /全年新收政府信息公开申请\d+件/, 'the draft text carries the figures');
+    t.equal((await web.post('/admin/reports/2026/district', { overview: '2026年总体情况良好。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' })).statusCode, 303);
+    t.equal((await web.post('/admin/reports/2026/district/publish', {})).statusCode, 303);
+    const before = pageText((await web.get('/reports/2026/district')).body);
+    t.match(before, /2026年总体情况良好/);
+
+    // A case received in 2026 answered later changes the live table but not the published report.
+    await act('mzj', overdue.tn, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+    const live = (await admin.get('/api/reports/annual?year=2026')).json().rows;
+    t.equal(live.carried_forward.total, 3, '2026 still ends with it open (answered in 2027)');
+    const backdated = await clerks.mzj!.post('/api/cases', { ...application({ agency: 'mzj' }), channel: 'post', receivedOn: '2026-12-30' });
+    t.equal(backdated.statusCode, 201);
+    t.equal((await admin.get('/api/reports/annual?year=2026')).json().rows.new.total, report.rows.new.total + 1, 'the live table counts a late-registered 2026 case');
+    t.equal(pageText((await web.get('/reports/2026/district')).body), before, 'the published report does not change');
+    t.equal((await web.post('/admin/reports/2026/district', { overview: 'x', proactive: 'x', problems: 'x', other: 'x' })).statusCode, 409, 'nor can its text');
+    t.match(pageText((await web.get('/reports')).body), /雨湖区2026年政府信息公开工作年度报告/);
+  });
+
+  await t.test('the statistics dashboard', async (t) => {
+    const supervisor = await signIn(app, clerks.fgj!.email, clerks.fgj!.password);
+    const page = await supervisor.get('/staff/stats');
+    t.equal(page.statusCode, 200);
+    t.match(page.body, /<svg viewBox="0 0 640 220" role="img"/);
+    t.match(pageText(page.body), /按期答复率/);
+    const clerk = await staffClient(app, 'clerk', 'fgj');
+    t.equal((await (await signIn(app, clerk.email, clerk.password)).get('/staff/stats')).statusCode, 403);
+    t.equal((await clerk.get('/api/reports/annual?year=2026&agency=czj')).statusCode, 403, 'clerks see only their own agency');
+    t.equal((await clerk.get('/api/reports/annual?year=2026')).json().agency, 'fgj');
+  });
+});
