@@ -29,6 +29,7 @@ import { publicRateLimit } from './http/rate-limit.js';
 import { createMailer } from './notifications/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
 import { compileTemplates } from './render.js';
+import { createNumbers } from './requests/numbers.js';
 import { publishDefaultGuides } from './guide/guide.service.js';
 import { requestRoutes } from './requests/requests.routes.js';
 import { ensureAdministrator } from './staff/auth.service.js';
@@ -37,6 +38,7 @@ import { staffPages } from './staff/staff.pages.js';
 import { createScheduler, type Scheduler } from './timers/scheduler.js';
 import { createSweeper, type Sweeper } from './timers/sweeper.js';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 
 export type Ogi = {
   ctx: AppContext;
@@ -80,11 +82,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     config,
     db: database.db,
     dbKind: database.kind,
+    numbers: createNumbers({ autonomousDb: database.autonomous }),
     clock: options.clock ?? systemClock,
     calendar: calendarCache(),
     log: app.log,
     letters: compileTemplates('letters'),
     mails: compileTemplates('mail'),
+    events: new EventEmitter(),
   };
 
   await seedOfficialSchedules(ctx.db);

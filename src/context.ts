@@ -1,15 +1,19 @@
 // What every service needs, built once per app instance and passed down explicitly.
+import type { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CalendarLoader } from './calendar/calendar.repository.js';
 import type { Clock } from './calendar/clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/client.js';
 import type { Renderer } from './render.js';
+import type { Numbers } from './requests/numbers.js';
 
 export type AppContext = {
   config: Config;
   db: Database;
   dbKind: 'pglite' | 'postgres';
+  /** Tracking and letter numbers. */
+  numbers: Numbers;
   clock: Clock;
   calendar: CalendarLoader;
   log: FastifyBaseLogger;
@@ -17,4 +21,6 @@ export type AppContext = {
   letters: Renderer;
   /** Compiled templates under templates/mail. */
   mails: Renderer;
+  /** In-process notices between capabilities (e.g. `guide.published` invalidates cached guide pages). */
+  events: EventEmitter;
 };

@@ -23,12 +23,22 @@ export type Executor = Database | Tx;
 export type DatabaseHandle = {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /**
+   * PostgreSQL only: a pool of its own for statements that must commit on their own while the
+   * caller's transaction stays open (drawing numbers). Separate so that they never wait for a
+   * connection held by a transaction that is itself waiting for them.
+   */
+  autonomous: Database | null;
   migrate(): Promise<void>;
   close(): Promise<void>;
 };
 
 // Any fixed number shared by all instances: the lock under which migrations run once.
 const MIGRATION_LOCK = 4_242_019;
+
+function postgresClient(url: string, max: number) {
+  return postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+}
 
 export async function openDatabase(options: {
   databaseUrl: string | null;
@@ -39,20 +49,18 @@ export async function openDatabase(options: {
   loadDataDir?: Blob;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, {
-      max: options.poolSize ?? 10,
-      onnotice: () => {},
-      // Fail fast rather than hang when the server is down; the pool reconnects on the next query.
-      connect_timeout: 10,
-    });
+    // Fails fast (10 s) rather than hanging when the server is down; the pool reconnects on the next query.
+    const client = postgresClient(options.databaseUrl, options.poolSize ?? 10);
     const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    const autonomousClient = postgresClient(options.databaseUrl, 2);
     return {
       db,
       kind: 'postgres',
+      autonomous: drizzlePostgres({ client: autonomousClient, schema }) as unknown as Database,
       async migrate() {
         // Instances starting together: one migrates, the others wait for the lock, then find nothing
         // to do. A client of one connection keeps the session-level lock on the connection that migrates.
-        const single = postgres(options.databaseUrl!, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+        const single = postgresClient(options.databaseUrl!, 1);
         try {
           await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
           await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder: MIGRATIONS_DIR });
@@ -60,7 +68,9 @@ export async function openDatabase(options: {
           await single.end({ timeout: 5 });
         }
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), autonomousClient.end({ timeout: 5 })]);
+      },
     };
   }
 
@@ -85,6 +95,7 @@ export async function openDatabase(options: {
   return {
     db,
     kind: 'pglite',
+    autonomous: null,
     migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR }),
     async close() {
       await client.close();

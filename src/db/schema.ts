@@ -11,7 +11,6 @@ import {
   integer,
   jsonb,
   pgTable,
-  primaryKey,
   serial,
   text,
   timestamp,
@@ -95,20 +94,6 @@ export const submissionTokens = pgTable('submission_tokens', {
   caseId: bigint('case_id', { mode: 'number' }).notNull(),
   createdAt: createdAt(),
 });
-
-/** Yearly numbering per agency: `tracking` for tracking numbers, `letter` for letter numbers (文号). */
-export const sequences = pgTable(
-  'sequences',
-  {
-    agencyId: integer('agency_id')
-      .notNull()
-      .references(() => agencies.id),
-    year: integer('year').notNull(),
-    series: text('series').$type<'tracking' | 'letter'>().notNull(),
-    last: integer('last').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.agencyId, t.year, t.series] })],
-);
 
 export type ApplicantRecord = {
   kind: 'person' | 'organization';

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { validationFailed } from '../http/errors.js';
 import { chineseDate } from '../letters/dates.js';
+import { SESSION_COOKIE } from '../http/auth.js';
+import { noticeOf, pageData } from '../http/views.js';
 import { compareVersions, guideIndex, publishedGuide } from './guide.service.js';
 
 type Slug = { Params: { slug: string } };
@@ -13,7 +15,13 @@ function versionNumber(value: unknown, field: string): number {
   return n;
 }
 
+// Published guides change rarely and never in place: anonymous visitors get a rendered page kept for
+// a few seconds. Publishing here clears it at once; another instance's publication shows within the TTL.
+const CACHE_MS = 5000;
+
 export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const cache = new Map<string, { html: string; until: number }>();
+  ctx.events.on('guide.published', () => cache.clear());
   app.get('/api/agencies/:slug/guide', async (request) => (await publishedGuide(ctx, (request.params as { slug: string }).slug)).document);
 
   app.get('/guide', async (_request, reply) => {
@@ -21,9 +29,15 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
     return reply.page('guide-index', { title: '政府信息公开指南', guides });
   });
 
-  app.get<Slug>('/guide/:slug', async (request, reply) => {
+  app.get<Slug & { Querystring: { notice?: string } }>('/guide/:slug', async (request, reply) => {
+    const anonymous = !request.cookies[SESSION_COOKIE] && !request.query.notice;
+    const hit = anonymous ? cache.get(request.params.slug) : undefined;
+    if (hit && hit.until > Date.now()) return reply.type('text/html; charset=utf-8').send(hit.html);
     const { document, versions } = await publishedGuide(ctx, request.params.slug);
-    return reply.page('guide', { title: `${document.agency.name}政府信息公开指南`, guide: document, versions: versionLinks(document.agency.slug, versions), isLatest: true });
+    const model = { title: `${document.agency.name}政府信息公开指南`, guide: document, versions: versionLinks(document.agency.slug, versions), isLatest: true, notice: noticeOf(request) };
+    const html = await app.view('pages/guide', pageData(reply, model));
+    if (anonymous) cache.set(document.agency.slug, { html, until: Date.now() + CACHE_MS });
+    return reply.type('text/html; charset=utf-8').send(html);
   });
 
   app.get<Slug & { Params: { version: string } }>('/guide/:slug/versions/:version', async (request, reply) => {

@@ -66,6 +66,9 @@ export async function publishGuide(ctx: AppContext, principal: Principal | null,
     await mirrorContacts(tx, agency.id, draft.data, at);
     await deleteDraft(tx, agency.id);
     return version.version;
+  }).then((version) => {
+    ctx.events.emit('guide.published', agency.slug);
+    return version;
   });
 }
 

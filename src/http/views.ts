@@ -22,6 +22,9 @@ function partialsIn(dir: string): Record<string, string> {
 export type PageModel = Record<string, unknown> & { title: string };
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    ogiAssetVersion: string;
+  }
   interface FastifyReply {
     /** Renders a page in the site layout with what every page needs (CSRF token, the signed-in staff member). */
     page(template: string, model: PageModel): FastifyReply;
@@ -47,13 +50,7 @@ export async function registerViews(app: FastifyInstance, ctx: AppContext): Prom
   });
 
   app.decorateReply('page', function (this: FastifyReply, template: string, model: PageModel) {
-    const principal = this.request.principal as Principal | null;
-    return this.view(`pages/${template}`, {
-      ...model,
-      csrfToken: this.generateCsrf(),
-      staff: principal ? { name: principal.name, role: principal.role, isAdmin: principal.role === 'admin', isSupervisor: principal.role !== 'clerk' } : null,
-      assetVersion,
-    });
+    return this.view(`pages/${template}`, pageData(this, model));
   });
 
   // One stylesheet and one small script, cached by content hash.
@@ -63,7 +60,7 @@ export async function registerViews(app: FastifyInstance, ctx: AppContext): Prom
       return [name, { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"` }] as const;
     }),
   );
-  const assetVersion = [...assets.values()].map((a) => a.etag.slice(1, 9)).join('');
+  app.decorate('ogiAssetVersion', [...assets.values()].map((a) => a.etag.slice(1, 9)).join(''));
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const asset = assets.get(request.params.name as (typeof ASSETS)[number]);
     if (!asset) return reply.status(404).send({ error: 'not_found', message: '没有找到该资源' });
@@ -85,6 +82,19 @@ const NOTICES: Record<string, string> = {
   registered: '申请已登记。',
   retried: '已重新排入发送队列。',
 };
+
+/** What every page gets besides its own model. The CSRF token (and its cookie) is made only if the page has a form. */
+export function pageData(reply: FastifyReply, model: PageModel): Record<string, unknown> {
+  const principal = reply.request.principal as Principal | null;
+  let token: string | null = null;
+  const data: Record<string, unknown> = {
+    ...model,
+    staff: principal ? { name: principal.name, role: principal.role, isAdmin: principal.role === 'admin', isSupervisor: principal.role !== 'clerk' } : null,
+    assetVersion: reply.server.ogiAssetVersion,
+  };
+  Object.defineProperty(data, 'csrfToken', { enumerable: true, get: () => (token ??= reply.generateCsrf()) });
+  return data;
+}
 
 /** Redirect after a successful form post (PRG), with a fixed notice shown on the next page. */
 export function redirectWithNotice(reply: FastifyReply, url: string, notice: keyof typeof NOTICES | string): FastifyReply {

@@ -16,7 +16,7 @@ import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
 import { findAttachment } from '../requests/cases.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
-import { findTrackedCase, publicView } from '../requests/tracking.service.js';
+import { findTrackedCase, lookupRequest } from '../requests/tracking.service.js';
 import { isHttps } from '../staff/staff.pages.js';
 
 const RECEIPT_COOKIE = 'ogi_receipt';
@@ -76,7 +76,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
       return reply.page('apply-done', { title: '申请已提交', missing: true, already });
     }
     const row = await findTrackedCase(ctx, trackingNumber, accessCode);
-    const view = await publicView(ctx, row);
+    const view = await lookupRequest(ctx, { trackingNumber, accessCode });
     const [receipt] = await listLetterTexts(ctx.db, row.id, 'applicant');
     return reply.page('apply-done', {
       title: '申请已提交',
@@ -91,7 +91,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     const { trackingNumber, accessCode } = request.query;
     if (!trackingNumber && !accessCode) return reply.page('track', { title: '查询办理进度' });
     try {
-      const view = await publicView(ctx, await findTrackedCase(ctx, trackingNumber ?? '', accessCode ?? ''));
+      const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
       const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
       return reply.page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,

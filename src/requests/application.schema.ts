@@ -71,7 +71,16 @@ const organization = z.object({
   address: optionalText(200),
 });
 
+// The schema depends on the date only (birth dates may not be in the future); building a zod schema
+// costs more than using one, so one is kept per day.
+let cached: { today: string; schema: ReturnType<typeof buildApplicationSchema> } | null = null;
+
 export function applicationSchema(today: string) {
+  if (cached?.today !== today) cached = { today, schema: buildApplicationSchema(today) };
+  return cached.schema;
+}
+
+function buildApplicationSchema(today: string) {
   return z
     .object({
       agency: z.string({ error: '请选择受理申请的机关' }).trim().min(1, '请选择受理申请的机关').max(64),
@@ -106,7 +115,7 @@ export function applicationSchema(today: string) {
     });
 }
 
-export type Application = z.output<ReturnType<typeof applicationSchema>>;
+export type Application = z.output<ReturnType<typeof buildApplicationSchema>>;
 
 export function applicantRecord(app: Application): ApplicantRecord {
   const a = app.applicant;

@@ -1,7 +1,7 @@
 // Case rows, their timeline and attachments.
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
-import { agencies, attachments, caseEvents, cases, sequences, staff, submissionTokens } from '../db/schema.js';
+import { agencies, attachments, caseEvents, cases, staff, submissionTokens } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -23,16 +23,6 @@ export type CaseUpdate = Pick<
   | 'feePaidOn'
   | 'updatedAt'
 >;
-
-/** The next number in an agency's yearly series; the row lock makes it unique under concurrency. */
-export async function nextSequence(tx: Executor, args: { agencyId: number; year: number; series: 'tracking' | 'letter' }): Promise<number> {
-  const [row] = await tx
-    .insert(sequences)
-    .values({ ...args, last: 1 })
-    .onConflictDoUpdate({ target: [sequences.agencyId, sequences.year, sequences.series], set: { last: sql`${sequences.last} + 1` } })
-    .returning({ last: sequences.last });
-  return row!.last;
-}
 
 export async function insertCase(tx: Executor, values: NewCase): Promise<CaseRow> {
   const [row] = await tx.insert(cases).values(values).returning();
@@ -205,20 +195,20 @@ export async function agencyOfCase(db: Executor, agencyId: number) {
  * likely repeat (art. 36(6)). Similarity is pg_trgm's, over the descriptions.
  */
 export async function findLikelyRepeat(db: Executor, args: { agencyId: number; applicantKey: string; description: string }): Promise<number | null> {
-  const [row] = await db
-    .select({ id: cases.id })
-    .from(cases)
-    .where(
-      and(
-        eq(cases.agencyId, args.agencyId),
-        eq(cases.applicantKey, args.applicantKey),
-        eq(cases.state, 'answered'),
-        sql`similarity(${cases.description}, ${args.description}) >= 0.5`,
-      ),
-    )
-    .orderBy(sql`similarity(${cases.description}, ${args.description}) desc`, desc(cases.id))
-    .limit(1);
-  return row?.id ?? null;
+  // Only the applicant's most recent requests to the agency are compared, so a prolific applicant
+  // does not make every submission slower.
+  const rows = rowsOf<{ id: number | string }>(
+    await db.execute(sql`
+      select id from (
+        select id, description from cases
+        where applicant_key = ${args.applicantKey} and agency_id = ${args.agencyId}
+        order by applicant_key, received_on desc limit 50
+      ) recent
+      where similarity(description, ${args.description}) >= 0.5
+        and exists (select 1 from cases c where c.id = recent.id and c.state = 'answered')
+      order by similarity(description, ${args.description}) desc, id desc limit 1`),
+  );
+  return rows[0] ? Number(rows[0].id) : null;
 }
 
 /** Other applicants' requests to the agency for similar information (art. 44: consider publishing it). */

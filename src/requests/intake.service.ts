@@ -16,7 +16,7 @@ import type { EventActor } from '../workflow/types.js';
 import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
-import { appendTimeline, findCaseById, findLikelyRepeat, findSubmission, insertAttachments, insertCase, nextSequence, recordSubmission, type CaseRow } from './cases.repository.js';
+import { appendTimeline, findCaseById, findLikelyRepeat, findSubmission, insertAttachments, insertCase, recordSubmission, type CaseRow } from './cases.repository.js';
 import { applyIntents } from './intents.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
@@ -69,7 +69,7 @@ export async function createCaseRecord(
   const started = startCase({ receivedOn: args.receivedOn, calendar });
   const possibleRepeatOfId =
     args.entryType === 'TRANSFERRED_IN' ? null : await findLikelyRepeat(tx, { agencyId: args.agency.id, applicantKey: args.applicantKey, description: args.details.description });
-  const sequence = await nextSequence(tx, { agencyId: args.agency.id, year: yearOf(args.receivedOn), series: 'tracking' });
+  const sequence = await ctx.numbers.draw(tx, { agencyId: args.agency.id, year: yearOf(args.receivedOn), series: 'tracking' });
   const at = ctx.clock.now();
   const row = await insertCase(tx, {
     trackingNumber: formatTrackingNumber(args.agency.code, yearOf(args.receivedOn), sequence),
@@ -105,7 +105,7 @@ export async function createCaseRecord(
     payload: { channel: args.channel, receivedOn: args.receivedOn, attachments: args.files.length, ...args.entryPayload },
   });
   await syncTimers(tx, row.id, started.timers, at, { newCase: true });
-  await applyIntents(tx, ctx, [{ row, decision: started, seq, on: today(ctx.clock), payload: args.entryPayload, accessCode: args.accessCode }]);
+  await applyIntents(tx, ctx, [{ row, decision: started, seq, on: today(ctx.clock), payload: args.entryPayload, accessCode: args.accessCode }], { agency: args.agency });
   return row;
 }
 

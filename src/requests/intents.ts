@@ -13,7 +13,7 @@ import { enqueueMails, type NewMail } from '../notifications/outbox.repository.j
 import type { Deadlines } from '../workflow/deadlines.js';
 import type { Intent } from '../workflow/request.machine.js';
 import type { WorkflowSnapshot } from '../workflow/workflow.js';
-import { listAttachments, nextSequence, type CaseRow } from './cases.repository.js';
+import { listAttachments, type CaseRow } from './cases.repository.js';
 
 export type IntentArgs = {
   row: CaseRow;
@@ -34,7 +34,7 @@ function letterAgency(a: AgencyRow): LetterAgency {
 
 async function issueLetter(tx: Tx, ctx: AppContext, args: IntentArgs & { kind: keyof typeof LETTER_TITLES; agency: AgencyRow }): Promise<LetterRow> {
   const { row, decision, kind, agency } = args;
-  const number = await nextSequence(tx, { agencyId: agency.id, year: yearOf(args.on), series: 'letter' });
+  const number = await ctx.numbers.draw(tx, { agencyId: agency.id, year: yearOf(args.on), series: 'letter' });
   const documentNumber = `${agency.shortName}依申〔${yearOf(args.on)}〕${number}号`;
   const released = kind === 'answer' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
   const target = kind === 'transfer_notice' && typeof args.payload.agency === 'string' ? await findAgencyBySlug(tx, args.payload.agency) : null;
@@ -68,8 +68,8 @@ async function issueLetter(tx: Tx, ctx: AppContext, args: IntentArgs & { kind: k
 }
 
 /** Writes the letters and mails that decisions call for, for one case or many. */
-export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[]): Promise<void> {
-  const directory = createDirectory(tx);
+export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[], known: { agency?: AgencyRow } = {}): Promise<void> {
+  const directory = createDirectory(tx, known);
   const mails: NewMail[] = [];
   for (const item of items) {
     if (!item.decision.intents.length) continue;

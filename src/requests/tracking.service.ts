@@ -1,13 +1,13 @@
 // The applicant's view of a request: tracking number plus access code. An unknown number and a
 // wrong code give the same answer, so neither can be probed.
 import { toShanghaiIso } from '../calendar/dates.js';
+import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
+import { rowsOf } from '../db/client.js';
 import { notFound } from '../http/errors.js';
-import { findAgencyById } from '../agencies/agencies.repository.js';
 import { eventLabel, stateLabel } from '../cases/cases.service.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
-import { listLetterTexts } from '../letters/letters.repository.js';
-import { findCase, listAttachments, listTimeline, type CaseRow } from './cases.repository.js';
+import { findCase, type CaseRow } from './cases.repository.js';
 import { accessCodeMatches, hashAccessCode } from './intake.service.js';
 
 // Internal steps the applicant is not told about.
@@ -25,41 +25,73 @@ export async function findTrackedCase(ctx: AppContext, trackingNumber: string, a
   return row;
 }
 
-export async function publicView(ctx: AppContext, row: CaseRow) {
-  const [agency, timeline, files, letters] = await Promise.all([
-    findAgencyById(ctx.db, row.agencyId),
-    listTimeline(ctx.db, row.id),
-    listAttachments(ctx.db, row.id),
-    listLetterTexts(ctx.db, row.id, 'applicant'),
-  ]);
-  return {
-    trackingNumber: row.trackingNumber,
-    agency: { slug: agency!.slug, name: agency!.name },
-    state: row.state,
-    stateLabel: stateLabel(row.state),
-    receivedOn: row.receivedOn,
-    dueOn: row.dueOn,
-    dueProvisional: row.dueProvisional,
-    clockStopped: row.clockStopped,
-    disposition: row.disposition,
-    dispositionLabel: isDisposition(row.disposition) ? DISPOSITIONS[row.disposition].label : null,
-    concludedOn: row.concludedOn,
-    timeline: timeline
-      .filter(({ event }) => !INTERNAL.has(event.type))
-      .map(({ event }) => ({
-        type: event.type,
-        label: eventLabel(event.type),
-        on: event.on,
-        at: toShanghaiIso(event.at),
-        state: event.stateAfter,
-        dueOn: event.dueOnAfter,
-        details: Object.fromEntries(PUBLIC_PAYLOAD.filter((k) => k in event.payload).map((k) => [k, event.payload[k]])),
-      })),
-    letters: letters.map((l) => ({ id: l.id, kind: l.kind, title: l.title, documentNumber: l.documentNumber, issuedOn: l.issuedOn, text: l.bodyText })),
-    releasedFiles: files.filter((f) => f.role === 'released').map((f) => ({ id: f.id, filename: f.filename, size: f.size, mime: f.mime })),
-  };
+type Bundle = {
+  id: number | string;
+  access_code_hash: string;
+  tracking_number: string;
+  state: string;
+  received_on: string;
+  due_on: string | null;
+  due_provisional: boolean;
+  clock_stopped: boolean;
+  disposition: string | null;
+  concluded_on: string | null;
+  agency_slug: string;
+  agency_name: string;
+  timeline: { type: string; on: string; at: string; state: string; dueOn: string | null; payload: Record<string, unknown> }[];
+  files: { id: string; filename: string; size: number; mime: string }[];
+  letters: { id: number; kind: string; title: string; documentNumber: string; issuedOn: string; text: string }[];
+};
+
+/** Everything the applicant may see of a case, in one round trip: it is the most frequent public request. */
+async function loadBundle(ctx: AppContext, trackingNumber: string): Promise<Bundle | null> {
+  const rows = rowsOf<Bundle>(
+    await ctx.db.execute(sql`
+      select c.id, c.access_code_hash, c.tracking_number, c.state, c.received_on::text, c.due_on::text, c.due_provisional,
+        c.clock_stopped, c.disposition, c.concluded_on::text, a.slug as agency_slug, a.name as agency_name,
+        coalesce((select json_agg(json_build_object('type', e.type, 'on', e."on", 'at', e.at, 'state', e.state_after, 'dueOn', e.due_on_after,
+          'payload', e.payload) order by e.seq) from case_events e where e.case_id = c.id), '[]') as timeline,
+        coalesce((select json_agg(json_build_object('id', f.id, 'filename', f.filename, 'size', f.size, 'mime', f.mime) order by f.created_at, f.filename)
+          from attachments f where f.case_id = c.id and f.role = 'released'), '[]') as files,
+        coalesce((select json_agg(json_build_object('id', l.id, 'kind', l.kind, 'title', l.title, 'documentNumber', l.document_number,
+          'issuedOn', l.issued_on, 'text', l.body_text) order by l.id) from letters l where l.case_id = c.id and l.recipient = 'applicant'), '[]') as letters
+      from cases c join agencies a on a.id = c.agency_id
+      where c.tracking_number = ${trackingNumber}`),
+  );
+  return rows[0] ?? null;
 }
 
+export type PublicView = Awaited<ReturnType<typeof lookupRequest>>;
+
+/** The applicant's view (GET /api/requests/:tn, /track): the same 404 for an unknown number and a wrong code. */
 export async function lookupRequest(ctx: AppContext, args: { trackingNumber: string; accessCode: string }) {
-  return publicView(ctx, await findTrackedCase(ctx, args.trackingNumber, args.accessCode));
+  const b = await loadBundle(ctx, String(args.trackingNumber ?? '').trim().toUpperCase());
+  const matches = b ? accessCodeMatches(String(args.accessCode ?? ''), b.access_code_hash) : (hashAccessCode(String(args.accessCode ?? '')), false);
+  if (!b || !matches) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+  return {
+    trackingNumber: b.tracking_number,
+    agency: { slug: b.agency_slug, name: b.agency_name },
+    state: b.state,
+    stateLabel: stateLabel(b.state),
+    receivedOn: b.received_on,
+    dueOn: b.due_on,
+    dueProvisional: b.due_provisional,
+    clockStopped: b.clock_stopped,
+    disposition: b.disposition,
+    dispositionLabel: isDisposition(b.disposition) ? DISPOSITIONS[b.disposition].label : null,
+    concludedOn: b.concluded_on,
+    timeline: b.timeline
+      .filter((e) => !INTERNAL.has(e.type))
+      .map((e) => ({
+        type: e.type,
+        label: eventLabel(e.type),
+        on: e.on,
+        at: toShanghaiIso(new Date(e.at)),
+        state: e.state,
+        dueOn: e.dueOn,
+        details: Object.fromEntries(PUBLIC_PAYLOAD.filter((k) => k in e.payload).map((k) => [k, e.payload[k]])),
+      })),
+    letters: b.letters,
+    releasedFiles: b.files,
+  };
 }

@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import { yearOf } from '../../src/calendar/dates.js';
 import type { Calendar } from '../../src/calendar/working-days.js';
 import type { Database } from '../../src/db/client.js';
-import { caseEvents, cases, sequences, timers } from '../../src/db/schema.js';
+import { caseEvents, cases, timers } from '../../src/db/schema.js';
 import type { ApplicantRecord } from '../../src/db/schema.js';
 import { startCase } from '../../src/workflow/workflow.js';
-import { sql } from 'drizzle-orm';
 
 const COLUMNS = ['person', 'business', 'research', 'public_welfare', 'legal_services', 'other_org'] as const;
 
@@ -77,12 +76,5 @@ export async function seedCases(args: {
         .map((t) => ({ caseId: c.id, kind: t.kind, dueOn: t.dueOn, fireAt: t.fireAt, status: 'pending' as const })),
     );
     if (timerRows.length) await args.db.insert(timers).values(timerRows);
-  }
-  for (const [key, last] of counters) {
-    const [agencyId, year] = key.split(':').map(Number);
-    await args.db
-      .insert(sequences)
-      .values({ agencyId: agencyId!, year: year!, series: 'tracking', last })
-      .onConflictDoUpdate({ target: [sequences.agencyId, sequences.year, sequences.series], set: { last: sql`greatest(${sequences.last}, ${last})` } });
   }
 }

@@ -1,0 +1,112 @@
+// HTTP benchmarks (autocannon), each against a bare baseline measured in the same run on the same
+// PostgreSQL database: submission vs one INSERT, tracking lookup vs a one-row SELECT, guide page vs
+// a constant string. Prints requests/s, p99 latency, ratios and the service's peak RSS.
+// Run: DATABASE_URL=postgres://… npm run bench:http   (BENCH_SECONDS, BENCH_CONNECTIONS)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { application } from '../test/helpers/factories.js';
+import { freePort } from '../test/helpers/process.js';
+import { freshPostgres, requirePostgres } from './lib/database.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+function start(args: string[], env: Record<string, string>, ready: RegExp | null, url?: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(async () => {
+      if (ready && ready.test(output)) return done();
+      if (url) {
+        try {
+          if ((await fetch(url)).ok) return done();
+        } catch {
+          // not yet
+        }
+      }
+    }, 100);
+    const done = () => {
+      clearInterval(timer);
+      resolve(child);
+    };
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`exited ${code}: ${output}`));
+    });
+  });
+}
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+async function run(opts: autocannon.Options) {
+  await autocannon({ ...opts, duration: 2, connections: CONNECTIONS }); // warm-up
+  return autocannon({ ...opts, duration: SECONDS, connections: CONNECTIONS });
+}
+
+const database = await freshPostgres(requirePostgres());
+const children: ChildProcess[] = [];
+try {
+  const port = await freePort();
+  const service = await start(['src/server.ts'], { DATABASE_URL: database.url, PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', SCHEDULER_INTERVAL_MS: '3600000', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', NODE_ENV: 'production' }, null, `http://127.0.0.1:${port}/health`);
+  children.push(service);
+  const basePort = await freePort();
+  const baseline = await start(['bench/lib/baseline-server.ts'], { DATABASE_URL: database.url, PORT: String(basePort) }, /baseline ready/);
+  children.push(baseline);
+  const svc = `http://127.0.0.1:${port}`;
+  const base = `http://127.0.0.1:${basePort}`;
+
+  let peakRss = rssMb(service.pid!);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(service.pid!))), 200);
+
+  // Requests to look up later.
+  const tracked: { trackingNumber: string; accessCode: string }[] = [];
+  for (let i = 0; i < 200; i += 1) {
+    const res = await fetch(`${svc}/api/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application({ agency: ['fgj', 'czj', 'mzj'][i % 3] })) });
+    tracked.push((await res.json()) as { trackingNumber: string; accessCode: string });
+  }
+
+  const body = JSON.stringify(application());
+  const rows: { name: string; target: number; ours: autocannon.Result; bare: autocannon.Result }[] = [];
+  let k = 0;
+  const lookup = () => tracked[k++ % tracked.length]!;
+  rows.push({
+    name: 'submission (POST /api/requests)',
+    target: 0.5,
+    bare: await run({ url: `${base}/insert`, method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    ours: await run({ url: `${svc}/api/requests`, method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+  });
+  rows.push({
+    name: 'tracking lookup (GET /api/requests/:tn)',
+    target: 0.6,
+    bare: await run({ url: base, requests: [{ setupRequest: (r) => ({ ...r, path: `/select/${lookup().trackingNumber}` }) }] }),
+    ours: await run({ url: svc, requests: [{ setupRequest: (r) => { const t = lookup(); return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] }),
+  });
+  rows.push({
+    name: 'guide page (GET /guide/:slug)',
+    target: 0.7,
+    bare: await run({ url: `${base}/text` }),
+    ours: await run({ url: `${svc}/guide/czj` }),
+  });
+  clearInterval(sampler);
+
+  console.log(`\n${SECONDS} s per run, ${CONNECTIONS} connections, after a 2 s warm-up; PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}`);
+  console.log('scenario                                  ours req/s  bare req/s  ratio  target  ours p99  bare p99  errors');
+  for (const r of rows) {
+    const ratio = r.ours.requests.average / r.bare.requests.average;
+    const errors = r.ours.errors + r.ours.non2xx;
+    console.log(
+      `${r.name.padEnd(42)}${r.ours.requests.average.toFixed(0).padStart(10)}${r.bare.requests.average.toFixed(0).padStart(12)}${ratio.toFixed(2).padStart(7)}${(`≥${r.target}`).padStart(8)}${`${r.ours.latency.p99} ms`.padStart(10)}${`${r.bare.latency.p99} ms`.padStart(10)}${String(errors).padStart(8)}  ${ratio >= r.target && r.ours.latency.p99 < 100 ? 'met' : 'NOT met'}`,
+    );
+  }
+  console.log(`service peak RSS: ${peakRss.toFixed(0)} MB (target under 300 MB: ${peakRss < 300 ? 'met' : 'NOT met'})`);
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  await database.drop();
+}
