@@ -1,5 +1,7 @@
 // Composes the application: database, context, plugins, then routes. Used by the server and by tests.
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import type { DestinationStream } from 'pino';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -23,6 +25,7 @@ import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { errorHandler, wantsHtml } from './http/error-handler.js';
+import { loggerOptions } from './http/logging.js';
 import { registerViews } from './http/views.js';
 import { healthRoutes } from './http/health.routes.js';
 import { publicRateLimit } from './http/rate-limit.js';
@@ -47,6 +50,8 @@ export type Ogi = {
   scheduler: Scheduler;
   /** Set when this start created the first administrator with a generated password (print it once). */
   generatedAdmin: { email: string; password: string } | null;
+  /** Set while shutting down: /ready answers 503. */
+  draining: boolean;
 };
 
 declare module 'fastify' {
@@ -60,15 +65,20 @@ export type BuildOptions = {
   clock?: Clock;
   /** An already-open database (tests share one per file); otherwise opened from the config. */
   database?: DatabaseHandle;
+  /** Where logs go (tests read them); stdout by default. */
+  logStream?: DestinationStream;
 };
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, options.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => randomBytes(8).toString('hex'),
+    // Slow clients: a request must arrive within 2 minutes (large uploads included), headers within 20 s.
+    requestTimeout: 120_000,
+    http: { headersTimeout: 20_000, keepAliveTimeout: 5_000 },
   });
 
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemoryDatabase }));
@@ -109,10 +119,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       { name: 'outbox', runOnce: outbox.runOnce },
     ],
   });
-  app.decorate('ogi', { ctx, sweeper, outbox, scheduler, generatedAdmin });
+  app.decorate('ogi', { ctx, sweeper, outbox, scheduler, generatedAdmin, draining: false });
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionToken', null);
 
+  app.addHook('preClose', async () => {
+    // Tell the load balancer first, so new requests go elsewhere while this instance drains.
+    app.ogi.draining = true;
+  });
   app.addHook('onClose', async () => {
     outbox.stop();
     sweeper.stop();
@@ -122,6 +136,28 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   app.setErrorHandler(errorHandler);
+  await app.register(helmet, {
+    // Pages carry no inline script or style; everything comes from this origin.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Tracking links carry the access code: never send it on to another site.
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: config.publicUrl.startsWith('https:') ? { maxAge: 15552000 } : false,
+    crossOriginEmbedderPolicy: false,
+  });
   await app.register(cookie);
   await app.register(formbody);
   await app.register(multipart);

@@ -24,11 +24,17 @@ t.test('in a real browser', async (t) => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   t.teardown(() => browser.close());
+  const violations: string[] = [];
   const open = async (width: number): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
     t.teardown(() => context.close());
-    return context.newPage();
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+    });
+    return page;
   };
+
   const shot = (page: Page, name: string, width: number) => page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
 
   for (const width of [1280, 375]) {
@@ -117,4 +123,5 @@ t.test('in a real browser', async (t) => {
     await page.getByRole('link', { name: '第1版' }).click();
     t.match(await page.locator('main').innerText(), /0731-52325401/, 'and readable');
   });
+  t.same(violations, [], 'no page breaks its Content Security Policy');
 });

@@ -12,4 +12,9 @@ export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     }
   };
   app.get('/health', check);
+  // Ready to take traffic: the database answers and the instance is not shutting down.
+  app.get('/ready', async (request, reply) => {
+    if (app.ogi.draining) return reply.status(503).send({ status: 'draining' });
+    return check(request, reply);
+  });
 }

@@ -4,7 +4,7 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { LIMITS } from '../requests/application.schema.js';
 import type { Upload } from '../requests/attachments.js';
-import { tooLarge } from './errors.js';
+import { AppError, tooLarge } from './errors.js';
 
 const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 
@@ -50,7 +50,9 @@ export async function readBody(request: FastifyRequest): Promise<{ fields: unkno
       throw tooLarge('attachments.too_many', `最多上传 ${LIMITS.attachmentCount} 个附件`, { attachments: `最多上传 ${LIMITS.attachmentCount} 个附件` });
     }
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooBig('');
-    throw err;
+    if (err instanceof AppError || (typeof (err as { statusCode?: unknown }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500)) throw err;
+    // The parser's own complaints (a truncated body, a broken boundary) are the client's fault.
+    throw new AppError(400, 'request.malformed', '上传的表单不完整或格式有误，请重新提交');
   }
   return { fields, uploads };
 }

@@ -1,5 +1,6 @@
 // Builds the whole app for a test file on a fresh database, with a manual clock and no rate limits.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { manualClock } from '../../src/calendar/clock.js';
@@ -33,10 +34,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** Monday 2 March 2026, 10:00 in Shanghai: an ordinary working day. */
 export const DEFAULT_NOW = '2026-03-02T02:00:00Z';
 
-export async function testApp(t: Test, options: { now?: string; config?: Partial<Config>; database?: DatabaseHandle & { url: string | null } } = {}) {
+export async function testApp(t: Test, options: { now?: string; config?: Partial<Config>; database?: DatabaseHandle & { url: string | null }; logStream?: DestinationStream } = {}) {
   const clock = manualClock(options.now ?? DEFAULT_NOW);
   const database = options.database ?? (await openTestDatabase(t));
-  const app = await buildApp({ config: testConfig(options.config), clock, database });
+  const app = await buildApp({ config: testConfig(options.config), clock, database, logStream: options.logStream });
   t.teardown(() => app.close());
   return { app, clock, db: database.db, ctx: app.ogi.ctx, database };
 }

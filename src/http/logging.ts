@@ -1,0 +1,50 @@
+// Structured JSON logs with request ids and no personal data: identity numbers, phone numbers,
+// e-mail addresses and access codes are masked wherever they appear, in fields or in messages.
+import type { FastifyServerOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
+
+const PATTERNS: [RegExp, (m: string) => string][] = [
+  // 18-character resident ID and credit codes
+  [/\b[0-9A-Z]{2}\d{6}[0-9A-Z]{9}[0-9A-Z]\b|\b\d{17}[\dXx]\b/g, (m) => `${m.slice(0, 2)}***${m.slice(-2)}`],
+  // e-mail addresses
+  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, (m) => `***@${m.split('@')[1]}`],
+  // mainland mobile numbers
+  [/(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)/g, (m) => `${m.slice(0, 3)}****${m.slice(-2)}`],
+  // landlines such as 0731-52325091
+  [/(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g, (m) => `${m.slice(0, 4)}****`],
+  // access codes and CSRF tokens in query strings
+  [/((?:accessCode|_csrf|token)=)[^&\s"]+/gi, (_m) => `${_m.split('=')[0]}=[redacted]`],
+];
+
+export function scrub(text: string): string {
+  return PATTERNS.reduce((s, [pattern, mask]) => s.replace(pattern, mask), text);
+}
+
+function scrubValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { type: value.name, message: scrub(value.message), stack: value.stack ? scrub(value.stack) : undefined, code: (value as { code?: unknown }).code };
+  if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v, depth + 1)]));
+}
+
+export function loggerOptions(level: string, stream?: DestinationStream): FastifyServerOptions['logger'] {
+  if (level === 'silent' && !stream) return false;
+  return {
+    level: level === 'silent' ? 'info' : level,
+    ...(stream ? { stream } : {}),
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.idNumber', '*.phone', '*.email', '*.password', '*.applicant', 'applicant'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (req: { method?: string; url?: string; id?: string }) => ({ method: req.method, url: scrub(String(req.url ?? '')), id: req.id }),
+    },
+    formatters: { log: (object: Record<string, unknown>) => scrubValue(object) as Record<string, unknown> },
+    hooks: {
+      logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)));
+      },
+    },
+  };
+}

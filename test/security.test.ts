@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+import { PROJECT_ROOT } from '../src/config/paths.js';
+import { attachments } from '../src/db/schema.js';
+import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { application, multipartBody, PDF } from './helpers/factories.js';
+import { pageText, signIn, webClient } from './helpers/web.js';
+
+t.test('security headers', async (t) => {
+  const { app } = await testApp(t);
+  const res = await app.inject({ method: 'GET', url: '/' });
+  const csp = String(res.headers['content-security-policy']);
+  t.match(csp, /default-src 'self'/);
+  t.match(csp, /script-src 'self'(;|$)/);
+  t.notMatch(csp, /unsafe-inline|unsafe-eval/, 'no inline script allowed');
+  t.match(csp, /frame-ancestors 'none'/);
+  t.equal(res.headers['referrer-policy'], 'no-referrer', 'tracking links with codes are not passed on');
+  t.equal(res.headers['x-content-type-options'], 'nosniff');
+  t.match(pageText(res.body), /依申请公开/);
+  t.notMatch(res.body, /<script>|<script [^>]*>[^<]|style="/, 'pages carry no inline script or style');
+});
+
+t.test('rate limits on submission, tracking lookups and login', async (t) => {
+  const { app } = await testApp(t, { config: { rateLimitPerMinute: 3 } });
+  const statuses = async (n: number, call: () => Promise<{ statusCode: number }>) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i += 1) out.push((await call()).statusCode);
+    return out;
+  };
+  t.same(await statuses(4, () => api(app).post('/api/requests', application())), [201, 201, 201, 429], 'submissions');
+  const limited = await api(app).post('/api/requests', application());
+  t.match(limited.json(), { error: 'rate_limited', message: /操作过于频繁/ });
+  t.ok(limited.headers['retry-after'], 'says when to come back');
+  t.same(await statuses(4, () => api(app).get('/api/requests/FGJ-2026-00001?accessCode=AAAAAAAA')), [404, 404, 404, 429], 'guessing access codes');
+  t.same(await statuses(4, () => webClient(app).get('/track?trackingNumber=FGJ-2026-00001&accessCode=BBBBBBBB')), [404, 404, 404, 429], 'the tracking page');
+  t.same(await statuses(4, () => api(app).post('/api/auth/login', { email: ADMIN.email, password: 'guess' })), [401, 401, 401, 429], 'API sign-in');
+  const web = webClient(app);
+  await web.get('/staff/login');
+  t.same(await statuses(4, () => web.post('/staff/login', { email: ADMIN.email, password: 'guess' })), [401, 401, 401, 429], 'page sign-in');
+  t.equal((await api(app).get('/api/agencies')).statusCode, 200, 'reading is not limited');
+});
+
+t.test('every form is protected against CSRF', async (t) => {
+  const { app } = await testApp(t);
+  // printRoutes draws a tree: each child's text continues its parent's path.
+  const stack: string[] = [];
+  const routes: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+) \(([^)]+)\)/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    const full = `${stack.at(-1) ?? ''}${m[2]}`.replace(/\/\//g, '/');
+    stack.push(full);
+    if (m[3]!.split(', ').includes('POST') && !full.startsWith('/api/')) routes.push(full);
+  }
+  t.ok(routes.length >= 15, `${routes.length} page forms found`);
+  const admin = await signIn(app, ADMIN.email, ADMIN.password);
+  for (const route of routes) {
+    const url = route.replace(':trackingNumber', 'FGJ-2026-00001').replace(':slug', 'fgj').replace(/:id|:year/g, '1').replace(':scope', 'district');
+    const res = await admin.post(url, { anything: 'x' }, { csrf: false });
+    t.equal(res.statusCode, 403, `POST ${route} without a token is refused`);
+  }
+});
+
+t.test('one agency, one case, one applicant cannot reach another\'s', async (t) => {
+  const { app } = await testApp(t);
+  const a = (await api(app).post('/api/requests', application())).json();
+  const b = (await api(app).post('/api/requests', application({ agency: 'czj' }))).json();
+  const fgjClerk = await staffClient(app, 'clerk', 'fgj');
+  const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '予以公开' }, [{ filename: '../../../etc/passwd.pdf', content: PDF }]);
+  const answered = await app.inject({ method: 'POST', url: `/api/cases/${a.trackingNumber}/events`, headers: { authorization: `Bearer ${fgjClerk.token()}`, ...form.headers }, payload: form.payload });
+  t.equal(answered.statusCode, 200);
+  const view = (await api(app).get(`/api/requests/${a.trackingNumber}?accessCode=${a.accessCode}`)).json();
+  const file = view.releasedFiles[0];
+  t.equal(file.filename, 'passwd.pdf', 'no path survives in a file name');
+  const letter = view.letters.at(-1);
+  const anon = webClient(app);
+  t.equal((await anon.get(`/track/files/${file.id}?trackingNumber=${b.trackingNumber}&accessCode=${b.accessCode}`)).statusCode, 404, 'another case\'s code does not open this file');
+  t.equal((await anon.get(`/track/letters/${letter.id}?trackingNumber=${b.trackingNumber}&accessCode=${b.accessCode}`)).statusCode, 404, 'nor this letter');
+  const download = await anon.get(`/track/files/${file.id}?trackingNumber=${a.trackingNumber}&accessCode=${a.accessCode}`);
+  t.equal(download.headers['content-disposition'], "attachment; filename*=UTF-8''passwd.pdf");
+  t.equal(download.headers['x-content-type-options'], 'nosniff');
+
+  const czjClerk = await staffClient(app, 'clerk', 'czj');
+  t.equal((await czjClerk.get(`/api/cases/${a.trackingNumber}/attachments/${file.id}`)).statusCode, 404, 'another agency\'s files');
+  const czjWeb = await signIn(app, czjClerk.email, czjClerk.password);
+  t.equal((await czjWeb.get(`/staff/cases/${a.trackingNumber}/letters/${letter.id}`)).statusCode, 404, 'another agency\'s letters');
+  t.equal((await czjWeb.get(`/staff/cases/${a.trackingNumber}/attachments/${file.id}`)).statusCode, 404);
+  t.equal((await czjClerk.post(`/api/cases/${a.trackingNumber}/reviews`, { kind: 'review', filedOn: '2026-03-02' })).statusCode, 404);
+  t.equal((await czjClerk.get('/api/reports/annual?year=2026&agency=fgj')).statusCode, 403);
+
+  for (const url of ['/assets/..%2f..%2fpackage.json', '/assets/%2e%2e/%2e%2e/package.json', '/track/files/..%2f..%2fpackage.json?trackingNumber=x&accessCode=y', '/guide/..%2f..%2fetc']) {
+    const res = await anon.get(url);
+    t.ok([400, 404].includes(res.statusCode), `${url} → ${res.statusCode}`);
+    t.notMatch(res.body, /"name": "ogi-requests"|root:x:0/);
+  }
+});
+
+t.test('oversized and malformed bodies', async (t) => {
+  const { app, db } = await testApp(t);
+  const before = (await db.select().from(attachments)).length;
+  const huge = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(application({ description: '很'.repeat(600_000) })) });
+  t.equal(huge.statusCode, 413);
+  t.equal(huge.json().error, 'request.too_large');
+  const badType = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+  t.equal(badType.statusCode, 415);
+  const brokenMultipart = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, payload: '--xyz\r\ncontent-disposition: form-data; name="agency"\r\n\r\nfgj' });
+  t.ok([400, 413].includes(brokenMultipart.statusCode), `truncated multipart → ${brokenMultipart.statusCode}`);
+  const bigField = multipartBody({ ...application(), description: 'x'.repeat(70 * 1024) }, []);
+  const tooBigField = await app.inject({ method: 'POST', url: '/api/requests', ...bigField });
+  t.ok([400, 413].includes(tooBigField.statusCode), `oversized form field → ${tooBigField.statusCode}`);
+  const proto = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}, "agency": "fgj"}' });
+  t.equal(proto.statusCode, 400);
+  t.equal(({} as Record<string, unknown>).admin, undefined, 'no prototype pollution');
+  const wrongShape = await api(app).post('/api/requests', ['not', 'an', 'object']);
+  t.equal(wrongShape.statusCode, 400);
+  t.equal((await db.select().from(attachments)).length, before, 'nothing stored');
+});
+
+t.test('SQL metacharacters in every search field are only text', async (t) => {
+  const { app } = await testApp(t);
+  await api(app).post('/api/requests', application({ description: "请公开100%完成的项目_清单 O'Brien \\ 路" }));
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const web = await signIn(app, clerk.email, clerk.password);
+  for (const q of ["' OR '1'='1", "'; drop table cases; --", '%', '_', '\\', "O'Brien", '100%', '项目_清单']) {
+    const e = encodeURIComponent(q);
+    const apiList = await clerk.get(`/api/cases?q=${e}`);
+    t.equal(apiList.statusCode, 200, `/api/cases?q=${q}`);
+    const matches = apiList.json().items.length;
+    // The one request's description contains 100%, 项目_清单, O'Brien and a backslash, literally.
+    t.equal(matches, q.includes("'1'='1") || q.includes('drop table') ? 0 : 1, `q=${q} matches only literally`);
+    t.equal((await web.get(`/staff?q=${e}`)).statusCode, 200);
+    t.equal((await webClient(app).get(`/?q=${e}`)).statusCode, 200);
+    t.equal((await webClient(app).get(`/published?q=${e}`)).statusCode, 200);
+  }
+  t.equal((await clerk.get('/api/cases')).json().items.length, 1, 'the table is still there');
+});
+
+t.test('session cookies are Secure behind TLS', async (t) => {
+  const { app } = await testApp(t, { config: { publicUrl: 'https://ogi.example.gov.cn' } });
+  const web = webClient(app);
+  await web.get('/staff/login');
+  const res = await web.post('/staff/login', { email: ADMIN.email, password: ADMIN.password });
+  t.match(res.cookies.find((c) => c.name === 'ogi_session'), { secure: true, httpOnly: true, sameSite: 'Lax' });
+  t.match(String(res.headers['strict-transport-security']), /max-age=/);
+});
+
+t.test('logs are JSON with request ids and no personal data', async (t) => {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const { app } = await testApp(t, { config: { logLevel: 'info', smtpUrl: 'smtp://127.0.0.1:1' }, logStream: stream });
+  const receipt = (await api(app).post('/api/requests', application({ applicant: { email: 'secret.person@example.com', phone: '13912345678' } }))).json();
+  await api(app).get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`);
+  await app.inject({ method: 'GET', url: '/api/agencies', headers: { authorization: 'Bearer super-secret-token', cookie: 'ogi_session=also-secret' } });
+  await app.ogi.outbox.runOnce(); // the SMTP server is not there: the failure is logged
+  app.log.error({ applicant: { idNumber: '11010519491231002X' }, detail: 'id 11010519491231002X phone 13912345678' }, 'something about 11010519491231002X');
+  const text = lines.join('\n');
+  t.ok(lines.length > 5);
+  for (const line of lines) t.doesNotThrow(() => JSON.parse(line), 'every line is JSON');
+  t.ok(lines.some((l) => JSON.parse(l).reqId), 'requests carry ids');
+  t.ok(lines.some((l) => /mail not delivered/.test(l)), 'the mail failure is logged');
+  for (const secret of ['11010519491231002X', '13912345678', 'secret.person@example.com', receipt.accessCode, 'super-secret-token', 'also-secret']) {
+    t.notOk(text.includes(secret), `${secret} is not in the logs`);
+  }
+});
+
+t.test('configuration errors name each wrong variable', async (t) => {
+  let error: unknown;
+  try {
+    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'not a url', RATE_LIMIT_PER_MINUTE: '-1', DEMO_DATA: 'maybe', ADMIN_EMAIL: 'x', LOG_LEVEL: 'loud' });
+  } catch (err) {
+    error = err;
+  }
+  t.ok(error instanceof ConfigError);
+  const problems = (error as ConfigError).problems.join('\n');
+  for (const variable of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'RATE_LIMIT_PER_MINUTE', 'DEMO_DATA', 'ADMIN_EMAIL', 'LOG_LEVEL']) t.match(problems, variable, `${variable} is named`);
+  t.match(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: null, demoData: true, schedulerIntervalMs: 60000, rateLimitPerMinute: 30, publicUrl: 'http://127.0.0.1:3000' });
+});
+
+t.test('the Dockerfile: production dependencies only, non-root, health check, data volume', async (t) => {
+  const dockerfile = readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  t.ok(stages.length >= 2, 'multi-stage');
+  const final = stages.at(-1)!;
+  t.match(final, /npm ci --omit=dev/, 'the final stage installs production dependencies only');
+  t.notMatch(final, /npm ci(?! --omit=dev)|tsx |typescript/, 'and no build tooling');
+  t.match(final, /^USER (?!root|0\b)\w+/m, 'runs as a non-root user');
+  t.match(final, /^HEALTHCHECK [^\n]*\\?\n?[^\n]*\/health/m);
+  t.match(final, /HOST=0\.0\.0\.0/);
+  t.match(final, /^VOLUME \["?\/data"?\]/m);
+  t.match(final, /DATA_DIR=\/data/);
+  const compose = readFileSync(path.join(PROJECT_ROOT, 'compose.yaml'), 'utf8');
+  t.match(compose, /postgres/);
+  t.match(compose, /DATABASE_URL/);
+  t.match(compose, /SMTP_URL/);
+});
