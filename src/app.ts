@@ -82,12 +82,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemoryDatabase }));
-  try {
-    await database.migrate();
-  } catch (err) {
-    if (!options.database) await database.close();
-    throw err;
-  }
   const ctx: AppContext = {
     config,
     db: database.db,
@@ -101,12 +95,22 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     events: new EventEmitter(),
   };
 
-  await seedOfficialSchedules(ctx.db);
-  if (config.demoData && (await countAgencies(ctx.db)) === 0) {
-    await insertAgencies(ctx.db, DEMO_AGENCIES);
-    await publishDefaultGuides(ctx);
+  // First start (or instances starting together): migrations, official schedules, demo agencies with
+  // their guides and the first administrator, once, under the database's start-up lock.
+  let generatedAdmin: { email: string; password: string } | null = null;
+  try {
+    await database.migrate(async () => {
+      await seedOfficialSchedules(ctx.db);
+      if (config.demoData && (await countAgencies(ctx.db)) === 0) {
+        await insertAgencies(ctx.db, DEMO_AGENCIES);
+        await publishDefaultGuides(ctx);
+      }
+      generatedAdmin = await ensureAdministrator(ctx);
+    });
+  } catch (err) {
+    if (!options.database) await database.close();
+    throw err;
   }
-  const generatedAdmin = await ensureAdministrator(ctx);
 
   const sweeper = createSweeper(ctx);
   const mailer = createMailer(config);

@@ -1,25 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { agencies, caseEvents, cases, outbox, timers } from '../src/db/schema.js';
 import { createStaff } from '../src/staff/auth.service.js';
 import { testConfig } from './helpers/app.js';
-import { createPostgresDatabase, TEST_DATABASE_URL } from './helpers/database.js';
-import { freePort, startServer, stopServer, waitForHealth, type ServerProcess } from './helpers/process.js';
+import { serverStorage, startServer, stopServer, waitForHealth, type ServerProcess } from './helpers/process.js';
 import { seedCases } from './helpers/seed.js';
 
 const CASES = 1500;
 const ADMIN = { email: 'crash-admin@test.local', password: 'crash-admin-password' };
 
 t.test('a process killed in the middle of a sweep loses nothing: after restart every due timer is applied once', async (t) => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ogi-crash-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const database = TEST_DATABASE_URL ? await createPostgresDatabase() : null;
-  if (database) t.teardown(() => database.drop());
-  const config = testConfig({ databaseUrl: database?.url ?? null, inMemoryDatabase: false, dataDir, adminEmail: ADMIN.email, adminPassword: ADMIN.password });
+  const storage = await serverStorage(t, 'crash');
+  const { dataDir } = storage;
+  const config = testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir, adminEmail: ADMIN.email, adminPassword: ADMIN.password });
 
   // Seed with the app itself, then close it so the server process can open the database.
   {
@@ -32,15 +26,7 @@ t.test('a process killed in the middle of a sweep loses nothing: after restart e
     await app.close();
   }
 
-  const env = async () => ({
-    DATA_DIR: dataDir,
-    DATABASE_URL: database?.url ?? '',
-    PORT: String(await freePort()),
-    SCHEDULER_INTERVAL_MS: '100',
-    RATE_LIMIT_PER_MINUTE: '0',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-  });
+  const env = () => storage.env({ SCHEDULER_INTERVAL_MS: '100', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
   const status = async (server: ServerProcess, token: string) =>
     (await (await fetch(`${server.url}/api/admin/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { timers: { pending: number; done: number } };
   const signIn = async (server: ServerProcess) =>

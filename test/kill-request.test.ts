@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { attachments, caseEvents, cases, letters, outbox, timers } from '../src/db/schema.js';
 import { testConfig } from './helpers/app.js';
-import { createPostgresDatabase, TEST_DATABASE_URL } from './helpers/database.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
-import { freePort, startServer, stopServer, waitForHealth } from './helpers/process.js';
+import { serverStorage, startServer, stopServer, waitForHealth } from './helpers/process.js';
 
 t.test('a process killed in the middle of requests leaves no half-written case', async (t) => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ogi-kill-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const database = TEST_DATABASE_URL ? await createPostgresDatabase() : null;
-  if (database) t.teardown(() => database.drop());
-  const env = async () => ({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0' });
+  const storage = await serverStorage(t, 'kill');
+  const { dataDir } = storage;
+  const env = () => storage.env();
 
   const server = startServer(await env());
   t.teardown(() => stopServer(server, 'SIGKILL'));
@@ -45,7 +39,7 @@ t.test('a process killed in the middle of requests leaves no half-written case',
   t.teardown(() => stopServer(again, 'SIGKILL'));
   await waitForHealth(again);
   t.equal(await stopServer(again), 0);
-  const app = await buildApp({ config: testConfig({ databaseUrl: database?.url ?? null, inMemoryDatabase: false, dataDir }) });
+  const app = await buildApp({ config: testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir }) });
   t.teardown(() => app.close());
   const db = app.ogi.ctx.db;
   const stored = await db.select().from(cases);

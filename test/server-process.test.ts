@@ -1,19 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { createPostgresDatabase, TEST_DATABASE_URL } from './helpers/database.js';
 import { application } from './helpers/factories.js';
-import { freePort, startServer, stopServer, waitForHealth } from './helpers/process.js';
+import { serverStorage, startServer, stopServer, waitForHealth } from './helpers/process.js';
 
 // As `npm ci && npm start` runs it on a fresh clone: the embedded database on disk (or, in the
 // PostgreSQL run, a fresh PostgreSQL database).
 t.test('the server keeps its data across restarts', async (t) => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ogi-data-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const database = TEST_DATABASE_URL ? await createPostgresDatabase() : null;
-  if (database) t.teardown(() => database.drop());
-  const env = async () => ({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0' });
+  const storage = await serverStorage(t, 'data');
+  const env = () => storage.env();
 
   const first = startServer(await env());
   t.teardown(() => stopServer(first, 'SIGKILL'));
@@ -26,7 +19,7 @@ t.test('the server keeps its data across restarts', async (t) => {
   t.equal(submitted.status, 201);
   const receipt = (await submitted.json()) as { trackingNumber: string; accessCode: string };
 
-  if (!database) {
+  if (!storage.databaseUrl) {
     const second = startServer(await env());
     t.equal(await second.exited, 1, 'a second process on the same embedded database exits');
     t.match(second.output(), /already open in process \d+/);

@@ -63,7 +63,3 @@ export function toShanghaiIso(instant: Date): string {
   return `${local.slice(0, 19)}+08:00`;
 }
 
-/** Days from a to b (b − a) in whole calendar days. */
-export function daysBetween(a: IsoDate, b: IsoDate): number {
-  return Math.round((toUtcMs(b) - toUtcMs(a)) / DAY_MS);
-}

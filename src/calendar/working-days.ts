@@ -42,10 +42,6 @@ export function buildCalendar(schedules: readonly YearSchedule[]): Calendar {
   return { years };
 }
 
-export function isLoadedYear(calendar: Calendar, year: number): boolean {
-  return calendar.years.has(year);
-}
-
 function yearContaining(calendar: Calendar, day: number): LoadedYear | undefined {
   for (const y of calendar.years.values()) if (day >= y.first && day <= y.last) return y;
   return undefined;

@@ -7,7 +7,7 @@ import { findAttachment } from '../requests/cases.repository.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
 import { caseView, findVisibleCase, getCase, listCases } from './cases.service.js';
-import { sendFile } from './desk.pages.js';
+import { sendFile } from '../http/files.js';
 
 type WithTn = { Params: { trackingNumber: string } };
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
 import { staffPage } from '../http/auth.js';
 import { AppError, notFound } from '../http/errors.js';
+import { sendFile } from '../http/files.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readBody } from '../http/multipart.js';
 import { dropEmpty } from '../http/validation.js';
@@ -151,13 +152,4 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     if (!file) throw notFound('attachments.not_found', '没有找到该附件');
     return sendFile(reply, file);
   });
-}
-
-export function sendFile(reply: FastifyReply, file: { mime: string; filename: string; content: Buffer }) {
-  return reply
-    .header('content-type', file.mime)
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-    .header('x-content-type-options', 'nosniff')
-    .header('cache-control', 'private, no-store')
-    .send(file.content);
 }

@@ -29,11 +29,15 @@ export type DatabaseHandle = {
    * connection held by a transaction that is itself waiting for them.
    */
   autonomous: Database | null;
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations, then runs `seed` (first-start data), both under one lock that
+   * instances starting together share: the first does the work, the others wait and find it done.
+   */
+  migrate(seed?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 };
 
-// Any fixed number shared by all instances: the lock under which migrations run once.
+// Any fixed number shared by all instances: the lock under which migrations and seeding run once.
 const MIGRATION_LOCK = 4_242_019;
 
 function postgresClient(url: string, max: number) {
@@ -57,13 +61,14 @@ export async function openDatabase(options: {
       db,
       kind: 'postgres',
       autonomous: drizzlePostgres({ client: autonomousClient, schema }) as unknown as Database,
-      async migrate() {
-        // Instances starting together: one migrates, the others wait for the lock, then find nothing
-        // to do. A client of one connection keeps the session-level lock on the connection that migrates.
+      async migrate(seed) {
+        // A client of one connection keeps the session-level lock on the connection that migrates;
+        // the seed runs through the pool while this session still holds the lock.
         const single = postgresClient(options.databaseUrl!, 1);
         try {
           await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
           await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder: MIGRATIONS_DIR });
+          await seed?.();
         } finally {
           await single.end({ timeout: 5 });
         }
@@ -96,7 +101,11 @@ export async function openDatabase(options: {
     db,
     kind: 'pglite',
     autonomous: null,
-    migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR }),
+    // One process per directory (the directory lock above), so nothing to wait for.
+    async migrate(seed) {
+      await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+      await seed?.();
+    },
     async close() {
       await client.close();
       releaseLock();

@@ -58,3 +58,8 @@ export function staffPage(ctx: AppContext, roles?: StaffRole[]) {
     if (roles && !roles.includes(principal.role)) throw forbidden();
   };
 }
+
+/** Behind TLS (directly or at the proxy): cookies get the Secure flag. */
+export function isHttps(ctx: AppContext, request: FastifyRequest): boolean {
+  return request.protocol === 'https' || ctx.config.publicUrl.startsWith('https:');
+}

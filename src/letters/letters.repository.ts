@@ -25,13 +25,6 @@ export async function findLetter(db: Executor, caseId: number, id: number): Prom
   return row ?? null;
 }
 
-export async function lettersOfEntry(db: Executor, caseId: number, eventSeq: number): Promise<LetterRow[]> {
-  return db
-    .select()
-    .from(letters)
-    .where(and(eq(letters.caseId, caseId), eq(letters.eventSeq, eventSeq)))
-    .orderBy(asc(letters.id));
-}
 
 /** The letters sent to one kind of recipient, with their text, oldest first. */
 export async function listLetterTexts(db: Executor, caseId: number, recipient: string) {

@@ -5,10 +5,11 @@ import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
-import { sendFile } from '../cases/desk.pages.js';
+import { sendFile } from '../http/files.js';
 import { AppError, notFound } from '../http/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readBody } from '../http/multipart.js';
+import { isHttps } from '../http/auth.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { dropEmpty } from '../http/validation.js';
 import { chineseDate } from '../letters/dates.js';
@@ -17,7 +18,6 @@ import { applicationFormModel } from '../requests/application.form.js';
 import { findAttachment } from '../requests/cases.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
 import { findTrackedCase, lookupRequest } from '../requests/tracking.service.js';
-import { isHttps } from '../staff/staff.pages.js';
 
 const RECEIPT_COOKIE = 'ogi_receipt';
 

@@ -13,7 +13,6 @@ import { dropEmpty } from '../http/validation.js';
 import {
   annualReportApi,
   generateReportDraft,
-  listReports,
   publishedReports,
   publishReport,
   reportScope,
@@ -22,6 +21,7 @@ import {
   SECTION_TITLES,
   computeTables,
 } from './reports.service.js';
+import { listReports } from './reports.repository.js';
 import { recordReview, REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS, updateReviewOutcome } from './reviews.service.js';
 import { REVIEW_KINDS, REVIEW_OUTCOMES, table3Csv, table3Layout, type Table4 } from './tables.js';
 

@@ -122,4 +122,3 @@ export async function publishedReports(ctx: AppContext) {
   return reports.map((r) => ({ ...r, name: r.scope === 'district' ? '雨湖区' : (agencies.find((a) => a.slug === r.scope)?.name ?? r.scope) }));
 }
 
-export { listReports };

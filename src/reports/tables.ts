@@ -60,12 +60,6 @@ export function table3Problems(table: Table3): string[] {
   return problems;
 }
 
-export function addTables(tables: Table3[]): Table3 {
-  const sum = Object.fromEntries(TABLE3_ROWS.map((k) => [k, empty()])) as Table3;
-  for (const t of tables) for (const row of TABLE3_ROWS) for (const column of [...APPLICANT_COLUMNS, 'total'] as const) sum[row][column] += t[row][column];
-  return sum;
-}
-
 /** Table 四: reviews and suits against answers, by outcome. */
 export const REVIEW_KINDS = ['review', 'lawsuit_direct', 'lawsuit_after_review'] as const;
 export const REVIEW_OUTCOMES = ['upheld', 'corrected', 'other', 'pending'] as const;

@@ -41,10 +41,6 @@ export async function lockCase(tx: Executor, where: { trackingNumber: string } |
   return row ?? null;
 }
 
-export async function updateCase(tx: Executor, id: number, values: CaseUpdate): Promise<void> {
-  await tx.update(cases).set(values).where(eq(cases.id, id));
-}
-
 /** Writes the workflow's columns of many cases in one statement. */
 export async function updateCases(tx: Executor, updates: (CaseUpdate & { id: number })[]): Promise<void> {
   if (!updates.length) return;
@@ -185,10 +181,6 @@ export async function countEarlierApplicationsInMonth(db: Executor, c: CaseRow):
   return row?.n ?? 0;
 }
 
-export async function agencyOfCase(db: Executor, agencyId: number) {
-  const [row] = await db.select().from(agencies).where(eq(agencies.id, agencyId));
-  return row!;
-}
 
 /**
  * An earlier answered request of the same applicant to the same agency for similar information: a

@@ -3,7 +3,7 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { SESSION_COOKIE, staffPage } from '../http/auth.js';
+import { isHttps, SESSION_COOKIE, staffPage } from '../http/auth.js';
 import { AppError } from '../http/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
 import type { RateLimit } from '../http/rate-limit.js';
@@ -15,9 +15,6 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(staff|admin)(\/|$|\?)/.test(next) ? next : '/staff';
 }
 
-export function isHttps(ctx: AppContext, request: FastifyRequest): boolean {
-  return request.protocol === 'https' || ctx.config.publicUrl.startsWith('https:');
-}
 
 export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   const loginLimit: RateLimit = rateLimit && {

@@ -66,13 +66,6 @@ export async function recordTimerFailure(db: Executor, id: number, error: string
     .where(eq(timers.id, id));
 }
 
-export async function pendingTimersOf(db: Executor, caseId: number): Promise<TimerRow[]> {
-  return db
-    .select()
-    .from(timers)
-    .where(and(eq(timers.caseId, caseId), eq(timers.status, 'pending')))
-    .orderBy(asc(timers.fireAt));
-}
 
 /** Pending timers, how many of them are due now, and how many have failed at least once. */
 export async function timerCounts(db: Executor, now: Date) {

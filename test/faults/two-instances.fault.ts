@@ -36,6 +36,8 @@ t.test('two instances on one database under load: no duplicate tracking numbers,
   t.equal(cases!.distinct_numbers, cases!.n);
   const doubled = await db`select case_id, kind, count(*)::int as n from timers where status = 'pending' group by case_id, kind having count(*) > 1`;
   t.same(doubled, [], 'no timer twice');
+  const [seeded] = await db`select (select count(*)::int from agencies) as agencies, (select count(*)::int from guide_versions) as guides, (select count(*)::int from staff) as staff`;
+  t.same(seeded, { agencies: 15, guides: 15, staff: 1 }, 'demo agencies, their guides and the first administrator created once');
   const [timers] = await db`select count(*)::int as n from timers where status = 'pending'`;
   t.equal(timers!.n, accepted.length * 3, 'each case has its deadline and two reminders, once');
   const [admins] = await db`select count(*)::int as n from staff where role = 'admin'`;

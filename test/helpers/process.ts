@@ -1,7 +1,12 @@
 // Runs the real server as a child process, as `npm start` does, on a port of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
+import type { Test } from 'tap';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
+import { createPostgresDatabase, TEST_DATABASE_URL } from './database.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,4 +56,20 @@ export async function stopServer(server: ServerProcess, signal: NodeJS.Signals =
   if (server.child.exitCode !== null) return server.child.exitCode;
   server.child.kill(signal);
   return server.exited;
+}
+
+/**
+ * Where a test's server processes keep their data: a fresh embedded database directory, or in the
+ * PostgreSQL run a fresh PostgreSQL database. `env()` gives a server's environment on a new port.
+ */
+export async function serverStorage(t: Test, name: string) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `ogi-${name}-`));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const database = TEST_DATABASE_URL ? await createPostgresDatabase() : null;
+  if (database) t.teardown(() => database.drop());
+  return {
+    dataDir,
+    databaseUrl: database?.url ?? null,
+    env: async (extra: Record<string, string> = {}) => ({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0', ...extra }),
+  };
 }
