@@ -1,6 +1,6 @@
 // Composes the application: database, context, plugins, then routes. Used by the server and by tests.
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { DestinationStream } from 'pino';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
@@ -75,7 +75,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     logger: loggerOptions(config.logLevel, options.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    genReqId: () => randomBytes(8).toString('hex'),
+    // Unique across instances (random prefix per process) without a random draw per request.
+    genReqId: requestIds(),
     // Slow clients: a request must arrive within 2 minutes (large uploads included), headers within 20 s.
     requestTimeout: 120_000,
     http: { headersTimeout: 20_000, keepAliveTimeout: 5_000 },
@@ -140,7 +141,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   app.setErrorHandler(errorHandler);
-  await app.register(helmet, {
+  // Security headers, built once (the @fastify/helmet wrapper rebuilt them on every request).
+  const securityHeaders = helmet({
     // Pages carry no inline script or style; everything comes from this origin.
     contentSecurityPolicy: {
       useDefaults: false,
@@ -162,6 +164,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     strictTransportSecurity: config.publicUrl.startsWith('https:') ? { maxAge: 15552000 } : false,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   await app.register(cookie);
   await app.register(formbody);
   await app.register(multipart);
@@ -190,4 +193,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     return reply.status(404).send(body);
   });
   return app;
+}
+
+function requestIds(): () => string {
+  const prefix = randomBytes(4).toString('hex');
+  let next = 0;
+  return () => `${prefix}-${(next++).toString(36)}`;
 }

@@ -66,6 +66,22 @@ t.test('every form is protected against CSRF', async (t) => {
   }
 });
 
+t.test('visitors reading public pages get no cookie; a page with a form gets its token', async (t) => {
+  const { app } = await testApp(t);
+  for (const url of ['/', '/guide', '/guide/czj', '/published', '/reports', '/track']) {
+    const res = await app.inject({ method: 'GET', url });
+    t.equal(res.statusCode, 200, url);
+    t.equal(res.headers['set-cookie'], undefined, `${url} sets no cookie`);
+    t.match(String(res.headers['content-security-policy']), /frame-ancestors 'none'/, `${url} carries the security headers`);
+  }
+  const form = await app.inject({ method: 'GET', url: '/apply' });
+  t.match(String(form.headers['set-cookie']), /^_csrf=/, 'the application form sets the CSRF cookie');
+  t.match(form.body, /action="\/apply\?_csrf=[^"]{20,}"/, 'and carries its token');
+  const api404 = await app.inject({ method: 'GET', url: '/api/requests/NOPE-2026-00001?accessCode=X' });
+  t.equal(api404.statusCode, 404);
+  t.equal(api404.headers['x-content-type-options'], 'nosniff', 'API answers carry the headers too');
+});
+
 t.test('one agency, one case, one applicant cannot reach another\'s', async (t) => {
   const { app } = await testApp(t);
   const a = (await api(app).post('/api/requests', application())).json();

@@ -20,7 +20,7 @@ function versionNumber(value: unknown, field: string): number {
 const CACHE_MS = 5000;
 
 export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  const cache = new Map<string, { html: string; until: number }>();
+  const cache = new Map<string, { html: Buffer; until: number }>(); // encoded once, sent many times
   ctx.events.on('guide.published', () => cache.clear());
   app.get('/api/agencies/:slug/guide', async (request) => (await publishedGuide(ctx, (request.params as { slug: string }).slug)).document);
 
@@ -36,7 +36,7 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
     const { document, versions } = await publishedGuide(ctx, request.params.slug);
     const model = { title: `${document.agency.name}政府信息公开指南`, guide: document, versions: versionLinks(document.agency.slug, versions), isLatest: true, notice: noticeOf(request) };
     const html = await app.view('pages/guide', pageData(reply, model));
-    if (anonymous) cache.set(document.agency.slug, { html, until: Date.now() + CACHE_MS });
+    if (anonymous) cache.set(document.agency.slug, { html: Buffer.from(html), until: Date.now() + CACHE_MS });
     return reply.type('text/html; charset=utf-8').send(html);
   });
 

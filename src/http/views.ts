@@ -92,7 +92,9 @@ export function pageData(reply: FastifyReply, model: PageModel): Record<string, 
     staff: principal ? { name: principal.name, role: principal.role, isAdmin: principal.role === 'admin', isSupervisor: principal.role !== 'clerk' } : null,
     assetVersion: reply.server.ogiAssetVersion,
   };
-  Object.defineProperty(data, 'csrfToken', { enumerable: true, get: () => (token ??= reply.generateCsrf()) });
+  // A function, not a value: handlebars calls it where a form uses it; copying the model (as the view
+  // plugin does) does not.
+  data.csrfToken = () => (token ??= reply.generateCsrf());
   return data;
 }
 

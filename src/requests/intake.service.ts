@@ -152,20 +152,20 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
     .transaction(async (tx) => {
       const calendar = await ctx.calendar(tx);
       const created = await createCaseRecord(tx, ctx, {
-      agency,
-      applicant,
-      applicantKey: applicantKeyOf(applicant),
-      details: { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery },
-      channel: 'online',
-      receivedOn: workingDayOnOrAfter({ date: today(ctx.clock), calendar }).date,
-      accessCodeHash: hashAccessCode(accessCode),
-      accessCode,
-      files,
-      actor: { kind: 'applicant' },
-      entryType: 'SUBMITTED',
-      entryPayload: {},
-      calendar,
-    });
+        agency,
+        applicant,
+        applicantKey: applicantKeyOf(applicant),
+        details: { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery },
+        channel: 'online',
+        receivedOn: workingDayOnOrAfter({ date: today(ctx.clock), calendar }).date,
+        accessCodeHash: hashAccessCode(accessCode),
+        accessCode,
+        files,
+        actor: { kind: 'applicant' },
+        entryType: 'SUBMITTED',
+        entryPayload: {},
+        calendar,
+      });
       if (args.formToken) await recordSubmission(tx, args.formToken, created.id);
       return created;
     })
