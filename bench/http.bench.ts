@@ -1,7 +1,7 @@
 // HTTP benchmarks (autocannon), each against a bare baseline measured in the same run on the same
 // PostgreSQL database: submission vs one INSERT, tracking lookup vs a one-row SELECT, guide page vs
 // a constant string. Prints requests/s, p99 latency, ratios and the service's peak RSS.
-// Run: DATABASE_URL=postgres://… npm run bench:http   (BENCH_SECONDS, BENCH_CONNECTIONS)
+// Run: DATABASE_URL=postgres://… npm run bench:http   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
