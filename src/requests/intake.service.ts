@@ -31,8 +31,10 @@ export function generateAccessCode(): string {
 
 export const hashAccessCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
 
-export function accessCodeMatches(code: string, storedHash: string): boolean {
-  return timingSafeEqual(Buffer.from(hashAccessCode(code), 'hex'), Buffer.from(storedHash, 'hex'));
+/** Without a stored hash (unknown number) the code is hashed all the same, so both failures take the same time. */
+export function accessCodeMatches(code: unknown, storedHash: string | undefined): boolean {
+  const hash = Buffer.from(hashAccessCode(String(code ?? '')), 'hex');
+  return storedHash !== undefined && timingSafeEqual(hash, Buffer.from(storedHash, 'hex'));
 }
 
 export const applicantKeyOf = (a: ApplicantRecord) => createHash('sha256').update(`${a.idType}:${a.idNumber}`).digest('hex');

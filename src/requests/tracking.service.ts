@@ -8,7 +8,7 @@ import { notFound } from '../http/errors.js';
 import { eventLabel, stateLabel } from '../cases/cases.service.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import { findCase, type CaseRow } from './cases.repository.js';
-import { accessCodeMatches, hashAccessCode } from './intake.service.js';
+import { accessCodeMatches } from './intake.service.js';
 
 // Internal steps the applicant is not told about.
 const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'EXTENSION_REQUESTED']);
@@ -19,9 +19,7 @@ const NOT_FOUND_MESSAGE = '没有找到与该申请编号和查询码相符的�
 
 export async function findTrackedCase(ctx: AppContext, trackingNumber: string, accessCode: string): Promise<CaseRow> {
   const row = await findCase(ctx.db, String(trackingNumber ?? '').trim().toUpperCase());
-  // Hash even when the number is unknown, so both failures take the same time.
-  const matches = row ? accessCodeMatches(String(accessCode ?? ''), row.accessCodeHash) : (hashAccessCode(String(accessCode ?? '')), false);
-  if (!row || !matches) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+  if (!accessCodeMatches(accessCode, row?.accessCodeHash) || !row) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
   return row;
 }
 
@@ -66,8 +64,7 @@ export type PublicView = Awaited<ReturnType<typeof lookupRequest>>;
 /** The applicant's view (GET /api/requests/:tn, /track): the same 404 for an unknown number and a wrong code. */
 export async function lookupRequest(ctx: AppContext, args: { trackingNumber: string; accessCode: string }) {
   const b = await loadBundle(ctx, String(args.trackingNumber ?? '').trim().toUpperCase());
-  const matches = b ? accessCodeMatches(String(args.accessCode ?? ''), b.access_code_hash) : (hashAccessCode(String(args.accessCode ?? '')), false);
-  if (!b || !matches) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+  if (!accessCodeMatches(args.accessCode, b?.access_code_hash) || !b) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
   return {
     trackingNumber: b.tracking_number,
     agency: { slug: b.agency_slug, name: b.agency_name },
