@@ -1,6 +1,6 @@
 // The official schedules in the database, and the Calendar built from them.
 import { asc, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.js';
+import type { Executor, Tx } from '../db/client.js';
 import { calendarYears } from '../db/schema.js';
 import { OFFICIAL_SCHEDULES } from './official-schedules.js';
 import { buildCalendar, type Calendar, type YearSchedule } from './working-days.js';
@@ -24,6 +24,23 @@ export async function upsertYear(db: Executor, args: { schedule: YearSchedule; s
     .insert(calendarYears)
     .values({ year: schedule.year, ...values })
     .onConflictDoUpdate({ target: calendarYears.year, set: values });
+}
+
+// Art. 33 counts working days by the official schedules, so a case's due date depends on them. A
+// transaction that files a new case holds the schedules (shared) before it reads them; loading a year
+// takes them exclusively before it writes, then recomputes the open cases. A case filed meanwhile is
+// therefore either among those recomputed or computed with the new schedule, never left with the old
+// one. Cases that already exist need no such lock: both sides lock the case row.
+const SCHEDULES_LOCK = 4_242_033;
+
+/** Call first in a transaction that files a case, before reading the calendar. */
+export async function holdSchedules(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${SCHEDULES_LOCK})`);
+}
+
+/** Call first in a transaction that changes a schedule: waits for filings under way, holds off new ones. */
+export async function lockSchedulesForChange(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${SCHEDULES_LOCK})`);
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Principal } from '../staff/principal.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
 import { OPEN_STATES } from '../workflow/types.js';
 import { derive, parseSnapshot } from '../workflow/workflow.js';
-import { upsertYear } from './calendar.repository.js';
+import { lockSchedulesForChange, upsertYear } from './calendar.repository.js';
 import { today } from './clock.js';
 import { isIsoDate } from './dates.js';
 import { scheduleProblems, type Calendar } from './working-days.js';
@@ -30,6 +30,7 @@ export async function loadYear(ctx: AppContext, args: { principal: Principal; ye
   if (Object.keys(problems).length) throw validationFailed(problems);
 
   const recomputed = await ctx.db.transaction(async (tx) => {
+    await lockSchedulesForChange(tx);
     await upsertYear(tx, { schedule: { year, holidays, workdays }, staffId: args.principal.id, at: ctx.clock.now() });
     return recomputeOpenCases(tx, ctx, await ctx.calendar(tx), year);
   });

@@ -1,6 +1,7 @@
 // Intake (art. 29, 31): an application becomes a case with a tracking number, an access code for
 // the applicant, a receipt date and a statutory due date, all in one transaction.
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { holdSchedules } from '../calendar/calendar.repository.js';
 import { today } from '../calendar/clock.js';
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js';
@@ -45,7 +46,11 @@ export function formatTrackingNumber(agencyCode: string, year: number, sequence:
 
 export type CaseDetails = Pick<CaseRow, 'description' | 'documentNumber' | 'purpose' | 'format' | 'delivery'>;
 
-/** Inserts a new case with its first timeline entry, timers and intents (receipt letter, acknowledgment). */
+/**
+ * Inserts a new case with its first timeline entry, timers and intents (receipt letter, acknowledgment).
+ * The caller's transaction holds the schedules (holdSchedules) from its start, so the due date cannot
+ * be computed from a schedule that is being replaced.
+ */
 export async function createCaseRecord(
   tx: Tx,
   ctx: AppContext,
@@ -152,6 +157,7 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
   if (already) throw new DuplicateSubmission(already.trackingNumber);
   const row = await ctx.db
     .transaction(async (tx) => {
+      await holdSchedules(tx);
       const calendar = await ctx.calendar(tx);
       const created = await createCaseRecord(tx, ctx, {
         agency,
@@ -192,8 +198,9 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
   const applicant = applicantRecord(app);
-  const row = await ctx.db.transaction((tx) =>
-    createCaseRecord(tx, ctx, {
+  const row = await ctx.db.transaction(async (tx) => {
+    await holdSchedules(tx);
+    return createCaseRecord(tx, ctx, {
       agency,
       applicant,
       applicantKey: applicantKeyOf(applicant),
@@ -206,7 +213,7 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
       actor: { kind: 'staff', id: args.principal.id, role: args.principal.role },
       entryType: 'REGISTERED',
       entryPayload: {},
-    }),
-  );
+    });
+  });
   return toReceipt(row, accessCode, agency);
 }

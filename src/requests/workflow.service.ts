@@ -1,5 +1,6 @@
 // Applying workflow events: staff actions and timer events alike go through applyToLockedCases, in
 // the caller's transaction. No mail is sent here; intents become letters and outbox rows (intents.ts).
+import { holdSchedules } from '../calendar/calendar.repository.js';
 import { today } from '../calendar/clock.js';
 import { workingDayOnOrAfter } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
@@ -132,6 +133,8 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
   const released = await checkUploads(uploads);
   const actor: EventActor = { kind: 'staff', id: args.principal.id, role: args.principal.role };
   return ctx.db.transaction(async (tx) => {
+    // A transfer files a case at the receiving agency: schedules first, then the case (calendar.repository.ts).
+    if (input.type === 'TRANSFER') await holdSchedules(tx);
     const row = await lockCase(tx, { trackingNumber: args.trackingNumber });
     if (!row || !canSeeAgency(args.principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion();
