@@ -31,10 +31,10 @@ t.test('a schedule loaded during a stream of submissions reaches every case', as
   t.equal(load.statusCode, 200, load.body);
   t.same([...new Set(responses.map((r) => r.statusCode))], [201]);
 
-  const stale = await db.select({ trackingNumber: cases.trackingNumber, dueOn: cases.dueOn }).from(cases).where(eq(cases.receivedOn, '2026-12-15'));
-  t.equal(stale.length, responses.length);
+  const filed = await db.select({ trackingNumber: cases.trackingNumber, dueOn: cases.dueOn }).from(cases).where(eq(cases.receivedOn, '2026-12-15'));
+  t.equal(filed.length, responses.length);
   t.same(
-    stale.filter((c) => c.dueOn !== '2027-01-13').map((c) => `${c.trackingNumber} due ${c.dueOn}`),
+    filed.filter((c) => c.dueOn !== '2027-01-13').map((c) => `${c.trackingNumber} due ${c.dueOn}`),
     [],
     '20 working days from 15 December end on 13 January once 1 January is a holiday',
   );
