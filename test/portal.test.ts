@@ -175,9 +175,17 @@ t.test('public portal, guides and administration', async (t) => {
   });
 
   await t.test('the reading room: an answered request published without the applicant\'s data, searchable', async (t) => {
-    const { trackingNumber } = (await api(app).post('/api/requests', application({ description: '请公开2025年度区级部门预算公开情况汇总表' }))).json();
+    const { trackingNumber, accessCode } = (await api(app).post('/api/requests', application({ description: '请公开2025年度区级部门预算公开情况汇总表' }))).json();
+    // The applicant looks in before, between and after the clerk's steps: each look shows every step.
+    const look = async () => (await api(app).get(`/api/requests/${trackingNumber}?accessCode=${accessCode}`)).json();
+    const before = await look();
+    t.match(before, { state: 'received', letters: [{ kind: 'receipt' }] });
+    t.same(await look(), before, 'nothing changed, nothing new');
     const clerk = await staffClient(app, 'clerk', 'fgj');
     await clerk.post(`/api/cases/${trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '汇总表已在区政府网站公开，网址见附件。' });
+    const answered = await look();
+    t.match(answered, { state: 'answered', disposition: 'disclosed' });
+    t.equal(answered.letters.length, 2, 'the answer letter is there');
     const web = await signIn(app, clerk.email, clerk.password);
     const page = await web.get(`/staff/cases/${trackingNumber}`);
     t.match(pageText(page.body), /将本答复公开到“公开答复”栏目/);
@@ -186,6 +194,7 @@ t.test('public portal, guides and administration', async (t) => {
     t.match(pageText(leaky.body), /含有申请人的个人信息/);
     const ok = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于2025年度区级部门预算汇总表的公开', question: '请公开2025年度区级部门预算公开情况汇总表', answer: '汇总表已在区政府网站公开。' });
     t.equal(ok.statusCode, 303);
+    t.equal((await look()).timeline.at(-1).type, 'PUBLISHED', 'publication shows in the timeline, though the case itself did not change');
     const list = pageText((await webClient(app).get(`/published?q=${encodeURIComponent('部门预算')}`)).body);
     t.match(list, /关于2025年度区级部门预算汇总表的公开/);
     t.match(pageText((await webClient(app).get(`/published?q=${encodeURIComponent('不存在的词')}`)).body), /没有找到/);
