@@ -155,7 +155,7 @@ t.test("the clerks' desk", async (t) => {
   await t.test('consultation and reply; extension requested by a clerk and decided by a supervisor', async (t) => {
     clock.set('2026-03-02T02:00:00Z');
     await signInAgain();
-    const { trackingNumber: tn } = await submit();
+    const { trackingNumber: tn, accessCode } = await submit();
     let res = await act(clerk, tn, { type: 'CONSULT_THIRD_PARTY', partyKind: 'third_party', party: '湘潭某建设有限公司', matter: '施工合同金额' });
     t.equal(res.statusCode, 303);
     t.match(await caseRow(tn), { state: 'consulting', clockStopped: true });
@@ -179,6 +179,8 @@ t.test("the clerks' desk", async (t) => {
     t.equal(res.statusCode, 303);
     t.match(await lastEntry(tn), { type: 'REQUEST_EXTENSION', payload: { workingDays: 10 } });
     t.equal((await caseRow(tn)).dueOn, '2026-04-03', 'a request moves nothing');
+    const seen = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
+    t.notOk(seen.timeline.some((e: { type: string }) => e.type === 'REQUEST_EXTENSION'), 'the applicant is not shown the office\'s internal request');
     const supPage = await supervisor.get(`/staff/cases/${tn}`);
     t.match(pageText(supPage.body), /延期申请待负责人审批：10 个工作日/);
     res = await act(supervisor, tn, { type: 'EXTEND', workingDays: '10', reason: '需调取历史档案' });
@@ -189,6 +191,46 @@ t.test("the clerks' desk", async (t) => {
     res = await act(supervisor, tn, { type: 'EXTEND', workingDays: '5', reason: '再延' });
     t.equal(res.statusCode, 409);
     t.match(pageText(res.body), /只能延长一次/);
+  });
+
+  await t.test('art. 35: the applicant is asked to explain requests clearly beyond reason; the answer period runs on', async (t) => {
+    clock.set('2026-03-02T02:00:00Z');
+    await signInAgain();
+    const { trackingNumber: tn, accessCode } = await submit();
+    t.match(pageText((await clerk.get(`/staff/cases/${tn}`)).body), /要求申请人说明理由（条例第三十五条）/, 'offered on the case page');
+    let res = await act(clerk, tn, { type: 'REQUEST_REASONS', matter: '', replyWithinWorkingDays: '10' });
+    t.equal(res.statusCode, 400, 'the facts must be stated');
+    res = await act(clerk, tn, { type: 'REQUEST_REASONS', matter: '您自2026年1月起已向本机关提出申请120件', replyWithinWorkingDays: '10' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'received', clockStopped: false, dueOn: '2026-03-30' });
+    t.match(await lastEntry(tn), { type: 'REQUEST_REASONS', payload: { matter: '您自2026年1月起已向本机关提出申请120件', replyWithinWorkingDays: 10 } });
+    // Ten working days from Monday 2 March: Monday 16 March.
+    await assertLetter(t, tn, 'reasons_request', /第三十五条/, [/提出申请120件/, /明显超过合理范围/, /2026年3月16日前/, /不予处理/]);
+    const mine = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
+    t.match(mine.letters.at(-1), { kind: 'reasons_request', title: '政府信息公开申请说明理由告知书' }, 'the applicant sees the letter');
+    t.equal(mine.timeline.at(-1).type, 'REQUEST_REASONS');
+    res = await act(clerk, tn, { type: 'REQUEST_REASONS', matter: '再次要求', replyWithinWorkingDays: '5' });
+    t.equal(res.statusCode, 409);
+    t.match(pageText(res.body), /不能重复要求/);
+    res = await act(clerk, tn, { type: 'ANSWER', disposition: 'rejected_excessive', text: '逾期未说明理由，本机关不予处理。' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn), { state: 'answered', disposition: 'rejected_excessive' });
+
+    // Another applicant's reasons hold, but the work cannot be done in time: the office head sets a later date.
+    const { trackingNumber: tn2 } = await submit();
+    t.notMatch(pageText((await supervisor.get(`/staff/cases/${tn2}`)).body), /确定延迟答复的期限/, 'not offered before reasons were asked for');
+    res = await act(clerk, tn2, { type: 'REQUEST_REASONS', matter: '您本月已向本机关提出申请60件', replyWithinWorkingDays: '5' });
+    t.equal(res.statusCode, 303);
+    res = await act(clerk, tn2, { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '需逐件检索所涉档案' });
+    t.equal(res.statusCode, 409, 'a clerk cannot set the later date');
+    res = await act(supervisor, tn2, { type: 'DEFER_ANSWER', dueOn: '2026-03-20', reason: '需逐件检索所涉档案' });
+    t.equal(res.statusCode, 409);
+    t.match(pageText(res.body), /须晚于现在的答复期限/);
+    res = await act(supervisor, tn2, { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '需逐件检索所涉档案' });
+    t.equal(res.statusCode, 303);
+    t.match(await caseRow(tn2), { state: 'received', dueOn: '2026-05-29' });
+    await assertLetter(t, tn2, 'deferral_notice', /第三十五条/, [/理由合理/, /需逐件检索所涉档案/, /2026年5月29日前作出答复/]);
+    t.match(pageText((await clerk.get(`/staff/cases/${tn2}`)).body), /延迟答复：.*2026年5月29日 前答复（条例第三十五条）/);
   });
 
   await t.test('fee notice by the tiers, counting the applicant\'s requests in the month, then payment', async (t) => {

@@ -53,8 +53,8 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
       events: [{ seq: 1, type: 'REGISTERED', actor: { kind: 'staff', name: clerk.email.split('.')[0] } }],
     });
     // 2026-03-02 is the 18th working day after receipt: too late for a correction (art. 30).
-    t.same(view.json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'REQUEST_EXTENSION', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
-    t.same((await supervisor.get(`/api/cases/${c.trackingNumber}`)).json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'EXTEND', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
+    t.same(view.json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'REQUEST_REASONS', 'REQUEST_EXTENSION', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
+    t.same((await supervisor.get(`/api/cases/${c.trackingNumber}`)).json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'REQUEST_REASONS', 'EXTEND', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
   });
 
   await t.test('a clerk of another agency cannot read or act on the case', async (t) => {

@@ -151,6 +151,8 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
       answerPeriod: ANSWER_PERIOD,
       extension: c.extension,
       extensionRequest: c.extensionRequest ?? null,
+      reasonsRequest: c.reasonsRequest ?? null,
+      deferral: c.deferral ?? null,
       stoppedPeriods: deadlines.stoppedPeriods,
       correction: c.correction,
       consultations: c.consultations,

@@ -14,6 +14,8 @@ export const REMEDY_SENTENCE = '如对本答复不服，可以自收到本答复
 export const LETTER_TITLES: Record<LetterKind, string> = {
   receipt: '政府信息公开申请接收回执',
   correction_notice: '政府信息公开申请补正告知书',
+  reasons_request: '政府信息公开申请说明理由告知书',
+  deferral_notice: '政府信息公开申请延迟答复告知书',
   extension_notice: '政府信息公开申请延期答复告知书',
   consultation_request: '政府信息公开征求意见书',
   consultation_notice: '政府信息公开申请征求意见告知书',
@@ -120,6 +122,20 @@ export function letterModel(input: LetterInput) {
         items: context.correction?.items ?? [],
         correctionDueText: chineseDate(deadlines.correctionDueOn),
         correctionDays: context.correction?.dueInWorkingDays,
+      };
+    case 'reasons_request':
+      return {
+        ...base,
+        article: '《中华人民共和国政府信息公开条例》第三十五条',
+        matter: context.reasonsRequest?.matter ?? '',
+        replyByText: chineseDate(context.reasonsRequest?.replyBy ?? null),
+      };
+    case 'deferral_notice':
+      return {
+        ...base,
+        article: '《中华人民共和国政府信息公开条例》第三十五条',
+        reasonsRequestedOnText: chineseDate(context.reasonsRequest?.requestedOn ?? null),
+        reason: context.deferral?.reason ?? '',
       };
     case 'extension_notice':
       return {

@@ -16,6 +16,8 @@ import type { NewMail } from './outbox.repository.js';
 const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string }) => string> = {
   acknowledgment: (m) => `【政府信息公开】您的申请已收到（${m.trackingNumber}）`,
   correction_notice: (m) => `【政府信息公开】请补正您的申请（${m.trackingNumber}）`,
+  deferral_notice: (m) => `【政府信息公开】延迟答复告知（${m.trackingNumber}）`,
+  reasons_request: (m) => `【政府信息公开】请说明申请理由（${m.trackingNumber}）`,
   consultation_notice: (m) => `【政府信息公开】征求意见告知（${m.trackingNumber}）`,
   extension_notice: (m) => `【政府信息公开】延期答复告知（${m.trackingNumber}）`,
   fee_notice: (m) => `【政府信息公开】信息处理费收费通知（${m.trackingNumber}）`,

@@ -30,6 +30,8 @@ export const clientEventSchema = z.discriminatedUnion(
       reasons: z.string().trim().max(2000).default(''),
       repliedOn: date.optional(),
     }),
+    z.object({ type: z.literal('REQUEST_REASONS'), matter: text(1000), replyWithinWorkingDays: whole.min(1).max(30) }),
+    z.object({ type: z.literal('DEFER_ANSWER'), dueOn: date, reason: text(1000) }),
     z.object({ type: z.literal('REQUEST_EXTENSION'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('EXTEND'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('ISSUE_FEE_NOTICE'), method: z.enum(['per_item', 'per_page']), quantity: whole.min(1).max(100_000) }),

@@ -11,7 +11,7 @@ import { findCase, type CaseRow } from './cases.repository.js';
 import { accessCodeMatches } from './intake.service.js';
 
 // Internal steps the applicant is not told about.
-const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'EXTENSION_REQUESTED']);
+const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'REQUEST_EXTENSION']);
 // What of a timeline entry's payload the applicant may see.
 const PUBLIC_PAYLOAD = ['to', 'from', 'agencyName', 'receivedOn', 'workingDays', 'disposition', 'paidOn', 'repliedOn'];
 

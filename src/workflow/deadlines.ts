@@ -74,9 +74,10 @@ function computeDeadlines(args: { context: CaseContext; calendar: Calendar }): D
 
   const correction = context.correction;
   const awaitingCorrection = correction !== null && correction.receivedOn === null;
-  const answerDueOn = awaitingCorrection
-    ? null
-    : add(context.clockStartOn, ANSWER_PERIOD + (context.extension?.workingDays ?? 0) + stopped);
+  const statutoryDueOn = awaitingCorrection ? null : add(context.clockStartOn, ANSWER_PERIOD + (context.extension?.workingDays ?? 0) + stopped);
+  // Art. 35: a later date the agency set for requests beyond reason replaces an earlier one.
+  const deferredTo = context.deferral?.dueOn ?? null;
+  const answerDueOn = statutoryDueOn !== null && deferredTo !== null && deferredTo > statutoryDueOn ? deferredTo : statutoryDueOn;
 
   const openConsultation = context.consultations.find((c) => c.repliedOn === null);
   const fee = context.fee;

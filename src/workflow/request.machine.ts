@@ -2,7 +2,7 @@
 // actions are intents (notify someone, issue a letter) that the service turns into rows; it does no
 // I/O and keeps no timers: statutory deadlines are derived (deadlines.ts) and swept from the database.
 import { assertEvent, assign, setup } from 'xstate';
-import type { Calendar } from '../calendar/working-days.js';
+import { addWorkingDays, type Calendar } from '../calendar/working-days.js';
 import { processingFee } from './fees.js';
 import { violatedRule } from './rules.js';
 import type { CaseContext, CaseInput, WorkflowEvent } from './types.js';
@@ -12,6 +12,8 @@ export type NotifyIntent = { type: 'notify'; params: { template: string; to: Rec
 export type LetterKind =
   | 'receipt'
   | 'correction_notice'
+  | 'reasons_request'
+  | 'deferral_notice'
   | 'extension_notice'
   | 'consultation_request'
   | 'consultation_notice'
@@ -64,6 +66,17 @@ export function createRequestMachine(calendar: Calendar) {
             ? { opinion: event.opinion, reasons: event.reasons, repliedOn: event.repliedOn }
             : { opinion: 'no_reply' as const, reasons: null, repliedOn: event.dueOn };
         return { consultations: context.consultations.map((c) => (c.repliedOn === null ? { ...c, ...reply } : c)) };
+      }),
+      // Art. 35 sets no period for the reply and does not stop the answer period: the agency names a date.
+      recordReasonsRequest: assign(({ event }) => {
+        assertEvent(event, 'REQUEST_REASONS');
+        const replyBy = addWorkingDays({ from: event.on, days: event.replyWithinWorkingDays, calendar }).due;
+        return { reasonsRequest: { matter: event.matter, requestedOn: event.on, replyBy } };
+      }),
+      recordDeferral: assign(({ event }) => {
+        assertEvent(event, 'DEFER_ANSWER');
+        const decidedBy = event.actor.kind === 'staff' ? event.actor.id : null;
+        return { deferral: { dueOn: event.dueOn, reason: event.reason, decidedOn: event.on, decidedBy } };
       }),
       recordExtensionRequest: assign(({ event }) => {
         assertEvent(event, 'REQUEST_EXTENSION');
@@ -123,6 +136,8 @@ export function createRequestMachine(calendar: Calendar) {
       guard: 'allowed',
       actions: ['recordConsultation', letter('consultation_request'), letter('consultation_notice'), notify('consultation_notice')],
     },
+    REQUEST_REASONS: { guard: 'allowed', actions: ['recordReasonsRequest', letter('reasons_request'), notify('reasons_request')] },
+    DEFER_ANSWER: { guard: 'allowed', actions: ['recordDeferral', letter('deferral_notice'), notify('deferral_notice')] },
     REQUEST_EXTENSION: { guard: 'allowed', actions: ['recordExtensionRequest', notify('extension_request', 'supervisors')] },
     EXTEND: { guard: 'allowed', actions: ['recordExtension', letter('extension_notice'), notify('extension_notice')] },
     ISSUE_FEE_NOTICE: {

@@ -104,6 +104,46 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
       },
     ],
   },
+  REQUEST_REASONS: {
+    pre: [
+      {
+        name: 'art35_reasons_asked_once',
+        message: '已经要求申请人说明理由，不能重复要求（条例第三十五条）',
+        holds: ({ context }) => !context.reasonsRequest,
+      },
+      withinAnswerPeriod,
+    ],
+  },
+  DEFER_ANSWER: {
+    pre: [
+      {
+        name: 'art35_reasons_asked_first',
+        message: '须先要求申请人说明理由，认为理由合理的，方可确定延迟答复的期限（条例第三十五条）',
+        holds: ({ context }) => Boolean(context.reasonsRequest),
+      },
+      {
+        name: 'art35_deferral_by_office_head',
+        message: '延迟答复的合理期限由政府信息公开工作机构负责人确定，办理人员不能自行确定',
+        holds: ({ event }) => event.actor.kind === 'staff' && event.actor.role !== 'clerk',
+      },
+      {
+        name: 'art35_deferral_once',
+        message: '延迟答复的期限已经确定，不能再次变更（条例第三十五条）',
+        holds: ({ context }) => !context.deferral,
+      },
+      withinAnswerPeriod,
+    ],
+    payload: [
+      {
+        name: 'art35_deferral_after_current_due_date',
+        message: '延迟答复的日期须晚于现在的答复期限',
+        holds: ({ context, event, calendar }) => {
+          const due = deadlinesOf({ context, calendar }).answerDueOn;
+          return due !== null && event.dueOn > due;
+        },
+      },
+    ],
+  },
   EXTEND: {
     pre: [
       {

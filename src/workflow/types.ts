@@ -34,6 +34,8 @@ export type ClientEvent =
   | { type: 'CORRECTION_RECEIVED'; receivedOn: IsoDate }
   | { type: 'CONSULT_THIRD_PARTY'; party: string; partyKind: ConsultedParty; matter: string }
   | { type: 'THIRD_PARTY_REPLIED'; opinion: Opinion; reasons: string; repliedOn: IsoDate }
+  | { type: 'REQUEST_REASONS'; matter: string; replyWithinWorkingDays: number }
+  | { type: 'DEFER_ANSWER'; dueOn: IsoDate; reason: string }
   | { type: 'REQUEST_EXTENSION'; workingDays: number; reason: string }
   | { type: 'EXTEND'; workingDays: number; reason: string }
   | { type: 'ISSUE_FEE_NOTICE'; method: FeeMethod; quantity: number; itemsEarlierInMonth: number }
@@ -59,6 +61,8 @@ export const CLIENT_EVENT_TYPES = [
   'CORRECTION_RECEIVED',
   'CONSULT_THIRD_PARTY',
   'THIRD_PARTY_REPLIED',
+  'REQUEST_REASONS',
+  'DEFER_ANSWER',
   'REQUEST_EXTENSION',
   'EXTEND',
   'ISSUE_FEE_NOTICE',
@@ -96,6 +100,10 @@ export type CaseContext = {
   /** A clerk's request for an extension, waiting for the office head (art. 33). */
   extensionRequest?: { workingDays: number; reason: string; requestedOn: IsoDate; requestedBy: number | null } | null;
   consultations: Consultation[];
+  /** Art. 35: the applicant was asked to explain requests of a number or frequency clearly beyond reason. Absent in snapshots older than the event. */
+  reasonsRequest?: { matter: string; requestedOn: IsoDate; replyBy: IsoDate } | null;
+  /** Art. 35: the reasons hold, but the answer cannot be given in the art. 33 period: a later date, decided by the office head. */
+  deferral?: { dueOn: IsoDate; reason: string; decidedOn: IsoDate; decidedBy: number | null } | null;
   fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null } | null;
   outcome: Outcome | null;
 };

@@ -165,6 +165,36 @@ t.test('art. 33 extension requested by the handler, decided by the office head',
   refusedBy(t, act(granted, '2026-03-24', { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '再申请' }), 'art33_extension_once');
 });
 
+t.test('art. 35 reasons: asked once within the period, a reply date in working days, the answer period unchanged', async (t) => {
+  const asked = ok(t, act(start(), '2026-03-03', { type: 'REQUEST_REASONS', matter: '本月已申请120件', replyWithinWorkingDays: 10 }));
+  t.equal(asked.snapshot.state, 'received');
+  t.same(asked.snapshot.context.reasonsRequest, { matter: '本月已申请120件', requestedOn: '2026-03-03', replyBy: '2026-03-17' });
+  t.equal(asked.deadlines.answerDueOn, DUE, 'the answer period runs on');
+  t.same(asked.intents, [
+    { type: 'issueLetter', params: { kind: 'reasons_request' } },
+    { type: 'notify', params: { template: 'reasons_request', to: 'applicant' } },
+  ]);
+  refusedBy(t, act(asked, '2026-03-04', { type: 'REQUEST_REASONS', matter: '再次', replyWithinWorkingDays: 5 }), 'art35_reasons_asked_once');
+  refusedBy(t, act(start(), '2026-03-31', { type: 'REQUEST_REASONS', matter: '逾期', replyWithinWorkingDays: 5 }), 'art33_within_answer_period');
+});
+
+t.test('art. 35 deferral: after asking for reasons, by the office head, once, to a later date that then governs', async (t) => {
+  const reason = { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '需逐件检索120件申请所涉信息' } as const;
+  refusedBy(t, act(start(), '2026-03-10', reason, supervisor), 'art35_reasons_asked_first');
+  const asked = ok(t, act(start(), '2026-03-03', { type: 'REQUEST_REASONS', matter: '本月已申请120件', replyWithinWorkingDays: 10 }));
+  refusedBy(t, act(asked, '2026-03-10', reason, clerk), 'art35_deferral_by_office_head');
+  refusedBy(t, act(asked, '2026-03-10', { ...reason, dueOn: DUE }, supervisor), 'art35_deferral_after_current_due_date');
+  const deferred = ok(t, act(asked, '2026-03-10', reason, supervisor));
+  t.equal(deferred.snapshot.state, 'received');
+  t.equal(deferred.deadlines.answerDueOn, '2026-05-29');
+  t.same(deferred.timers.find((x) => x.kind === 'answer_due')?.dueOn, '2026-05-29', 'the deadline timer follows');
+  t.same(deferred.intents, [
+    { type: 'issueLetter', params: { kind: 'deferral_notice' } },
+    { type: 'notify', params: { template: 'deferral_notice', to: 'applicant' } },
+  ]);
+  refusedBy(t, act(deferred, '2026-03-11', { ...reason, dueOn: '2026-06-30' }, supervisor), 'art35_deferral_once');
+});
+
 t.test('fees: one notice within the period, beyond the free allowance; unpaid time is not counted', async (t) => {
   refusedBy(t, act(start(), '2026-03-10', { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 30, itemsEarlierInMonth: 0 }), 'fees_beyond_free_allowance');
   refusedBy(t, act(start(), '2026-03-31', { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 100, itemsEarlierInMonth: 0 }), 'fees_notice_within_answer_period');
@@ -247,6 +277,7 @@ t.test('the actions offered follow the state, the date and the role', async (t) 
     'ASSIGN',
     'REQUEST_CORRECTION',
     'CONSULT_THIRD_PARTY',
+    'REQUEST_REASONS',
     'REQUEST_EXTENSION',
     'ISSUE_FEE_NOTICE',
     'TRANSFER',
