@@ -121,6 +121,7 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
         message: '须先要求申请人说明理由，认为理由合理的，方可确定延迟答复的期限（条例第三十五条）',
         holds: ({ context }) => Boolean(context.reasonsRequest),
       },
+      // Art. 35 leaves the decision to the agency; as for an art. 33 extension, its office head takes it.
       {
         name: 'art35_deferral_by_office_head',
         message: '延迟答复的合理期限由政府信息公开工作机构负责人确定，办理人员不能自行确定',
