@@ -25,7 +25,6 @@ export async function findLetter(db: Executor, caseId: number, id: number): Prom
   return row ?? null;
 }
 
-
 /** The letters sent to one kind of recipient, with their text, oldest first. */
 export async function listLetterTexts(db: Executor, caseId: number, recipient: string) {
   return db

@@ -66,7 +66,9 @@ async function addressesFor(directory: Directory, row: CaseRow, to: Recipient): 
 /** The outbox rows for one notification: the mail rendered once, one row per address. */
 export async function notificationMails(ctx: AppContext, directory: Directory, args: NotificationArgs): Promise<NewMail[]> {
   const subject = SUBJECTS[args.template];
-  if (!subject || !ctx.mails.has(args.template)) throw new Error(`no mail template ${args.template}`);
+  if (!subject) throw new Error(`no mail subject for ${args.template}`);
+  // A notice that only forwards its letters has no body of its own: templates/mail/letter_notice.hbs.
+  const body = ctx.mails.has(args.template) ? args.template : 'letter_notice';
   const addresses = await addressesFor(directory, args.row, args.to);
   if (!addresses.length) return [];
   const { row, agency } = args;
@@ -88,7 +90,7 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
     caseUrl: `${base}/staff/cases/${encodeURIComponent(row.trackingNumber)}`,
     letters: args.letters.filter((l) => l.recipient === 'applicant').map((l) => ({ title: l.title, documentNumber: l.documentNumber, html: l.bodyHtml })),
   };
-  const html = ctx.mails.render(args.template, model);
+  const html = ctx.mails.render(body, model);
   const text = htmlToText(html);
   const now = ctx.clock.now();
   return addresses.map((address) => ({

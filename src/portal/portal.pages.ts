@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { listAgencies } from '../agencies/agencies.repository.js';
+import { findAgencyById, listAgencies } from '../agencies/agencies.repository.js';
 import { sendFile } from '../http/files.js';
 import { AppError, notFound } from '../http/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
@@ -76,11 +76,10 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
       return reply.page('apply-done', { title: '申请已提交', missing: true, already });
     }
     const row = await findTrackedCase(ctx, trackingNumber, accessCode);
-    const view = await lookupRequest(ctx, { trackingNumber, accessCode });
-    const [receipt] = await listLetterTexts(ctx.db, row.id, 'applicant');
+    const [agency, [receipt]] = await Promise.all([findAgencyById(ctx.db, row.agencyId), listLetterTexts(ctx.db, row.id, 'applicant')]);
     return reply.page('apply-done', {
       title: '申请已提交',
-      receipt: { trackingNumber, accessCode, receivedOnText: chineseDate(view.receivedOn), dueOnText: chineseDate(view.dueOn), provisional: view.dueProvisional, agencyName: view.agency.name },
+      receipt: { trackingNumber: row.trackingNumber, accessCode, receivedOnText: chineseDate(row.receivedOn), dueOnText: chineseDate(row.dueOn), provisional: row.dueProvisional, agencyName: agency!.name },
       letter: receipt ?? null,
       trackUrl: `/track?trackingNumber=${encodeURIComponent(trackingNumber)}&accessCode=${encodeURIComponent(accessCode)}`,
       email: row.applicant.email,

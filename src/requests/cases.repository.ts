@@ -1,7 +1,7 @@
 // Case rows, their timeline and attachments.
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
-import { agencies, attachments, caseEvents, cases, staff, submissionTokens } from '../db/schema.js';
+import { attachments, caseEvents, cases, staff, submissionTokens } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -181,7 +181,6 @@ export async function countEarlierApplicationsInMonth(db: Executor, c: CaseRow):
   return row?.n ?? 0;
 }
 
-
 /**
  * An earlier answered request of the same applicant to the same agency for similar information: a
  * likely repeat (art. 36(6)). Similarity is pg_trgm's, over the descriptions.
@@ -192,12 +191,11 @@ export async function findLikelyRepeat(db: Executor, args: { agencyId: number; a
   const rows = rowsOf<{ id: number | string }>(
     await db.execute(sql`
       select id from (
-        select id, description from cases
+        select id, description, state from cases
         where applicant_key = ${args.applicantKey} and agency_id = ${args.agencyId}
         order by applicant_key, received_on desc limit 50
       ) recent
-      where similarity(description, ${args.description}) >= 0.5
-        and exists (select 1 from cases c where c.id = recent.id and c.state = 'answered')
+      where state = 'answered' and similarity(description, ${args.description}) >= 0.5
       order by similarity(description, ${args.description}) desc, id desc limit 1`),
   );
   return rows[0] ? Number(rows[0].id) : null;

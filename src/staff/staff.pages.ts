@@ -15,7 +15,6 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(staff|admin)(\/|$|\?)/.test(next) ? next : '/staff';
 }
 
-
 export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   const loginLimit: RateLimit = rateLimit && {
     ...rateLimit,

@@ -66,7 +66,6 @@ export async function recordTimerFailure(db: Executor, id: number, error: string
     .where(eq(timers.id, id));
 }
 
-
 /** Pending timers, how many of them are due now, and how many have failed at least once. */
 export async function timerCounts(db: Executor, now: Date) {
   const [row] = await db
