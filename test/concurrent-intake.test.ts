@@ -1,19 +1,69 @@
-import { count } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
-import { cases } from '../src/db/schema.js';
+import { caseEvents, cases, letters, outbox, timers } from '../src/db/schema.js';
 import { api, testApp } from './helpers/app.js';
-import { application } from './helpers/factories.js';
+import { application, PNG } from './helpers/factories.js';
+import { webClient } from './helpers/web.js';
 
-t.test('200 concurrent submissions get 200 distinct tracking numbers and 200 stored cases', async (t) => {
+// Submissions that arrive together are written together (src/db/group-commit.ts); what each
+// applicant gets must be the same as if each had come alone.
+
+t.test('200 concurrent submissions get 200 distinct tracking numbers and 200 whole cases', async (t) => {
   const { app, db } = await testApp(t);
   const anon = api(app);
   const agencies = ['fgj', 'czj', 'mzj', 'fgj'];
-  const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => anon.post('/api/requests', application({ agency: agencies[i % agencies.length] }))));
+  const responses = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => anon.post('/api/requests', application({ agency: agencies[i % agencies.length], applicant: { email: `a${i}@example.com` } }))),
+  );
   t.same([...new Set(responses.map((r) => r.statusCode))], [201]);
-  const numbers = responses.map((r) => r.json().trackingNumber as string);
+  const receipts = responses.map((r) => r.json() as { trackingNumber: string; accessCode: string; agency: string });
+  const numbers = receipts.map((r) => r.trackingNumber);
   t.equal(new Set(numbers).size, 200, 'all tracking numbers distinct');
   const fgj = numbers.filter((n) => n.startsWith('FGJ-')).sort();
   t.same(fgj, Array.from({ length: 100 }, (_, i) => `FGJ-2026-${String(i + 1).padStart(5, '0')}`), 'each agency numbers without gaps');
+  t.ok(receipts.every((r, i) => r.agency === agencies[i % agencies.length] && r.trackingNumber.startsWith(`${r.agency.toUpperCase()}-`)), 'each receipt names the agency applied to');
+
   const [stored] = await db.select({ n: count() }).from(cases);
   t.equal(stored!.n, 200);
+  const [entries] = await db.select({ n: count() }).from(caseEvents);
+  const [pending] = await db.select({ n: count() }).from(timers).where(eq(timers.status, 'pending'));
+  const receiptLetters = await db.select({ documentNumber: letters.documentNumber }).from(letters).where(eq(letters.kind, 'receipt'));
+  const mails = await db.select({ recipient: outbox.recipient, text: outbox.text }).from(outbox).where(eq(outbox.template, 'acknowledgment'));
+  t.equal(entries!.n, 200, 'one timeline entry each');
+  t.equal(pending!.n, 600, 'three statutory timers each');
+  t.equal(receiptLetters.length, 200, 'one receipt letter each');
+  t.equal(new Set(receiptLetters.map((l) => l.documentNumber)).size, 200, 'letter numbers distinct');
+  t.equal(new Set(mails.map((m) => m.recipient)).size, 200, 'one acknowledgment to each applicant');
+
+  // Each applicant's mail and lookup carry their own case, not a neighbour's from the same group.
+  for (const [i, r] of receipts.entries()) {
+    const mail = mails.find((m) => m.recipient === `a${i}@example.com`);
+    if (!mail?.text.includes(r.trackingNumber) || !mail.text.includes(r.accessCode)) {
+      t.fail(`the acknowledgment to a${i} names ${r.trackingNumber} with its access code`);
+      return;
+    }
+  }
+  const lookups = await Promise.all(receipts.map((r) => anon.get(`/api/requests/${r.trackingNumber}?accessCode=${r.accessCode}`)));
+  t.same([...new Set(lookups.map((l) => l.statusCode))], [200], 'every receipt opens its request');
+});
+
+t.test('one form sent twice among others at the same moment: one case for it, the others all filed', async (t) => {
+  const { app, db } = await testApp(t);
+  const citizens = await Promise.all(
+    Array.from({ length: 20 }, async (_, i) => {
+      const web = webClient(app);
+      const form = await web.get('/apply/czj');
+      const formToken = /name="formToken" value="([^"]+)"/.exec(form.body)![1]!;
+      return { web, fields: { ...application({ agency: 'czj', applicant: { email: `c${i}@example.com` } }), formToken } };
+    }),
+  );
+  const send = (c: (typeof citizens)[number]) => c.web.postMultipart('/apply', c.fields, [{ filename: '身份证.png', content: PNG }]);
+  const responses = await Promise.all([send(citizens[0]!), ...citizens.map(send)]);
+  t.same([...new Set(responses.map((r) => r.statusCode))], [303]);
+  const already = responses.filter((r) => String(r.headers.location).includes('already='));
+  t.equal(already.length, 1, 'the second copy is told the form was already sent');
+  const [stored] = await db.select({ n: count() }).from(cases);
+  t.equal(stored!.n, 20, 'twenty forms, twenty cases');
+  const [firstCopy] = await db.select({ trackingNumber: cases.trackingNumber }).from(cases).where(sql`${cases.applicant}->>'email' = 'c0@example.com'`);
+  t.equal(already[0]!.headers.location, `/apply/done?already=${firstCopy!.trackingNumber}`, 'and given the first copy’s tracking number');
 });

@@ -156,6 +156,8 @@ export const cases = pgTable(
     index('cases_received_idx').on(t.receivedOn),
     index('cases_concluded_idx').on(t.concludedOn),
     index('cases_applicant_idx').on(t.applicantKey, t.receivedOn),
+    // An applicant's answered requests, newest first: where a new request looks for its repeat (art. 36(6)).
+    index('cases_applicant_answered_idx').on(t.applicantKey, t.agencyId, t.receivedOn).where(sql`state = 'answered'`),
     index('cases_assignee_idx').on(t.assigneeId, t.dueOn, t.id),
     // Trigram indexes (pg_trgm): search by words of the description or the applicant's name, and
     // find similar requests (repeats, art. 44) without scanning every case.

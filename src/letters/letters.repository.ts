@@ -1,12 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { insertRowsReturning } from '../db/rows.js';
 import { letters } from '../db/schema.js';
 
 export type LetterRow = typeof letters.$inferSelect;
 
-export async function insertLetter(tx: Executor, values: typeof letters.$inferInsert): Promise<LetterRow> {
-  const [row] = await tx.insert(letters).values(values).returning();
-  return row!;
+/** Writes letters in one statement; returns them in no particular order. */
+export async function insertLetters(tx: Executor, values: (typeof letters.$inferInsert)[]): Promise<LetterRow[]> {
+  return insertRowsReturning(tx, letters, values);
 }
 
 export async function listLetters(db: Executor, caseId: number, recipient?: string) {

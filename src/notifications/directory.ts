@@ -4,8 +4,8 @@ import type { Executor } from '../db/client.js';
 import { agencies, staff } from '../db/schema.js';
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 
-export function createDirectory(db: Executor, known: { agency?: AgencyRow } = {}) {
-  const agencyCache = new Map<number, Promise<AgencyRow | undefined>>(known.agency ? [[known.agency.id, Promise.resolve(known.agency)]] : []);
+export function createDirectory(db: Executor, known: { agencies?: AgencyRow[] } = {}) {
+  const agencyCache = new Map<number, Promise<AgencyRow | undefined>>((known.agencies ?? []).map((a) => [a.id, Promise.resolve(a)]));
   const supervisorCache = new Map<number, Promise<string[]>>();
   const staffCache = new Map<number, Promise<string[]>>();
   let adminCache: Promise<string[]> | null = null;

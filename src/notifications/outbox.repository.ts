@@ -2,6 +2,7 @@
 // rows (SKIP LOCKED, so instances never take the same one), send, then mark them.
 import { and, asc, desc, eq, inArray, isNull, lte, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { insertRows } from '../db/rows.js';
 import { cases, outbox } from '../db/schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -10,11 +11,12 @@ export type NewMail = Omit<typeof outbox.$inferInsert, 'status' | 'attempts'>;
 
 /** Queues mails; one whose key is already queued is left out, so an intent replayed never mails twice. */
 export async function enqueueMails(tx: Executor, mails: NewMail[]): Promise<void> {
-  if (!mails.length) return;
-  await tx
-    .insert(outbox)
-    .values(mails.map((m) => ({ ...m, status: 'pending' as const, attempts: 0 })))
-    .onConflictDoNothing({ target: outbox.dedupeKey });
+  await insertRows(
+    tx,
+    outbox,
+    mails.map((m) => ({ ...m, status: 'pending' as const, attempts: 0 })),
+    { skipConflictsOn: outbox.dedupeKey },
+  );
 }
 
 /** Leases up to `limit` due mails until `leaseUntil`. */

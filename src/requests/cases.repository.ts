@@ -1,6 +1,7 @@
 // Case rows, their timeline and attachments.
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
+import { insertRows, insertRowsReturning } from '../db/rows.js';
 import { attachments, caseEvents, cases, staff, submissionTokens } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
@@ -24,9 +25,9 @@ export type CaseUpdate = Pick<
   | 'updatedAt'
 >;
 
-export async function insertCase(tx: Executor, values: NewCase): Promise<CaseRow> {
-  const [row] = await tx.insert(cases).values(values).returning();
-  return row!;
+/** Writes cases in one statement; returns them in no particular order. */
+export async function insertCases(tx: Executor, values: NewCase[]): Promise<CaseRow[]> {
+  return insertRowsReturning(tx, cases, values);
 }
 
 export async function findCase(db: Executor, trackingNumber: string): Promise<CaseRow | null> {
@@ -182,23 +183,30 @@ export async function countEarlierApplicationsInMonth(db: Executor, c: CaseRow):
 }
 
 /**
- * An earlier answered request of the same applicant to the same agency for similar information: a
- * likely repeat (art. 36(6)). Similarity is pg_trgm's, over the descriptions.
+ * For each new request, an earlier answered request of the same applicant to the same agency for
+ * similar information: a likely repeat (art. 36(6)). Similarity is pg_trgm's, over the descriptions.
+ * One statement for many requests; the result follows the input's order.
  */
-export async function findLikelyRepeat(db: Executor, args: { agencyId: number; applicantKey: string; description: string }): Promise<number | null> {
-  // Only the applicant's most recent requests to the agency are compared, so a prolific applicant
-  // does not make every submission slower.
-  const rows = rowsOf<{ id: number | string }>(
+export async function findLikelyRepeats(db: Executor, requests: { agencyId: number; applicantKey: string; description: string }[]): Promise<(number | null)[]> {
+  if (!requests.length) return [];
+  const values = requests.map((r, i) => ({ i, agency_id: r.agencyId, applicant_key: r.applicantKey, description: r.description }));
+  // Only the applicant's 50 most recent answered requests to the agency are compared (a partial
+  // index holds just those), so a prolific applicant does not make every submission slower.
+  const rows = rowsOf<{ i: number; id: number | string | null }>(
     await db.execute(sql`
-      select id from (
-        select id, description, state from cases
-        where applicant_key = ${args.applicantKey} and agency_id = ${args.agencyId}
-        order by applicant_key, received_on desc limit 50
-      ) recent
-      where state = 'answered' and similarity(description, ${args.description}) >= 0.5
-      order by similarity(description, ${args.description}) desc, id desc limit 1`),
+      select v.i, (
+        select id from (
+          select id, description from cases
+          where applicant_key = v.applicant_key and agency_id = v.agency_id and state = 'answered'
+          order by received_on desc limit 50
+        ) recent
+        where similarity(description, v.description) >= 0.5
+        order by similarity(description, v.description) desc, id desc limit 1
+      ) as id
+      from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(i int, agency_id int, applicant_key text, description text)`),
   );
-  return rows[0] ? Number(rows[0].id) : null;
+  const found = new Map(rows.map((r) => [Number(r.i), r.id === null ? null : Number(r.id)]));
+  return requests.map((_, i) => found.get(i) ?? null);
 }
 
 /** Other applicants' requests to the agency for similar information (art. 44: consider publishing it). */
@@ -221,6 +229,6 @@ export async function findSubmission(db: Executor, token: string): Promise<numbe
   return row?.caseId ?? null;
 }
 
-export async function recordSubmission(tx: Executor, token: string, caseId: number): Promise<void> {
-  await tx.insert(submissionTokens).values({ token, caseId });
+export async function recordSubmissions(tx: Executor, tokens: { token: string; caseId: number }[]): Promise<void> {
+  await insertRows(tx, submissionTokens, tokens);
 }

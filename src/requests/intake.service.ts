@@ -7,17 +7,18 @@ import { yearOf, type IsoDate } from '../calendar/dates.js';
 import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
 import { uniqueViolation, type Tx } from '../db/client.js';
+import { createGroupCommit, type GroupCommit } from '../db/group-commit.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import { validationFailed, type FieldMessages } from '../http/errors.js';
 import { tryParse } from '../http/validation.js';
 import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
-import { syncTimers } from '../timers/timers.repository.js';
+import { syncTimersOf } from '../timers/timers.repository.js';
 import type { EventActor } from '../workflow/types.js';
 import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
-import { appendTimeline, findCaseById, findLikelyRepeat, findSubmission, insertAttachments, insertCase, recordSubmission, type CaseRow } from './cases.repository.js';
+import { appendTimelineEntries, findCaseById, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
 import { applyIntents } from './intents.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
@@ -46,74 +47,85 @@ export function formatTrackingNumber(agencyCode: string, year: number, sequence:
 
 export type CaseDetails = Pick<CaseRow, 'description' | 'documentNumber' | 'purpose' | 'format' | 'delivery'>;
 
+export type NewCaseArgs = {
+  agency: AgencyRow;
+  applicant: ApplicantRecord;
+  applicantKey: string;
+  details: CaseDetails;
+  channel: string;
+  receivedOn: IsoDate;
+  accessCodeHash: string;
+  /** The plain code, when the applicant is to receive it by mail (never stored). */
+  accessCode?: string;
+  files: CheckedUpload[];
+  actor: EventActor;
+  entryType: 'SUBMITTED' | 'REGISTERED' | 'TRANSFERRED_IN';
+  entryPayload: Record<string, unknown>;
+  transferredFromId?: number;
+};
+
 /**
- * Inserts a new case with its first timeline entry, timers and intents (receipt letter, acknowledgment).
- * The caller's transaction holds the schedules (holdSchedules) from its start, so the due date cannot
- * be computed from a schedule that is being replaced.
+ * Inserts new cases with their first timeline entries, timers and intents (receipt letters,
+ * acknowledgments), a statement per kind of row whatever their number. The caller's transaction holds
+ * the schedules (holdSchedules) from its start, so no due date is computed from a schedule that is
+ * being replaced. Returns the cases in the order of `list`.
  */
-export async function createCaseRecord(
-  tx: Tx,
-  ctx: AppContext,
-  args: {
-    agency: AgencyRow;
-    applicant: ApplicantRecord;
-    applicantKey: string;
-    details: CaseDetails;
-    channel: string;
-    receivedOn: IsoDate;
-    accessCodeHash: string;
-    /** The plain code, when the applicant is to receive it by mail (never stored). */
-    accessCode?: string;
-    files: CheckedUpload[];
-    actor: EventActor;
-    entryType: 'SUBMITTED' | 'REGISTERED' | 'TRANSFERRED_IN';
-    entryPayload: Record<string, unknown>;
-    transferredFromId?: number;
-    calendar?: Calendar;
-  },
-): Promise<CaseRow> {
-  const calendar = args.calendar ?? (await ctx.calendar(tx));
-  const started = startCase({ receivedOn: args.receivedOn, calendar });
-  const possibleRepeatOfId =
-    args.entryType === 'TRANSFERRED_IN' ? null : await findLikelyRepeat(tx, { agencyId: args.agency.id, applicantKey: args.applicantKey, description: args.details.description });
-  const sequence = await ctx.numbers.draw(tx, { agencyId: args.agency.id, year: yearOf(args.receivedOn), series: 'tracking' });
+export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseArgs[], calendar?: Calendar): Promise<CaseRow[]> {
+  calendar ??= await ctx.calendar(tx);
+  const started = list.map((a) => startCase({ receivedOn: a.receivedOn, calendar }));
+  // A transferred application is the same request moving on, not a repeat of itself (art. 36(6)).
+  const candidates = [...list.keys()].filter((i) => list[i]!.entryType !== 'TRANSFERRED_IN');
+  const found = await findLikelyRepeats(tx, candidates.map((i) => ({ agencyId: list[i]!.agency.id, applicantKey: list[i]!.applicantKey, description: list[i]!.details.description })));
+  const repeats = new Map(candidates.map((i, k) => [i, found[k]!]));
+  const sequences = await ctx.numbers.drawEach(tx, 'tracking', list.map((a) => ({ agencyId: a.agency.id, year: yearOf(a.receivedOn) })));
   const at = ctx.clock.now();
-  const row = await insertCase(tx, {
-    trackingNumber: formatTrackingNumber(args.agency.code, yearOf(args.receivedOn), sequence),
-    agencyId: args.agency.id,
-    accessCodeHash: args.accessCodeHash,
-    channel: args.channel,
-    state: started.snapshot.state,
+  const on = today(ctx.clock);
+  const values = list.map((a, i) => ({
+    trackingNumber: formatTrackingNumber(a.agency.code, yearOf(a.receivedOn), sequences[i]!),
+    agencyId: a.agency.id,
+    accessCodeHash: a.accessCodeHash,
+    channel: a.channel,
+    state: started[i]!.snapshot.state,
     version: 1,
-    snapshot: started.snapshot,
-    receivedOn: args.receivedOn,
-    dueOn: started.deadlines.answerDueOn,
-    dueProvisional: started.deadlines.provisional,
+    snapshot: started[i]!.snapshot,
+    receivedOn: a.receivedOn,
+    dueOn: started[i]!.deadlines.answerDueOn,
+    dueProvisional: started[i]!.deadlines.provisional,
     clockStopped: false,
-    applicantColumn: applicantColumn(args.applicant),
-    applicantName: args.applicant.name,
-    applicant: args.applicant,
-    applicantKey: args.applicantKey,
-    ...args.details,
-    transferredFromId: args.transferredFromId ?? null,
-    possibleRepeatOfId,
+    applicantColumn: applicantColumn(a.applicant),
+    applicantName: a.applicant.name,
+    applicant: a.applicant,
+    applicantKey: a.applicantKey,
+    ...a.details,
+    transferredFromId: a.transferredFromId ?? null,
+    possibleRepeatOfId: repeats.get(i) ?? null,
     createdAt: at,
     updatedAt: at,
-  });
-  await insertAttachments(tx, row.id, 'application', args.files, at);
-  const seq = await appendTimeline(tx, {
-    caseId: row.id,
-    type: args.entryType,
-    on: today(ctx.clock),
-    at,
-    actor: args.actor,
-    stateAfter: row.state,
-    dueOnAfter: row.dueOn,
-    payload: { channel: args.channel, receivedOn: args.receivedOn, attachments: args.files.length, ...args.entryPayload },
-  });
-  await syncTimers(tx, row.id, started.timers, at, { newCase: true });
-  await applyIntents(tx, ctx, [{ row, decision: started, seq, on: today(ctx.clock), payload: args.entryPayload, accessCode: args.accessCode }], { agency: args.agency });
-  return row;
+  }));
+  const byNumber = new Map((await insertCases(tx, values)).map((r) => [r.trackingNumber, r]));
+  const rows = values.map((v) => byNumber.get(v.trackingNumber)!);
+  for (const [i, row] of rows.entries()) await insertAttachments(tx, row.id, 'application', list[i]!.files, at);
+  const seqs = await appendTimelineEntries(
+    tx,
+    rows.map((row, i) => ({
+      caseId: row.id,
+      type: list[i]!.entryType,
+      on,
+      at,
+      actor: list[i]!.actor,
+      stateAfter: row.state,
+      dueOnAfter: row.dueOn,
+      payload: { channel: row.channel, receivedOn: row.receivedOn, attachments: list[i]!.files.length, ...list[i]!.entryPayload },
+    })),
+  );
+  await syncTimersOf(tx, rows.map((row, i) => ({ caseId: row.id, desired: started[i]!.timers, newCase: true })), at);
+  await applyIntents(
+    tx,
+    ctx,
+    rows.map((row, i) => ({ row, decision: started[i]!, seq: seqs[i]!, on, payload: list[i]!.entryPayload, accessCode: list[i]!.accessCode })),
+    { agencies: list.map((a) => a.agency) },
+  );
+  return rows;
 }
 
 export type Receipt = { trackingNumber: string; accessCode: string; state: string; receivedOn: IsoDate; dueOn: IsoDate | null; dueProvisional: boolean; agency: string };
@@ -139,44 +151,68 @@ function toReceipt(row: CaseRow, accessCode: string, agency: AgencyRow): Receipt
   return { trackingNumber: row.trackingNumber, accessCode, state: row.state, receivedOn: row.receivedOn, dueOn: row.dueOn, dueProvisional: row.dueProvisional, agency: agency.slug };
 }
 
+type Filing = { agency: AgencyRow; applicant: ApplicantRecord; details: CaseDetails; files: CheckedUpload[]; accessCode: string; arrivedOn: IsoDate; formToken?: string };
+
+/** Online applications, many to a transaction when they arrive together (db/group-commit.ts). */
+function fileApplications(ctx: AppContext, filings: Filing[]): Promise<CaseRow[]> {
+  return ctx.db.transaction(async (tx) => {
+    await holdSchedules(tx);
+    const calendar = await ctx.calendar(tx);
+    const rows = await createCaseRecords(
+      tx,
+      ctx,
+      filings.map((f) => ({
+        agency: f.agency,
+        applicant: f.applicant,
+        applicantKey: applicantKeyOf(f.applicant),
+        details: f.details,
+        channel: 'online',
+        // Art. 31: received on the day it arrives if that is a working day, else the next one.
+        receivedOn: workingDayOnOrAfter({ date: f.arrivedOn, calendar }).date,
+        accessCodeHash: hashAccessCode(f.accessCode),
+        accessCode: f.accessCode,
+        files: f.files,
+        actor: { kind: 'applicant' },
+        entryType: 'SUBMITTED',
+        entryPayload: {},
+      })),
+      calendar,
+    );
+    await recordSubmissions(tx, filings.flatMap((f, i) => (f.formToken ? [{ token: f.formToken, caseId: rows[i]!.id }] : [])));
+    return rows;
+  });
+}
+
+// Up to 50 applications per transaction, and on PostgreSQL two transactions at once; PGlite has one
+// connection. Measured with `npm run bench:http` (README).
+const filingQueues = new WeakMap<AppContext, GroupCommit<Filing, CaseRow>>();
+function filingQueue(ctx: AppContext): GroupCommit<Filing, CaseRow> {
+  let queue = filingQueues.get(ctx);
+  if (!queue) {
+    queue = createGroupCommit({ commit: (filings) => fileApplications(ctx, filings), maxItems: 50, concurrency: ctx.dbKind === 'postgres' ? 2 : 1 });
+    filingQueues.set(ctx, queue);
+  }
+  return queue;
+}
+
 /**
- * An application filed online (POST /api/requests, /apply). Art. 31: received on the day it arrives if
- * that is a working day, else the next one. A form's one-time token makes a second submission of the
- * same form find the first case instead of filing a second one.
+ * An application filed online (POST /api/requests, /apply). A form's one-time token makes a second
+ * submission of the same form find the first case instead of filing a second one.
  */
 export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string }): Promise<Receipt> {
+  const arrivedOn = today(ctx.clock);
   const { app, agency } = await validateApplication(ctx, args.input);
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
-  const applicant = applicantRecord(app);
   const earlier = async () => {
     const caseId = args.formToken ? await findSubmission(ctx.db, args.formToken) : null;
     return caseId ? await findCaseById(ctx.db, caseId) : null;
   };
   const already = await earlier();
   if (already) throw new DuplicateSubmission(already.trackingNumber);
-  const row = await ctx.db
-    .transaction(async (tx) => {
-      await holdSchedules(tx);
-      const calendar = await ctx.calendar(tx);
-      const created = await createCaseRecord(tx, ctx, {
-        agency,
-        applicant,
-        applicantKey: applicantKeyOf(applicant),
-        details: { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery },
-        channel: 'online',
-        receivedOn: workingDayOnOrAfter({ date: today(ctx.clock), calendar }).date,
-        accessCodeHash: hashAccessCode(accessCode),
-        accessCode,
-        files,
-        actor: { kind: 'applicant' },
-        entryType: 'SUBMITTED',
-        entryPayload: {},
-        calendar,
-      });
-      if (args.formToken) await recordSubmission(tx, args.formToken, created.id);
-      return created;
-    })
+  const details = { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery };
+  const row = await filingQueue(ctx)
+    .run({ agency, applicant: applicantRecord(app), details, files, accessCode, arrivedOn, formToken: args.formToken })
     .catch(async (err) => {
       // The same form sent twice at the same moment: the second waited on the token and lost.
       const first = uniqueViolation(err) !== null ? await earlier() : null;
@@ -198,22 +234,24 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
   const applicant = applicantRecord(app);
-  const row = await ctx.db.transaction(async (tx) => {
+  const [row] = await ctx.db.transaction(async (tx) => {
     await holdSchedules(tx);
-    return createCaseRecord(tx, ctx, {
-      agency,
-      applicant,
-      applicantKey: applicantKeyOf(applicant),
-      details: { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery },
-      channel,
-      receivedOn,
-      accessCodeHash: hashAccessCode(accessCode),
-      accessCode,
-      files,
-      actor: { kind: 'staff', id: args.principal.id, role: args.principal.role },
-      entryType: 'REGISTERED',
-      entryPayload: {},
-    });
+    return createCaseRecords(tx, ctx, [
+      {
+        agency,
+        applicant,
+        applicantKey: applicantKeyOf(applicant),
+        details: { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery },
+        channel,
+        receivedOn,
+        accessCodeHash: hashAccessCode(accessCode),
+        accessCode,
+        files,
+        actor: { kind: 'staff', id: args.principal.id, role: args.principal.role },
+        entryType: 'REGISTERED',
+        entryPayload: {},
+      },
+    ]);
   });
-  return toReceipt(row, accessCode, agency);
+  return toReceipt(row!, accessCode, agency);
 }

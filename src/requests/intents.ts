@@ -3,8 +3,9 @@
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
+import type { letters } from '../db/schema.js';
 import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
-import { insertLetter, type LetterRow } from '../letters/letters.repository.js';
+import { insertLetters, type LetterRow } from '../letters/letters.repository.js';
 import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../letters/letters.model.js';
 import { htmlToText } from '../letters/text.js';
 import { createDirectory } from '../notifications/directory.js';
@@ -32,54 +33,60 @@ function letterAgency(a: AgencyRow): LetterAgency {
   return { name: a.name, officeName: a.officeName, address: a.address, postcode: a.postcode, phone: a.phone, email: a.email, reviewBody: a.reviewBody, court: a.court };
 }
 
-async function issueLetter(tx: Tx, ctx: AppContext, args: IntentArgs & { kind: keyof typeof LETTER_TITLES; agency: AgencyRow }): Promise<LetterRow> {
-  const { row, decision, kind, agency } = args;
-  const number = await ctx.numbers.draw(tx, { agencyId: agency.id, year: yearOf(args.on), series: 'letter' });
-  const documentNumber = `${agency.shortName}依申〔${yearOf(args.on)}〕${number}号`;
-  const released = kind === 'answer' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
-  const target = kind === 'transfer_notice' && typeof args.payload.agency === 'string' ? await findAgencyBySlug(tx, args.payload.agency) : null;
-  const model = letterModel({
-    kind,
-    documentNumber,
-    issuedOn: args.on,
-    agency: letterAgency(agency),
-    trackingNumber: row.trackingNumber,
-    receivedOn: row.receivedOn,
-    applicant: row.applicant,
-    description: row.description,
-    context: decision.snapshot.context,
-    deadlines: decision.deadlines,
-    payload: args.payload,
-    releasedFiles: released,
-    transferredTo: target ? letterAgency(target) : null,
-  });
-  const bodyHtml = ctx.letters.render(kind, model);
-  return insertLetter(tx, {
-    caseId: row.id,
-    eventSeq: args.seq,
-    kind,
-    recipient: recipientOf(kind),
-    documentNumber,
-    title: LETTER_TITLES[kind],
-    issuedOn: args.on,
-    bodyHtml,
-    bodyText: htmlToText(bodyHtml),
-  });
+type LetterJob = IntentArgs & { kind: keyof typeof LETTER_TITLES; agency: AgencyRow };
+
+/**
+ * Issues letters for many cases: numbers drawn in one statement per agency and year, the letters
+ * written in one statement. Returns the letters in the order of `jobs`.
+ */
+async function issueLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[]): Promise<LetterRow[]> {
+  if (!jobs.length) return [];
+  const numbers = await ctx.numbers.drawEach(tx, 'letter', jobs.map((j) => ({ agencyId: j.agency.id, year: yearOf(j.on) })));
+  const values: (typeof letters.$inferInsert)[] = [];
+  for (const [k, job] of jobs.entries()) {
+    const { row, decision, kind, agency } = job;
+    const documentNumber = `${agency.shortName}依申〔${yearOf(job.on)}〕${numbers[k]}号`;
+    const released = kind === 'answer' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
+    const target = kind === 'transfer_notice' && typeof job.payload.agency === 'string' ? await findAgencyBySlug(tx, job.payload.agency) : null;
+    const model = letterModel({
+      kind,
+      documentNumber,
+      issuedOn: job.on,
+      agency: letterAgency(agency),
+      trackingNumber: row.trackingNumber,
+      receivedOn: row.receivedOn,
+      applicant: row.applicant,
+      description: row.description,
+      context: decision.snapshot.context,
+      deadlines: decision.deadlines,
+      payload: job.payload,
+      releasedFiles: released,
+      transferredTo: target ? letterAgency(target) : null,
+    });
+    const bodyHtml = ctx.letters.render(kind, model);
+    values.push({ caseId: row.id, eventSeq: job.seq, kind, recipient: recipientOf(kind), documentNumber, title: LETTER_TITLES[kind], issuedOn: job.on, bodyHtml, bodyText: htmlToText(bodyHtml) });
+  }
+  // (case, timeline entry, kind) is unique: it finds each job's letter among the returned rows.
+  const byKey = new Map((await insertLetters(tx, values)).map((l) => [`${l.caseId}:${l.eventSeq}:${l.kind}`, l]));
+  return values.map((v) => byKey.get(`${v.caseId}:${v.eventSeq}:${v.kind}`)!);
 }
 
 /** Writes the letters and mails that decisions call for, for one case or many. */
-export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[], known: { agency?: AgencyRow } = {}): Promise<void> {
+export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[], known: { agencies?: AgencyRow[] } = {}): Promise<void> {
   const directory = createDirectory(tx, known);
+  const jobs: LetterJob[] = [];
+  for (const item of items) {
+    for (const intent of item.decision.intents) {
+      if (intent.type === 'issueLetter') jobs.push({ ...item, kind: intent.params.kind, agency: await directory.agency(item.row.agencyId) });
+    }
+  }
+  const issued = await issueLetters(tx, ctx, jobs);
   const mails: NewMail[] = [];
   for (const item of items) {
-    if (!item.decision.intents.length) continue;
-    const agency = await directory.agency(item.row.agencyId);
-    const letters: LetterRow[] = [];
-    for (const intent of item.decision.intents) {
-      if (intent.type === 'issueLetter') letters.push(await issueLetter(tx, ctx, { ...item, kind: intent.params.kind, agency }));
-    }
+    const letters = issued.filter((_, k) => jobs[k]!.row === item.row && jobs[k]!.seq === item.seq);
     for (const intent of item.decision.intents) {
       if (intent.type === 'notify') {
+        const agency = await directory.agency(item.row.agencyId);
         mails.push(...(await notificationMails(ctx, directory, { ...item, template: intent.params.template, to: intent.params.to, agency, letters })));
       }
     }

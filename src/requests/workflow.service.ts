@@ -17,7 +17,7 @@ import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
 import { appendTimelineEntries, countEarlierApplicationsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
-import { createCaseRecord } from './intake.service.js';
+import { createCaseRecords } from './intake.service.js';
 
 type Accepted = Extract<Decision, { ok: true }>;
 
@@ -156,19 +156,26 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
 async function transferIn(tx: Tx, ctx: AppContext, args: { from: CaseRow; agencySlug: string; on: string; actor: EventActor }) {
   const agency = (await findAgencyBySlug(tx, args.agencySlug))!;
   const calendar = await ctx.calendar(tx);
-  return createCaseRecord(tx, ctx, {
-    agency,
-    applicant: args.from.applicant,
-    applicantKey: args.from.applicantKey,
-    details: { description: args.from.description, documentNumber: args.from.documentNumber, purpose: args.from.purpose, format: args.from.format, delivery: args.from.delivery },
-    channel: 'transfer',
-    receivedOn: workingDayOnOrAfter({ date: args.on, calendar }).date,
-    accessCodeHash: args.from.accessCodeHash,
-    files: [],
-    actor: args.actor,
-    entryType: 'TRANSFERRED_IN',
-    entryPayload: { from: args.from.trackingNumber },
-    transferredFromId: args.from.id,
+  const [row] = await createCaseRecords(
+    tx,
+    ctx,
+    [
+      {
+        agency,
+        applicant: args.from.applicant,
+        applicantKey: args.from.applicantKey,
+        details: { description: args.from.description, documentNumber: args.from.documentNumber, purpose: args.from.purpose, format: args.from.format, delivery: args.from.delivery },
+        channel: 'transfer',
+        receivedOn: workingDayOnOrAfter({ date: args.on, calendar }).date,
+        accessCodeHash: args.from.accessCodeHash,
+        files: [],
+        actor: args.actor,
+        entryType: 'TRANSFERRED_IN',
+        entryPayload: { from: args.from.trackingNumber },
+        transferredFromId: args.from.id,
+      },
+    ],
     calendar,
-  });
+  );
+  return row!;
 }

@@ -1,6 +1,7 @@
 // Statutory timers as rows: one pending timer per (case, kind), fired by the sweeper.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { insertRows } from '../db/rows.js';
 import { timers } from '../db/schema.js';
 import type { DesiredTimer } from '../workflow/deadlines.js';
 
@@ -29,7 +30,7 @@ export async function syncTimersOf(tx: Executor, cases: { caseId: number; desire
     }
   }
   if (stale.length) await tx.update(timers).set({ status: 'canceled', doneAt: now }).where(inArray(timers.id, stale));
-  if (missing.length) await tx.insert(timers).values(missing);
+  await insertRows(tx, timers, missing);
 }
 
 export async function syncTimers(tx: Executor, caseId: number, desired: DesiredTimer[], now: Date, options: { newCase?: boolean } = {}): Promise<void> {

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_applicant_answered_idx" ON "cases" USING btree ("applicant_key","agency_id","received_on") WHERE state = 'answered';
