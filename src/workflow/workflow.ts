@@ -42,11 +42,23 @@ export function derive(args: { snapshot: WorkflowSnapshot; calendar: Calendar })
   return { deadlines, timers: timersOf({ state: args.snapshot.state, deadlines, calendar: args.calendar }) };
 }
 
+// A new case's start depends only on its receipt date and the calendar, and every case received the
+// same day starts alike: the machine runs once per date (it took about 0.3 ms of CPU per submission).
+const starts = new WeakMap<Calendar, Map<IsoDate, Extract<Decision, { ok: true }>>>();
+
 export function startCase(args: { receivedOn: IsoDate; calendar: Calendar }): Extract<Decision, { ok: true }> {
-  const machine = machineFor(args.calendar);
-  const [next, actions] = initialTransition(machine, { receivedOn: args.receivedOn });
-  const snapshot: WorkflowSnapshot = { version: 1, state: next.value as CaseState, context: next.context };
-  return { ok: true, snapshot, intents: intentsOf(actions), ...derive({ snapshot, calendar: args.calendar }) };
+  let byDate = starts.get(args.calendar);
+  if (!byDate) starts.set(args.calendar, (byDate = new Map()));
+  let start = byDate.get(args.receivedOn);
+  if (!start) {
+    const [next, actions] = initialTransition(machineFor(args.calendar), { receivedOn: args.receivedOn });
+    const snapshot: WorkflowSnapshot = { version: 1, state: next.value as CaseState, context: next.context };
+    start = { ok: true, snapshot, intents: intentsOf(actions), ...derive({ snapshot, calendar: args.calendar }) };
+    if (byDate.size >= 400) byDate.clear();
+    byDate.set(args.receivedOn, start);
+  }
+  // A copy: callers own what they are given.
+  return structuredClone(start);
 }
 
 export function decide(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
