@@ -67,3 +67,14 @@ t.test('one form sent twice among others at the same moment: one case for it, th
   const [firstCopy] = await db.select({ trackingNumber: cases.trackingNumber }).from(cases).where(sql`${cases.applicant}->>'email' = 'c0@example.com'`);
   t.equal(already[0]!.headers.location, `/apply/done?already=${firstCopy!.trackingNumber}`, 'and given the first copy’s tracking number');
 });
+
+t.test('an application to no such agency among others at the same moment: refused alone, the others filed', async (t) => {
+  const { app, db } = await testApp(t);
+  const anon = api(app);
+  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => anon.post('/api/requests', application({ agency: i === 7 ? 'nosuch' : 'mzj' }))));
+  t.equal(responses[7]!.statusCode, 400);
+  t.match(responses[7]!.json(), { error: 'validation.failed', fields: { agency: '请选择受理申请的机关' } });
+  t.same([...new Set(responses.filter((_, i) => i !== 7).map((r) => r.statusCode))], [201]);
+  const [stored] = await db.select({ n: count() }).from(cases);
+  t.equal(stored!.n, 19);
+});

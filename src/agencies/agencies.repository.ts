@@ -21,6 +21,15 @@ export async function findAgencyBySlug(db: Executor, slug: string, options: { in
   return raw ? rowOf(agencies, raw) : null;
 }
 
+/** The agencies (not retired) with these slugs, in one statement. */
+export async function findAgenciesBySlugs(db: Executor, slugs: string[]): Promise<AgencyRow[]> {
+  if (!slugs.length) return [];
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`select * from agencies where slug in (select jsonb_array_elements_text(${JSON.stringify(slugs)}::jsonb)) and retired_at is null`),
+  );
+  return rows.map((raw) => rowOf(agencies, raw));
+}
+
 export async function findAgencyById(db: Executor, id: number): Promise<AgencyRow | null> {
   const [row] = await db.select().from(agencies).where(eq(agencies.id, id));
   return row ?? null;

@@ -9,9 +9,9 @@ import type { AppContext } from '../context.js';
 import { uniqueViolation, type Tx } from '../db/client.js';
 import { createGroupCommit, type GroupCommit } from '../db/group-commit.js';
 import type { ApplicantRecord } from '../db/schema.js';
-import { validationFailed, type FieldMessages } from '../http/errors.js';
+import { validationFailed, type AppError, type FieldMessages } from '../http/errors.js';
 import { tryParse } from '../http/validation.js';
-import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
+import { findAgenciesBySlugs, findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
 import type { EventActor } from '../workflow/types.js';
@@ -137,56 +137,82 @@ export class DuplicateSubmission extends Error {
   }
 }
 
-async function validateApplication(ctx: AppContext, input: unknown, extraFields: FieldMessages = {}): Promise<{ app: Application; agency: AgencyRow }> {
+const NO_AGENCY = '请选择受理申请的机关';
+
+/**
+ * The application's fields and the slug of the agency it is addressed to. The agency itself is looked
+ * up by the caller; here only when something else is wrong too, so that every problem is reported at once.
+ */
+async function parseApplication(ctx: AppContext, input: unknown, extraFields: FieldMessages = {}): Promise<{ app: Application; slug: string }> {
   const parsed = tryParse(applicationSchema(today(ctx.clock)), input);
   const fields: FieldMessages = { ...(parsed.fields ?? {}), ...extraFields };
-  const slug = (input as { agency?: unknown } | null)?.agency;
-  const agency = typeof slug === 'string' && slug.trim() ? await findAgencyBySlug(ctx.db, slug.trim()) : null;
-  if (!agency && !fields.agency) fields.agency = '请选择受理申请的机关';
-  if (!parsed.data || !agency || Object.keys(fields).length) throw validationFailed(fields);
-  return { app: parsed.data, agency };
+  const named = (input as { agency?: unknown } | null)?.agency;
+  const slug = typeof named === 'string' ? named.trim() : '';
+  if (!slug && !fields.agency) fields.agency = NO_AGENCY;
+  if (!parsed.data || Object.keys(fields).length) {
+    if (slug && !fields.agency && !(await findAgencyBySlug(ctx.db, slug))) fields.agency = NO_AGENCY;
+    throw validationFailed(fields);
+  }
+  return { app: parsed.data, slug };
+}
+
+async function validateApplication(ctx: AppContext, input: unknown, extraFields: FieldMessages = {}): Promise<{ app: Application; agency: AgencyRow }> {
+  const { app, slug } = await parseApplication(ctx, input, extraFields);
+  const agency = await findAgencyBySlug(ctx.db, slug);
+  if (!agency) throw validationFailed({ agency: NO_AGENCY });
+  return { app, agency };
 }
 
 function toReceipt(row: CaseRow, accessCode: string, agency: AgencyRow): Receipt {
   return { trackingNumber: row.trackingNumber, accessCode, state: row.state, receivedOn: row.receivedOn, dueOn: row.dueOn, dueProvisional: row.dueProvisional, agency: agency.slug };
 }
 
-type Filing = { agency: AgencyRow; applicant: ApplicantRecord; details: CaseDetails; files: CheckedUpload[]; accessCode: string; arrivedOn: IsoDate; formToken?: string };
+type Filing = { agencySlug: string; applicant: ApplicantRecord; details: CaseDetails; files: CheckedUpload[]; accessCode: string; arrivedOn: IsoDate; formToken?: string };
+type Filed = { row: CaseRow; agency: AgencyRow } | { refused: AppError };
 
-/** Online applications, many to a transaction when they arrive together (db/group-commit.ts). */
-function fileApplications(ctx: AppContext, filings: Filing[]): Promise<CaseRow[]> {
+/**
+ * Online applications, many to a transaction when they arrive together (db/group-commit.ts). Their
+ * agencies are read here, once for the group; one addressed to no (or a retired) agency is refused
+ * alone.
+ */
+function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> {
   return ctx.db.transaction(async (tx) => {
     await holdSchedules(tx);
+    const agencies = new Map((await findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])).map((a) => [a.slug, a]));
+    const accepted = filings.filter((f) => agencies.has(f.agencySlug));
     const calendar = await ctx.calendar(tx);
-    const rows = await createCaseRecords(
-      tx,
-      ctx,
-      filings.map((f) => ({
-        agency: f.agency,
-        applicant: f.applicant,
-        applicantKey: applicantKeyOf(f.applicant),
-        details: f.details,
-        channel: 'online',
-        // Art. 31: received on the day it arrives if that is a working day, else the next one.
-        receivedOn: workingDayOnOrAfter({ date: f.arrivedOn, calendar }).date,
-        accessCodeHash: hashAccessCode(f.accessCode),
-        accessCode: f.accessCode,
-        files: f.files,
-        actor: { kind: 'applicant' },
-        entryType: 'SUBMITTED',
-        entryPayload: {},
-      })),
-      calendar,
-    );
-    await recordSubmissions(tx, filings.flatMap((f, i) => (f.formToken ? [{ token: f.formToken, caseId: rows[i]!.id }] : [])));
-    return rows;
+    const rows = accepted.length
+      ? await createCaseRecords(
+          tx,
+          ctx,
+          accepted.map((f) => ({
+            agency: agencies.get(f.agencySlug)!,
+            applicant: f.applicant,
+            applicantKey: applicantKeyOf(f.applicant),
+            details: f.details,
+            channel: 'online',
+            // Art. 31: received on the day it arrives if that is a working day, else the next one.
+            receivedOn: workingDayOnOrAfter({ date: f.arrivedOn, calendar }).date,
+            accessCodeHash: hashAccessCode(f.accessCode),
+            accessCode: f.accessCode,
+            files: f.files,
+            actor: { kind: 'applicant' },
+            entryType: 'SUBMITTED',
+            entryPayload: {},
+          })),
+          calendar,
+        )
+      : [];
+    await recordSubmissions(tx, accepted.flatMap((f, i) => (f.formToken ? [{ token: f.formToken, caseId: rows[i]!.id }] : [])));
+    let next = 0;
+    return filings.map((f) => (agencies.has(f.agencySlug) ? { row: rows[next++]!, agency: agencies.get(f.agencySlug)! } : { refused: validationFailed({ agency: NO_AGENCY }) }));
   });
 }
 
 // Up to 50 applications per transaction, and on PostgreSQL two transactions at once; PGlite has one
 // connection. Measured with `npm run bench:http` (README).
-const filingQueues = new WeakMap<AppContext, GroupCommit<Filing, CaseRow>>();
-function filingQueue(ctx: AppContext): GroupCommit<Filing, CaseRow> {
+const filingQueues = new WeakMap<AppContext, GroupCommit<Filing, Filed>>();
+function filingQueue(ctx: AppContext): GroupCommit<Filing, Filed> {
   let queue = filingQueues.get(ctx);
   if (!queue) {
     queue = createGroupCommit({ commit: (filings) => fileApplications(ctx, filings), maxItems: 50, concurrency: ctx.dbKind === 'postgres' ? 2 : 1 });
@@ -201,7 +227,7 @@ function filingQueue(ctx: AppContext): GroupCommit<Filing, CaseRow> {
  */
 export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string }): Promise<Receipt> {
   const arrivedOn = today(ctx.clock);
-  const { app, agency } = await validateApplication(ctx, args.input);
+  const { app, slug } = await parseApplication(ctx, args.input);
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
   const earlier = async () => {
@@ -211,15 +237,16 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
   const already = await earlier();
   if (already) throw new DuplicateSubmission(already.trackingNumber);
   const details = { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery };
-  const row = await filingQueue(ctx)
-    .run({ agency, applicant: applicantRecord(app), details, files, accessCode, arrivedOn, formToken: args.formToken })
+  const filed = await filingQueue(ctx)
+    .run({ agencySlug: slug, applicant: applicantRecord(app), details, files, accessCode, arrivedOn, formToken: args.formToken })
     .catch(async (err) => {
       // The same form sent twice at the same moment: the second waited on the token and lost.
       const first = uniqueViolation(err) !== null ? await earlier() : null;
       if (first) throw new DuplicateSubmission(first.trackingNumber);
       throw err;
     });
-  return toReceipt(row, accessCode, agency);
+  if ('refused' in filed) throw filed.refused;
+  return toReceipt(filed.row, accessCode, filed.agency);
 }
 
 /** An application a clerk received on paper, in person, by post, fax or e-mail (POST /api/cases). Art. 31: the receipt date is the clerk's. */
