@@ -16,6 +16,9 @@ export function createGroupCommit<T, R>(options: {
   commit(items: T[]): Promise<R[]>;
   /** Largest group. */
   maxItems: number;
+  /** A group takes no further item once their weights (say, bytes of attachments) would pass this; a heavy item goes alone. */
+  maxWeight?: number;
+  weightOf?: (item: T) => number;
   /** Groups under way at once (each holds one database connection). */
   concurrency: number;
 }): GroupCommit<T, R> {
@@ -36,7 +39,15 @@ export function createGroupCommit<T, R>(options: {
     running += 1;
     try {
       while (queue.length) {
-        const group = queue.splice(0, options.maxItems);
+        let count = 0;
+        let weight = 0;
+        for (const w of queue) {
+          const next = options.weightOf?.(w.item) ?? 0;
+          if (count === options.maxItems || (count > 0 && weight + next > (options.maxWeight ?? Infinity))) break;
+          count += 1;
+          weight += next;
+        }
+        const group = queue.splice(0, count);
         if (group.length === 1) {
           await commitAlone(group[0]!);
           continue;

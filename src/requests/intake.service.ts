@@ -209,13 +209,19 @@ function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> 
   });
 }
 
-// Up to 50 applications per transaction, and on PostgreSQL two transactions at once; PGlite has one
-// connection. Measured with `npm run bench:http` (README).
+// Up to 50 applications (or 20 MB of attachments) per transaction, and on PostgreSQL two transactions
+// at once; PGlite has one connection. Measured with `npm run bench:http` (README).
 const filingQueues = new WeakMap<AppContext, GroupCommit<Filing, Filed>>();
 function filingQueue(ctx: AppContext): GroupCommit<Filing, Filed> {
   let queue = filingQueues.get(ctx);
   if (!queue) {
-    queue = createGroupCommit({ commit: (filings) => fileApplications(ctx, filings), maxItems: 50, concurrency: ctx.dbKind === 'postgres' ? 2 : 1 });
+    queue = createGroupCommit({
+      commit: (filings) => fileApplications(ctx, filings),
+      maxItems: 50,
+      maxWeight: 20 * 1024 * 1024,
+      weightOf: (f) => f.files.reduce((n, file) => n + file.size, 0),
+      concurrency: ctx.dbKind === 'postgres' ? 2 : 1,
+    });
     filingQueues.set(ctx, queue);
   }
   return queue;
