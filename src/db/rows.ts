@@ -1,8 +1,8 @@
-// Rows in and out without drizzle's query builder, for the statements run on every submission.
-// Inserting rows as one JSON parameter. Drizzle's insert builder spends about 15 µs per bound value
-// (a submission's case row alone has 24), and its text changes with the number of rows. Here the rows
-// travel as one jsonb value that PostgreSQL spreads over the table's columns (jsonb_populate_recordset),
-// so the statement costs the same to build for one row or fifty and is prepared once per connection.
+// Rows in and out without drizzle's query builder, for the statements every submission runs. Drizzle's
+// insert builder spends about 15 µs per bound value (a case row alone has 24), and its text changes
+// with the number of rows. Here the rows travel as one jsonb value that PostgreSQL spreads over the
+// table's columns (jsonb_populate_recordset), so the statement costs the same to build for one row or
+// fifty and is prepared once per connection.
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Executor } from './client.js';
@@ -23,7 +23,7 @@ function statement<T extends PgTable>(table: T, rows: T['$inferInsert'][], optio
     const out: Record<string, unknown> = {};
     for (const [key, column] of given) {
       const value = (r as Record<string, unknown>)[key];
-      if (Buffer.isBuffer(value) || value instanceof Uint8Array) throw new Error(`insertRows: ${getTableName(table)}.${column.name} is binary; use drizzle's insert`);
+      if (value instanceof Uint8Array) throw new Error(`insertRows: ${getTableName(table)}.${column.name} is binary; use drizzle's insert`);
       out[column.name] = value ?? null; // Dates become ISO instants through JSON.stringify
     }
     return out;

@@ -33,7 +33,7 @@ function letterAgency(a: AgencyRow): LetterAgency {
   return { name: a.name, officeName: a.officeName, address: a.address, postcode: a.postcode, phone: a.phone, email: a.email, reviewBody: a.reviewBody, court: a.court };
 }
 
-type LetterJob = IntentArgs & { kind: keyof typeof LETTER_TITLES; agency: AgencyRow };
+type LetterJob = IntentArgs & { item: IntentArgs; kind: keyof typeof LETTER_TITLES; agency: AgencyRow };
 
 /**
  * Issues letters for many cases: numbers drawn in one statement per agency and year, the letters
@@ -77,13 +77,15 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
   const jobs: LetterJob[] = [];
   for (const item of items) {
     for (const intent of item.decision.intents) {
-      if (intent.type === 'issueLetter') jobs.push({ ...item, kind: intent.params.kind, agency: await directory.agency(item.row.agencyId) });
+      if (intent.type === 'issueLetter') jobs.push({ ...item, item, kind: intent.params.kind, agency: await directory.agency(item.row.agencyId) });
     }
   }
   const issued = await issueLetters(tx, ctx, jobs);
+  const lettersOf = new Map<IntentArgs, LetterRow[]>();
+  for (const [k, job] of jobs.entries()) lettersOf.set(job.item, [...(lettersOf.get(job.item) ?? []), issued[k]!]);
   const mails: NewMail[] = [];
   for (const item of items) {
-    const letters = issued.filter((_, k) => jobs[k]!.row === item.row && jobs[k]!.seq === item.seq);
+    const letters = lettersOf.get(item) ?? [];
     for (const intent of item.decision.intents) {
       if (intent.type === 'notify') {
         const agency = await directory.agency(item.row.agencyId);

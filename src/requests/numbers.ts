@@ -10,10 +10,11 @@ export type NumberSeries = 'tracking' | 'letter';
 export function createNumbers(args: { autonomousDb: Database | null }) {
   const ready = new Set<string>();
   /**
-   * On PostgreSQL the sequence is created and read on a pool of its own, outside the caller's
-   * transaction (a failed statement there would abort it). PGlite runs one transaction at a time, so
-   * there everything happens inside it, and the sequence is created (if need be) every time because
-   * a rolled-back transaction takes its creation with it.
+   * `count` numbers of one series in one statement, in increasing order. On PostgreSQL the sequence is
+   * created and read on a pool of its own, outside the caller's transaction (a failed statement there
+   * would abort it). PGlite runs one transaction at a time, so there everything happens inside it, and
+   * the sequence is created (if need be) every time because a rolled-back transaction takes its
+   * creation with it.
    */
   async function drawMany(tx: Tx, n: { agencyId: number; year: number; series: NumberSeries; count: number }): Promise<number[]> {
     if (n.count < 1) return [];
@@ -31,8 +32,6 @@ export function createNumbers(args: { autonomousDb: Database | null }) {
     return rows.map((r) => r.n).sort((a, b) => a - b);
   }
   return {
-    /** `count` numbers of one series in one statement, in increasing order. */
-    drawMany,
     /** One number for each of `owners`, in their order; one statement per agency and year among them. */
     async drawEach(tx: Tx, series: NumberSeries, owners: { agencyId: number; year: number }[]): Promise<number[]> {
       const drawn = new Map<string, { agencyId: number; year: number; count: number; numbers: number[] }>();
@@ -44,10 +43,6 @@ export function createNumbers(args: { autonomousDb: Database | null }) {
       }
       for (const g of drawn.values()) g.numbers = await drawMany(tx, { agencyId: g.agencyId, year: g.year, series, count: g.count });
       return owners.map((o) => drawn.get(`${o.agencyId}:${o.year}`)!.numbers.shift()!);
-    },
-    async draw(tx: Tx, n: { agencyId: number; year: number; series: NumberSeries }): Promise<number> {
-      const [number] = await drawMany(tx, { ...n, count: 1 });
-      return number!;
     },
   };
 }

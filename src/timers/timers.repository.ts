@@ -33,10 +33,6 @@ export async function syncTimersOf(tx: Executor, cases: { caseId: number; desire
   await insertRows(tx, timers, missing);
 }
 
-export async function syncTimers(tx: Executor, caseId: number, desired: DesiredTimer[], now: Date, options: { newCase?: boolean } = {}): Promise<void> {
-  await syncTimersOf(tx, [{ caseId, desired, newCase: options.newCase }], now);
-}
-
 /**
  * Claims up to `limit` timers that have fallen due. SKIP LOCKED lets several instances sweep at once
  * without waiting on, or taking, each other's timers; the claim lasts until the transaction ends.
