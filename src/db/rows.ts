@@ -17,7 +17,8 @@ const texts = new Map<string, { head: string; tail: string }>();
 
 function statement<T extends PgTable>(table: T, rows: T['$inferInsert'][], options: Options & { returning: boolean }): SQL {
   const columns = Object.entries(getTableColumns(table)) as [string, PgColumn][];
-  // Columns no row gives a value get their defaults (ids, creation times).
+  // Columns no row gives a value get their defaults (ids, creation times); a column only some rows
+  // give is null in the others, so callers pass rows of one shape.
   const given = columns.filter(([key]) => rows.some((r) => (r as Record<string, unknown>)[key] !== undefined));
   const json = rows.map((r) => {
     const out: Record<string, unknown> = {};
