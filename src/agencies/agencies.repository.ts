@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { asc, eq, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { rowOf } from '../db/rows.js';
 import { agencies } from '../db/schema.js';
