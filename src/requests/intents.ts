@@ -33,7 +33,7 @@ function letterAgency(a: AgencyRow): LetterAgency {
   return { name: a.name, officeName: a.officeName, address: a.address, postcode: a.postcode, phone: a.phone, email: a.email, reviewBody: a.reviewBody, court: a.court };
 }
 
-type LetterJob = IntentArgs & { item: IntentArgs; kind: keyof typeof LETTER_TITLES; agency: AgencyRow };
+type LetterJob = { item: IntentArgs; kind: keyof typeof LETTER_TITLES; agency: AgencyRow };
 
 /**
  * Issues letters for many cases: numbers drawn in one statement per agency and year, the letters
@@ -41,17 +41,17 @@ type LetterJob = IntentArgs & { item: IntentArgs; kind: keyof typeof LETTER_TITL
  */
 async function issueLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[]): Promise<LetterRow[]> {
   if (!jobs.length) return [];
-  const numbers = await ctx.numbers.drawEach(tx, 'letter', jobs.map((j) => ({ agencyId: j.agency.id, year: yearOf(j.on) })));
+  const numbers = await ctx.numbers.drawEach(tx, 'letter', jobs.map((j) => ({ agencyId: j.agency.id, year: yearOf(j.item.on) })));
   const values: (typeof letters.$inferInsert)[] = [];
-  for (const [k, job] of jobs.entries()) {
-    const { row, decision, kind, agency } = job;
-    const documentNumber = `${agency.shortName}依申〔${yearOf(job.on)}〕${numbers[k]}号`;
+  for (const [k, { item, kind, agency }] of jobs.entries()) {
+    const { row, decision, on, payload, seq } = item;
+    const documentNumber = `${agency.shortName}依申〔${yearOf(on)}〕${numbers[k]}号`;
     const released = kind === 'answer' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
-    const target = kind === 'transfer_notice' && typeof job.payload.agency === 'string' ? await findAgencyBySlug(tx, job.payload.agency) : null;
+    const target = kind === 'transfer_notice' && typeof payload.agency === 'string' ? await findAgencyBySlug(tx, payload.agency) : null;
     const model = letterModel({
       kind,
       documentNumber,
-      issuedOn: job.on,
+      issuedOn: on,
       agency: letterAgency(agency),
       trackingNumber: row.trackingNumber,
       receivedOn: row.receivedOn,
@@ -59,12 +59,12 @@ async function issueLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[]): Promise
       description: row.description,
       context: decision.snapshot.context,
       deadlines: decision.deadlines,
-      payload: job.payload,
+      payload,
       releasedFiles: released,
       transferredTo: target ? letterAgency(target) : null,
     });
     const bodyHtml = ctx.letters.render(kind, model);
-    values.push({ caseId: row.id, eventSeq: job.seq, kind, recipient: recipientOf(kind), documentNumber, title: LETTER_TITLES[kind], issuedOn: job.on, bodyHtml, bodyText: htmlToText(bodyHtml) });
+    values.push({ caseId: row.id, eventSeq: seq, kind, recipient: recipientOf(kind), documentNumber, title: LETTER_TITLES[kind], issuedOn: on, bodyHtml, bodyText: htmlToText(bodyHtml) });
   }
   // (case, timeline entry, kind) is unique: it finds each job's letter among the returned rows.
   const byKey = new Map((await insertLetters(tx, values)).map((l) => [`${l.caseId}:${l.eventSeq}:${l.kind}`, l]));
@@ -77,7 +77,7 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
   const jobs: LetterJob[] = [];
   for (const item of items) {
     for (const intent of item.decision.intents) {
-      if (intent.type === 'issueLetter') jobs.push({ ...item, item, kind: intent.params.kind, agency: await directory.agency(item.row.agencyId) });
+      if (intent.type === 'issueLetter') jobs.push({ item, kind: intent.params.kind, agency: await directory.agency(item.row.agencyId) });
     }
   }
   const issued = await issueLetters(tx, ctx, jobs);

@@ -31,6 +31,9 @@ const timerIsCurrent = (key: 'answerDueOn' | 'correctionDueOn' | 'consultationDu
   holds: ({ context, event, calendar }) => deadlinesOf({ context, calendar })[key] === event.dueOn,
 });
 
+/** Who may decide an extension (art. 33) or a deferral (art. 35): the office head, not a clerk. */
+const byOfficeHead = ({ event }: RuleArgs<Stamp>) => event.actor.kind === 'staff' && event.actor.role !== 'clerk';
+
 const dateInRange = (earliest: string, date: string, latest: string) => earliest <= date && date <= latest;
 
 export const RULES: { [T in EventType]: EventRules<T> } = {
@@ -125,7 +128,7 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
       {
         name: 'art35_deferral_by_office_head',
         message: '延迟答复的合理期限由政府信息公开工作机构负责人确定，办理人员不能自行确定',
-        holds: ({ event }) => event.actor.kind === 'staff' && event.actor.role !== 'clerk',
+        holds: byOfficeHead,
       },
       {
         name: 'art35_deferral_once',
@@ -150,7 +153,7 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
       {
         name: 'art33_extension_approved_by_office_head',
         message: '延长答复期限须经政府信息公开工作机构负责人同意（条例第三十三条），办理人员不能自行延期',
-        holds: ({ event }) => event.actor.kind === 'staff' && event.actor.role !== 'clerk',
+        holds: byOfficeHead,
       },
       {
         name: 'art33_extension_once',
