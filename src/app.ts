@@ -25,7 +25,7 @@ import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { errorHandler, wantsHtml } from './http/error-handler.js';
-import { loggerOptions } from './http/logging.js';
+import { AccessLog, loggerOptions } from './http/logging.js';
 import { registerViews } from './http/views.js';
 import { healthRoutes } from './http/health.routes.js';
 import { publicRateLimit } from './http/rate-limit.js';
@@ -77,6 +77,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     // Unique across instances (random prefix per process) without a random draw per request.
     genReqId: requestIds(),
+    logController: new AccessLog(),
     // Slow clients: a request must arrive within 2 minutes (large uploads included), headers within 20 s.
     requestTimeout: 120_000,
     http: { headersTimeout: 20_000, keepAliveTimeout: 5_000 },
