@@ -35,11 +35,15 @@ t.test('200 concurrent submissions get 200 distinct tracking numbers and 200 who
   t.equal(new Set(receiptLetters.map((l) => l.documentNumber)).size, 200, 'letter numbers distinct');
   t.equal(new Set(mails.map((m) => m.recipient)).size, 200, 'one acknowledgment to each applicant');
 
-  // Each applicant's mail and lookup carry their own case, not a neighbour's from the same group.
+  // Each applicant's mail and lookup carry their own case, not a neighbour's from the same group:
+  // the acknowledgment names the case, its access code and the receipt letter stored for it.
+  const letterOf = new Map(
+    (await db.select({ trackingNumber: cases.trackingNumber, documentNumber: letters.documentNumber }).from(letters).innerJoin(cases, eq(cases.id, letters.caseId)).where(eq(letters.kind, 'receipt'))).map((l) => [l.trackingNumber, l.documentNumber]),
+  );
   for (const [i, r] of receipts.entries()) {
     const mail = mails.find((m) => m.recipient === `a${i}@example.com`);
-    if (!mail?.text.includes(r.trackingNumber) || !mail.text.includes(r.accessCode)) {
-      t.fail(`the acknowledgment to a${i} names ${r.trackingNumber} with its access code`);
+    if (!mail?.text.includes(r.trackingNumber) || !mail.text.includes(r.accessCode) || !mail.text.includes(letterOf.get(r.trackingNumber)!)) {
+      t.fail(`the acknowledgment to a${i} names ${r.trackingNumber} with its access code and receipt letter`);
       return;
     }
   }

@@ -1,13 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { insertRowsReturning } from '../db/rows.js';
+import { insertRows } from '../db/rows.js';
 import { letters } from '../db/schema.js';
 
 export type LetterRow = typeof letters.$inferSelect;
 
-/** Writes letters in one statement; returns them in no particular order. */
-export async function insertLetters(tx: Executor, values: (typeof letters.$inferInsert)[]): Promise<LetterRow[]> {
-  return insertRowsReturning(tx, letters, values);
+/** Writes letters in one statement. */
+export async function insertLetters(tx: Executor, values: (typeof letters.$inferInsert)[]): Promise<void> {
+  await insertRows(tx, letters, values);
 }
 
 export async function listLetters(db: Executor, caseId: number, recipient?: string) {

@@ -37,7 +37,8 @@ export type NotificationArgs = {
   template: string;
   to: Recipient;
   agency: AgencyRow;
-  letters: LetterRow[];
+  /** The letters issued with the notice, which the mail carries. */
+  letters: Pick<LetterRow, 'recipient' | 'title' | 'documentNumber' | 'bodyHtml'>[];
   /** Known only at intake: the access code, for the acknowledgment. */
   accessCode?: string;
   /** For reminders: working days left. */

@@ -19,7 +19,7 @@ import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
 import { appendTimelineEntries, findCaseById, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
-import { applyIntents } from './intents.js';
+import { applyIntents, letterNumberOwners } from './intents.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
 const ACCESS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -75,11 +75,19 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
   const started = list.map((a) => startCase({ receivedOn: a.receivedOn, calendar }));
   // A transferred application is the same request moving on, not a repeat of itself (art. 36(6)).
   const candidates = [...list.keys()].filter((i) => list[i]!.entryType !== 'TRANSFERRED_IN');
-  const found = await findLikelyRepeats(tx, candidates.map((i) => ({ agencyId: list[i]!.agency.id, applicantKey: list[i]!.applicantKey, description: list[i]!.details.description })));
-  const repeats = new Map(candidates.map((i, k) => [i, found[k]!]));
-  const sequences = await ctx.numbers.drawEach(tx, 'tracking', list.map((a) => ({ agencyId: a.agency.id, year: yearOf(a.receivedOn) })));
   const at = ctx.clock.now();
   const on = today(ctx.clock);
+  // Independent statements go out together: the repeat search, and the tracking and letter numbers
+  // (drawn in one statement, on a connection of their own on PostgreSQL).
+  const [found, numbers] = await Promise.all([
+    findLikelyRepeats(tx, candidates.map((i) => ({ agencyId: list[i]!.agency.id, applicantKey: list[i]!.applicantKey, description: list[i]!.details.description }))),
+    ctx.numbers.drawEach(tx, [
+      ...list.map((a) => ({ series: 'tracking' as const, agencyId: a.agency.id, year: yearOf(a.receivedOn) })),
+      ...letterNumberOwners(list.map((a, i) => ({ agencyId: a.agency.id, on, intents: started[i]!.intents }))),
+    ]),
+  ]);
+  const repeats = new Map(candidates.map((i, k) => [i, found[k]!]));
+  const sequences = numbers.slice(0, list.length);
   const values = list.map((a, i) => ({
     trackingNumber: formatTrackingNumber(a.agency.code, yearOf(a.receivedOn), sequences[i]!),
     agencyId: a.agency.id,
@@ -105,25 +113,27 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
   const byNumber = new Map((await insertCases(tx, values)).map((r) => [r.trackingNumber, r]));
   const rows = values.map((v) => byNumber.get(v.trackingNumber)!);
   for (const [i, row] of rows.entries()) await insertAttachments(tx, row.id, 'application', list[i]!.files, at);
-  const seqs = await appendTimelineEntries(
-    tx,
-    rows.map((row, i) => ({
-      caseId: row.id,
-      type: list[i]!.entryType,
-      on,
-      at,
-      actor: list[i]!.actor,
-      stateAfter: row.state,
-      dueOnAfter: row.dueOn,
-      payload: { channel: row.channel, receivedOn: row.receivedOn, attachments: list[i]!.files.length, ...list[i]!.entryPayload },
-    })),
-  );
-  await syncTimersOf(tx, rows.map((row, i) => ({ caseId: row.id, desired: started[i]!.timers, newCase: true })), at);
+  const [seqs] = await Promise.all([
+    appendTimelineEntries(
+      tx,
+      rows.map((row, i) => ({
+        caseId: row.id,
+        type: list[i]!.entryType,
+        on,
+        at,
+        actor: list[i]!.actor,
+        stateAfter: row.state,
+        dueOnAfter: row.dueOn,
+        payload: { channel: row.channel, receivedOn: row.receivedOn, attachments: list[i]!.files.length, ...list[i]!.entryPayload },
+      })),
+    ),
+    syncTimersOf(tx, rows.map((row, i) => ({ caseId: row.id, desired: started[i]!.timers, newCase: true })), at),
+  ]);
   await applyIntents(
     tx,
     ctx,
     rows.map((row, i) => ({ row, decision: started[i]!, seq: seqs[i]!, on, payload: list[i]!.entryPayload, accessCode: list[i]!.accessCode })),
-    { agencies: list.map((a) => a.agency) },
+    { agencies: list.map((a) => a.agency), letterNumbers: numbers.slice(list.length) },
   );
   return rows;
 }
@@ -177,8 +187,9 @@ type Filed = { row: CaseRow; agency: AgencyRow } | { refused: AppError };
  */
 function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> {
   return ctx.db.transaction(async (tx) => {
-    await holdSchedules(tx);
-    const agencies = new Map((await findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])).map((a) => [a.slug, a]));
+    // The agencies are read with the lock (in one round trip); the calendar only once the lock is held.
+    const [, found] = await Promise.all([holdSchedules(tx), findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])]);
+    const agencies = new Map(found.map((a) => [a.slug, a]));
     const accepted = filings.filter((f) => agencies.has(f.agencySlug));
     const calendar = await ctx.calendar(tx);
     const rows = accepted.length

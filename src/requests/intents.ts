@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
 import type { letters } from '../db/schema.js';
 import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
-import { insertLetters, type LetterRow } from '../letters/letters.repository.js';
+import { insertLetters } from '../letters/letters.repository.js';
 import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../letters/letters.model.js';
 import { htmlToText } from '../letters/text.js';
 import { createDirectory } from '../notifications/directory.js';
@@ -15,6 +15,7 @@ import type { Deadlines } from '../workflow/deadlines.js';
 import type { Intent } from '../workflow/request.machine.js';
 import type { WorkflowSnapshot } from '../workflow/workflow.js';
 import { listAttachments, type CaseRow } from './cases.repository.js';
+import type { NumberOwner } from './numbers.js';
 
 export type IntentArgs = {
   row: CaseRow;
@@ -35,14 +36,19 @@ function letterAgency(a: AgencyRow): LetterAgency {
 
 type LetterJob = { item: IntentArgs; kind: keyof typeof LETTER_TITLES; agency: AgencyRow };
 
+type NewLetter = typeof letters.$inferInsert;
+
 /**
- * Issues letters for many cases: numbers drawn in one statement per agency and year, the letters
- * written in one statement. Returns the letters in the order of `jobs`.
+ * Whom the letters that decisions call for are numbered for, in the order applyIntents issues them. A
+ * caller that draws other numbers first can draw these with them (one statement) and pass them in.
  */
-async function issueLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[]): Promise<LetterRow[]> {
-  if (!jobs.length) return [];
-  const numbers = await ctx.numbers.drawEach(tx, 'letter', jobs.map((j) => ({ agencyId: j.agency.id, year: yearOf(j.item.on) })));
-  const values: (typeof letters.$inferInsert)[] = [];
+export function letterNumberOwners(items: { agencyId: number; on: IsoDate; intents: Intent[] }[]): NumberOwner[] {
+  return items.flatMap((item) => item.intents.filter((i) => i.type === 'issueLetter').map(() => ({ series: 'letter' as const, agencyId: item.agencyId, year: yearOf(item.on) })));
+}
+
+/** The letters for many cases, numbered and rendered, in the order of `jobs`; the caller writes them. */
+async function issueLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers: number[]): Promise<NewLetter[]> {
+  const values: NewLetter[] = [];
   for (const [k, { item, kind, agency }] of jobs.entries()) {
     const { row, decision, on, payload, seq } = item;
     const documentNumber = `${agency.shortName}依申〔${yearOf(on)}〕${numbers[k]}号`;
@@ -66,13 +72,14 @@ async function issueLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[]): Promise
     const bodyHtml = ctx.letters.render(kind, model);
     values.push({ caseId: row.id, eventSeq: seq, kind, recipient: recipientOf(kind), documentNumber, title: LETTER_TITLES[kind], issuedOn: on, bodyHtml, bodyText: htmlToText(bodyHtml) });
   }
-  // (case, timeline entry, kind) is unique: it finds each job's letter among the returned rows.
-  const byKey = new Map((await insertLetters(tx, values)).map((l) => [`${l.caseId}:${l.eventSeq}:${l.kind}`, l]));
-  return values.map((v) => byKey.get(`${v.caseId}:${v.eventSeq}:${v.kind}`)!);
+  return values;
 }
 
-/** Writes the letters and mails that decisions call for, for one case or many. */
-export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[], known: { agencies?: AgencyRow[] } = {}): Promise<void> {
+/**
+ * Writes the letters and mails that decisions call for, for one case or many. `known.letterNumbers`:
+ * the letters' numbers if drawn already, for letterNumberOwners of the same items.
+ */
+export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[], known: { agencies?: AgencyRow[]; letterNumbers?: number[] } = {}): Promise<void> {
   const directory = createDirectory(tx, known);
   const jobs: LetterJob[] = [];
   for (const item of items) {
@@ -80,8 +87,10 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
       if (intent.type === 'issueLetter') jobs.push({ item, kind: intent.params.kind, agency: await directory.agency(item.row.agencyId) });
     }
   }
-  const issued = await issueLetters(tx, ctx, jobs);
-  const lettersOf = new Map<IntentArgs, LetterRow[]>();
+  const numbers = known.letterNumbers ?? (await ctx.numbers.drawEach(tx, letterNumberOwners(items.map((i) => ({ agencyId: i.row.agencyId, on: i.on, intents: i.decision.intents })))));
+  if (numbers.length !== jobs.length) throw new Error(`applyIntents: ${numbers.length} letter numbers for ${jobs.length} letters`);
+  const issued = await issueLetters(tx, ctx, jobs, numbers);
+  const lettersOf = new Map<IntentArgs, NewLetter[]>();
   for (const [k, job] of jobs.entries()) lettersOf.set(job.item, [...(lettersOf.get(job.item) ?? []), issued[k]!]);
   const mails: NewMail[] = [];
   for (const item of items) {
@@ -93,5 +102,6 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
       }
     }
   }
-  await enqueueMails(tx, mails);
+  // Sent together: the mails carry what they need of the letters, not their ids.
+  await Promise.all([insertLetters(tx, issued), enqueueMails(tx, mails)]);
 }
