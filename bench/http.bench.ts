@@ -15,12 +15,17 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 // This machine's figures drift by a third between runs; bare and ours alternate, and the median counts.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+// BENCH_ONLY=lookup (or submission, guide): one scenario, for working on it.
+const ONLY = process.env.BENCH_ONLY ?? '';
+const wanted = (name: string) => !ONLY || name.includes(ONLY);
 
 function start(args: string[], env: Record<string, string>, ready: RegExp | null, url?: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  // Only the tail is kept (for the error below): at LOG_LEVEL=info the service writes a line per request.
+  const keep = (d: Buffer) => (output = (output + d).slice(-16_384));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   return new Promise((resolve, reject) => {
     const timer = setInterval(async () => {
       if (ready && ready.test(output)) return done();
@@ -67,8 +72,9 @@ const database = await freshPostgres(requirePostgres());
 const children: ChildProcess[] = [];
 try {
   const port = await freePort();
-  // The service as it runs in production (Dockerfile): the compiled build, which `npm run bench:http` makes first.
-  const service = await start(['dist/src/server.js'], { DATABASE_URL: database.url, PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', SCHEDULER_INTERVAL_MS: '3600000', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', NODE_ENV: 'production' }, null, `http://127.0.0.1:${port}/health`);
+  // The service as it runs in production (Dockerfile): the compiled build, which `npm run bench:http`
+  // makes first, logging at the default level (a JSON line per request, read by this process).
+  const service = await start(['dist/src/server.js'], { DATABASE_URL: database.url, PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'info', SCHEDULER_INTERVAL_MS: '3600000', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', NODE_ENV: 'production' }, null, `http://127.0.0.1:${port}/health`);
   children.push(service);
   // The guide page's baseline sends the same bytes as a constant string: the ratio then measures our
   // work per request, not the size of the page on the wire.
@@ -94,26 +100,20 @@ try {
   const rows: { name: string; target: number; ours: Figures; bare: Figures }[] = [];
   let k = 0;
   const lookup = () => tracked[k++ % tracked.length]!;
-  rows.push({
-    name: 'submission (POST /api/requests)',
-    target: 0.5,
-    ...(await compare({ url: `${base}/insert`, method: 'POST', headers: { 'content-type': 'application/json' }, body }, { url: `${svc}/api/requests`, method: 'POST', headers: { 'content-type': 'application/json' }, body })),
-  });
+  const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body } as const;
+  const scenarios: { name: string; target: number; bare: autocannon.Options; ours: autocannon.Options }[] = [
+    { name: 'submission (POST /api/requests)', target: 0.5, bare: { url: `${base}/insert`, ...post }, ours: { url: `${svc}/api/requests`, ...post } },
+    {
+      name: 'tracking lookup (GET /api/requests/:tn)',
+      target: 0.6,
+      bare: { url: base, requests: [{ setupRequest: (r) => ({ ...r, path: `/select/${lookup().trackingNumber}` }) }] },
+      ours: { url: svc, requests: [{ setupRequest: (r) => { const t = lookup(); return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] },
+    },
+    { name: 'guide page (GET /guide/:slug)', target: 0.7, bare: { url: `${base}/text` }, ours: { url: `${svc}/guide/czj` } },
+  ];
+  for (const s of scenarios.filter((s) => wanted(s.name))) rows.push({ name: s.name, target: s.target, ...(await compare(s.bare, s.ours)) });
   // Not a target: how far the database alone, writing the same rows, is from one INSERT.
-  const rowsOnly = await compare({ url: `${base}/insert`, method: 'POST', headers: { 'content-type': 'application/json' }, body }, { url: `${base}/intake`, method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  rows.push({
-    name: 'tracking lookup (GET /api/requests/:tn)',
-    target: 0.6,
-    ...(await compare(
-      { url: base, requests: [{ setupRequest: (r) => ({ ...r, path: `/select/${lookup().trackingNumber}` }) }] },
-      { url: svc, requests: [{ setupRequest: (r) => { const t = lookup(); return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] },
-    )),
-  });
-  rows.push({
-    name: 'guide page (GET /guide/:slug)',
-    target: 0.7,
-    ...(await compare({ url: `${base}/text` }, { url: `${svc}/guide/czj` })),
-  });
+  const rowsOnly = wanted('submission') ? await compare({ url: `${base}/insert`, ...post }, { url: `${base}/intake`, ...post }) : null;
   clearInterval(sampler);
 
   console.log(`\n${CONNECTIONS} connections; after a 2 s warm-up, ${ROUNDS} alternating rounds of ${SECONDS} s each (median req/s, worst p99); PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}`);
@@ -124,7 +124,7 @@ try {
       `${r.name.padEnd(42)}${r.ours.rps.toFixed(0).padStart(10)}${r.bare.rps.toFixed(0).padStart(12)}${ratio.toFixed(2).padStart(7)}${(`≥${r.target}`).padStart(8)}${`${r.ours.p99} ms`.padStart(10)}${`${r.bare.p99} ms`.padStart(10)}${String(r.ours.errors).padStart(8)}  ${ratio >= r.target && r.ours.p99 < 100 ? 'met' : 'NOT met'}`,
     );
   }
-  console.log(`same rows as a submission, one SQL statement, no application work: ${rowsOnly.ours.rps.toFixed(0)} req/s = ${(rowsOnly.ours.rps / rowsOnly.bare.rps).toFixed(2)} of the bare INSERT (${rowsOnly.bare.rps.toFixed(0)}), p99 ${rowsOnly.ours.p99} ms, errors ${rowsOnly.ours.errors}`);
+  if (rowsOnly) console.log(`same rows as a submission, one SQL statement, no application work: ${rowsOnly.ours.rps.toFixed(0)} req/s = ${(rowsOnly.ours.rps / rowsOnly.bare.rps).toFixed(2)} of the bare INSERT (${rowsOnly.bare.rps.toFixed(0)}), p99 ${rowsOnly.ours.p99} ms, errors ${rowsOnly.ours.errors}`);
   console.log(`service peak RSS: ${peakRss.toFixed(0)} MB (target under 300 MB: ${peakRss < 300 ? 'met' : 'NOT met'})`);
 } finally {
   for (const c of children) c.kill('SIGTERM');
