@@ -3,7 +3,7 @@
 // a constant string. Prints requests/s, p99 latency, ratios and the service's peak RSS.
 // Run: DATABASE_URL=postgres://… npm run bench:http (builds dist/ first)   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -19,19 +19,24 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY ?? '';
 const wanted = (name: string) => !ONLY || name.includes(ONLY);
 
-function start(args: string[], env: Record<string, string>, ready: RegExp | null, url?: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a server and waits until it is ready. Its output goes to `logFile` if given (the service logs
+ * a line per request at LOG_LEVEL=info: written to a file, as a production log collector would take
+ * it, rather than read by this process, which also runs the load generator).
+ */
+function start(args: string[], env: Record<string, string>, ready: { pattern?: RegExp; url?: string; logFile?: string }): Promise<ChildProcess> {
+  const fd = ready.logFile ? openSync(ready.logFile, 'w') : null;
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'] });
+  if (fd !== null) closeSync(fd);
   let output = '';
-  // Only the tail is kept (for the error below): at LOG_LEVEL=info the service writes a line per request.
-  const keep = (d: Buffer) => (output = (output + d).slice(-16_384));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
   return new Promise((resolve, reject) => {
     const timer = setInterval(async () => {
-      if (ready && ready.test(output)) return done();
-      if (url) {
+      if (ready.pattern?.test(output)) return done();
+      if (ready.url) {
         try {
-          if ((await fetch(url)).ok) return done();
+          if ((await fetch(ready.url)).ok) return done();
         } catch {
           // not yet
         }
@@ -43,7 +48,7 @@ function start(args: string[], env: Record<string, string>, ready: RegExp | null
     };
     child.on('exit', (code) => {
       clearInterval(timer);
-      reject(new Error(`exited ${code}: ${output}`));
+      reject(new Error(`exited ${code}: ${ready.logFile ? readFileSync(ready.logFile, 'utf8').slice(-4096) : output}`));
     });
   });
 }
@@ -73,15 +78,15 @@ const children: ChildProcess[] = [];
 try {
   const port = await freePort();
   // The service as it runs in production (Dockerfile): the compiled build, which `npm run bench:http`
-  // makes first, logging at the default level (a JSON line per request, read by this process).
-  const service = await start(['dist/src/server.js'], { DATABASE_URL: database.url, PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'info', SCHEDULER_INTERVAL_MS: '3600000', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', NODE_ENV: 'production' }, null, `http://127.0.0.1:${port}/health`);
+  // makes first, logging at the default level (a JSON line per request).
+  const service = await start(['dist/src/server.js'], { DATABASE_URL: database.url, PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'info', SCHEDULER_INTERVAL_MS: '3600000', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', NODE_ENV: 'production' }, { url: `http://127.0.0.1:${port}/health`, logFile: path.join(tmpdir(), `ogi-bench-service-${process.pid}.log`) });
   children.push(service);
   // The guide page's baseline sends the same bytes as a constant string: the ratio then measures our
   // work per request, not the size of the page on the wire.
   const pageFile = path.join(tmpdir(), `ogi-bench-page-${process.pid}.html`);
   writeFileSync(pageFile, await (await fetch(`http://127.0.0.1:${port}/guide/czj`)).text());
   const basePort = await freePort();
-  const baseline = await start(['--import', 'tsx', 'bench/lib/baseline-server.ts'], { DATABASE_URL: database.url, PORT: String(basePort), BASELINE_PAGE: pageFile }, /baseline ready/);
+  const baseline = await start(['--import', 'tsx', 'bench/lib/baseline-server.ts'], { DATABASE_URL: database.url, PORT: String(basePort), BASELINE_PAGE: pageFile }, { pattern: /baseline ready/ });
   children.push(baseline);
   const svc = `http://127.0.0.1:${port}`;
   const base = `http://127.0.0.1:${basePort}`;
@@ -130,5 +135,5 @@ try {
   for (const c of children) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1000));
   await database.drop();
-  rmSync(path.join(tmpdir(), `ogi-bench-page-${process.pid}.html`), { force: true });
+  for (const file of [`ogi-bench-page-${process.pid}.html`, `ogi-bench-service-${process.pid}.log`]) rmSync(path.join(tmpdir(), file), { force: true });
 }
