@@ -39,8 +39,8 @@ type LetterJob = { item: IntentArgs; kind: keyof typeof LETTER_TITLES; agency: A
 type NewLetter = typeof letters.$inferInsert;
 
 /**
- * Whom the letters that decisions call for are numbered for, in the order applyIntents issues them. A
- * caller that draws other numbers first can draw these with them (one statement) and pass them in.
+ * The number series of each letter that the decisions call for, in the order applyIntents issues
+ * them: a caller drawing other numbers first can draw these with them (one statement) and pass them in.
  */
 export function letterNumberOwners(items: { agencyId: number; on: IsoDate; intents: Intent[] }[]): NumberOwner[] {
   return items.flatMap((item) => item.intents.filter((i) => i.type === 'issueLetter').map(() => ({ series: 'letter' as const, agencyId: item.agencyId, year: yearOf(item.on) })));
