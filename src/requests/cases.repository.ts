@@ -224,9 +224,14 @@ export async function findCaseById(db: Executor, id: number): Promise<CaseRow | 
   return row ?? null;
 }
 
-export async function findSubmission(db: Executor, token: string): Promise<number | null> {
-  const [row] = await db.select({ caseId: submissionTokens.caseId }).from(submissionTokens).where(eq(submissionTokens.token, token));
-  return row?.caseId ?? null;
+/** The tracking number of the case a form's one-time token filed, if it filed one. */
+export async function findSubmission(db: Executor, token: string): Promise<string | null> {
+  const [row] = await db
+    .select({ trackingNumber: cases.trackingNumber })
+    .from(submissionTokens)
+    .innerJoin(cases, eq(cases.id, submissionTokens.caseId))
+    .where(eq(submissionTokens.token, token));
+  return row?.trackingNumber ?? null;
 }
 
 export async function recordSubmissions(tx: Executor, tokens: { token: string; caseId: number }[]): Promise<void> {

@@ -18,7 +18,7 @@ import type { EventActor } from '../workflow/types.js';
 import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
-import { appendTimelineEntries, findCaseById, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
+import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
 import { applyIntents, letterNumberOwners } from './intents.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
@@ -247,19 +247,16 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
   const { app, slug } = await parseApplication(ctx, args.input);
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
-  const earlier = async () => {
-    const caseId = args.formToken ? await findSubmission(ctx.db, args.formToken) : null;
-    return caseId ? await findCaseById(ctx.db, caseId) : null;
-  };
+  const earlier = async () => (args.formToken ? await findSubmission(ctx.db, args.formToken) : null);
   const already = await earlier();
-  if (already) throw new DuplicateSubmission(already.trackingNumber);
+  if (already) throw new DuplicateSubmission(already);
   const details = { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery };
   const filed = await filingQueue(ctx)
     .run({ agencySlug: slug, applicant: applicantRecord(app), details, files, accessCode, arrivedOn, formToken: args.formToken })
     .catch(async (err) => {
       // The same form sent twice at the same moment: the second waited on the token and lost.
       const first = uniqueViolation(err) !== null ? await earlier() : null;
-      if (first) throw new DuplicateSubmission(first.trackingNumber);
+      if (first) throw new DuplicateSubmission(first);
       throw err;
     });
   if ('refused' in filed) throw filed.refused;
