@@ -82,3 +82,21 @@ t.test('an application to no such agency among others at the same moment: refuse
   const [stored] = await db.select({ n: count() }).from(cases);
   t.equal(stored!.n, 19);
 });
+
+t.test('a statement failing late in a filing leaves nothing of that application, and its neighbours are filed', async (t) => {
+  const { app, db } = await testApp(t);
+  // The database refuses the acknowledgment to one address: the last rows a filing writes, sent
+  // together with its receipt letter, after its case, timeline entry and timers.
+  await db.execute(sql.raw(`create function ogi_test_refuse() returns trigger language plpgsql as $$ begin if new.recipient = 'refuse@example.com' then raise exception 'refused by the test'; end if; return new; end $$`));
+  await db.execute(sql.raw(`create trigger ogi_test_refuse before insert on outbox for each row execute function ogi_test_refuse()`));
+  const anon = api(app);
+  const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => anon.post('/api/requests', application({ agency: 'czj', applicant: { email: i === 4 ? 'refuse@example.com' : `n${i}@example.com` } }))));
+  t.equal(responses[4]!.statusCode, 500, 'the refused one is told it failed');
+  t.same(responses[4]!.json(), { error: 'internal', message: '服务器内部错误，请稍后再试' }, 'and gets no tracking number');
+  t.same([...new Set(responses.filter((_, i) => i !== 4).map((r) => r.statusCode))], [201], 'the others are filed');
+  const counts = async () =>
+    Promise.all([cases, caseEvents, timers, letters, outbox].map(async (table) => Number((await db.select({ n: count() }).from(table))[0]!.n)));
+  t.same(await counts(), [9, 9, 27, 9, 9], 'cases, timeline entries, timers, letters and mails of the nine only');
+  const [left] = await db.select({ n: count() }).from(cases).where(sql`${cases.applicant}->>'email' = 'refuse@example.com'`);
+  t.equal(left!.n, 0, 'nothing of the refused application');
+});
