@@ -8,6 +8,7 @@ import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js'
 import type { AppContext } from '../context.js';
 import { uniqueViolation, type Tx } from '../db/client.js';
 import { createGroupCommit, type GroupCommit } from '../db/group-commit.js';
+import { together } from '../db/together.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import { validationFailed, type AppError, type FieldMessages } from '../http/errors.js';
 import { tryParse } from '../http/validation.js';
@@ -77,9 +78,9 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
   const candidates = [...list.keys()].filter((i) => list[i]!.entryType !== 'TRANSFERRED_IN');
   const at = ctx.clock.now();
   const on = today(ctx.clock);
-  // Independent statements go out together: the repeat search, and the tracking and letter numbers
-  // (drawn in one statement, on a connection of their own on PostgreSQL).
-  const [found, numbers] = await Promise.all([
+  // The repeat search, and the tracking and letter numbers (drawn in one statement, on a connection of
+  // their own on PostgreSQL), go out together.
+  const [found, numbers] = await together([
     findLikelyRepeats(tx, candidates.map((i) => ({ agencyId: list[i]!.agency.id, applicantKey: list[i]!.applicantKey, description: list[i]!.details.description }))),
     ctx.numbers.drawEach(tx, [
       ...list.map((a) => ({ series: 'tracking' as const, agencyId: a.agency.id, year: yearOf(a.receivedOn) })),
@@ -113,7 +114,7 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
   const byNumber = new Map((await insertCases(tx, values)).map((r) => [r.trackingNumber, r]));
   const rows = values.map((v) => byNumber.get(v.trackingNumber)!);
   for (const [i, row] of rows.entries()) await insertAttachments(tx, row.id, 'application', list[i]!.files, at);
-  const [seqs] = await Promise.all([
+  const [seqs] = await together([
     appendTimelineEntries(
       tx,
       rows.map((row, i) => ({
@@ -188,7 +189,7 @@ type Filed = { row: CaseRow; agency: AgencyRow } | { refused: AppError };
 function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> {
   return ctx.db.transaction(async (tx) => {
     // The agencies are read with the lock (in one round trip); the calendar only once the lock is held.
-    const [, found] = await Promise.all([holdSchedules(tx), findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])]);
+    const [, found] = await together([holdSchedules(tx), findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])]);
     const agencies = new Map(found.map((a) => [a.slug, a]));
     const accepted = filings.filter((f) => agencies.has(f.agencySlug));
     const calendar = await ctx.calendar(tx);

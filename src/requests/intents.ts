@@ -3,6 +3,7 @@
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
+import { together } from '../db/together.js';
 import type { letters } from '../db/schema.js';
 import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
 import { insertLetters } from '../letters/letters.repository.js';
@@ -103,5 +104,5 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
     }
   }
   // Sent together: the mails carry what they need of the letters, not their ids.
-  await Promise.all([insertLetters(tx, issued), enqueueMails(tx, mails)]);
+  await together([insertLetters(tx, issued), enqueueMails(tx, mails)]);
 }
