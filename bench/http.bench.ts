@@ -126,7 +126,7 @@ try {
   for (const r of rows) {
     const ratio = r.ours.rps / r.bare.rps;
     console.log(
-      `${r.name.padEnd(42)}${r.ours.rps.toFixed(0).padStart(10)}${r.bare.rps.toFixed(0).padStart(12)}${ratio.toFixed(2).padStart(7)}${(`≥${r.target}`).padStart(8)}${`${r.ours.p99} ms`.padStart(10)}${`${r.bare.p99} ms`.padStart(10)}${String(r.ours.errors).padStart(8)}  ${ratio >= r.target && r.ours.p99 < 100 ? 'met' : 'NOT met'}`,
+      `${r.name.padEnd(42)}${r.ours.rps.toFixed(0).padStart(10)}${r.bare.rps.toFixed(0).padStart(12)}${ratio.toFixed(3).padStart(7)}${(`≥${r.target}`).padStart(8)}${`${r.ours.p99} ms`.padStart(10)}${`${r.bare.p99} ms`.padStart(10)}${String(r.ours.errors).padStart(8)}  ${ratio >= r.target && r.ours.p99 < 100 ? 'met' : 'NOT met'}`,
     );
   }
   if (rowsOnly) console.log(`same rows as a submission, one SQL statement, no application work: ${rowsOnly.ours.rps.toFixed(0)} req/s = ${(rowsOnly.ours.rps / rowsOnly.bare.rps).toFixed(2)} of the bare INSERT (${rowsOnly.bare.rps.toFixed(0)}), p99 ${rowsOnly.ours.p99} ms, errors ${rowsOnly.ours.errors}`);
