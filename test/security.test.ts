@@ -183,6 +183,7 @@ t.test('logs are JSON with request ids and no personal data', async (t) => {
   for (const line of lines) t.doesNotThrow(() => JSON.parse(line), 'every line is JSON');
   // One access line per request, written when it is answered.
   const access = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request completed');
+  t.notOk(lines.some((l) => JSON.parse(l).msg === 'incoming request'), 'no second line when a request arrives');
   t.same(access.map((l) => [l.req.method, l.res.statusCode]), [['POST', 201], ['GET', 200], ['GET', 200]]);
   t.ok(access.every((l) => l.reqId && l.req.url && typeof l.responseTime === 'number'), 'with request id, URL and time');
   t.ok(lines.some((l) => /mail not delivered/.test(l)), 'the mail failure is logged');
