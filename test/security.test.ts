@@ -211,6 +211,7 @@ t.test('the Dockerfile: production dependencies only, non-root, health check, da
   t.ok(stages.length >= 2, 'multi-stage');
   const final = stages.at(-1)!;
   t.match(final, /npm ci --omit=dev/, 'the final stage installs production dependencies only');
+  t.match(final, /COPY patches [^\n]*\n(?:.*\n)*?RUN npm ci --omit=dev/, 'with the patches to dependencies (postinstall) in place before it installs them');
   t.notMatch(final, /npm ci(?! --omit=dev)|tsx |typescript/, 'and no build tooling');
   t.match(final, /^USER (?!root|0\b)\w+/m, 'runs as a non-root user');
   t.match(final, /^HEALTHCHECK [^\n]*\\?\n?[^\n]*\/health/m);
