@@ -2,14 +2,15 @@
 // PostgreSQL database: submission vs one INSERT, tracking lookup vs a one-row SELECT, guide page vs
 // a constant string. Prints requests/s, p99 latency, ratios and the service's peak RSS.
 // Run: DATABASE_URL=postgres://… npm run bench:http (builds dist/ first)   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { application } from '../test/helpers/factories.js';
 import { freePort } from '../test/helpers/process.js';
 import { freshPostgres, requirePostgres } from './lib/database.js';
+import { fileApplications, measured, rssMb, start, startService, type Cpu } from './lib/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 // This machine's figures drift by a third between runs; bare and ours alternate, and the median counts.
@@ -19,67 +20,32 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY ?? '';
 const wanted = (name: string) => !ONLY || name.includes(ONLY);
 
-/**
- * Starts a server and waits until it is ready. Its output goes to `logFile` if given (the service logs
- * a line per request at LOG_LEVEL=info: written to a file, as a production log collector would take
- * it, rather than read by this process, which also runs the load generator).
- */
-function start(args: string[], env: Record<string, string>, ready: { pattern?: RegExp; url?: string; logFile?: string }): Promise<ChildProcess> {
-  const fd = ready.logFile ? openSync(ready.logFile, 'w') : null;
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'] });
-  if (fd !== null) closeSync(fd);
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(async () => {
-      if (ready.pattern?.test(output)) return done();
-      if (ready.url) {
-        try {
-          if ((await fetch(ready.url)).ok) return done();
-        } catch {
-          // not yet
-        }
-      }
-    }, 100);
-    const done = () => {
-      clearInterval(timer);
-      resolve(child);
-    };
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`exited ${code}: ${ready.logFile ? readFileSync(ready.logFile, 'utf8').slice(-4096) : output}`));
-    });
-  });
-}
-
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
-}
-
-type Figures = { rps: number; p99: number; errors: number };
+type Figures = { rps: number; p99: number; errors: number; cpu: Cpu };
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+type Target = { opts: autocannon.Options; pid: number };
 
-/** Bare and ours in alternating rounds after one warm-up each: median requests/s, worst p99, all errors. */
-async function compare(bare: autocannon.Options, ours: autocannon.Options): Promise<{ bare: Figures; ours: Figures }> {
-  for (const opts of [bare, ours]) await autocannon({ ...opts, duration: 2, connections: CONNECTIONS });
-  const results: { bare: autocannon.Result[]; ours: autocannon.Result[] } = { bare: [], ours: [] };
+/** Bare and ours in alternating rounds after one warm-up each: median requests/s and CPU per request, worst p99, all errors. */
+async function compare(bare: Target, ours: Target): Promise<{ bare: Figures; ours: Figures }> {
+  for (const t of [bare, ours]) await autocannon({ ...t.opts, duration: 2, connections: CONNECTIONS });
+  const runs: { bare: Awaited<ReturnType<typeof measured>>[]; ours: Awaited<ReturnType<typeof measured>>[] } = { bare: [], ours: [] };
   for (let i = 0; i < ROUNDS; i += 1) {
-    results.bare.push(await autocannon({ ...bare, duration: SECONDS, connections: CONNECTIONS }));
-    results.ours.push(await autocannon({ ...ours, duration: SECONDS, connections: CONNECTIONS }));
+    runs.bare.push(await measured({ ...bare.opts, duration: SECONDS, connections: CONNECTIONS }, bare.pid));
+    runs.ours.push(await measured({ ...ours.opts, duration: SECONDS, connections: CONNECTIONS }, ours.pid));
   }
-  const figures = (rs: autocannon.Result[]) => ({ rps: median(rs.map((r) => r.requests.average)), p99: Math.max(...rs.map((r) => r.latency.p99)), errors: rs.reduce((n, r) => n + r.errors + r.non2xx, 0) });
-  return { bare: figures(results.bare), ours: figures(results.ours) };
+  const figures = (rs: typeof runs.bare): Figures => ({
+    rps: median(rs.map((r) => r.result.requests.average)),
+    p99: Math.max(...rs.map((r) => r.result.latency.p99)),
+    errors: rs.reduce((n, r) => n + r.result.errors + r.result.non2xx, 0),
+    cpu: { server: median(rs.map((r) => r.cpu.server)), postgres: median(rs.map((r) => r.cpu.postgres)), load: median(rs.map((r) => r.cpu.load)) },
+  });
+  return { bare: figures(runs.bare), ours: figures(runs.ours) };
 }
 
 const database = await freshPostgres(requirePostgres());
 const children: ChildProcess[] = [];
 try {
   const port = await freePort();
-  // The service as it runs in production (Dockerfile): the compiled build, which `npm run bench:http`
-  // makes first, logging at the default level (a JSON line per request).
-  const service = await start(['dist/src/server.js'], { DATABASE_URL: database.url, PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'info', SCHEDULER_INTERVAL_MS: '3600000', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', NODE_ENV: 'production' }, { url: `http://127.0.0.1:${port}/health`, logFile: path.join(tmpdir(), `ogi-bench-service-${process.pid}.log`) });
+  const service = await startService({ databaseUrl: database.url, port, logFile: path.join(tmpdir(), `ogi-bench-service-${process.pid}.log`) });
   children.push(service);
   // The guide page's baseline sends the same bytes as a constant string: the ratio then measures our
   // work per request, not the size of the page on the wire.
@@ -95,30 +61,28 @@ try {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(service.pid!))), 200);
 
   // Requests to look up later.
-  const tracked: { trackingNumber: string; accessCode: string }[] = [];
-  for (let i = 0; i < 200; i += 1) {
-    const res = await fetch(`${svc}/api/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application({ agency: ['fgj', 'czj', 'mzj'][i % 3] })) });
-    tracked.push((await res.json()) as { trackingNumber: string; accessCode: string });
-  }
+  const tracked = await fileApplications(svc, 200);
 
   const body = JSON.stringify(application());
   const rows: { name: string; target: number; ours: Figures; bare: Figures }[] = [];
   let k = 0;
   const lookup = () => tracked[k++ % tracked.length]!;
   const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body } as const;
-  const scenarios: { name: string; target: number; bare: autocannon.Options; ours: autocannon.Options }[] = [
-    { name: 'submission (POST /api/requests)', target: 0.5, bare: { url: `${base}/insert`, ...post }, ours: { url: `${svc}/api/requests`, ...post } },
+  const ours = (opts: autocannon.Options): Target => ({ opts, pid: service.pid! });
+  const bare = (opts: autocannon.Options): Target => ({ opts, pid: baseline.pid! });
+  const scenarios: { name: string; target: number; bare: Target; ours: Target }[] = [
+    { name: 'submission (POST /api/requests)', target: 0.5, bare: bare({ url: `${base}/insert`, ...post }), ours: ours({ url: `${svc}/api/requests`, ...post }) },
     {
       name: 'tracking lookup (GET /api/requests/:tn)',
       target: 0.6,
-      bare: { url: base, requests: [{ setupRequest: (r) => ({ ...r, path: `/select/${lookup().trackingNumber}` }) }] },
-      ours: { url: svc, requests: [{ setupRequest: (r) => { const t = lookup(); return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] },
+      bare: bare({ url: base, requests: [{ setupRequest: (r) => ({ ...r, path: `/select/${lookup().trackingNumber}` }) }] }),
+      ours: ours({ url: svc, requests: [{ setupRequest: (r) => { const t = lookup(); return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] }),
     },
-    { name: 'guide page (GET /guide/:slug)', target: 0.7, bare: { url: `${base}/text` }, ours: { url: `${svc}/guide/czj` } },
+    { name: 'guide page (GET /guide/:slug)', target: 0.7, bare: bare({ url: `${base}/text` }), ours: ours({ url: `${svc}/guide/czj` }) },
   ];
   for (const s of scenarios.filter((s) => wanted(s.name))) rows.push({ name: s.name, target: s.target, ...(await compare(s.bare, s.ours)) });
   // Not a target: how far the database alone, writing the same rows, is from one INSERT.
-  const rowsOnly = wanted('submission') ? await compare({ url: `${base}/insert`, ...post }, { url: `${base}/intake`, ...post }) : null;
+  const rowsOnly = wanted('submission') ? await compare(bare({ url: `${base}/insert`, ...post }), bare({ url: `${base}/intake`, ...post })) : null;
   clearInterval(sampler);
 
   console.log(`\n${CONNECTIONS} connections; after a 2 s warm-up, ${ROUNDS} alternating rounds of ${SECONDS} s each (median req/s, worst p99); PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}`);
@@ -130,6 +94,20 @@ try {
     );
   }
   if (rowsOnly) console.log(`same rows as a submission, one SQL statement, no application work: ${rowsOnly.ours.rps.toFixed(0)} req/s = ${(rowsOnly.ours.rps / rowsOnly.bare.rps).toFixed(2)} of the bare INSERT (${rowsOnly.bare.rps.toFixed(0)}), p99 ${rowsOnly.ours.p99} ms, errors ${rowsOnly.ours.errors}`);
+
+  // Service, database and load generator share this machine's cores: a request's CPU, summed over the
+  // three, bounds what any amount of waiting less could reach. "ceiling" is that bound for ours, as a
+  // share of the bare figure measured above.
+  const cores = availableParallelism();
+  const total = (c: Cpu) => c.server + c.postgres + c.load;
+  const cpuLine = (label: string, c: Cpu) => `${label.padEnd(6)}${c.server.toFixed(3).padStart(9)}${c.postgres.toFixed(3).padStart(12)}${c.load.toFixed(3).padStart(8)}${total(c).toFixed(3).padStart(8)}`;
+  console.log(`\nCPU per request in ms (median round), ${cores} cores: the server under test, PostgreSQL (its processes on this machine), the load generator`);
+  console.log('scenario                                        server  PostgreSQL    load   total   ceiling with every core busy');
+  for (const r of [...rows, ...(rowsOnly ? [{ name: 'same rows, one statement', target: 0, ...rowsOnly }] : [])]) {
+    const ceiling = (cores * 1000) / total(r.ours.cpu);
+    console.log(`${r.name.slice(0, 42).padEnd(42)}${cpuLine('ours', r.ours.cpu)}   ${ceiling.toFixed(0)} req/s = ${(ceiling / r.bare.rps).toFixed(3)} of bare`);
+    console.log(`${''.padEnd(42)}${cpuLine('bare', r.bare.cpu)}`);
+  }
   console.log(`service peak RSS: ${peakRss.toFixed(0)} MB (target under 300 MB: ${peakRss < 300 ? 'met' : 'NOT met'})`);
 } finally {
   for (const c of children) c.kill('SIGTERM');
