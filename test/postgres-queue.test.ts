@@ -15,9 +15,9 @@ const { default: Queue } = (await import(pathToFileURL(entry.replace(/index\.js$
 
 t.test('a busy pool’s pattern: the queue agrees with a plain array at every step', async (t) => {
   let seed = 42;
-  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 8) % n);
   const queue = Queue<number>();
-  let model: number[] = [];
+  const model: number[] = [];
   let next = 0;
   let mismatches = 0;
   const check = (got: unknown, expected: unknown) => {
