@@ -48,7 +48,7 @@ export function letterNumberOwners(items: { agencyId: number; on: IsoDate; inten
 }
 
 /** The letters for many cases, numbered and rendered, in the order of `jobs`; the caller writes them. */
-async function issueLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers: number[]): Promise<NewLetter[]> {
+async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers: number[]): Promise<NewLetter[]> {
   const values: NewLetter[] = [];
   for (const [k, { item, kind, agency }] of jobs.entries()) {
     const { row, decision, on, payload, seq } = item;
@@ -90,7 +90,7 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
   }
   const numbers = known.letterNumbers ?? (await ctx.numbers.drawEach(tx, letterNumberOwners(items.map((i) => ({ agencyId: i.row.agencyId, on: i.on, intents: i.decision.intents })))));
   if (numbers.length !== jobs.length) throw new Error(`applyIntents: ${numbers.length} letter numbers for ${jobs.length} letters`);
-  const issued = await issueLetters(tx, ctx, jobs, numbers);
+  const issued = await renderLetters(tx, ctx, jobs, numbers);
   const lettersOf = new Map<IntentArgs, NewLetter[]>();
   for (const [k, job] of jobs.entries()) lettersOf.set(job.item, [...(lettersOf.get(job.item) ?? []), issued[k]!]);
   const mails: NewMail[] = [];

@@ -46,8 +46,8 @@ export function createNumbers(args: { autonomousDb: Database | null }) {
           from jsonb_to_recordset(${JSON.stringify([...counts].map(([name, count]) => ({ name, count })))}::jsonb) as t(name text, count int),
                generate_series(1, t.count)`),
       );
-      const drawn = new Map<string, number[]>();
-      for (const r of rows) drawn.set(r.name, [...(drawn.get(r.name) ?? []), r.n]);
+      const drawn = new Map<string, number[]>([...counts.keys()].map((name) => [name, []]));
+      for (const r of rows) drawn.get(r.name)!.push(r.n);
       for (const list of drawn.values()) list.sort((a, b) => a - b);
       return names.map((name) => drawn.get(name)!.shift()!);
     },
