@@ -178,7 +178,9 @@ t.test('logs are JSON with request ids and no personal data', async (t) => {
   await api(app).get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`);
   await app.inject({ method: 'GET', url: '/api/agencies', headers: { authorization: 'Bearer super-secret-token', cookie: 'ogi_session=also-secret' } });
   await app.ogi.outbox.runOnce(); // the SMTP server is not there: the failure is logged
-  app.log.error({ applicant: { idNumber: '11010519491231002X' }, detail: 'id 11010519491231002X phone 13912345678' }, 'something about 11010519491231002X');
+  app.log.error({ applicant: { idNumber: '11010519491231002X', name: '欧阳秘密' }, detail: 'id 11010519491231002X phone 13912345678' }, 'something about 11010519491231002X');
+  // Fields that are personal or secret by name are left out at any depth, whatever their form.
+  app.log.warn({ job: { contact: { email: 'nobody-at-all', idNumber: 'X-0001-SECRET' } }, headers: { cookie: 'ogi_session=cookie-secret-1', authorization: 'Basic basic-secret-1' } }, 'nested');
   const text = lines.join('\n');
   for (const line of lines) t.doesNotThrow(() => JSON.parse(line), 'every line is JSON');
   // One access line per request, written when it is answered.
@@ -187,7 +189,8 @@ t.test('logs are JSON with request ids and no personal data', async (t) => {
   t.same(access.map((l) => [l.req.method, l.res.statusCode]), [['POST', 201], ['GET', 200], ['GET', 200]]);
   t.ok(access.every((l) => l.reqId && l.req.url && typeof l.responseTime === 'number'), 'with request id, URL and time');
   t.ok(lines.some((l) => /mail not delivered/.test(l)), 'the mail failure is logged');
-  for (const secret of ['11010519491231002X', '13912345678', 'secret.person@example.com', receipt.accessCode, 'super-secret-token', 'also-secret']) {
+  t.match(text, /"msg":"nested"/, 'the nested line is written');
+  for (const secret of ['11010519491231002X', '13912345678', 'secret.person@example.com', receipt.accessCode, 'super-secret-token', 'also-secret', '欧阳秘密', 'nobody-at-all', 'X-0001-SECRET', 'cookie-secret-1', 'basic-secret-1']) {
     t.notOk(text.includes(secret), `${secret} is not in the logs`);
   }
 });
