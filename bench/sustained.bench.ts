@@ -1,5 +1,6 @@
 // Sustained load: the tracking lookup, then the submission, each for a long stretch without a pause,
-// printing requests/s and the service's CPU per request for each 10 s window. A service that slows
+// printing requests/s and the CPU per request of the service and of PostgreSQL (when it runs on this
+// machine) for each 10 s window. A service that slows
 // down the longer it is busy (a queue that grows, memory that is not given back) shows it here and
 // not in bench:http's 5 s rounds; postgres.js did (patches/, README).
 // Run: DATABASE_URL=postgres://… npm run bench:sustained (builds dist/ first)   (BENCH_SECONDS per scenario, default 60; BENCH_CONNECTIONS)
@@ -11,13 +12,13 @@ import autocannon from 'autocannon';
 import { application } from '../test/helpers/factories.js';
 import { freePort } from '../test/helpers/process.js';
 import { freshPostgres, requirePostgres } from './lib/database.js';
-import { cpuMs, fileApplications, rssMb, startService } from './lib/processes.js';
+import { cpuMs, fileApplications, postgresCpuMs, rssMb, startService } from './lib/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WINDOW = 10;
 
-type Window = { rps: number; cpuPerRequest: number; rssMb: number };
+type Window = { rps: number; cpuPerRequest: number; postgresPerRequest: number; rssMb: number };
 
 /** One scenario without a pause; a window's figures from the responses counted and /proc. */
 async function sustained(opts: autocannon.Options, pid: number): Promise<Window[]> {
@@ -25,6 +26,7 @@ async function sustained(opts: autocannon.Options, pid: number): Promise<Window[
   let count = 0;
   let seconds = 0;
   let cpuAtStart = cpuMs(pid);
+  let postgresAtStart = postgresCpuMs();
   let run!: autocannon.Instance;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
     run = autocannon({ ...opts, duration: SECONDS, connections: CONNECTIONS }, (err, result) => (err ? reject(err) : resolve(result)));
@@ -33,9 +35,9 @@ async function sustained(opts: autocannon.Options, pid: number): Promise<Window[
   run.on('tick', () => {
     seconds += 1;
     if (seconds < WINDOW) return;
-    const cpu = cpuMs(pid);
-    windows.push({ rps: count / seconds, cpuPerRequest: (cpu - cpuAtStart) / Math.max(1, count), rssMb: rssMb(pid) });
-    [count, seconds, cpuAtStart] = [0, 0, cpu];
+    const [cpu, postgres, n] = [cpuMs(pid), postgresCpuMs(), Math.max(1, count)];
+    windows.push({ rps: count / seconds, cpuPerRequest: (cpu - cpuAtStart) / n, postgresPerRequest: (postgres - postgresAtStart) / n, rssMb: rssMb(pid) });
+    [count, seconds, cpuAtStart, postgresAtStart] = [0, 0, cpu, postgres];
   });
   const result = await finished;
   if (result.errors || result.non2xx) throw new Error(`${result.errors} errors, ${result.non2xx} answers other than 2xx`);
@@ -55,13 +57,13 @@ try {
     ['tracking lookup (GET /api/requests/:tn)', { url, requests: [{ setupRequest: (r) => { const t = tracked[k++ % tracked.length]!; return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] }],
     ['submission (POST /api/requests)', { url: `${url}/api/requests`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application()) }],
   ];
-  console.log(`${CONNECTIONS} connections, ${SECONDS} s per scenario without a pause; per ${WINDOW} s window: requests/s, the service's CPU per request, its RSS`);
+  console.log(`${CONNECTIONS} connections, ${SECONDS} s per scenario without a pause; per ${WINDOW} s window: requests/s, CPU per request of the service and of PostgreSQL, the service's RSS`);
   for (const [name, opts] of scenarios) {
     const windows = await sustained(opts, service.pid!);
     console.log(`\n${name}`);
-    for (const [i, w] of windows.entries()) console.log(`  ${String(i * WINDOW).padStart(4)}–${String((i + 1) * WINDOW).padEnd(4)} s ${w.rps.toFixed(0).padStart(7)} req/s ${w.cpuPerRequest.toFixed(3).padStart(7)} ms CPU ${w.rssMb.toFixed(0).padStart(5)} MB`);
+    for (const [i, w] of windows.entries()) console.log(`  ${String(i * WINDOW).padStart(4)}–${String((i + 1) * WINDOW).padEnd(4)} s ${w.rps.toFixed(0).padStart(7)} req/s ${w.cpuPerRequest.toFixed(3).padStart(7)} ms CPU ${w.postgresPerRequest.toFixed(3).padStart(7)} ms PostgreSQL ${w.rssMb.toFixed(0).padStart(5)} MB`);
     const [first, last] = [windows[0], windows.at(-1)];
-    if (first && last) console.log(`  last window / first: ${(last.rps / first.rps).toFixed(2)} of the requests/s, ${(last.cpuPerRequest / first.cpuPerRequest).toFixed(2)} × the CPU per request`);
+    if (first && last) console.log(`  last window / first: ${(last.rps / first.rps).toFixed(2)} of the requests/s, ${(last.cpuPerRequest / first.cpuPerRequest).toFixed(2)} × the service's CPU per request, ${(last.postgresPerRequest / Math.max(1e-9, first.postgresPerRequest)).toFixed(2)} × PostgreSQL's`);
   }
 } finally {
   service?.kill('SIGTERM');
