@@ -1,8 +1,8 @@
 // Sustained load: the tracking lookup, then the submission, each for a long stretch without a pause,
 // printing requests/s and the CPU per request of the service and of PostgreSQL (when it runs on this
-// machine) for each 10 s window. A service that slows
-// down the longer it is busy (a queue that grows, memory that is not given back) shows it here and
-// not in bench:http's 5 s rounds; postgres.js did (patches/, README).
+// machine) for each 10 s window. A service that slows down the longer it is busy (a queue that grows,
+// memory that is not given back) shows it here and not in bench:http's 5 s rounds; postgres.js did
+// (patches/, README).
 // Run: DATABASE_URL=postgres://… npm run bench:sustained (builds dist/ first)   (BENCH_SECONDS per scenario, default 60; BENCH_CONNECTIONS)
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
