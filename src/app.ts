@@ -22,6 +22,7 @@ import { systemClock, type Clock } from './calendar/clock.js';
 import { caseRoutes } from './cases/cases.routes.js';
 import { deskPages } from './cases/desk.pages.js';
 import type { Config } from './config/config.js';
+import { personalDataKeySource } from './config/personal-data-key.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { errorHandler, wantsHtml } from './http/error-handler.js';
@@ -34,6 +35,7 @@ import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.wo
 import { compileTemplates } from './render.js';
 import { createNumbers } from './requests/numbers.js';
 import { publishDefaultGuides } from './guide/guide.service.js';
+import { ensurePersonalDataKey } from './requests/personal-data.service.js';
 import { requestRoutes } from './requests/requests.routes.js';
 import { ensureAdministrator } from './staff/auth.service.js';
 import { staffRoutes } from './staff/staff.routes.js';
@@ -83,6 +85,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     http: { headersTimeout: 20_000, keepAliveTimeout: 5_000 },
   });
 
+  const keySource = personalDataKeySource(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemoryDatabase }));
   const ctx: AppContext = {
     config,
@@ -95,6 +98,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     letters: compileTemplates('letters'),
     mails: compileTemplates('mail'),
     events: new EventEmitter(),
+    personalDataKey: keySource.key,
   };
 
   // First start (or instances starting together): migrations, official schedules, demo agencies with
@@ -102,6 +106,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   let generatedAdmin: { email: string; password: string } | null = null;
   try {
     await database.migrate(async () => {
+      await ensurePersonalDataKey(ctx, keySource);
       await seedOfficialSchedules(ctx.db);
       if (config.demoData && (await countAgencies(ctx.db)) === 0) {
         await insertAgencies(ctx.db, DEMO_AGENCIES);

@@ -7,6 +7,7 @@ import type { Config } from './config/config.js';
 import type { Database } from './db/client.js';
 import type { Renderer } from './render.js';
 import type { Numbers } from './requests/numbers.js';
+import type { PersonalDataKey } from './requests/personal-data.js';
 
 export type AppContext = {
   config: Config;
@@ -23,4 +24,6 @@ export type AppContext = {
   mails: Renderer;
   /** In-process notices between capabilities (e.g. `guide.published` invalidates cached guide pages). */
   events: EventEmitter;
+  /** Seals identity numbers at rest (requests/personal-data.ts); null: they are stored unsealed. */
+  personalDataKey: PersonalDataKey;
 };

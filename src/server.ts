@@ -13,7 +13,17 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await buildApp({ config });
+  let app;
+  try {
+    app = await buildApp({ config });
+  } catch (err) {
+    // Found only once the database is open: a key that does not fit its data.
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
   if (app.ogi.generatedAdmin) {
     const { email, password } = app.ogi.generatedAdmin;
     // Printed once, on the start that created the account; it is stored only as a hash.

@@ -105,6 +105,7 @@ t.test("the clerks' desk", async (t) => {
     t.equal(page.statusCode, 200);
     t.match(pageText(page.body), /1101\*{10}002X/);
     t.notMatch(page.body, /11010519491231002X/, 'the full number is not on the page');
+    t.notMatch(JSON.stringify((await caseRow(tn)).applicant), /11010519491231002X/, 'nor in the database, where it is sealed');
     t.match(pageText(page.body), /收到申请：2026年3月2日/);
     t.match(pageText(page.body), /法定答复期限：自 2026年3月2日 起 20 个工作日/);
     const revealed = await clerk.post(`/staff/cases/${tn}/reveal`, {});

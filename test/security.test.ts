@@ -198,13 +198,15 @@ t.test('logs are JSON with request ids and no personal data', async (t) => {
 t.test('configuration errors name each wrong variable', async (t) => {
   let error: unknown;
   try {
-    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'not a url', RATE_LIMIT_PER_MINUTE: '-1', DEMO_DATA: 'maybe', ADMIN_EMAIL: 'x', LOG_LEVEL: 'loud' });
+    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'not a url', RATE_LIMIT_PER_MINUTE: '-1', DEMO_DATA: 'maybe', ADMIN_EMAIL: 'x', LOG_LEVEL: 'loud', PERSONAL_DATA_KEY: 'secret-but-short' });
   } catch (err) {
     error = err;
   }
   t.ok(error instanceof ConfigError);
   const problems = (error as ConfigError).problems.join('\n');
-  for (const variable of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'RATE_LIMIT_PER_MINUTE', 'DEMO_DATA', 'ADMIN_EMAIL', 'LOG_LEVEL']) t.match(problems, variable, `${variable} is named`);
+  for (const variable of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'RATE_LIMIT_PER_MINUTE', 'DEMO_DATA', 'ADMIN_EMAIL', 'LOG_LEVEL', 'PERSONAL_DATA_KEY']) t.match(problems, variable, `${variable} is named`);
+  t.notMatch(problems, 'secret-but-short', 'a key is never echoed');
+  t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32) }).personalDataKey, Buffer.alloc(32, 0xab));
   t.match(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: null, demoData: true, schedulerIntervalMs: 60000, rateLimitPerMinute: 30, publicUrl: 'http://127.0.0.1:3000' });
 });
 

@@ -34,4 +34,18 @@ t.test('the server keeps its data across restarts', async (t) => {
   t.equal(found.status, 200, 'the request filed before the restart is still there');
   t.equal(((await (await fetch(`${again.url}/api/agencies`)).json()) as unknown[]).length, 15, 'demo data is not loaded twice');
   t.equal(await stopServer(again), 0);
+
+  // Identity numbers are sealed: the embedded database's under its key file from the first start,
+  // PostgreSQL's from the first start with PERSONAL_DATA_KEY. A start with another key is refused.
+  if (storage.databaseUrl) {
+    const sealed = startServer(await storage.env({ PERSONAL_DATA_KEY: 'a1'.repeat(32) }));
+    t.teardown(() => stopServer(sealed, 'SIGKILL'));
+    await waitForHealth(sealed);
+    t.equal(await stopServer(sealed), 0);
+  }
+  const wrongKey = startServer(await storage.env({ PERSONAL_DATA_KEY: 'b2'.repeat(32) }));
+  t.teardown(() => stopServer(wrongKey, 'SIGKILL'));
+  t.equal(await wrongKey.exited, 2, 'a start with another key exits');
+  t.match(wrongKey.output(), /PERSONAL_DATA_KEY: not the key the identity numbers in this database are sealed with/);
+  t.notMatch(wrongKey.output(), /b2b2b2/, 'without printing the key');
 });

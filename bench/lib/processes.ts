@@ -1,6 +1,7 @@
 // The processes a benchmark runs and watches: servers started and waited for, their memory and CPU
 // read from /proc (Linux), and PostgreSQL's CPU when it runs on the same machine.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { application } from '../../test/helpers/factories.js';
@@ -83,7 +84,18 @@ export async function measured(opts: autocannon.Options, serverPid: number): Pro
 export async function startService(args: { databaseUrl: string; port: number; logFile: string }): Promise<ChildProcess> {
   return start(
     ['dist/src/server.js'],
-    { DATABASE_URL: args.databaseUrl, PORT: String(args.port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'info', SCHEDULER_INTERVAL_MS: '3600000', ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password-1', NODE_ENV: 'production' },
+    {
+      DATABASE_URL: args.databaseUrl,
+      PORT: String(args.port),
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'info',
+      SCHEDULER_INTERVAL_MS: '3600000',
+      ADMIN_EMAIL: 'admin@bench.local',
+      ADMIN_PASSWORD: 'bench-password-1',
+      NODE_ENV: 'production',
+      // As production should run: identity numbers sealed (a fresh database each run, so any key).
+      PERSONAL_DATA_KEY: randomBytes(32).toString('hex'),
+    },
     { url: `http://127.0.0.1:${args.port}/health`, logFile: args.logFile },
   );
 }

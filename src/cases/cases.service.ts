@@ -12,6 +12,7 @@ import { listLetters } from '../letters/letters.repository.js';
 import { findPublishedOfCase } from '../published/published.service.js';
 import { reviewsOf } from '../reports/reports.repository.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
+import { openIdNumber } from '../requests/personal-data.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
 import { ANSWER_PERIOD } from '../workflow/deadlines.js';
@@ -163,7 +164,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
       paymentDueOn: deadlines.paymentDueOn,
       provisional: deadlines.provisional,
     },
-    applicant: { ...row.applicant, idNumber: maskIdNumber(row.applicant.idNumber) },
+    applicant: { ...row.applicant, idNumber: maskIdNumber(openIdNumber(ctx.personalDataKey, row.applicant.idNumber)) },
     description: row.description,
     documentNumber: row.documentNumber,
     purpose: row.purpose,
@@ -218,7 +219,7 @@ export async function revealIdNumber(ctx: AppContext, principal: Principal, trac
       dueOnAfter: row.dueOn,
       payload: {},
     });
-    return row.applicant.idNumber;
+    return openIdNumber(ctx.personalDataKey, row.applicant.idNumber);
   });
 }
 

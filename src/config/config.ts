@@ -21,6 +21,11 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Trust X-Forwarded-* from a reverse proxy (TLS terminates there). */
   trustProxy: boolean;
+  /**
+   * Seals identity numbers at rest (PERSONAL_DATA_KEY, 64 hex digits). Unset: the embedded database
+   * keeps a key of its own under DATA_DIR; PostgreSQL stores the numbers unsealed (a warning at start).
+   */
+  personalDataKey: Buffer | null;
 };
 
 export class ConfigError extends Error {
@@ -81,6 +86,9 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (value('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${logLevels.join(', ')}`);
 
+  const keyText = value('PERSONAL_DATA_KEY');
+  if (keyText !== undefined && !/^[0-9a-fA-F]{64}$/.test(keyText)) problems.push('PERSONAL_DATA_KEY: expected 64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`');
+
   const config: Config = {
     port,
     host,
@@ -97,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),
     logLevel,
     trustProxy: value('TRUST_PROXY') === '1',
+    personalDataKey: keyText && /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, 'hex') : null,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -380,3 +380,9 @@ export const publishedAnswers = pgTable(
   },
   (t) => [index('published_answers_agency_idx').on(t.agencyId, t.publishedOn), index('published_answers_text_trgm_idx').using('gin', sql`(${t.title} || ' ' || ${t.question} || ' ' || ${t.answer}) gin_trgm_ops`)],
 );
+
+/** Facts about this installation that every instance must agree on (e.g. which key seals personal data). */
+export const settings = pgTable('settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});

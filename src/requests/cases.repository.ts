@@ -1,8 +1,8 @@
 // Case rows, their timeline and attachments.
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
-import { attachments, caseEvents, cases, staff, submissionTokens } from '../db/schema.js';
+import { attachments, caseEvents, cases, staff, submissionTokens, type ApplicantRecord } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -28,6 +28,21 @@ export type CaseUpdate = Pick<
 /** Writes cases in one statement; returns them in no particular order. */
 export async function insertCases(tx: Executor, values: NewCase[]): Promise<CaseRow[]> {
   return insertRowsReturning(tx, cases, values);
+}
+
+/** The applicants of cases with ids above `afterId`, `limit` of them in id order. */
+export async function applicantsAfter(db: Executor, afterId: number, limit: number): Promise<{ id: number; applicant: ApplicantRecord }[]> {
+  return db.select({ id: cases.id, applicant: cases.applicant }).from(cases).where(gt(cases.id, afterId)).orderBy(asc(cases.id)).limit(limit);
+}
+
+/** Rewrites the applicant and the applicant key of these cases, in one statement. */
+export async function updateApplicants(db: Executor, rows: { id: number; applicant: ApplicantRecord; applicantKey: string }[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map((r) => ({ id: r.id, applicant: r.applicant, applicant_key: r.applicantKey }));
+  await db.execute(sql`
+    update cases c set applicant = v.applicant, applicant_key = v.applicant_key
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, applicant jsonb, applicant_key text)
+    where c.id = v.id`);
 }
 
 export async function findCase(db: Executor, trackingNumber: string): Promise<CaseRow | null> {

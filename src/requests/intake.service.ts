@@ -21,6 +21,7 @@ import { applicantColumn, applicantRecord, applicationSchema, registrationExtras
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
 import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
 import { applyIntents, letterNumberOwners } from './intents.js';
+import { applicantKeyOf, sealIdNumber } from './personal-data.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
 const ACCESS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -39,8 +40,6 @@ export function accessCodeMatches(code: unknown, storedHash: string | undefined)
   const hash = Buffer.from(hashAccessCode(String(code ?? '')), 'hex');
   return storedHash !== undefined && timingSafeEqual(hash, Buffer.from(storedHash, 'hex'));
 }
-
-export const applicantKeyOf = (a: ApplicantRecord) => createHash('sha256').update(`${a.idType}:${a.idNumber}`).digest('hex');
 
 export function formatTrackingNumber(agencyCode: string, year: number, sequence: number): string {
   return `${agencyCode}-${year}-${String(sequence).padStart(5, '0')}`;
@@ -103,7 +102,8 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
     clockStopped: false,
     applicantColumn: applicantColumn(a.applicant),
     applicantName: a.applicant.name,
-    applicant: a.applicant,
+    // 个人信息保护法 art. 28, 51: the identity number is stored sealed (a transferred case's already is).
+    applicant: { ...a.applicant, idNumber: sealIdNumber(ctx.personalDataKey, a.applicant.idNumber) },
     applicantKey: a.applicantKey,
     ...a.details,
     transferredFromId: a.transferredFromId ?? null,
@@ -200,7 +200,7 @@ function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> 
           accepted.map((f) => ({
             agency: agencies.get(f.agencySlug)!,
             applicant: f.applicant,
-            applicantKey: applicantKeyOf(f.applicant),
+            applicantKey: applicantKeyOf(ctx.personalDataKey, f.applicant),
             details: f.details,
             channel: 'online',
             // Art. 31: received on the day it arrives if that is a working day, else the next one.
@@ -282,7 +282,7 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
       {
         agency,
         applicant,
-        applicantKey: applicantKeyOf(applicant),
+        applicantKey: applicantKeyOf(ctx.personalDataKey, applicant),
         details: { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery },
         channel,
         receivedOn,

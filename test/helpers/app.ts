@@ -27,6 +27,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rateLimitPerMinute: 0,
     logLevel: 'silent',
     trustProxy: false,
+    personalDataKey: null,
     ...overrides,
   };
 }

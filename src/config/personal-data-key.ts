@@ -1,0 +1,46 @@
+// Where the key that seals identity numbers comes from (src/requests/personal-data.ts):
+// PERSONAL_DATA_KEY when set; else, for the embedded database, a key file next to it under DATA_DIR
+// (created on first start, readable by this user only; a backup of DATA_DIR holds both); for an
+// in-memory database, a key for the life of the process. PostgreSQL without PERSONAL_DATA_KEY has
+// none: its instances share no directory, and a key kept in the database would protect nothing.
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, type Config } from './config.js';
+
+export const KEY_FILE = 'personal-data.key';
+
+export type KeySource = { key: Buffer | null; from: 'PERSONAL_DATA_KEY' | 'file' | 'memory' | 'none'; file?: string };
+
+const processKey = randomBytes(32);
+
+export function personalDataKeySource(config: Config): KeySource {
+  if (config.personalDataKey) return { key: config.personalDataKey, from: 'PERSONAL_DATA_KEY' };
+  if (config.databaseUrl) return { key: null, from: 'none' };
+  if (config.inMemoryDatabase) return { key: processKey, from: 'memory' };
+  const file = path.join(config.dataDir, KEY_FILE);
+  return { key: readOrCreateKeyFile(file), from: 'file', file };
+}
+
+function readOrCreateKeyFile(file: string): Buffer {
+  try {
+    const text = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/i.test(text)) throw new ConfigError([`${file}: not a key (64 hexadecimal digits); restore it from a backup of DATA_DIR`]);
+    return Buffer.from(text, 'hex');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  // Written aside, then linked into place: a second process never reads half a key, and never
+  // replaces one that another process has just written.
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  try {
+    linkSync(temp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return readOrCreateKeyFile(file);
+}

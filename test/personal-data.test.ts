@@ -1,0 +1,140 @@
+// Identity numbers at rest (个人信息保护法 art. 28, 51): what the database holds is sealed, the same
+// applicant is still recognised, and an instance with another key, or none, refuses to start rather
+// than mix keys.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import t, { type Test } from 'tap';
+import { buildApp } from '../src/app.js';
+import { manualClock } from '../src/calendar/clock.js';
+import type { Config } from '../src/config/config.js';
+import { KEY_FILE } from '../src/config/personal-data-key.js';
+import { rowsOf } from '../src/db/client.js';
+import { api, DEFAULT_NOW, staffClient, testConfig } from './helpers/app.js';
+import { TEST_DATABASE_URL } from './helpers/database.js';
+import { application, VALID_RESIDENT_ID } from './helpers/factories.js';
+import { serverStorage } from './helpers/process.js';
+
+const PASSPORT = 'E12345678';
+const plainHash = (idType: string, idNumber: string) => createHash('sha256').update(`${idType}:${idNumber}`).digest('hex');
+
+const start = (config: Config) => buildApp({ config, clock: manualClock(DEFAULT_NOW) });
+
+async function submit(t: Test, app: FastifyInstance, applicant: Record<string, unknown> = {}): Promise<string> {
+  const res = await api(app).post('/api/requests', application({ applicant }));
+  t.equal(res.statusCode, 201, 'submitted');
+  return res.json().trackingNumber as string;
+}
+
+/** What the database itself holds: the applicant column as text, and the applicant key. */
+async function stored(app: FastifyInstance): Promise<Map<string, { applicant: string; key: string }>> {
+  const rows = rowsOf<{ tn: string; applicant: string; key: string }>(
+    await app.ogi.ctx.db.execute(sql`select tracking_number as tn, applicant::text as applicant, applicant_key as key from cases`),
+  );
+  return new Map(rows.map((r) => [r.tn, { applicant: r.applicant, key: r.key }]));
+}
+
+async function maskedNumber(app: FastifyInstance, tn: string): Promise<string> {
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const res = await clerk.get(`/api/cases/${tn}`);
+  return res.json().applicant.idNumber as string;
+}
+
+t.test('identity numbers are stored sealed, the same applicant is still recognised, and only the key opens them', async (t) => {
+  const storage = await serverStorage(t, 'keys');
+  const keyA = randomBytes(32);
+  const config = testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir: storage.dataDir, personalDataKey: keyA });
+
+  let app = await start(config);
+  const first = await submit(t, app);
+  const again = await submit(t, app);
+  const other = await submit(t, app, { name: '李四', idType: 'passport', idNumber: PASSPORT });
+  let rows = await stored(app);
+  for (const [tn, row] of rows) {
+    t.notMatch(row.applicant, VALID_RESIDENT_ID, `${tn}: the number is not in the database`);
+    t.notMatch(row.applicant, PASSPORT, `${tn}: nor the passport number`);
+    t.not(row.key, plainHash('resident_id', VALID_RESIDENT_ID), `${tn}: the applicant key is not a plain hash of the number`);
+  }
+  t.equal(rows.get(first)!.key, rows.get(again)!.key, 'the same applicant has the same key');
+  t.not(rows.get(first)!.key, rows.get(other)!.key, 'another applicant another');
+  t.equal(await maskedNumber(app, first), '1101**********002X', 'staff see the number masked');
+
+  // A row as a version before the key wrote it: the number and a plain hash, and no key check.
+  await app.ogi.ctx.db.execute(sql`
+    update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${VALID_RESIDENT_ID}::text)),
+      applicant_key = ${plainHash('resident_id', VALID_RESIDENT_ID)} where tracking_number = ${first}`);
+  await app.ogi.ctx.db.execute(sql`delete from settings`);
+  await app.close();
+
+  app = await start(config);
+  rows = await stored(app);
+  t.notMatch(rows.get(first)!.applicant, VALID_RESIDENT_ID, 'the first start with the key seals the numbers stored before');
+  t.equal(rows.get(first)!.key, rows.get(again)!.key, 'and derives their applicant keys anew');
+  t.equal(await maskedNumber(app, first), '1101**********002X');
+  await app.close();
+
+  await t.rejects(start({ ...config, personalDataKey: randomBytes(32) }), { message: /PERSONAL_DATA_KEY: not the key the identity numbers in this database are sealed with/ }, 'another key is refused');
+  if (storage.databaseUrl) {
+    await t.rejects(start({ ...config, personalDataKey: null }), { message: /PERSONAL_DATA_KEY: not set, but the identity numbers in this database are sealed/ }, 'no key is refused');
+  } else {
+    // The embedded database without PERSONAL_DATA_KEY makes a key file of its own: not this one.
+    await t.rejects(start({ ...config, personalDataKey: null }), { message: new RegExp(`${KEY_FILE}: not the key`) }, 'a new key file is refused');
+  }
+  app = await start(config);
+  t.equal(await maskedNumber(app, again), '1101**********002X', 'the right key still opens them');
+  await app.close();
+});
+
+t.test('the embedded database keeps its key in DATA_DIR', async (t) => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ogi-keyfile-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const config = testConfig({ inMemoryDatabase: false, dataDir });
+  const file = path.join(dataDir, KEY_FILE);
+
+  let app = await start(config);
+  t.match(readFileSync(file, 'utf8'), /^[0-9a-f]{64}\n$/, 'made on first start');
+  t.equal(statSync(file).mode & 0o777, 0o600, 'readable by this user only');
+  const tn = await submit(t, app);
+  t.notMatch((await stored(app)).get(tn)!.applicant, VALID_RESIDENT_ID, 'and used');
+  await app.close();
+
+  app = await start(config);
+  t.equal(await maskedNumber(app, tn), '1101**********002X', 'the next start reads it');
+  await app.close();
+
+  const original = readFileSync(file);
+  writeFileSync(file, 'not a key\n');
+  await t.rejects(start(config), { message: /not a key \(64 hexadecimal digits\)/ }, 'a damaged key file is refused');
+  writeFileSync(file, `${randomBytes(32).toString('hex')}\n`);
+  await t.rejects(start(config), { message: new RegExp(`${KEY_FILE}: not the key`) }, 'so is another key');
+  writeFileSync(file, original);
+  app = await start(config);
+  t.equal(await maskedNumber(app, tn), '1101**********002X', 'the restored file works');
+  await app.close();
+});
+
+t.test('PostgreSQL without PERSONAL_DATA_KEY stores the numbers unsealed and says so at start', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only' }, async (t) => {
+  const storage = await serverStorage(t, 'nokey');
+  const lines: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const config = testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir: storage.dataDir, logLevel: 'warn' });
+  let app = await buildApp({ config, clock: manualClock(DEFAULT_NOW), logStream });
+  t.match(lines.join(''), /PERSONAL_DATA_KEY is not set: identity numbers are stored in PostgreSQL unencrypted/);
+  const tn = await submit(t, app);
+  t.match((await stored(app)).get(tn)!.applicant, VALID_RESIDENT_ID, 'unsealed');
+  await app.close();
+
+  app = await start({ ...config, personalDataKey: randomBytes(32) });
+  t.notMatch((await stored(app)).get(tn)!.applicant, VALID_RESIDENT_ID, 'sealed once a key is set');
+  t.equal(await maskedNumber(app, tn), '1101**********002X');
+  await app.close();
+});
