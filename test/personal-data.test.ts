@@ -14,10 +14,11 @@ import { manualClock } from '../src/calendar/clock.js';
 import type { Config } from '../src/config/config.js';
 import { KEY_FILE } from '../src/config/personal-data-key.js';
 import { rowsOf } from '../src/db/client.js';
-import { api, DEFAULT_NOW, staffClient, testConfig } from './helpers/app.js';
+import { ADMIN, api, DEFAULT_NOW, login, staffClient, testConfig } from './helpers/app.js';
 import { TEST_DATABASE_URL } from './helpers/database.js';
 import { application, VALID_RESIDENT_ID } from './helpers/factories.js';
 import { serverStorage } from './helpers/process.js';
+import { pageText, signIn } from './helpers/web.js';
 
 const PASSPORT = 'E12345678';
 const plainHash = (idType: string, idNumber: string) => createHash('sha256').update(`${idType}:${idNumber}`).digest('hex');
@@ -131,10 +132,17 @@ t.test('PostgreSQL without PERSONAL_DATA_KEY stores the numbers unsealed and say
   t.match(lines.join(''), /PERSONAL_DATA_KEY is not set: identity numbers are stored in PostgreSQL unencrypted/);
   const tn = await submit(t, app);
   t.match((await stored(app)).get(tn)!.applicant, VALID_RESIDENT_ID, 'unsealed');
+  const adminSees = async () => {
+    const status = (await api(app, await login(app, ADMIN.email, ADMIN.password)).get('/api/admin/status')).json();
+    const page = pageText((await (await signIn(app, ADMIN.email, ADMIN.password)).get('/admin')).body);
+    return { sealed: status.idNumbersSealed as boolean, warned: /证件号码没有加密保存/.test(page) };
+  };
+  t.same(await adminSees(), { sealed: false, warned: true }, 'administrators are told, in the status and on their page');
   await app.close();
 
   app = await start({ ...config, personalDataKey: randomBytes(32) });
   t.notMatch((await stored(app)).get(tn)!.applicant, VALID_RESIDENT_ID, 'sealed once a key is set');
   t.equal(await maskedNumber(app, tn), '1101**********002X');
+  t.same(await adminSees(), { sealed: true, warned: false }, 'and no longer warned');
   await app.close();
 });

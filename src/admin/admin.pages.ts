@@ -73,7 +73,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   app.get('/admin', { preHandler: admin }, async (request, reply) => {
     const [outbox, timers, agencies] = await Promise.all([outboxOverview(ctx, { limit: 1 }), timerCounts(ctx.db, ctx.clock.now()), listAgencies(ctx.db)]);
-    return reply.page('admin/index', { title: '管理', counts: outbox.counts, timers, agencyCount: agencies.length, notice: noticeOf(request) });
+    return reply.page('admin/index', { title: '管理', counts: outbox.counts, timers, agencyCount: agencies.length, notice: noticeOf(request), idNumbersUnsealed: ctx.personalDataKey === null });
   });
 
   // Agencies

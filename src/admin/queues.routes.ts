@@ -35,6 +35,8 @@ export async function queuesRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   app.get('/api/admin/status', { preHandler: admin }, async () => ({
     timers: await timerCounts(ctx.db, ctx.clock.now()),
     outbox: (await outboxOverview(ctx, { limit: 1 })).counts,
+    // Identity numbers sealed at rest (requests/personal-data.ts): false on PostgreSQL without PERSONAL_DATA_KEY.
+    idNumbersSealed: ctx.personalDataKey !== null,
   }));
   app.get('/api/admin/outbox', { preHandler: admin }, async (request) => outboxOverview(ctx, request.query));
   app.post<{ Params: { id: string } }>('/api/admin/outbox/:id/retry', { preHandler: admin }, async (request) => {
