@@ -4,20 +4,12 @@ import { ConfigError, loadConfig } from './config/config.js';
 
 async function main(): Promise<void> {
   let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
   let app;
   try {
+    config = loadConfig();
+    // Some configuration errors show only once the database is open: a key that does not fit its data.
     app = await buildApp({ config });
   } catch (err) {
-    // Found only once the database is open: a key that does not fit its data.
     if (err instanceof ConfigError) {
       console.error(err.message);
       process.exit(2);

@@ -36,6 +36,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** A 32-byte key written as 64 hexadecimal digits (PERSONAL_DATA_KEY, the embedded database's key file), or null. */
+export function keyFromHex(text: string): Buffer | null {
+  return /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : null;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const value = (name: string) => {
@@ -87,7 +92,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${logLevels.join(', ')}`);
 
   const keyText = value('PERSONAL_DATA_KEY');
-  if (keyText !== undefined && !/^[0-9a-fA-F]{64}$/.test(keyText)) problems.push('PERSONAL_DATA_KEY: expected 64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`');
+  const personalDataKey = keyText === undefined ? null : keyFromHex(keyText);
+  if (keyText !== undefined && !personalDataKey) problems.push('PERSONAL_DATA_KEY: expected 64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`');
 
   const config: Config = {
     port,
@@ -105,7 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),
     logLevel,
     trustProxy: value('TRUST_PROXY') === '1',
-    personalDataKey: keyText && /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, 'hex') : null,
+    personalDataKey,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, type Config } from './config.js';
+import { ConfigError, keyFromHex, type Config } from './config.js';
 
 export const KEY_FILE = 'personal-data.key';
 
@@ -24,9 +24,9 @@ export function personalDataKeySource(config: Config): KeySource {
 
 function readOrCreateKeyFile(file: string): Buffer {
   try {
-    const text = readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/i.test(text)) throw new ConfigError([`${file}: not a key (64 hexadecimal digits); restore it from a backup of DATA_DIR`]);
-    return Buffer.from(text, 'hex');
+    const key = keyFromHex(readFileSync(file, 'utf8').trim());
+    if (!key) throw new ConfigError([`${file}: not a key (64 hexadecimal digits); restore it from a backup of DATA_DIR`]);
+    return key;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
