@@ -35,12 +35,12 @@ import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.wo
 import { compileTemplates } from './render.js';
 import { createNumbers } from './requests/numbers.js';
 import { publishDefaultGuides } from './guide/guide.service.js';
-import { ensurePersonalDataKey } from './requests/personal-data.service.js';
+import { ensurePersonalDataKey, sealUnsealedNumbers } from './requests/personal-data.service.js';
 import { requestRoutes } from './requests/requests.routes.js';
 import { ensureAdministrator } from './staff/auth.service.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { staffPages } from './staff/staff.pages.js';
-import { createScheduler, type Scheduler } from './timers/scheduler.js';
+import { createScheduler, type Job, type Scheduler } from './timers/scheduler.js';
 import { createSweeper, type Sweeper } from './timers/sweeper.js';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -50,6 +50,8 @@ export type Ogi = {
   sweeper: Sweeper;
   outbox: OutboxWorker;
   scheduler: Scheduler;
+  /** Seals identity numbers an instance without the key stored (with the timers). */
+  personalData: Job;
   /** Set when this start created the first administrator with a generated password (print it once). */
   generatedAdmin: { email: string; password: string } | null;
   /** Set while shutting down: /ready answers 503. */
@@ -122,15 +124,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const sweeper = createSweeper(ctx);
   const mailer = createMailer(config);
   const outbox = createOutboxWorker(ctx, mailer);
+  const personalData: Job = { name: 'personal-data', runOnce: () => sealUnsealedNumbers(ctx) };
   const scheduler = createScheduler({
     intervalMs: config.schedulerIntervalMs,
     log: app.log,
-    jobs: [
-      { name: 'timers', runOnce: sweeper.runOnce },
-      { name: 'outbox', runOnce: outbox.runOnce },
-    ],
+    jobs: [{ name: 'timers', runOnce: sweeper.runOnce }, { name: 'outbox', runOnce: outbox.runOnce }, personalData],
   });
-  app.decorate('ogi', { ctx, sweeper, outbox, scheduler, generatedAdmin, draining: false });
+  app.decorate('ogi', { ctx, sweeper, outbox, scheduler, personalData, generatedAdmin, draining: false });
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionToken', null);
 

@@ -88,6 +88,16 @@ t.test('identity numbers are stored sealed, the same applicant is still recognis
   }
   app = await start(config);
   t.equal(await maskedNumber(app, again), '1101**********002X', 'the right key still opens them');
+  // A number written unsealed while this instance runs (as an instance without the key would): the
+  // background job seals it and gives it this key's applicant key.
+  await app.ogi.ctx.db.execute(sql`
+    update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${VALID_RESIDENT_ID}::text)),
+      applicant_key = ${plainHash('resident_id', VALID_RESIDENT_ID)} where tracking_number = ${again}`);
+  t.equal(await app.ogi.personalData.runOnce(), 1, 'the background job seals it');
+  rows = await stored(app);
+  t.notMatch(rows.get(again)!.applicant, VALID_RESIDENT_ID, 'the number is no longer in the database');
+  t.equal(rows.get(again)!.key, rows.get(first)!.key, 'and the applicant is recognised again');
+  t.equal(await app.ogi.personalData.runOnce(), 0, 'nothing is left to seal');
   await app.close();
 });
 
@@ -139,11 +149,20 @@ t.test('PostgreSQL without PERSONAL_DATA_KEY stores the numbers unsealed and say
     return { sealed: status.idNumbersSealed as boolean, warned: /证件号码没有加密保存/.test(page) };
   };
   t.same(await adminSees(), { sealed: false, warned: true }, 'administrators are told, in the status and on their page');
-  await app.close();
 
-  app = await start({ ...config, personalDataKey: randomBytes(32) });
-  t.notMatch((await stored(app)).get(tn)!.applicant, VALID_RESIDENT_ID, 'sealed once a key is set');
-  t.equal(await maskedNumber(app, tn), '1101**********002X');
+  // Another instance starts with a key while this one, without it, is still running (a deploy done
+  // without stopping every instance first): what this one stores is sealed by the other's job.
+  const keyed = await start({ ...config, personalDataKey: randomBytes(32) });
+  t.notMatch((await stored(keyed)).get(tn)!.applicant, VALID_RESIDENT_ID, 'sealed once a key is set');
+  t.equal(await maskedNumber(keyed, tn), '1101**********002X');
+  const late = await submit(t, app);
+  t.match((await stored(keyed)).get(late)!.applicant, VALID_RESIDENT_ID, 'the instance without the key still stores it unsealed');
+  t.equal(await keyed.ogi.personalData.runOnce(), 1, 'the keyed instance seals it in the background');
+  const rows = await stored(keyed);
+  t.notMatch(rows.get(late)!.applicant, VALID_RESIDENT_ID);
+  t.equal(rows.get(late)!.key, rows.get(tn)!.key, 'with its applicant key under the key');
+  await app.close();
+  app = keyed;
   t.same(await adminSees(), { sealed: true, warned: false }, 'and no longer warned');
   await app.close();
 });

@@ -1,5 +1,5 @@
 // Case rows, their timeline and attachments.
-import { and, asc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
 import { attachments, caseEvents, cases, staff, submissionTokens, type ApplicantRecord } from '../db/schema.js';
@@ -30,19 +30,28 @@ export async function insertCases(tx: Executor, values: NewCase[]): Promise<Case
   return insertRowsReturning(tx, cases, values);
 }
 
-/** The applicants of cases with ids above `afterId`, `limit` of them in id order. */
-export async function applicantsAfter(db: Executor, afterId: number, limit: number): Promise<{ id: number; applicant: ApplicantRecord }[]> {
-  return db.select({ id: cases.id, applicant: cases.applicant }).from(cases).where(gt(cases.id, afterId)).orderBy(asc(cases.id)).limit(limit);
+/** Cases whose identity number is stored unsealed, `limit` of them (through cases_unsealed_idx: same predicate). */
+export async function unsealedApplicants(db: Executor, limit: number): Promise<{ id: number; applicant: ApplicantRecord }[]> {
+  return db
+    .select({ id: cases.id, applicant: cases.applicant })
+    .from(cases)
+    .where(sql`(applicant->>'idNumber') not like 'enc1:%'`)
+    .limit(limit);
 }
 
-/** Rewrites the applicant and the applicant key of these cases, in one statement. */
-export async function updateApplicants(db: Executor, rows: { id: number; applicant: ApplicantRecord; applicantKey: string }[]): Promise<void> {
-  if (!rows.length) return;
-  const values = rows.map((r) => ({ id: r.id, applicant: r.applicant, applicant_key: r.applicantKey }));
-  await db.execute(sql`
-    update cases c set applicant = v.applicant, applicant_key = v.applicant_key
-    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, applicant jsonb, applicant_key text)
-    where c.id = v.id`);
+/**
+ * Replaces the identity number and the applicant key of these cases, in one statement; a case whose
+ * document changed since it was read is left for the next pass. Returns how many were written.
+ */
+export async function sealApplicants(db: Executor, rows: { id: number; idType: string; plain: string; sealed: string; applicantKey: string }[]): Promise<number> {
+  if (!rows.length) return 0;
+  const values = rows.map((r) => ({ id: r.id, id_type: r.idType, plain: r.plain, sealed: r.sealed, applicant_key: r.applicantKey }));
+  const result = await db.execute(sql`
+    update cases c set applicant = jsonb_set(c.applicant, '{idNumber}', to_jsonb(v.sealed)), applicant_key = v.applicant_key
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, id_type text, plain text, sealed text, applicant_key text)
+    where c.id = v.id and c.applicant->>'idNumber' = v.plain and c.applicant->>'idType' is not distinct from v.id_type
+    returning c.id`);
+  return rowsOf(result).length;
 }
 
 export async function findCase(db: Executor, trackingNumber: string): Promise<CaseRow | null> {

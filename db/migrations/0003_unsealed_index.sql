@@ -1,0 +1,1 @@
+CREATE INDEX "cases_unsealed_idx" ON "cases" USING btree ("id") WHERE (applicant->>'idNumber') not like 'enc1:%';
