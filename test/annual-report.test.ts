@@ -187,6 +187,12 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.match(pageText(edit.body), /全年新收政府信息公开申请\d+件/, 'the draft text carries the figures');
     t.equal((await web.post('/admin/reports/2026/district', { overview: '2026年总体情况良好。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' })).statusCode, 303);
     t.equal((await web.post('/admin/reports/2026/district/publish', {})).statusCode, 303);
+    const again = await web.post('/admin/reports/2026/district/publish', {});
+    t.equal(again.statusCode, 409);
+    t.match(pageText(again.body), /无法发布[\s\S]*年度报告已经发布/, 'publishing twice is refused on a page that says why');
+    const undated = await web.post(`/staff/cases/${carried[1]!.tn}/reviews`, { kind: 'review', filedOn: '2026-02-01', outcome: 'corrected' });
+    t.equal(undated.statusCode, 400);
+    t.match(pageText(undated.body), /无法登记[\s\S]*请填写审结日期/, "a review form's mistake is shown with the field's message");
     const before = pageText((await web.get('/reports/2026/district')).body);
     t.match(before, /2026年总体情况良好/);
 

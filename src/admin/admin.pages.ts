@@ -12,10 +12,8 @@ import { GUIDE_FIELDS } from '../guide/guide.defaults.js';
 import { guideDraft, previewGuide, publishGuide, saveGuideDraft } from '../guide/guide.service.js';
 import { listVersions } from '../guide/guide.repository.js';
 import { staffPage } from '../http/auth.js';
-import { AppError } from '../http/errors.js';
-import { toErrorBody } from '../http/error-handler.js';
 import { errorList, fieldModel } from '../http/forms.js';
-import { noticeOf, redirectWithNotice } from '../http/views.js';
+import { noticeOf, orRefusalPage, redirectWithNotice, refusalOf } from '../http/views.js';
 import { chineseDate } from '../letters/dates.js';
 import { createStaff, setStaffDisabled } from '../staff/auth.service.js';
 import { listStaff } from '../staff/staff.repository.js';
@@ -66,10 +64,6 @@ export function expandDateLines(text: string): { dates: string[]; bad: string | 
 export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const admin = staffPage(ctx, ['admin']);
   const post = { preHandler: [admin, app.csrfProtection] };
-  const failed = (err: unknown) => {
-    if (!(err instanceof AppError) || err.statusCode === 404) throw err;
-    return toErrorBody(err);
-  };
 
   app.get('/admin', { preHandler: admin }, async (request, reply) => {
     const [outbox, timers, agencies] = await Promise.all([outboxOverview(ctx, { limit: 1 }), timerCounts(ctx.db, ctx.clock.now()), listAgencies(ctx.db)]);
@@ -97,7 +91,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       const slug = await createAgency(ctx, request.principal!, request.body);
       return redirectWithNotice(reply, `/admin/agencies/${slug}/guide`, 'saved');
     } catch (err) {
-      const { status, body } = failed(err);
+      const { status, body } = refusalOf(err);
       return agencyForm(reply, request.body as Record<string, unknown>, body.fields ?? { _: body.message }, status);
     }
   });
@@ -112,7 +106,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       await updateAgency(ctx, request.params.slug, request.body);
       return redirectWithNotice(reply, '/admin/agencies', 'saved');
     } catch (err) {
-      const { status, body } = failed(err);
+      const { status, body } = refusalOf(err);
       return agencyForm(reply, request.body as Record<string, unknown>, body.fields ?? { _: body.message }, status, request.params.slug);
     }
   });
@@ -146,7 +140,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       await saveGuideDraft(ctx, request.principal!, request.params.slug, request.body);
       return redirectWithNotice(reply, `/admin/agencies/${request.params.slug}/guide/preview`, 'saved');
     } catch (err) {
-      const { status, body } = failed(err);
+      const { status, body } = refusalOf(err);
       return guideForm(reply, request.params.slug, { values: request.body as Record<string, unknown>, errors: body.fields ?? { _: body.message }, status });
     }
   });
@@ -155,13 +149,10 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     return reply.page('admin/guide-preview', { title: '预览政府信息公开指南', guide: previewGuide(ctx, draft.agency, draft.data), hasDraft: draft.hasDraft, notice: noticeOf(request) });
   });
   app.post<Slug>('/admin/agencies/:slug/guide/publish', post, async (request, reply) => {
-    try {
+    return orRefusalPage(reply, '无法发布', async () => {
       await publishGuide(ctx, request.principal!, request.params.slug);
       return redirectWithNotice(reply, `/guide/${request.params.slug}`, 'published');
-    } catch (err) {
-      const { status, body } = failed(err);
-      return reply.status(status).page('error', { title: '无法发布', message: body.message });
-    }
+    });
   });
 
   // Staff accounts
@@ -193,7 +184,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       await createStaff(ctx, request.body);
       return redirectWithNotice(reply, '/admin/staff', 'saved');
     } catch (err) {
-      const { status, body } = failed(err);
+      const { status, body } = refusalOf(err);
       return staffPageModel(reply, request.body as Record<string, unknown>, body.fields ?? { _: body.message }, status);
     }
   });
@@ -227,7 +218,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       const result = await loadYear(ctx, { principal: request.principal!, year: form.year, input: { holidays: holidays.dates, workdays: workdays.dates } });
       return calendarPage(reply, {}, {}, 200, `${result.year}年节假日安排已载入，${result.recomputedCases} 件办理中申请的答复期限已重新计算。`);
     } catch (err) {
-      const { status, body } = failed(err);
+      const { status, body } = refusalOf(err);
       return calendarPage(reply, form, body.fields ?? { _: body.message }, status);
     }
   });

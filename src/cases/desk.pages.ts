@@ -11,7 +11,7 @@ import { sendFile } from '../http/files.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readBody } from '../http/multipart.js';
 import { dropEmpty } from '../http/validation.js';
-import { noticeOf, redirectWithNotice } from '../http/views.js';
+import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
 import { findLetter } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
 import { findAttachment } from '../requests/cases.repository.js';
@@ -127,8 +127,7 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
       await applyStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
       return redirectWithNotice(reply, `/staff/cases/${tn}`, 'done');
     } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode === 404) throw err;
-      const { status, body } = toErrorBody(err);
+      const { status, body } = refusalOf(err);
       // Refused or stale: show why, with the case as it is now and the form as it was filled in.
       return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields, rule: body.rule }, values: { ...input, type: input.type } });
     }

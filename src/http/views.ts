@@ -10,6 +10,8 @@ import { TEMPLATES_DIR } from '../config/paths.js';
 import type { AppContext } from '../context.js';
 import { createHandlebars } from '../render.js';
 import type { Principal } from '../staff/principal.js';
+import { toErrorBody } from './error-handler.js';
+import { AppError } from './errors.js';
 
 function partialsIn(dir: string): Record<string, string> {
   const partials: Record<string, string> = {};
@@ -102,6 +104,23 @@ export function pageData(reply: FastifyReply, model: PageModel): Record<string, 
 export function redirectWithNotice(reply: FastifyReply, url: string, notice: keyof typeof NOTICES | string): FastifyReply {
   const sep = url.includes('?') ? '&' : '?';
   return reply.redirect(`${url}${sep}notice=${encodeURIComponent(notice)}`, 303);
+}
+
+/** A form's refusal (bad input, a rule, a stale version) as its status and body; anything else, and 404, is rethrown for the error handler. */
+export function refusalOf(err: unknown): ReturnType<typeof toErrorBody> {
+  if (!(err instanceof AppError) || err.statusCode === 404) throw err;
+  return toErrorBody(err);
+}
+
+/** Runs a form's action; a refusal becomes an error page titled `title` with the message and the field messages. */
+export async function orRefusalPage(reply: FastifyReply, title: string, action: () => Promise<FastifyReply>): Promise<FastifyReply> {
+  try {
+    return await action();
+  } catch (err) {
+    const { status, body } = refusalOf(err);
+    const details = body.fields ? Object.values(body.fields).filter((m) => m !== body.message) : [];
+    return reply.status(status).page('error', { title, message: [body.message, ...details].join('；') });
+  }
 }
 
 export function noticeOf(request: FastifyRequest): string | null {

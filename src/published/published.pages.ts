@@ -2,9 +2,7 @@ import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { staffPage } from '../http/auth.js';
-import { AppError } from '../http/errors.js';
-import { toErrorBody } from '../http/error-handler.js';
-import { redirectWithNotice } from '../http/views.js';
+import { orRefusalPage, redirectWithNotice } from '../http/views.js';
 import { chineseDate } from '../letters/dates.js';
 import { getPublished, publishAnswer, searchPublished } from './published.service.js';
 
@@ -22,14 +20,9 @@ export async function publishedPages(app: FastifyInstance, { ctx }: { ctx: AppCo
 
   app.post<{ Params: { trackingNumber: string } }>('/staff/cases/:trackingNumber/publish', { preHandler: [staffPage(ctx), app.csrfProtection] }, async (request, reply) => {
     const tn = request.params.trackingNumber.toUpperCase();
-    try {
+    return orRefusalPage(reply, '无法公开', async () => {
       const id = await publishAnswer(ctx, request.principal!, tn, request.body);
       return redirectWithNotice(reply, `/published/${id}`, 'published');
-    } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode === 404) throw err;
-      const { status, body } = toErrorBody(err);
-      const details = body.fields ? Object.values(body.fields).filter((m) => m !== body.message) : [];
-      return reply.status(status).page('error', { title: '无法公开', message: [body.message, ...details].join('；') });
-    }
+    });
   });
 }

@@ -1,14 +1,13 @@
 // Annual report endpoints and pages: the API table, CSV, the staff's live table, the administrators'
 // drafts, the public published reports, and reviews/lawsuits recorded against answers.
 import type {} from '@fastify/csrf-protection';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { today } from '../calendar/clock.js';
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
 import { staffOnly, staffPage } from '../http/auth.js';
-import { AppError } from '../http/errors.js';
-import { toErrorBody } from '../http/error-handler.js';
-import { noticeOf, redirectWithNotice } from '../http/views.js';
+import { noticeOf, orRefusalPage, redirectWithNotice } from '../http/views.js';
 import { dropEmpty } from '../http/validation.js';
 import {
   annualReportApi,
@@ -27,8 +26,24 @@ import { REVIEW_KINDS, REVIEW_OUTCOMES, table3Csv, table3Layout, type Table4 } f
 
 type YearScope = { Params: { year: string; scope: string } };
 
-function table4Rows(table: Table4) {
-  return REVIEW_KINDS.map((kind) => ({ label: REVIEW_KIND_LABELS[kind], cells: [...REVIEW_OUTCOMES, 'total'].map((o) => table[kind][o as keyof Table4['review']]) }));
+/** Table 四 laid out like the official form. */
+function table4Layout(table: Table4) {
+  return {
+    head: [...REVIEW_OUTCOMES.map((o) => REVIEW_OUTCOME_LABELS[o]), '总计'],
+    rows: REVIEW_KINDS.map((kind) => ({ label: REVIEW_KIND_LABELS[kind], cells: [...REVIEW_OUTCOMES, 'total'].map((o) => table[kind][o as keyof Table4['review']]) })),
+  };
+}
+
+/** The year a report is usually written for: the one before this one in Asia/Shanghai. */
+const lastYear = (ctx: AppContext) => Number(today(ctx.clock).slice(0, 4)) - 1;
+
+/** Table 三 as a CSV download, for the API and the staff's page alike. */
+async function sendTable3Csv(ctx: AppContext, request: FastifyRequest<{ Querystring: { year?: string; agency?: string } }>, reply: FastifyReply) {
+  const report = await annualReportApi(ctx, request.principal!, request.query);
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${report.year}年${report.agencyName}政府信息公开申请情况.csv`)}`)
+    .send(table3Csv({ year: report.year, agencyName: report.agencyName, table: report.rows }));
 }
 
 function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
@@ -39,7 +54,7 @@ function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
     name,
     sections: Object.entries(SECTION_TITLES).map(([key, title]) => ({ key, title, text: report.sections[key] ?? '' })),
     table3: table3Layout(tables.table3),
-    table4: { head: [...REVIEW_OUTCOMES.map((o) => REVIEW_OUTCOME_LABELS[o]), '总计'], rows: table4Rows(tables.table4) },
+    table4: table4Layout(tables.table4),
     fees: tables.fees,
     published: report.status === 'published',
     publishedAt: report.publishedAt ? toShanghaiIso(report.publishedAt).slice(0, 10) : null,
@@ -49,13 +64,7 @@ function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
 export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const staff = staffOnly(ctx);
   app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual', { preHandler: staff }, async (request) => annualReportApi(ctx, request.principal!, request.query));
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { preHandler: staff }, async (request, reply) => {
-    const report = await annualReportApi(ctx, request.principal!, request.query);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${report.year}年${report.agencyName}政府信息公开申请情况.csv`)}`)
-      .send(table3Csv({ year: report.year, agencyName: report.agencyName, table: report.rows }));
-  });
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { preHandler: staff }, (request, reply) => sendTable3Csv(ctx, request, reply));
 
   app.post<{ Params: { trackingNumber: string } }>('/api/cases/:trackingNumber/reviews', { preHandler: staff }, async (request, reply) =>
     reply.status(201).send(await recordReview(ctx, request.principal!, request.params.trackingNumber, request.body)),
@@ -67,31 +76,23 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   const staffPageOnly = staffPage(ctx);
   app.post<{ Params: { trackingNumber: string } }>('/staff/cases/:trackingNumber/reviews', { preHandler: [staffPageOnly, app.csrfProtection] }, async (request, reply) => {
     const tn = request.params.trackingNumber.toUpperCase();
-    try {
+    return orRefusalPage(reply, '无法登记', async () => {
       await recordReview(ctx, request.principal!, tn, dropEmpty(request.body));
       return redirectWithNotice(reply, `/staff/cases/${tn}`, 'saved');
-    } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode === 404) throw err;
-      const { body } = toErrorBody(err);
-      return reply.status(err.statusCode).page('error', { title: '无法登记', message: [body.message, ...Object.values(body.fields ?? {})].join('；') });
-    }
+    });
   });
   app.post<{ Params: { trackingNumber: string; id: string } }>('/staff/cases/:trackingNumber/reviews/:id', { preHandler: [staffPageOnly, app.csrfProtection] }, async (request, reply) => {
     const tn = request.params.trackingNumber.toUpperCase();
-    try {
+    return orRefusalPage(reply, '无法保存', async () => {
       await updateReviewOutcome(ctx, request.principal!, tn, request.params.id, dropEmpty(request.body));
       return redirectWithNotice(reply, `/staff/cases/${tn}`, 'saved');
-    } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode === 404) throw err;
-      const { body } = toErrorBody(err);
-      return reply.status(err.statusCode).page('error', { title: '无法保存', message: [body.message, ...Object.values(body.fields ?? {})].join('；') });
-    }
+    });
   });
 
   // Staff: the live table for a year, laid out like the official form.
   app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports', { preHandler: staffPage(ctx) }, async (request, reply) => {
     const principal = request.principal!;
-    const year = Number(request.query.year) || new Date(ctx.clock.now().getTime() + 8 * 3600_000).getUTCFullYear() - 1;
+    const year = Number(request.query.year) || lastYear(ctx);
     const scope = await reportScope(ctx, principal, request.query.agency);
     const tables = await computeTables(ctx, year, scope);
     const agencies = principal.role === 'admin' ? await listAgencies(ctx.db, { includeRetired: true }) : [];
@@ -100,20 +101,14 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
       year,
       name: scope?.name ?? '雨湖区',
       table3: table3Layout(tables.table3),
-      table4: { head: [...REVIEW_OUTCOMES.map((o) => REVIEW_OUTCOME_LABELS[o]), '总计'], rows: table4Rows(tables.table4) },
+      table4: table4Layout(tables.table4),
       fees: tables.fees,
       agencies: agencies.map((a) => ({ slug: a.slug, name: a.name, selected: a.slug === scope?.slug })),
       isAdmin: principal.role === 'admin',
       csvUrl: `/staff/reports.csv?year=${year}${scope ? `&agency=${scope.slug}` : ''}`,
     });
   });
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports.csv', { preHandler: staffPage(ctx) }, async (request, reply) => {
-    const report = await annualReportApi(ctx, request.principal!, request.query);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${report.year}年${report.agencyName}政府信息公开申请情况.csv`)}`)
-      .send(table3Csv({ year: report.year, agencyName: report.agencyName, table: report.rows }));
-  });
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports.csv', { preHandler: staffPage(ctx) }, (request, reply) => sendTable3Csv(ctx, request, reply));
 
   // Administrators: drafts, editing, publication.
   const admin = staffPage(ctx, ['admin']);
@@ -123,7 +118,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
       title: '年度报告',
       reports: reports.map((r) => ({ ...r, name: r.scope === 'district' ? '雨湖区（全区）' : (agencies.find((a) => a.slug === r.scope)?.name ?? r.scope), isPublished: r.status === 'published' })),
       agencies: agencies.map((a) => ({ slug: a.slug, name: a.name })),
-      year: new Date(ctx.clock.now().getTime() + 8 * 3600_000).getUTCFullYear() - 1,
+      year: lastYear(ctx),
       notice: noticeOf(request),
     });
   });
@@ -140,13 +135,10 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     return redirectWithNotice(reply, `/admin/reports/${request.params.year}/${request.params.scope}`, 'saved');
   });
   app.post<YearScope>('/admin/reports/:year/:scope/publish', { preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
-    try {
+    return orRefusalPage(reply, '无法发布', async () => {
       await publishReport(ctx, request.principal!, Number(request.params.year), request.params.scope);
       return redirectWithNotice(reply, `/reports/${request.params.year}/${request.params.scope}`, 'published');
-    } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode === 404) throw err;
-      return reply.status(err.statusCode).page('error', { title: '无法发布', message: toErrorBody(err).body.message });
-    }
+    });
   });
 
   // Public: published reports with their frozen numbers.
