@@ -25,6 +25,13 @@ const withinAnswerPeriod: Rule<Stamp> = {
   },
 };
 
+/** Art. 33: asked for (by a clerk) or granted (by the office head), an extension is 1 to 20 working days. */
+const extensionAtMost20: Rule<{ workingDays: number }> = {
+  name: 'art33_extension_at_most_20_working_days',
+  message: `延长的期限最长不得超过${MAX_EXTENSION}个工作日（条例第三十三条）`,
+  holds: ({ event }) => Number.isInteger(event.workingDays) && event.workingDays >= 1 && event.workingDays <= MAX_EXTENSION,
+};
+
 const timerIsCurrent = (key: 'answerDueOn' | 'correctionDueOn' | 'consultationDueOn' | 'paymentDueOn'): Rule<Stamp & { dueOn: string }> => ({
   name: 'timer_matches_current_deadline',
   message: '该期限已经变更，此次到期提醒不再适用',
@@ -100,11 +107,7 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
       withinAnswerPeriod,
     ],
     payload: [
-      {
-        name: 'art33_extension_at_most_20_working_days',
-        message: `延长的期限最长不得超过${MAX_EXTENSION}个工作日（条例第三十三条）`,
-        holds: ({ event }) => Number.isInteger(event.workingDays) && event.workingDays >= 1 && event.workingDays <= MAX_EXTENSION,
-      },
+      extensionAtMost20,
     ],
   },
   REQUEST_REASONS: {
@@ -163,11 +166,7 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
       withinAnswerPeriod,
     ],
     payload: [
-      {
-        name: 'art33_extension_at_most_20_working_days',
-        message: `延长的期限最长不得超过${MAX_EXTENSION}个工作日（条例第三十三条）`,
-        holds: ({ event }) => Number.isInteger(event.workingDays) && event.workingDays >= 1 && event.workingDays <= MAX_EXTENSION,
-      },
+      extensionAtMost20,
     ],
   },
   ISSUE_FEE_NOTICE: {
