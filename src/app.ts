@@ -64,6 +64,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Public pages (home, guides, published answers and reports) and assets, left to the browser's
+ * defaults. Everything else may carry personal data or an access code (the API, tracking, the
+ * application's confirmation, the staff's pages with a revealed identity number) and is sent with
+ * `Cache-Control: no-store`, so that no browser cache or proxy keeps it; a route that sets its own
+ * header overrides it.
+ */
+const MAY_BE_STORED = /^\/(?:$|\?|guide(?:$|[/?])|published(?:$|[/?])|reports(?:$|[/?])|assets\/)/;
+
 export type BuildOptions = {
   config: Config;
   clock?: Clock;
@@ -170,7 +179,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     strictTransportSecurity: config.publicUrl.startsWith('https:') ? { maxAge: 15552000 } : false,
     crossOriginEmbedderPolicy: false,
   });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!MAY_BE_STORED.test(request.url)) reply.raw.setHeader('cache-control', 'no-store');
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+  });
   await app.register(cookie);
   await app.register(formbody);
   await app.register(multipart);

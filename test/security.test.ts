@@ -23,6 +23,27 @@ t.test('security headers', async (t) => {
   t.notMatch(res.body, /<script>|<script [^>]*>[^<]|style="/, 'pages carry no inline script or style');
 });
 
+t.test('answers that may carry personal data or an access code are not kept by browsers or proxies', async (t) => {
+  const { app } = await testApp(t);
+  const filed = await api(app).post('/api/requests', application());
+  t.equal(filed.statusCode, 201);
+  t.equal(filed.headers['cache-control'], 'no-store', 'the receipt with the access code');
+  const { trackingNumber, accessCode } = filed.json();
+  for (const url of [`/api/requests/${trackingNumber}?accessCode=${accessCode}`, `/track?trackingNumber=${trackingNumber}&accessCode=${accessCode}`, '/apply', '/health']) {
+    t.equal((await app.inject({ method: 'GET', url })).headers['cache-control'], 'no-store', url);
+  }
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  t.equal((await clerk.get(`/api/cases/${trackingNumber}`)).headers['cache-control'], 'no-store', 'the case in the staff API');
+  const web = await signIn(app, clerk.email, clerk.password);
+  const revealed = await web.post(`/staff/cases/${trackingNumber}/reveal`, {});
+  t.match(revealed.body, /11010519491231002X/, 'a page with the identity number in full');
+  t.equal(revealed.headers['cache-control'], 'no-store', 'is not stored');
+  for (const url of ['/', '/guide/czj', '/published', '/reports']) {
+    t.equal((await app.inject({ method: 'GET', url })).headers['cache-control'], undefined, `${url}: a public page is left to the browser`);
+  }
+  t.match((await app.inject({ method: 'GET', url: '/assets/site.css' })).headers['cache-control'], /^public, max-age=/, 'assets are cached');
+});
+
 t.test('rate limits on submission, tracking lookups and login', async (t) => {
   const { app } = await testApp(t, { config: { rateLimitPerMinute: 3 } });
   const statuses = async (n: number, call: () => Promise<{ statusCode: number }>) => {
