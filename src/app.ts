@@ -65,13 +65,15 @@ declare module 'fastify' {
 }
 
 /**
- * Public pages (home, guides, published answers and reports) and assets, left to the browser's
- * defaults. Everything else may carry personal data or an access code (the API, tracking, the
- * application's confirmation, the staff's pages with a revealed identity number) and is sent with
- * `Cache-Control: no-store`, so that no browser cache or proxy keeps it; a route that sets its own
- * header overrides it.
+ * Pages read with GET that carry nobody's data (home, guides, published answers and reports, the
+ * empty application form, also as /apply/:slug but not /apply/done, and the empty tracking form) and
+ * assets are left to the browser's defaults, so that going back to a half-filled form keeps what was
+ * typed. Everything else may carry personal data or an access code (the API, a tracking answer, the
+ * application's confirmation or its errors, the staff's pages with a revealed identity number) and
+ * is sent with `Cache-Control: no-store`, so that no browser cache or proxy keeps it; a route that
+ * sets its own header overrides it.
  */
-const MAY_BE_STORED = /^\/(?:$|\?|guide(?:$|[/?])|published(?:$|[/?])|reports(?:$|[/?])|assets\/)/;
+const MAY_BE_STORED = /^\/(?:$|\?|guide(?:$|[/?])|published(?:$|[/?])|reports(?:$|[/?])|assets\/|apply(?:$|\?|\/(?!done\b)[\w-]+$)|track$)/;
 
 export type BuildOptions = {
   config: Config;
@@ -180,7 +182,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     crossOriginEmbedderPolicy: false,
   });
   app.addHook('onRequest', (request, reply, done) => {
-    if (!MAY_BE_STORED.test(request.url)) reply.raw.setHeader('cache-control', 'no-store');
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !MAY_BE_STORED.test(request.url)) reply.raw.setHeader('cache-control', 'no-store');
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
   await app.register(cookie);

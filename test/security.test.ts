@@ -29,16 +29,29 @@ t.test('answers that may carry personal data or an access code are not kept by b
   t.equal(filed.statusCode, 201);
   t.equal(filed.headers['cache-control'], 'no-store', 'the receipt with the access code');
   const { trackingNumber, accessCode } = filed.json();
-  for (const url of [`/api/requests/${trackingNumber}?accessCode=${accessCode}`, `/track?trackingNumber=${trackingNumber}&accessCode=${accessCode}`, '/apply', '/health']) {
+  for (const url of [`/api/requests/${trackingNumber}?accessCode=${accessCode}`, `/track?trackingNumber=${trackingNumber}&accessCode=${accessCode}`, '/health']) {
     t.equal((await app.inject({ method: 'GET', url })).headers['cache-control'], 'no-store', url);
   }
+  const visitor = webClient(app);
+  const form = await visitor.get('/apply/fgj');
+  t.equal(form.headers['cache-control'], undefined, 'the empty form is left to the browser (going back keeps what was typed)');
+  const formToken = /name="formToken" value="([^"]+)"/.exec(form.body)![1]!;
+  const refused = await visitor.postMultipart('/apply', { ...application({ applicant: { idNumber: '110105194912310021' } }), formToken }, []);
+  t.equal(refused.statusCode, 400);
+  t.match(refused.body, /value="110105194912310021"/, 'the form shown again with the number typed');
+  t.equal(refused.headers['cache-control'], 'no-store', 'is not stored');
+  const accepted = await visitor.postMultipart('/apply', { ...application(), formToken }, []);
+  t.equal(accepted.headers.location, '/apply/done');
+  const done = await visitor.get('/apply/done');
+  t.match(done.body, /<dt>查询码<\/dt><dd><strong>[^<]{6,}<\/strong>/, 'the confirmation shows the access code');
+  t.equal(done.headers['cache-control'], 'no-store', 'and is not stored');
   const clerk = await staffClient(app, 'clerk', 'fgj');
   t.equal((await clerk.get(`/api/cases/${trackingNumber}`)).headers['cache-control'], 'no-store', 'the case in the staff API');
   const web = await signIn(app, clerk.email, clerk.password);
   const revealed = await web.post(`/staff/cases/${trackingNumber}/reveal`, {});
   t.match(revealed.body, /11010519491231002X/, 'a page with the identity number in full');
   t.equal(revealed.headers['cache-control'], 'no-store', 'is not stored');
-  for (const url of ['/', '/guide/czj', '/published', '/reports']) {
+  for (const url of ['/', '/guide/czj', '/published', '/reports', '/apply', '/track']) {
     t.equal((await app.inject({ method: 'GET', url })).headers['cache-control'], undefined, `${url}: a public page is left to the browser`);
   }
   t.match((await app.inject({ method: 'GET', url: '/assets/site.css' })).headers['cache-control'], /^public, max-age=/, 'assets are cached');
