@@ -106,6 +106,12 @@ export type ApplicantRecord = {
   address: string | null;
 };
 
+/**
+ * A case whose identity number is stored unsealed ('enc1:' is requests/personal-data.ts's prefix): the
+ * predicate of cases_unsealed_idx and of the query that reads through it (the two must be the same).
+ */
+export const idNumberUnsealed = sql`(applicant->>'idNumber') not like 'enc1:%'`;
+
 export const cases = pgTable(
   'cases',
   {
@@ -163,9 +169,8 @@ export const cases = pgTable(
     // find similar requests (repeats, art. 44) without scanning every case.
     index('cases_description_trgm_idx').using('gin', sql`${t.description} gin_trgm_ops`),
     index('cases_applicant_name_trgm_idx').using('gin', sql`${t.applicantName} gin_trgm_ops`),
-    // Cases whose identity number is not sealed ('enc1:' is personal-data.ts's prefix): empty once an
-    // installation has its key, so finding a number an instance without the key wrote costs nothing.
-    index('cases_unsealed_idx').on(t.id).where(sql`(applicant->>'idNumber') not like 'enc1:%'`),
+    // Empty once an installation has its key, so finding a number an instance without it wrote costs nothing.
+    index('cases_unsealed_idx').on(t.id).where(idNumberUnsealed),
   ],
 );
 

@@ -2,7 +2,7 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
-import { attachments, caseEvents, cases, staff, submissionTokens, type ApplicantRecord } from '../db/schema.js';
+import { attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -30,13 +30,9 @@ export async function insertCases(tx: Executor, values: NewCase[]): Promise<Case
   return insertRowsReturning(tx, cases, values);
 }
 
-/** Cases whose identity number is stored unsealed, `limit` of them (through cases_unsealed_idx: same predicate). */
+/** Cases whose identity number is stored unsealed, `limit` of them (through cases_unsealed_idx). */
 export async function unsealedApplicants(db: Executor, limit: number): Promise<{ id: number; applicant: ApplicantRecord }[]> {
-  return db
-    .select({ id: cases.id, applicant: cases.applicant })
-    .from(cases)
-    .where(sql`(applicant->>'idNumber') not like 'enc1:%'`)
-    .limit(limit);
+  return db.select({ id: cases.id, applicant: cases.applicant }).from(cases).where(idNumberUnsealed).limit(limit);
 }
 
 /**

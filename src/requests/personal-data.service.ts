@@ -52,7 +52,7 @@ async function sealBatch(db: Executor, key: Buffer): Promise<number> {
     db,
     rows.map(({ id, applicant }) => {
       const plain = String(applicant.idNumber);
-      return { id, idType: applicant.idType, plain, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { idType: applicant.idType, idNumber: plain }) };
+      return { id, idType: applicant.idType, plain, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { ...applicant, idNumber: plain }) };
     }),
   );
 }

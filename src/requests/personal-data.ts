@@ -8,6 +8,7 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
 /** 32 bytes, or null where the installation runs without one (PostgreSQL without PERSONAL_DATA_KEY). */
 export type PersonalDataKey = Buffer | null;
 
+// Also in the predicate of the index that finds unsealed numbers (db/schema.ts, idNumberUnsealed).
 const PREFIX = 'enc1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
