@@ -112,6 +112,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     mails: compileTemplates('mail'),
     events: new EventEmitter(),
     personalDataKey: keySource.key,
+    personalDataKeyRetired: false,
   };
 
   // First start (or instances starting together): migrations, official schedules, demo agencies with

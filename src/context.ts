@@ -26,4 +26,9 @@ export type AppContext = {
   events: EventEmitter;
   /** Seals identity numbers at rest (requests/personal-data.ts); null: they are stored unsealed. */
   personalDataKey: PersonalDataKey;
+  /**
+   * Set by the personal-data job when the database's numbers are sealed with another key now (a
+   * rotation while this instance ran): applications are refused, /ready answers 503.
+   */
+  personalDataKeyRetired: boolean;
 };

@@ -1,7 +1,7 @@
 // Identity numbers at rest (个人信息保护法 art. 28, 51): what the database holds is sealed, the same
 // applicant is still recognised, and an instance with another key, or none, refuses to start rather
 // than mix keys.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { buildApp } from '../src/app.js';
 import { manualClock } from '../src/calendar/clock.js';
 import type { Config } from '../src/config/config.js';
 import { KEY_FILE } from '../src/config/personal-data-key.js';
+import { keyCheckOf } from '../src/requests/personal-data.js';
 import { rowsOf } from '../src/db/client.js';
 import { ADMIN, api, DEFAULT_NOW, login, staffClient, testConfig } from './helpers/app.js';
 import { TEST_DATABASE_URL } from './helpers/database.js';
@@ -37,6 +38,16 @@ async function stored(app: FastifyInstance): Promise<Map<string, { applicant: st
     await app.ogi.ctx.db.execute(sql`select tracking_number as tn, applicant::text as applicant, applicant_key as key from cases`),
   );
   return new Map(rows.map((r) => [r.tn, { applicant: r.applicant, key: r.key }]));
+}
+
+/** What the database holds, read by an instance started with `config` and closed again. */
+async function storedWith(config: Config): Promise<Map<string, { applicant: string; key: string }>> {
+  const app = await start(config);
+  try {
+    return await stored(app);
+  } finally {
+    await app.close();
+  }
 }
 
 async function maskedNumber(app: FastifyInstance, tn: string): Promise<string> {
@@ -101,6 +112,101 @@ t.test('identity numbers are stored sealed, the same applicant is still recognis
   await app.close();
 });
 
+t.test('a new key: a start given the previous one seals every number anew, in one transaction', async (t) => {
+  const storage = await serverStorage(t, 'rotate');
+  const [keyA, keyB, keyC] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+  const config = testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir: storage.dataDir, personalDataKey: keyA });
+  const hmac = (key: Buffer, idType: string, idNumber: string) => createHmac('sha256', key).update(`${idType}:${idNumber}`).digest('hex');
+
+  let app = await start(config);
+  const first = await submit(t, app);
+  const again = await submit(t, app);
+  const other = await submit(t, app, { name: '李四', idType: 'passport', idNumber: PASSPORT });
+  // One number unsealed, as an instance without the key would have left it.
+  await app.ogi.ctx.db.execute(sql`
+    update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${PASSPORT}::text)), applicant_key = ${plainHash('passport', PASSPORT)}
+    where tracking_number = ${other}`);
+  const before = await stored(app);
+  await app.close();
+
+  await t.rejects(start({ ...config, personalDataKey: keyB }), { message: /PERSONAL_DATA_KEY: not the key/ }, 'a new key alone is refused');
+  await t.rejects(start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyC }), { message: /not the key the identity numbers in this database are sealed with, nor is PERSONAL_DATA_PREVIOUS_KEY/ }, 'so is a wrong previous key');
+  t.same(await storedWith({ ...config, personalDataKey: keyA }), before, 'neither changed anything');
+
+  app = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
+  let rows = await stored(app);
+  for (const tn of [first, again, other]) {
+    t.notMatch(rows.get(tn)!.applicant, VALID_RESIDENT_ID, `${tn}: no number in the database`);
+    t.notMatch(rows.get(tn)!.applicant, PASSPORT);
+    t.not(rows.get(tn)!.applicant, before.get(tn)!.applicant, `${tn}: sealed anew`);
+  }
+  t.equal(rows.get(first)!.key, hmac(keyB, 'resident_id', VALID_RESIDENT_ID), 'applicant keys under the new key');
+  t.equal(rows.get(again)!.key, rows.get(first)!.key, 'the same applicant is still recognised');
+  t.equal(rows.get(other)!.key, hmac(keyB, 'passport', PASSPORT), 'the unsealed number is sealed too');
+  t.equal(await maskedNumber(app, first), '1101**********002X', 'the new key opens them');
+  const after = await submit(t, app);
+  t.equal((await stored(app)).get(after)!.key, rows.get(first)!.key, 'a request filed afterwards is the same applicant\'s (fees, repeats)');
+  await app.close();
+
+  await t.rejects(start({ ...config, personalDataKey: keyA }), { message: /PERSONAL_DATA_KEY: not the key/ }, 'the old key no longer opens the database');
+  app = await start({ ...config, personalDataKey: keyB });
+  t.equal(await maskedNumber(app, again), '1101**********002X', 'the new key alone does');
+
+  // A number the previous key does not open: the rotation stops and leaves every number as it was.
+  await app.ogi.ctx.db.execute(sql`update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb('enc1:AAAA'::text)) where tracking_number = ${after}`);
+  // Staff can still work such a case; revealing its number says why it cannot, and is not recorded.
+  t.equal(await maskedNumber(app, after), '（无法解密，请联系管理员）', 'the case shows that its number cannot be opened');
+  const admin = await signIn(app, ADMIN.email, ADMIN.password);
+  t.match(pageText((await admin.get(`/staff/cases/${after}`)).body), /无法解密，请联系管理员/, 'on the case page too');
+  const reveal = await admin.post(`/staff/cases/${after}/reveal`, {});
+  t.equal(reveal.statusCode, 500);
+  t.match(pageText(reveal.body), /证件号码无法解密：本服务实例的证件号码密钥（PERSONAL_DATA_KEY）与数据库不符/, 'revealing it says why');
+  const reveals = rowsOf<{ n: number }>(await app.ogi.ctx.db.execute(sql`select count(*)::int as n from case_events e join cases c on c.id = e.case_id where c.tracking_number = ${after} and e.type = 'ID_REVEALED'`));
+  t.equal(reveals[0]!.n, 0, 'a reveal that showed nothing is not recorded');
+  rows = await stored(app);
+  await app.close();
+  await t.rejects(start({ ...config, personalDataKey: keyC, personalDataPreviousKey: keyB }), { message: new RegExp(`PERSONAL_DATA_PREVIOUS_KEY: the identity number of ${after} opens neither with it nor with the current key; nothing was changed`) });
+  t.same(await storedWith({ ...config, personalDataKey: keyB }), rows, 'every number still under the previous key');
+});
+
+t.test('an instance still running with the old key: it stops taking applications, and what it sealed is sealed anew', async (t) => {
+  const storage = await serverStorage(t, 'retired');
+  const [keyA, keyB] = [randomBytes(32), randomBytes(32)];
+  const config = testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir: storage.dataDir, personalDataKey: keyA });
+  const old = await start(config);
+  const first = await submit(t, old);
+  t.equal((await old.inject('/ready')).statusCode, 200);
+
+  // The rotation, while `old` runs: on PostgreSQL a second instance starts with the new key; the
+  // embedded database has one process, so there the rotation's outcome is written as it would leave it.
+  let rotated: FastifyInstance | null = null;
+  if (storage.databaseUrl) {
+    rotated = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
+  } else {
+    await old.ogi.ctx.db.execute(sql`update settings set value = ${keyCheckOf(keyB)} where name = 'personal_data_key_check'`);
+  }
+  // Before its job notices, the old instance files one more request, sealed with the old key.
+  const late = await submit(t, old);
+  t.equal(await old.ogi.personalData.runOnce(), 0, 'its job notices and seals nothing with the old key');
+  const refused = await api(old).post('/api/requests', application());
+  t.equal(refused.statusCode, 503, 'it takes no more applications');
+  t.match(refused.json(), { error: 'service.key_retired', message: /暂时不能受理申请/ });
+  t.same((await old.inject('/ready')).json(), { status: 'key_retired' }, 'and tells the load balancer it is not ready');
+  t.equal((await old.inject('/ready')).statusCode, 503);
+  t.equal((await old.inject('/health')).statusCode, 200, 'while it stays alive for what it is doing');
+  await old.close();
+  await rotated?.close();
+
+  // A start with both keys again seals anew what the old instance sealed with the previous key.
+  const app = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
+  t.equal(await maskedNumber(app, late), '1101**********002X', 'the late request opens with the new key');
+  const rows = await stored(app);
+  t.equal(rows.get(late)!.key, rows.get(first)!.key, 'and is the same applicant again');
+  t.equal((await app.inject('/ready')).statusCode, 200);
+  t.equal((await api(app).post('/api/requests', application())).statusCode, 201);
+  await app.close();
+});
+
 t.test('the embedded database keeps its key in DATA_DIR', async (t) => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ogi-keyfile-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -126,7 +232,21 @@ t.test('the embedded database keeps its key in DATA_DIR', async (t) => {
   writeFileSync(file, original);
   app = await start(config);
   t.equal(await maskedNumber(app, tn), '1101**********002X', 'the restored file works');
+  const sealedBefore = (await stored(app)).get(tn)!.applicant;
   await app.close();
+
+  // A new key (README, "Identity numbers at rest"): the old file moved away, and its key given as the
+  // previous one; the start makes a new file and seals every number anew with it.
+  rmSync(file);
+  app = await start({ ...config, personalDataPreviousKey: Buffer.from(original.toString('utf8').trim(), 'hex') });
+  t.not(readFileSync(file, 'utf8'), original.toString('utf8'), 'a new key file');
+  t.not((await stored(app)).get(tn)!.applicant, sealedBefore, 'the number sealed anew');
+  await app.close();
+  app = await start(config);
+  t.equal(await maskedNumber(app, tn), '1101**********002X', 'the new key file alone opens it');
+  await app.close();
+  writeFileSync(file, original);
+  await t.rejects(start(config), { message: new RegExp(`${KEY_FILE}: not the key`) }, 'the old one no longer does');
 });
 
 t.test('PostgreSQL without PERSONAL_DATA_KEY stores the numbers unsealed and says so at start', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only' }, async (t) => {

@@ -241,6 +241,21 @@ t.test('configuration errors name each wrong variable', async (t) => {
   for (const variable of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'RATE_LIMIT_PER_MINUTE', 'DEMO_DATA', 'ADMIN_EMAIL', 'LOG_LEVEL', 'PERSONAL_DATA_KEY']) t.match(problems, variable, `${variable} is named`);
   t.notMatch(problems, 'secret-but-short', 'a key is never echoed');
   t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32) }).personalDataKey, Buffer.alloc(32, 0xab));
+  // Key rotation: the previous key must be a key, and there must be a new one to seal with.
+  const previousProblem = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return '';
+    } catch (err) {
+      return (err as ConfigError).problems.join('\n');
+    }
+  };
+  t.match(previousProblem({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), /^PERSONAL_DATA_PREVIOUS_KEY: expected 64 hexadecimal digits/, 'a previous key that is not a key');
+  t.notMatch(previousProblem({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), 'old-secret', 'is not echoed either');
+  t.match(previousProblem({ DATABASE_URL: 'postgres://x/y', PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }), /PERSONAL_DATA_PREVIOUS_KEY is set but PERSONAL_DATA_KEY is not/, 'PostgreSQL: a previous key without a new one');
+  t.match(previousProblem({ PERSONAL_DATA_KEY: 'cd'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: 'CD'.repeat(32) }), /the same key as PERSONAL_DATA_KEY/, 'the same key twice');
+  t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }).personalDataPreviousKey, Buffer.alloc(32, 0xcd));
+  t.same(loadConfig({ PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }).personalDataPreviousKey, Buffer.alloc(32, 0xcd), 'the embedded database: its new key file is the new key');
   t.match(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: null, demoData: true, schedulerIntervalMs: 60000, rateLimitPerMinute: 30, publicUrl: 'http://127.0.0.1:3000' });
 });
 

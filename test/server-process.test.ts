@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
+import { KEY_FILE } from '../src/config/personal-data-key.js';
 import { application } from './helpers/factories.js';
 import { serverStorage, startServer, stopServer, waitForHealth } from './helpers/process.js';
 
@@ -48,4 +51,16 @@ t.test('the server keeps its data across restarts', async (t) => {
   t.equal(await wrongKey.exited, 2, 'a start with another key exits');
   t.match(wrongKey.output(), /PERSONAL_DATA_KEY: not the key the identity numbers in this database are sealed with/);
   t.notMatch(wrongKey.output(), /b2b2b2/, 'without printing the key');
+
+  // A new key: given the one in use as PERSONAL_DATA_PREVIOUS_KEY, the start seals every number anew.
+  const previous = storage.databaseUrl ? 'a1'.repeat(32) : readFileSync(path.join(storage.dataDir, KEY_FILE), 'utf8').trim();
+  const rotated = startServer(await storage.env({ PERSONAL_DATA_KEY: 'b2'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: previous }));
+  t.teardown(() => stopServer(rotated, 'SIGKILL'));
+  await waitForHealth(rotated);
+  t.match(rotated.output(), /"resealed":1\b.*identity numbers sealed anew/, 'says how many numbers it sealed anew');
+  t.notMatch(rotated.output(), /b2b2b2|a1a1a1/, 'without printing a key');
+  t.equal(await stopServer(rotated), 0);
+  const oldKey = startServer(await storage.env({ PERSONAL_DATA_KEY: previous }));
+  t.teardown(() => stopServer(oldKey, 'SIGKILL'));
+  t.equal(await oldKey.exited, 2, 'the old key is refused afterwards');
 });

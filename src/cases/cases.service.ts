@@ -4,7 +4,7 @@ import { today } from '../calendar/clock.js';
 import { toShanghaiIso } from '../calendar/dates.js';
 import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
-import { notFound, validationFailed } from '../http/errors.js';
+import { AppError, notFound, validationFailed } from '../http/errors.js';
 import { dropEmpty, parseInput } from '../http/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
@@ -12,7 +12,7 @@ import { listLetters } from '../letters/letters.repository.js';
 import { findPublishedOfCase } from '../published/published.service.js';
 import { reviewsOf } from '../reports/reports.repository.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
-import { openIdNumber } from '../requests/personal-data.js';
+import { openIdNumber, PersonalDataKeyError } from '../requests/personal-data.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
 import { ANSWER_PERIOD } from '../workflow/deadlines.js';
@@ -164,7 +164,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
       paymentDueOn: deadlines.paymentDueOn,
       provisional: deadlines.provisional,
     },
-    applicant: { ...row.applicant, idNumber: maskIdNumber(openIdNumber(ctx.personalDataKey, row.applicant.idNumber)) },
+    applicant: { ...row.applicant, idNumber: maskedIdNumber(ctx, row) },
     description: row.description,
     documentNumber: row.documentNumber,
     purpose: row.purpose,
@@ -204,6 +204,27 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
 
 export type CaseView = Awaited<ReturnType<typeof caseView>>;
 
+/** The identity number as staff see it; the full number only through revealIdNumber. */
+function openedIdNumber(ctx: AppContext, row: CaseRow): string {
+  try {
+    return openIdNumber(ctx.personalDataKey, row.applicant.idNumber);
+  } catch (err) {
+    if (!(err instanceof PersonalDataKeyError)) throw err;
+    ctx.log.error({ trackingNumber: row.trackingNumber, err }, 'an identity number does not open with this instance\'s PERSONAL_DATA_KEY');
+    throw new AppError(500, 'personal_data.unreadable', '证件号码无法解密：本服务实例的证件号码密钥（PERSONAL_DATA_KEY）与数据库不符，请联系管理员');
+  }
+}
+
+/** Masked; a number this instance cannot open says so, and the rest of the case can still be worked. */
+function maskedIdNumber(ctx: AppContext, row: CaseRow): string {
+  try {
+    return maskIdNumber(openedIdNumber(ctx, row));
+  } catch (err) {
+    if (err instanceof AppError) return '（无法解密，请联系管理员）';
+    throw err;
+  }
+}
+
 /** Shows the full identity number and records who looked, and when, in the timeline. */
 export async function revealIdNumber(ctx: AppContext, principal: Principal, trackingNumber: string): Promise<string> {
   return ctx.db.transaction(async (tx) => {
@@ -219,7 +240,7 @@ export async function revealIdNumber(ctx: AppContext, principal: Principal, trac
       dueOnAfter: row.dueOn,
       payload: {},
     });
-    return openIdNumber(ctx.personalDataKey, row.applicant.idNumber);
+    return openedIdNumber(ctx, row);
   });
 }
 

@@ -26,6 +26,11 @@ export type Config = {
    * keeps a key of its own under DATA_DIR; PostgreSQL stores the numbers unsealed (a warning at start).
    */
   personalDataKey: Buffer | null;
+  /**
+   * The key the numbers were sealed with until now (PERSONAL_DATA_PREVIOUS_KEY): a start that finds
+   * the database sealed with it seals every number anew under the current key (key rotation).
+   */
+  personalDataPreviousKey: Buffer | null;
 };
 
 export class ConfigError extends Error {
@@ -94,6 +99,11 @@ export function loadConfig(env: Env = process.env): Config {
   const keyText = value('PERSONAL_DATA_KEY');
   const personalDataKey = keyText === undefined ? null : keyFromHex(keyText);
   if (keyText !== undefined && !personalDataKey) problems.push('PERSONAL_DATA_KEY: expected 64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`');
+  const previousText = value('PERSONAL_DATA_PREVIOUS_KEY');
+  const personalDataPreviousKey = previousText === undefined ? null : keyFromHex(previousText);
+  if (previousText !== undefined && !personalDataPreviousKey) problems.push('PERSONAL_DATA_PREVIOUS_KEY: expected 64 hexadecimal digits (32 bytes), the key the numbers were sealed with until now');
+  else if (personalDataPreviousKey && databaseUrl && keyText === undefined) problems.push('PERSONAL_DATA_PREVIOUS_KEY is set but PERSONAL_DATA_KEY is not: set it to the new key the numbers are to be sealed with');
+  else if (personalDataPreviousKey && personalDataKey?.equals(personalDataPreviousKey)) problems.push('PERSONAL_DATA_PREVIOUS_KEY: the same key as PERSONAL_DATA_KEY; to change keys, set PERSONAL_DATA_KEY to a new one');
 
   const config: Config = {
     port,
@@ -112,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     trustProxy: value('TRUST_PROXY') === '1',
     personalDataKey,
+    personalDataPreviousKey,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

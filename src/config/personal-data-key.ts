@@ -3,6 +3,7 @@
 // (created on first start, readable by this user only; a backup of DATA_DIR holds both); for an
 // in-memory database, a key for the life of the process. PostgreSQL without PERSONAL_DATA_KEY has
 // none: its instances share no directory, and a key kept in the database would protect nothing.
+// PERSONAL_DATA_PREVIOUS_KEY, when the key is being changed, comes along (requests/personal-data.service.ts).
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,16 +11,23 @@ import { ConfigError, keyFromHex, type Config } from './config.js';
 
 export const KEY_FILE = 'personal-data.key';
 
-export type KeySource = { key: Buffer | null; from: 'PERSONAL_DATA_KEY' | 'file' | 'memory' | 'none'; file?: string };
+export type KeySource = {
+  key: Buffer | null;
+  from: 'PERSONAL_DATA_KEY' | 'file' | 'memory' | 'none';
+  file?: string;
+  /** PERSONAL_DATA_PREVIOUS_KEY: the numbers sealed with it are sealed anew with `key` at start. */
+  previous: Buffer | null;
+};
 
 const processKey = randomBytes(32);
 
 export function personalDataKeySource(config: Config): KeySource {
-  if (config.personalDataKey) return { key: config.personalDataKey, from: 'PERSONAL_DATA_KEY' };
-  if (config.databaseUrl) return { key: null, from: 'none' };
-  if (config.inMemoryDatabase) return { key: processKey, from: 'memory' };
+  const previous = config.personalDataPreviousKey;
+  if (config.personalDataKey) return { key: config.personalDataKey, from: 'PERSONAL_DATA_KEY', previous };
+  if (config.databaseUrl) return { key: null, from: 'none', previous: null };
+  if (config.inMemoryDatabase) return { key: processKey, from: 'memory', previous };
   const file = path.join(config.dataDir, KEY_FILE);
-  return { key: readOrCreateKeyFile(file), from: 'file', file };
+  return { key: readOrCreateKeyFile(file), from: 'file', file, previous };
 }
 
 function readOrCreateKeyFile(file: string): Buffer {

@@ -12,9 +12,11 @@ export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     }
   };
   app.get('/health', check);
-  // Ready to take traffic: the database answers and the instance is not shutting down.
+  // Ready to take traffic: the database answers, the instance is not shutting down, and its
+  // PERSONAL_DATA_KEY is still the one the numbers are sealed with.
   app.get('/ready', async (request, reply) => {
     if (app.ogi.draining) return reply.status(503).send({ status: 'draining' });
+    if (ctx.personalDataKeyRetired) return reply.status(503).send({ status: 'key_retired' });
     return check(request, reply);
   });
 }

@@ -1,5 +1,5 @@
 // Case rows, their timeline and attachments.
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, not, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
 import { attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord } from '../db/schema.js';
@@ -35,17 +35,28 @@ export async function unsealedApplicants(db: Executor, limit: number): Promise<{
   return db.select({ id: cases.id, applicant: cases.applicant }).from(cases).where(idNumberUnsealed).limit(limit);
 }
 
+/** Cases whose identity number is stored sealed, in id order from `afterId`, `limit` of them (key rotation). */
+export async function sealedApplicants(db: Executor, afterId: number, limit: number): Promise<{ id: number; trackingNumber: string; applicant: ApplicantRecord }[]> {
+  return db
+    .select({ id: cases.id, trackingNumber: cases.trackingNumber, applicant: cases.applicant })
+    .from(cases)
+    .where(and(gt(cases.id, afterId), not(idNumberUnsealed)))
+    .orderBy(asc(cases.id))
+    .limit(limit);
+}
+
 /**
- * Replaces the identity number and the applicant key of these cases, in one statement; a case whose
- * document changed since it was read is left for the next pass. Returns how many were written.
+ * Replaces the identity number (as stored: `was`, now `sealed`) and the applicant key of these cases,
+ * in one statement; a case whose document changed since it was read is left for the next pass.
+ * Returns how many were written.
  */
-export async function sealApplicants(db: Executor, rows: { id: number; idType: string; plain: string; sealed: string; applicantKey: string }[]): Promise<number> {
+export async function sealApplicants(db: Executor, rows: { id: number; idType: string; was: string; sealed: string; applicantKey: string }[]): Promise<number> {
   if (!rows.length) return 0;
-  const values = rows.map((r) => ({ id: r.id, id_type: r.idType, plain: r.plain, sealed: r.sealed, applicant_key: r.applicantKey }));
+  const values = rows.map((r) => ({ id: r.id, id_type: r.idType, was: r.was, sealed: r.sealed, applicant_key: r.applicantKey }));
   const result = await db.execute(sql`
     update cases c set applicant = jsonb_set(c.applicant, '{idNumber}', to_jsonb(v.sealed)), applicant_key = v.applicant_key
-    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, id_type text, plain text, sealed text, applicant_key text)
-    where c.id = v.id and c.applicant->>'idNumber' = v.plain and c.applicant->>'idType' is not distinct from v.id_type
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, id_type text, was text, sealed text, applicant_key text)
+    where c.id = v.id and c.applicant->>'idNumber' = v.was and c.applicant->>'idType' is not distinct from v.id_type
     returning c.id`);
   return rowsOf(result).length;
 }

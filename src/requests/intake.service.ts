@@ -22,6 +22,7 @@ import { checkUploads, type CheckedUpload, type Upload } from './attachments.js'
 import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
 import { applyIntents, letterNumberOwners } from './intents.js';
 import { applicantKeyOf, sealIdNumber } from './personal-data.js';
+import { assertKeyCurrent } from './personal-data.service.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
 const ACCESS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -244,6 +245,7 @@ function filingQueue(ctx: AppContext): GroupCommit<Filing, Filed> {
  * submission of the same form find the first case instead of filing a second one.
  */
 export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string }): Promise<Receipt> {
+  assertKeyCurrent(ctx);
   const arrivedOn = today(ctx.clock);
   const { app, slug } = await parseApplication(ctx, args.input);
   const files = await checkUploads(args.uploads);
@@ -266,6 +268,7 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
 
 /** An application a clerk received on paper, in person, by post, fax or e-mail (POST /api/cases). Art. 31: the receipt date is the clerk's. */
 export async function registerApplication(ctx: AppContext, args: { principal: Principal; input: unknown; uploads: Upload[] }): Promise<Receipt> {
+  assertKeyCurrent(ctx);
   const extras = tryParse(registrationExtras, args.input);
   const extraFields: FieldMessages = { ...(extras.fields ?? {}) };
   const now = today(ctx.clock);

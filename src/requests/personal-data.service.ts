@@ -1,14 +1,17 @@
 // At start, under the start-up lock: the key this instance has must be the one the database's identity
-// numbers are sealed with; on the first start with a key, the numbers stored until then are sealed.
+// numbers are sealed with; on the first start with a key, the numbers stored until then are sealed;
+// on a start given PERSONAL_DATA_PREVIOUS_KEY, the numbers sealed with it are sealed anew (rotation).
 // Afterwards, with the timers: numbers an instance without the key wrote (one still running the old
-// configuration while the others start with the key) are sealed within a sweep interval.
+// configuration while the others start with the key) are sealed within a sweep interval, and an
+// instance whose key the database is no longer sealed with stops taking applications.
 import { ConfigError } from '../config/config.js';
 import type { KeySource } from '../config/personal-data-key.js';
 import type { AppContext } from '../context.js';
 import { getSetting, putSetting } from '../db/settings.repository.js';
 import type { Executor } from '../db/client.js';
-import { sealApplicants, unsealedApplicants } from './cases.repository.js';
-import { applicantKeyOf, keyCheckOf, sealIdNumber } from './personal-data.js';
+import { AppError } from '../http/errors.js';
+import { sealApplicants, sealedApplicants, unsealedApplicants } from './cases.repository.js';
+import { applicantKeyOf, keyCheckOf, openIdNumber, PersonalDataKeyError, sealIdNumber } from './personal-data.js';
 
 const KEY_CHECK = 'personal_data_key_check';
 const BATCH = 1000;
@@ -22,10 +25,15 @@ export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource):
     return;
   }
   const check = keyCheckOf(key);
+  const previous = source.previous;
+  // The database is sealed with the previous key (a rotation), or with this one already but an
+  // instance kept running with the previous key meanwhile: what it sealed is sealed anew.
+  if (previous && (stored === check || stored === keyCheckOf(previous))) return reseal(ctx, previous, key, check);
   if (stored === check) return;
   if (stored) {
     const where = source.from === 'file' ? `${source.file}: not the key` : 'PERSONAL_DATA_KEY: not the key';
-    throw new ConfigError([`${where} the identity numbers in this database are sealed with (restore the key it had; without it they cannot be read)`]);
+    const nor = previous ? ', nor is PERSONAL_DATA_PREVIOUS_KEY' : '';
+    throw new ConfigError([`${where} the identity numbers in this database are sealed with${nor} (restore the key it had; without it they cannot be read)`]);
   }
   // The first start with a key: seal the numbers stored so far and derive their applicant keys anew,
   // all in one transaction with the check, so that a failure leaves the database as it was.
@@ -35,14 +43,67 @@ export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource):
   });
 }
 
-/** Seals the identity numbers stored unsealed since; a background job. Returns how many. */
+/**
+ * Key rotation: every number the new key does not open is opened with the previous one and sealed
+ * with the new, its applicant key derived anew (the same applicant must still be recognised); the
+ * unsealed ones are sealed, and the new key's check stored. One transaction: a number neither key
+ * opens, or any failure, leaves everything as it was, and the next start tries again.
+ */
+async function reseal(ctx: AppContext, previous: Buffer, key: Buffer, check: string): Promise<void> {
+  let count = 0;
+  await ctx.db.transaction(async (tx) => {
+    for (let after = 0, rows; (rows = await sealedApplicants(tx, after, BATCH)).length; after = rows.at(-1)!.id) {
+      const resealed = rows.flatMap(({ id, trackingNumber, applicant }) => {
+        if (openedWith(key, applicant.idNumber) !== null) return [];
+        const plain = openedWith(previous, applicant.idNumber);
+        if (plain === null) {
+          throw new ConfigError([`PERSONAL_DATA_PREVIOUS_KEY: the identity number of ${trackingNumber} opens neither with it nor with the current key; nothing was changed`]);
+        }
+        return [{ id, idType: applicant.idType, was: applicant.idNumber, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { ...applicant, idNumber: plain }) }];
+      });
+      // Nothing else writes while instances start (README: stop them all first); if something did, a
+      // number left under the previous key could no longer be read: start again.
+      if ((await sealApplicants(tx, resealed)) !== resealed.length) throw new Error('a case changed while the identity numbers were sealed anew; nothing was changed, start again');
+      count += resealed.length;
+    }
+    while (await sealBatch(tx, key)) {}
+    await putSetting(tx, KEY_CHECK, check);
+  });
+  ctx.log.warn({ resealed: count }, 'identity numbers sealed anew with PERSONAL_DATA_KEY; remove PERSONAL_DATA_PREVIOUS_KEY (keep the old key only with the backups made before)');
+}
+
+/** The number, or null when `key` does not open it. */
+function openedWith(key: Buffer, stored: string): string | null {
+  try {
+    return openIdNumber(key, stored);
+  } catch (err) {
+    if (err instanceof PersonalDataKeyError) return null;
+    throw err;
+  }
+}
+
+/**
+ * The background job: while the database is sealed with this instance's key, seals the identity
+ * numbers stored unsealed since (returns how many). Once it is sealed with another (a rotation while
+ * this instance ran), the instance stops taking applications, which it would seal with a key no
+ * other instance has, and reports not ready until it is restarted with the new key.
+ */
 export async function sealUnsealedNumbers(ctx: AppContext): Promise<number> {
   const key = ctx.personalDataKey;
   if (!key) return 0;
+  const retired = (await getSetting(ctx.db, KEY_CHECK)) !== keyCheckOf(key);
+  if (retired) ctx.log.error('the identity numbers are now sealed with another PERSONAL_DATA_KEY: this instance takes no applications until it is restarted with that key');
+  ctx.personalDataKeyRetired = retired;
+  if (retired) return 0;
   let sealed = 0;
   for (let n; (n = await sealBatch(ctx.db, key)); ) sealed += n;
   if (sealed) ctx.log.warn({ sealed }, 'identity numbers stored unsealed (by an instance without PERSONAL_DATA_KEY?) are sealed now');
   return sealed;
+}
+
+/** Applications are refused by an instance whose key the database is no longer sealed with. */
+export function assertKeyCurrent(ctx: AppContext): void {
+  if (ctx.personalDataKeyRetired) throw new AppError(503, 'service.key_retired', '本服务实例暂时不能受理申请，请稍后重试');
 }
 
 /** One batch; 0 when none is left (or none of those read could be written, to be tried next time). */
@@ -52,7 +113,7 @@ async function sealBatch(db: Executor, key: Buffer): Promise<number> {
     db,
     rows.map(({ id, applicant }) => {
       const plain = String(applicant.idNumber);
-      return { id, idType: applicant.idType, plain, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { ...applicant, idNumber: plain }) };
+      return { id, idType: applicant.idType, was: plain, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { ...applicant, idNumber: plain }) };
     }),
   );
 }

@@ -31,9 +31,10 @@ export function openIdNumber(key: PersonalDataKey, stored: string): string {
   if (!isSealed(stored)) return stored;
   if (!key) throw new PersonalDataKeyError('证件号码已加密保存，但没有设置 PERSONAL_DATA_KEY');
   const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-  decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  // A wrong key fails the tag check; a damaged value may fail sooner (a short tag): the same answer.
   try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {
     throw new PersonalDataKeyError('证件号码无法用当前的 PERSONAL_DATA_KEY 解密');

@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     trustProxy: false,
     personalDataKey: null,
+    personalDataPreviousKey: null,
     ...overrides,
   };
 }
