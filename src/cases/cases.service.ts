@@ -12,7 +12,7 @@ import { listLetters } from '../letters/letters.repository.js';
 import { findPublishedOfCase } from '../published/published.service.js';
 import { reviewsOf } from '../reports/reports.repository.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
-import { openIdNumber, PersonalDataKeyError } from '../requests/personal-data.js';
+import { openCaseIdNumber, UNREADABLE } from '../requests/personal-data.service.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
 import { ANSWER_PERIOD } from '../workflow/deadlines.js';
@@ -204,23 +204,12 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
 
 export type CaseView = Awaited<ReturnType<typeof caseView>>;
 
-/** The identity number as staff see it; the full number only through revealIdNumber. */
-function openedIdNumber(ctx: AppContext, row: CaseRow): string {
-  try {
-    return openIdNumber(ctx.personalDataKey, row.applicant.idNumber);
-  } catch (err) {
-    if (!(err instanceof PersonalDataKeyError)) throw err;
-    ctx.log.error({ trackingNumber: row.trackingNumber, err }, 'an identity number does not open with this instance\'s PERSONAL_DATA_KEY');
-    throw new AppError(500, 'personal_data.unreadable', '证件号码无法解密：本服务实例的证件号码密钥（PERSONAL_DATA_KEY）与数据库不符，请联系管理员');
-  }
-}
-
 /** Masked; a number this instance cannot open says so, and the rest of the case can still be worked. */
 function maskedIdNumber(ctx: AppContext, row: CaseRow): string {
   try {
-    return maskIdNumber(openedIdNumber(ctx, row));
+    return maskIdNumber(openCaseIdNumber(ctx, row));
   } catch (err) {
-    if (err instanceof AppError) return '（无法解密，请联系管理员）';
+    if (err instanceof AppError && err.code === UNREADABLE) return '（无法解密，请联系管理员）';
     throw err;
   }
 }
@@ -240,7 +229,7 @@ export async function revealIdNumber(ctx: AppContext, principal: Principal, trac
       dueOnAfter: row.dueOn,
       payload: {},
     });
-    return openedIdNumber(ctx, row);
+    return openCaseIdNumber(ctx, row);
   });
 }
 

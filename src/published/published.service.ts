@@ -9,7 +9,7 @@ import { agencies, publishedAnswers } from '../db/schema.js';
 import { notFound, ruleViolation, validationFailed } from '../http/errors.js';
 import { parseInput } from '../http/validation.js';
 import { appendTimeline, lockCase } from '../requests/cases.repository.js';
-import { openIdNumber } from '../requests/personal-data.js';
+import { openCaseIdNumber } from '../requests/personal-data.service.js';
 import { canSeeAgency, type Principal } from '../staff/principal.js';
 
 const publishSchema = z.object({
@@ -25,7 +25,7 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
     if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (row.state !== 'answered') throw ruleViolation('art44_publish_answered_only', '只有已经答复的申请才能主动公开（条例第四十四条）');
     // The applicant's name or ID must not appear in what is published.
-    const personal = [row.applicant.name, openIdNumber(ctx.personalDataKey, row.applicant.idNumber), row.applicant.phone, row.applicant.email].filter((v): v is string => Boolean(v) && v!.length >= 2);
+    const personal = [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email].filter((v): v is string => Boolean(v) && v!.length >= 2);
     const leaked = personal.find((v) => [data.title, data.question, data.answer].some((text) => text.includes(v)));
     if (leaked) throw validationFailed({ _: '公开内容中含有申请人的个人信息，请删除后再公开' }, '公开内容中含有申请人的个人信息，请删除后再公开');
     try {

@@ -73,7 +73,7 @@ async function reseal(ctx: AppContext, previous: Buffer, key: Buffer, check: str
 }
 
 /** The number, or null when `key` does not open it. */
-function openedWith(key: Buffer, stored: string): string | null {
+function openedWith(key: Buffer | null, stored: string): string | null {
   try {
     return openIdNumber(key, stored);
   } catch (err) {
@@ -99,6 +99,16 @@ export async function sealUnsealedNumbers(ctx: AppContext): Promise<number> {
   for (let n; (n = await sealBatch(ctx.db, key)); ) sealed += n;
   if (sealed) ctx.log.warn({ sealed }, 'identity numbers stored unsealed (by an instance without PERSONAL_DATA_KEY?) are sealed now');
   return sealed;
+}
+
+export const UNREADABLE = 'personal_data.unreadable';
+
+/** A case's identity number, for staff (revealed, masked, kept out of a publication). */
+export function openCaseIdNumber(ctx: AppContext, row: { trackingNumber: string; applicant: { idNumber: string } }): string {
+  const plain = openedWith(ctx.personalDataKey, row.applicant.idNumber);
+  if (plain !== null) return plain;
+  ctx.log.error({ trackingNumber: row.trackingNumber }, "an identity number does not open with this instance's PERSONAL_DATA_KEY");
+  throw new AppError(500, UNREADABLE, '证件号码无法解密：本服务实例的证件号码密钥（PERSONAL_DATA_KEY）与数据库不符，请联系管理员');
 }
 
 /** Applications are refused by an instance whose key the database is no longer sealed with. */
