@@ -237,8 +237,10 @@ t.test('the embedded database keeps its key in DATA_DIR', async (t) => {
 
   // A new key (README, "Identity numbers at rest"): the old file moved away, and its key given as the
   // previous one; the start makes a new file and seals every number anew with it.
+  const previous = Buffer.from(original.toString('utf8').trim(), 'hex');
+  await t.rejects(start({ ...config, personalDataPreviousKey: previous }), { message: new RegExp(`PERSONAL_DATA_PREVIOUS_KEY: the same key as .*${KEY_FILE}; to change keys, move that file away first`) }, 'the file left in place: refused, not a rotation that changes nothing');
   rmSync(file);
-  app = await start({ ...config, personalDataPreviousKey: Buffer.from(original.toString('utf8').trim(), 'hex') });
+  app = await start({ ...config, personalDataPreviousKey: previous });
   t.not(readFileSync(file, 'utf8'), original.toString('utf8'), 'a new key file');
   t.not((await stored(app)).get(tn)!.applicant, sealedBefore, 'the number sealed anew');
   await app.close();

@@ -26,6 +26,11 @@ export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource):
   }
   const check = keyCheckOf(key);
   const previous = source.previous;
+  // Checked against PERSONAL_DATA_KEY with the configuration already; against the key file only here.
+  if (previous?.equals(key)) {
+    const fix = source.file ? `${source.file}; to change keys, move that file away first, so that a new one is made` : 'PERSONAL_DATA_KEY; set that to a new key';
+    throw new ConfigError([`PERSONAL_DATA_PREVIOUS_KEY: the same key as ${fix}`]);
+  }
   // The database is sealed with the previous key (a rotation), or with this one already but an
   // instance kept running with the previous key meanwhile: what it sealed is sealed anew.
   if (previous && (stored === check || stored === keyCheckOf(previous))) return reseal(ctx, previous, key, check);
