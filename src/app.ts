@@ -35,7 +35,7 @@ import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.wo
 import { compileTemplates } from './render.js';
 import { createNumbers } from './requests/numbers.js';
 import { publishDefaultGuides } from './guide/guide.service.js';
-import { ensurePersonalDataKey, sealUnsealedNumbers } from './requests/personal-data.service.js';
+import { ensurePersonalDataKey, personalDataJob } from './requests/personal-data.service.js';
 import { requestRoutes } from './requests/requests.routes.js';
 import { ensureAdministrator } from './staff/auth.service.js';
 import { staffRoutes } from './staff/staff.routes.js';
@@ -136,7 +136,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const sweeper = createSweeper(ctx);
   const mailer = createMailer(config);
   const outbox = createOutboxWorker(ctx, mailer);
-  const personalData: Job = { name: 'personal-data', runOnce: () => sealUnsealedNumbers(ctx) };
+  const personalData: Job = { name: 'personal-data', runOnce: () => personalDataJob(ctx) };
   const scheduler = createScheduler({
     intervalMs: config.schedulerIntervalMs,
     log: app.log,

@@ -74,7 +74,12 @@ async function reseal(ctx: AppContext, previous: Buffer, key: Buffer, check: str
     while (await sealBatch(tx, key)) {}
     await putSetting(tx, KEY_CHECK, check);
   });
-  ctx.log.warn({ resealed: count }, 'identity numbers sealed anew with PERSONAL_DATA_KEY; remove PERSONAL_DATA_PREVIOUS_KEY (keep the old key only with the backups made before)');
+  ctx.log.warn(
+    { resealed: count },
+    count
+      ? 'identity numbers sealed anew with PERSONAL_DATA_KEY; remove PERSONAL_DATA_PREVIOUS_KEY (keep the old key only with the backups made before)'
+      : 'PERSONAL_DATA_PREVIOUS_KEY is set, but every identity number is sealed with PERSONAL_DATA_KEY already: remove it',
+  );
 }
 
 /** The number, or null when `key` does not open it. */
@@ -93,7 +98,7 @@ function openedWith(key: Buffer | null, stored: string): string | null {
  * this instance ran), the instance stops taking applications, which it would seal with a key no
  * other instance has, and reports not ready until it is restarted with the new key.
  */
-export async function sealUnsealedNumbers(ctx: AppContext): Promise<number> {
+export async function personalDataJob(ctx: AppContext): Promise<number> {
   const key = ctx.personalDataKey;
   if (!key) return 0;
   const retired = (await getSetting(ctx.db, KEY_CHECK)) !== keyCheckOf(key);
