@@ -13,7 +13,7 @@ import { buildApp } from '../src/app.js';
 import { manualClock } from '../src/calendar/clock.js';
 import type { Config } from '../src/config/config.js';
 import { KEY_FILE } from '../src/config/personal-data-key.js';
-import { keyCheckOf } from '../src/requests/personal-data.js';
+import { keyCheckOf, sealIdNumber } from '../src/requests/personal-data.js';
 import { rowsOf } from '../src/db/client.js';
 import { ADMIN, api, DEFAULT_NOW, login, staffClient, testConfig } from './helpers/app.js';
 import { TEST_DATABASE_URL } from './helpers/database.js';
@@ -169,42 +169,50 @@ t.test('a new key: a start given the previous one seals every number anew, in on
   t.same(await storedWith({ ...config, personalDataKey: keyB }), rows, 'every number still under the previous key');
 });
 
-t.test('an instance still running with the old key: it stops taking applications, and what it sealed is sealed anew', async (t) => {
+t.test('an instance still running with the old key takes no more applications once the key is changed', async (t) => {
   const storage = await serverStorage(t, 'retired');
   const [keyA, keyB] = [randomBytes(32), randomBytes(32)];
   const config = testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir: storage.dataDir, personalDataKey: keyA });
   const old = await start(config);
   const first = await submit(t, old);
+  const clerk = await staffClient(old, 'clerk', 'fgj');
   t.equal((await old.inject('/ready')).statusCode, 200);
 
-  // The rotation, while `old` runs: on PostgreSQL a second instance starts with the new key; the
-  // embedded database has one process, so there the rotation's outcome is written as it would leave it.
+  // The change of key, while `old` runs: on PostgreSQL a second instance starts with the new key; the
+  // embedded database has one process, so there the change's outcome is written as it would leave it.
   let rotated: FastifyInstance | null = null;
   if (storage.databaseUrl) {
     rotated = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
   } else {
     await old.ogi.ctx.db.execute(sql`update settings set value = ${keyCheckOf(keyB)} where name = 'personal_data_key_check'`);
   }
-  // Before its job notices, the old instance files one more request, sealed with the old key.
-  const late = await submit(t, old);
-  t.equal(await old.ogi.personalData.runOnce(), 0, 'its job notices and seals nothing with the old key');
+  // Its very next application is refused, before its timers run: nothing is sealed with the old key.
+  const registered = await clerk.post('/api/cases', { ...application(), channel: 'in_person', receivedOn: '2026-03-02' });
+  t.equal(registered.statusCode, 503, 'a clerk\'s registration is refused');
+  t.match(registered.json(), { error: 'service.key_retired', message: /暂时不能受理申请/ });
   const refused = await api(old).post('/api/requests', application());
-  t.equal(refused.statusCode, 503, 'it takes no more applications');
-  t.match(refused.json(), { error: 'service.key_retired', message: /暂时不能受理申请/ });
-  t.same((await old.inject('/ready')).json(), { status: 'key_retired' }, 'and tells the load balancer it is not ready');
+  t.equal(refused.statusCode, 503, 'so is an online application');
+  t.same((await old.inject('/ready')).json(), { status: 'key_retired' }, 'it tells the load balancer it is not ready');
   t.equal((await old.inject('/ready')).statusCode, 503);
-  t.equal((await old.inject('/health')).statusCode, 200, 'while it stays alive for what it is doing');
+  t.equal((await old.inject('/health')).statusCode, 200, 'and stays alive for the work in hand');
+  t.equal(await old.ogi.personalData.runOnce(), 0, 'its job seals nothing with the old key');
+  t.equal((await stored(old)).size, 1, 'no case was stored');
   await old.close();
   await rotated?.close();
 
-  // A start with both keys again seals anew what the old instance sealed with the previous key.
+  // A number sealed with the old key all the same (a row restored from a backup made before): a
+  // start with both keys seals it anew, even though the database is sealed with the new key already.
   const app = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
-  t.equal(await maskedNumber(app, late), '1101**********002X', 'the late request opens with the new key');
-  const rows = await stored(app);
-  t.equal(rows.get(late)!.key, rows.get(first)!.key, 'and is the same applicant again');
-  t.equal((await app.inject('/ready')).statusCode, 200);
-  t.equal((await api(app).post('/api/requests', application())).statusCode, 201);
+  const tn = await submit(t, app);
+  await app.ogi.ctx.db.execute(sql`update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${sealIdNumber(keyA, VALID_RESIDENT_ID)}::text)) where tracking_number = ${tn}`);
+  t.equal(await maskedNumber(app, tn), '（无法解密，请联系管理员）', 'the new key alone cannot open it');
   await app.close();
+  const again = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
+  t.equal(await maskedNumber(again, tn), '1101**********002X', 'sealed anew, it opens with the new key');
+  t.equal(await maskedNumber(again, first), '1101**********002X');
+  t.equal((await again.inject('/ready')).statusCode, 200);
+  t.equal((await api(again).post('/api/requests', application())).statusCode, 201, 'and applications are taken');
+  await again.close();
 });
 
 t.test('the embedded database keeps its key in DATA_DIR', async (t) => {

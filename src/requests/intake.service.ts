@@ -22,7 +22,7 @@ import { checkUploads, type CheckedUpload, type Upload } from './attachments.js'
 import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
 import { applyIntents, letterNumberOwners } from './intents.js';
 import { applicantKeyOf, sealIdNumber } from './personal-data.js';
-import { assertKeyCurrent } from './personal-data.service.js';
+import { assertKeyCurrent, holdPersonalDataKey, keyRetired } from './personal-data.service.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
 const ACCESS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -190,7 +190,8 @@ type Filed = { row: CaseRow; agency: AgencyRow } | { refused: AppError };
 function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> {
   return ctx.db.transaction(async (tx) => {
     // The agencies are read with the lock (in one round trip); the calendar only once the lock is held.
-    const [, found] = await together([holdSchedules(tx), findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])]);
+    const [, current, found] = await together([holdSchedules(tx), holdPersonalDataKey(tx, ctx), findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])]);
+    if (!current) return filings.map(() => ({ refused: keyRetired() }));
     const agencies = new Map(found.map((a) => [a.slug, a]));
     const accepted = filings.filter((f) => agencies.has(f.agencySlug));
     const calendar = await ctx.calendar(tx);
@@ -280,7 +281,8 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
   const accessCode = generateAccessCode();
   const applicant = applicantRecord(app);
   const [row] = await ctx.db.transaction(async (tx) => {
-    await holdSchedules(tx);
+    const [, current] = await together([holdSchedules(tx), holdPersonalDataKey(tx, ctx)]);
+    if (!current) throw keyRetired();
     return createCaseRecords(tx, ctx, [
       {
         agency,

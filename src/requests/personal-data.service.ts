@@ -7,13 +7,15 @@
 import { ConfigError } from '../config/config.js';
 import type { KeySource } from '../config/personal-data-key.js';
 import type { AppContext } from '../context.js';
-import { getSetting, putSetting } from '../db/settings.repository.js';
-import type { Executor } from '../db/client.js';
+import { getSetting, lockForSettingChange, putSetting, readSettingHolding } from '../db/settings.repository.js';
+import type { Executor, Tx } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { sealApplicants, sealedApplicants, unsealedApplicants } from './cases.repository.js';
 import { applicantKeyOf, keyCheckOf, openIdNumber, PersonalDataKeyError, sealIdNumber } from './personal-data.js';
 
 const KEY_CHECK = 'personal_data_key_check';
+// Held shared by every transaction that seals a number, exclusively by one that changes the key.
+const KEY_LOCK = 4_242_051;
 const BATCH = 1000;
 
 export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource): Promise<void> {
@@ -43,6 +45,7 @@ export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource):
   // The first start with a key: seal the numbers stored so far and derive their applicant keys anew,
   // all in one transaction with the check, so that a failure leaves the database as it was.
   await ctx.db.transaction(async (tx) => {
+    await lockForSettingChange(tx, KEY_LOCK);
     while (await sealBatch(tx, key)) {}
     await putSetting(tx, KEY_CHECK, check);
   });
@@ -57,6 +60,9 @@ export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource):
 async function reseal(ctx: AppContext, previous: Buffer, key: Buffer, check: string): Promise<void> {
   let count = 0;
   await ctx.db.transaction(async (tx) => {
+    // Instances still running with the previous key (README: stop them all first) finish what they
+    // are sealing before this reads on, and seal nothing more once it has committed (holdPersonalDataKey).
+    await lockForSettingChange(tx, KEY_LOCK);
     for (let after = 0, rows; (rows = await sealedApplicants(tx, after, BATCH)).length; after = rows.at(-1)!.id) {
       const resealed = rows.flatMap(({ id, trackingNumber, applicant }) => {
         if (openedWith(key, applicant.idNumber) !== null) return [];
@@ -94,21 +100,35 @@ function openedWith(key: Buffer | null, stored: string): string | null {
 
 /**
  * The background job: while the database is sealed with this instance's key, seals the identity
- * numbers stored unsealed since (returns how many). Once it is sealed with another (a rotation while
- * this instance ran), the instance stops taking applications, which it would seal with a key no
- * other instance has, and reports not ready until it is restarted with the new key.
+ * numbers stored unsealed since (returns how many); once it is sealed with another, nothing.
  */
 export async function personalDataJob(ctx: AppContext): Promise<number> {
   const key = ctx.personalDataKey;
   if (!key) return 0;
-  const retired = (await getSetting(ctx.db, KEY_CHECK)) !== keyCheckOf(key);
-  if (retired) ctx.log.error('the identity numbers are now sealed with another PERSONAL_DATA_KEY: this instance takes no applications until it is restarted with that key');
-  ctx.personalDataKeyRetired = retired;
-  if (retired) return 0;
+  const known = ctx.personalDataKeyRetired;
   let sealed = 0;
-  for (let n; (n = await sealBatch(ctx.db, key)); ) sealed += n;
+  for (let n; (n = await ctx.db.transaction(async (tx) => ((await holdPersonalDataKey(tx, ctx)) ? sealBatch(tx, key) : 0))); ) sealed += n;
+  if (known && ctx.personalDataKeyRetired) ctx.log.error(RETIRED_LOG); // a reminder every interval
   if (sealed) ctx.log.warn({ sealed }, 'identity numbers stored unsealed (by an instance without PERSONAL_DATA_KEY?) are sealed now');
   return sealed;
+}
+
+const RETIRED_LOG = 'the identity numbers are now sealed with another PERSONAL_DATA_KEY: this instance takes no applications until it is restarted with that key';
+
+/**
+ * First in a transaction that seals numbers: holds off a change of key until the transaction ends,
+ * and tells whether the database is still sealed with this instance's key (always true without
+ * one). Once it is not (the key was changed while this instance ran), the instance takes no more
+ * applications, which it would seal with a key no other instance has, and /ready answers 503 until
+ * it is restarted with the new key.
+ */
+export async function holdPersonalDataKey(tx: Tx, ctx: AppContext): Promise<boolean> {
+  const key = ctx.personalDataKey;
+  if (!key) return true;
+  const current = (await readSettingHolding(tx, KEY_LOCK, KEY_CHECK)) === keyCheckOf(key);
+  if (!current && !ctx.personalDataKeyRetired) ctx.log.error(RETIRED_LOG);
+  ctx.personalDataKeyRetired = !current;
+  return current;
 }
 
 export const UNREADABLE = 'personal_data.unreadable';
@@ -121,9 +141,11 @@ export function openCaseIdNumber(ctx: AppContext, row: { trackingNumber: string;
   throw new AppError(500, UNREADABLE, '证件号码无法解密：本服务实例的证件号码密钥（PERSONAL_DATA_KEY）与数据库不符，请联系管理员');
 }
 
-/** Applications are refused by an instance whose key the database is no longer sealed with. */
+export const keyRetired = () => new AppError(503, 'service.key_retired', '本服务实例暂时不能受理申请，请稍后重试');
+
+/** Applications are refused at once by an instance known to hold a key no longer in use. */
 export function assertKeyCurrent(ctx: AppContext): void {
-  if (ctx.personalDataKeyRetired) throw new AppError(503, 'service.key_retired', '本服务实例暂时不能受理申请，请稍后重试');
+  if (ctx.personalDataKeyRetired) throw keyRetired();
 }
 
 /** One batch; 0 when none is left (or none of those read could be written, to be tried next time). */
