@@ -104,6 +104,13 @@ t.test('identity numbers are stored sealed, the same applicant is still recognis
   await app.ogi.ctx.db.execute(sql`
     update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${VALID_RESIDENT_ID}::text)),
       applicant_key = ${plainHash('resident_id', VALID_RESIDENT_ID)} where tracking_number = ${again}`);
+  // Transferred to another agency before the job runs: the new case is sealed, and keyed, under the key.
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const transfer = await clerk.post(`/api/cases/${again}/events`, { type: 'TRANSFER', agency: 'czj' });
+  t.equal(transfer.statusCode, 200, 'transferred');
+  const transferred = (await stored(app)).get(transfer.json().events.at(-1).payload.to as string)!;
+  t.notMatch(transferred.applicant, VALID_RESIDENT_ID, 'the transferred case holds the number sealed');
+  t.equal(transferred.key, rows.get(first)!.key, 'and is the same applicant\'s');
   t.equal(await app.ogi.personalData.runOnce(), 1, 'the background job seals it');
   rows = await stored(app);
   t.notMatch(rows.get(again)!.applicant, VALID_RESIDENT_ID, 'the number is no longer in the database');

@@ -18,6 +18,7 @@ import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from 
 import { checkUploads, type Upload } from './attachments.js';
 import { appendTimelineEntries, countEarlierApplicationsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
 import { createCaseRecords } from './intake.service.js';
+import { applicantKeyOf, isSealed } from './personal-data.js';
 
 type Accepted = Extract<Decision, { ok: true }>;
 
@@ -163,7 +164,9 @@ async function transferIn(tx: Tx, ctx: AppContext, args: { from: CaseRow; agency
       {
         agency,
         applicant: args.from.applicant,
-        applicantKey: args.from.applicantKey,
+        // A number still unsealed (a keyless instance's, not yet sealed by the job) is sealed for the
+        // new case: its applicant key must then be derived under the key too.
+        applicantKey: isSealed(args.from.applicant.idNumber) ? args.from.applicantKey : applicantKeyOf(ctx.personalDataKey, args.from.applicant),
         details: { description: args.from.description, documentNumber: args.from.documentNumber, purpose: args.from.purpose, format: args.from.format, delivery: args.from.delivery },
         channel: 'transfer',
         receivedOn: workingDayOnOrAfter({ date: args.on, calendar }).date,
