@@ -19,7 +19,7 @@ import { ADMIN, api, DEFAULT_NOW, login, staffClient, testConfig } from './helpe
 import { TEST_DATABASE_URL } from './helpers/database.js';
 import { application, VALID_RESIDENT_ID } from './helpers/factories.js';
 import { serverStorage } from './helpers/process.js';
-import { pageText, signIn } from './helpers/web.js';
+import { pageText, signIn, webClient } from './helpers/web.js';
 
 const PASSPORT = 'E12345678';
 const plainHash = (idType: string, idNumber: string) => createHash('sha256').update(`${idType}:${idNumber}`).digest('hex');
@@ -199,6 +199,13 @@ t.test('an instance still running with the old key takes no more applications on
   t.match(registered.json(), { error: 'service.key_retired', message: /暂时不能受理申请/ });
   const refused = await api(old).post('/api/requests', application());
   t.equal(refused.statusCode, 503, 'so is an online application');
+  const citizen = webClient(old);
+  const form = await citizen.get('/apply/fgj');
+  const formToken = /name="formToken" value="([^"]+)"/.exec(form.body)![1]!;
+  const page = await citizen.postMultipart('/apply', { ...application({ agency: 'fgj' }), formToken }, []);
+  t.equal(page.statusCode, 503, 'and the application form');
+  t.match(pageText(page.body), /本服务实例暂时不能受理申请，请稍后重试/, 'which says why');
+  t.match(page.body, /value="张三"/, 'and keeps what was typed');
   t.same((await old.inject('/ready')).json(), { status: 'key_retired' }, 'it tells the load balancer it is not ready');
   t.equal((await old.inject('/ready')).statusCode, 503);
   t.equal((await old.inject('/health')).statusCode, 200, 'and stays alive for the work in hand');
