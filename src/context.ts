@@ -27,8 +27,8 @@ export type AppContext = {
   /** Seals identity numbers at rest (requests/personal-data.ts); null: they are stored unsealed. */
   personalDataKey: PersonalDataKey;
   /**
-   * Set by the personal-data job when the database's numbers are sealed with another key now (a
-   * rotation while this instance ran): applications are refused, /ready answers 503.
+   * Set when a transaction that seals numbers (holdPersonalDataKey) finds the database sealed with
+   * another key now (a rotation while this instance ran): applications are refused, /ready answers 503.
    */
   personalDataKeyRetired: boolean;
 };

@@ -14,6 +14,7 @@ import { manualClock } from '../src/calendar/clock.js';
 import type { Config } from '../src/config/config.js';
 import { KEY_FILE } from '../src/config/personal-data-key.js';
 import { keyCheckOf, sealIdNumber } from '../src/requests/personal-data.js';
+import { holdPersonalDataKey } from '../src/requests/personal-data.service.js';
 import { rowsOf } from '../src/db/client.js';
 import { ADMIN, api, DEFAULT_NOW, login, staffClient, testConfig } from './helpers/app.js';
 import { TEST_DATABASE_URL } from './helpers/database.js';
@@ -189,7 +190,35 @@ t.test('an instance still running with the old key takes no more applications on
   // embedded database has one process, so there the change's outcome is written as it would leave it.
   let rotated: FastifyInstance | null = null;
   if (storage.databaseUrl) {
-    rotated = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
+    // A sealing transaction of the old instance under way (as a filing is): the change of key waits
+    // for it, so nothing it seals is left behind under the old key.
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const sealing = old.ogi.ctx.db.transaction(async (tx) => {
+      const current = await holdPersonalDataKey(tx, old.ogi.ctx);
+      held();
+      await finished;
+      return current;
+    });
+    await holding;
+    const rotation = start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
+    let decided = false;
+    const waiting = async () => {
+      while (!decided) {
+        const [row] = rowsOf<{ n: number }>(await old.ogi.ctx.db.execute(sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`));
+        if (row!.n > 0) return 'waits' as const;
+        await new Promise((r) => setImmediate(r));
+      }
+      return 'done' as const;
+    };
+    const outcome = await Promise.race([rotation.then(() => 'done' as const), waiting()]);
+    decided = true;
+    t.equal(outcome, 'waits', 'the change of key waits for the sealing under way');
+    finish();
+    t.equal(await sealing, true, 'which went ahead under the key it had');
+    rotated = await rotation;
   } else {
     await old.ogi.ctx.db.execute(sql`update settings set value = ${keyCheckOf(keyB)} where name = 'personal_data_key_check'`);
   }

@@ -9,6 +9,7 @@ import type { KeySource } from '../config/personal-data-key.js';
 import type { AppContext } from '../context.js';
 import { getSetting, lockForSettingChange, putSetting, readSettingHolding } from '../db/settings.repository.js';
 import type { Executor, Tx } from '../db/client.js';
+import type { ApplicantRecord } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { sealApplicants, sealedApplicants, unsealedApplicants } from './cases.repository.js';
 import { applicantKeyOf, keyCheckOf, openIdNumber, PersonalDataKeyError, sealIdNumber } from './personal-data.js';
@@ -70,7 +71,7 @@ async function reseal(ctx: AppContext, previous: Buffer, key: Buffer, check: str
         if (plain === null) {
           throw new ConfigError([`PERSONAL_DATA_PREVIOUS_KEY: the identity number of ${trackingNumber} opens neither with it nor with the current key; nothing was changed`]);
         }
-        return [{ id, idType: applicant.idType, was: applicant.idNumber, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { ...applicant, idNumber: plain }) }];
+        return [sealedUnder(key, { id, applicant }, plain)];
       });
       // Nothing else writes while instances start (README: stop them all first); if something did, a
       // number left under the previous key could no longer be read: start again.
@@ -153,9 +154,11 @@ async function sealBatch(db: Executor, key: Buffer): Promise<number> {
   const rows = await unsealedApplicants(db, BATCH);
   return sealApplicants(
     db,
-    rows.map(({ id, applicant }) => {
-      const plain = String(applicant.idNumber);
-      return { id, idType: applicant.idType, was: plain, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { ...applicant, idNumber: plain }) };
-    }),
+    rows.map((row) => sealedUnder(key, row, String(row.applicant.idNumber))),
   );
+}
+
+/** What sealApplicants writes for a case whose number is `plain`: the number sealed, the applicant key derived, under `key`. */
+function sealedUnder(key: Buffer, { id, applicant }: { id: number; applicant: ApplicantRecord }, plain: string) {
+  return { id, idType: applicant.idType, was: applicant.idNumber, sealed: sealIdNumber(key, plain), applicantKey: applicantKeyOf(key, { ...applicant, idNumber: plain }) };
 }
