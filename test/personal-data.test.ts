@@ -235,6 +235,13 @@ t.test('an instance still running with the old key takes no more applications on
   t.equal(page.statusCode, 503, 'and the application form');
   t.match(pageText(page.body), /本服务实例暂时不能受理申请，请稍后重试/, 'which says why');
   t.match(page.body, /value="张三"/, 'and keeps what was typed');
+  // A number stored unsealed meanwhile (by an instance without the key): transferring its case would
+  // seal it for the receiving agency with the old key, so the transfer is refused and nothing changes.
+  await old.ogi.ctx.db.execute(sql`update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${VALID_RESIDENT_ID}::text)) where tracking_number = ${first}`);
+  const transfer = await clerk.post(`/api/cases/${first}/events`, { type: 'TRANSFER', agency: 'czj' });
+  t.equal(transfer.statusCode, 503, 'a transfer that would seal the number is refused');
+  t.match(transfer.json(), { error: 'service.key_retired' });
+  t.equal((await clerk.get(`/api/cases/${first}`)).json().state, 'received', 'the case stays where it was');
   t.same((await old.inject('/ready')).json(), { status: 'key_retired' }, 'it tells the load balancer it is not ready');
   t.equal((await old.inject('/ready')).statusCode, 503);
   t.equal((await old.inject('/health')).statusCode, 200, 'and stays alive for the work in hand');

@@ -19,6 +19,7 @@ import { checkUploads, type Upload } from './attachments.js';
 import { appendTimelineEntries, countEarlierApplicationsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
 import { createCaseRecords } from './intake.service.js';
 import { applicantKeyOf, isSealed } from './personal-data.js';
+import { holdPersonalDataKey, keyRetired } from './personal-data.service.js';
 
 type Accepted = Extract<Decision, { ok: true }>;
 
@@ -134,8 +135,13 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
   const released = await checkUploads(uploads);
   const actor: EventActor = { kind: 'staff', id: args.principal.id, role: args.principal.role };
   return ctx.db.transaction(async (tx) => {
-    // A transfer files a case at the receiving agency: schedules first, then the case (calendar.repository.ts).
-    if (input.type === 'TRANSFER') await holdSchedules(tx);
+    // A transfer files a case at the receiving agency: schedules first (calendar.repository.ts), then
+    // the key it may seal the number with (personal-data.service.ts), then the case.
+    let keyCurrent = true;
+    if (input.type === 'TRANSFER') {
+      await holdSchedules(tx);
+      keyCurrent = await holdPersonalDataKey(tx, ctx);
+    }
     const row = await lockCase(tx, { trackingNumber: args.trackingNumber });
     if (!row || !canSeeAgency(args.principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion();
@@ -146,7 +152,7 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
       payload.releasedFiles = released.map((f) => f.filename);
     }
     // A refusal below rolls the receiving case back with everything else.
-    if (event.type === 'TRANSFER') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: event.agency, on, actor })).trackingNumber;
+    if (event.type === 'TRANSFER') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: event.agency, on, actor, keyCurrent })).trackingNumber;
     const result = await applyToLockedCase(tx, ctx, { row, event: { ...event, on, actor } as WorkflowEvent, payload });
     if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
     return result.row;
@@ -154,7 +160,10 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
 }
 
 /** The responsible agency receives the transferred application as a new case (art. 36(5)); the applicant tracks it with the same access code. */
-async function transferIn(tx: Tx, ctx: AppContext, args: { from: CaseRow; agencySlug: string; on: string; actor: EventActor }) {
+async function transferIn(tx: Tx, ctx: AppContext, args: { from: CaseRow; agencySlug: string; on: string; actor: EventActor; keyCurrent: boolean }) {
+  const sealed = isSealed(args.from.applicant.idNumber);
+  // Sealing the number with a key no longer in use would leave it to no other instance.
+  if (!sealed && !args.keyCurrent) throw keyRetired();
   const agency = (await findAgencyBySlug(tx, args.agencySlug))!;
   const calendar = await ctx.calendar(tx);
   const [row] = await createCaseRecords(
@@ -166,7 +175,7 @@ async function transferIn(tx: Tx, ctx: AppContext, args: { from: CaseRow; agency
         applicant: args.from.applicant,
         // A number still unsealed (a keyless instance's, not yet sealed by the job) is sealed for the
         // new case: its applicant key must then be derived under the key too.
-        applicantKey: isSealed(args.from.applicant.idNumber) ? args.from.applicantKey : applicantKeyOf(ctx.personalDataKey, args.from.applicant),
+        applicantKey: sealed ? args.from.applicantKey : applicantKeyOf(ctx.personalDataKey, args.from.applicant),
         details: { description: args.from.description, documentNumber: args.from.documentNumber, purpose: args.from.purpose, format: args.from.format, delivery: args.from.delivery },
         channel: 'transfer',
         receivedOn: workingDayOnOrAfter({ date: args.on, calendar }).date,
