@@ -382,3 +382,48 @@ t.test("the clerks' desk", async (t) => {
     t.same([...paged].sort(), all.map((r) => r.tn).sort(), 'paging shows every case of the agency once');
   });
 });
+
+t.test('a clerk registers an application received on paper (art. 29, 31)', async (t) => {
+  const { app, db } = await testApp(t); // Monday 2026-03-02, 10:00 in Shanghai
+  const account = await staffClient(app, 'clerk', 'fgj');
+  const clerk = await signIn(app, account.email, account.password);
+  const count = async () => (await db.select({ tn: cases.trackingNumber }).from(cases)).length;
+  const scan = { filename: '申请书扫描件.pdf', content: PDF, type: 'application/pdf' };
+
+  const form = await clerk.get('/staff/cases/new');
+  t.equal(form.statusCode, 200);
+  t.match(form.body, /<option value="fgj" selected/, "the clerk's own agency is chosen");
+  t.match(form.body, /name="receivedOn"[^>]*value="2026-03-02"/, 'received today unless the clerk says otherwise');
+  t.notMatch(form.body, /<option value="czj"/, 'other agencies are not offered');
+
+  // Registered post signed for on Friday 27 February; Saturday 28 February is a working day in 2026.
+  const registered = await clerk.postMultipart('/staff/cases/new', { ...application(), channel: 'post', receivedOn: '2026-02-27' }, [scan]);
+  t.equal(registered.statusCode, 200, 'registered');
+  const text = pageText(registered.body);
+  t.match(text, /申请已登记/);
+  const tn = /申请编号\s+(FGJ-2026-\d{5})/.exec(text)?.[1];
+  const accessCode = /查询码\s+(\S+)（请告知申请人/.exec(text)?.[1];
+  t.ok(tn && accessCode, 'the page gives the tracking number and the access code to pass on');
+  t.match(text, /收到日期\s+2026-02-27/);
+  t.match(text, /答复期限\s+2026-03-26/, '20 working days from the day after signing');
+  const page = await clerk.get(`/staff/cases/${tn}`);
+  t.equal(page.statusCode, 200);
+  t.match(pageText(page.body), /申请书扫描件\.pdf/, 'the scan is kept with the case');
+  t.notMatch(page.body, /11010519491231002X/, 'the number is masked');
+  const tracked = await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`);
+  t.match(tracked.json(), { state: 'received', receivedOn: '2026-02-27', dueOn: '2026-03-26' }, 'the applicant can follow it with the code');
+
+  // Wrong input: the form again, with what was typed and why, and nothing stored.
+  const before = await count();
+  const wrong = await clerk.postMultipart('/staff/cases/new', { ...application({ applicant: { name: '' } }), channel: 'in_person', receivedOn: '2026-03-03' }, [scan]);
+  t.equal(wrong.statusCode, 400);
+  t.match(pageText(wrong.body), /收到申请的日期不能晚于今天/);
+  t.match(wrong.body, /请公开2026年雨湖区政府投资重大建设项目的审批结果清单/, 'keeps what was typed');
+  const elsewhere = await clerk.postMultipart('/staff/cases/new', { ...application({ agency: 'czj' }), channel: 'in_person', receivedOn: '2026-03-02' }, []);
+  t.equal(elsewhere.statusCode, 400);
+  t.match(pageText(elsewhere.body), /只能登记本机关收到的申请/, "not for another agency's");
+  const forged = await app.inject({ method: 'POST', url: '/staff/cases/new', headers: { cookie: [...clerk.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'agency=fgj' });
+  t.equal(forged.statusCode, 403, 'not without the form token');
+  t.equal((await webClient(app).get('/staff/cases/new')).statusCode, 303, 'not without signing in');
+  t.equal(await count(), before, 'nothing stored');
+});
