@@ -31,6 +31,31 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.equal((await clerk.post('/api/staff', { email: 'x@test.local', password: 'long-enough-1', name: 'x', role: 'clerk', agency: 'fgj' })).statusCode, 403, 'only administrators create staff');
   });
 
+  await t.test('who am I, a new password, signing out', async (t) => {
+    const account = await staffClient(app, 'clerk', 'fgj');
+    const [mine, elsewhere] = [await login(app, account.email, account.password), await login(app, account.email, account.password)];
+    const me = await api(app, mine).get('/api/auth/me');
+    const [fgj] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.slug, 'fgj'));
+    t.same(me.json(), { id: account.id, email: account.email, name: account.email.split('.')[0], role: 'clerk', agencyId: fgj!.id }, 'who is signed in, and nothing of the password');
+    t.equal((await api(app).get('/api/auth/me')).statusCode, 401);
+
+    const wrong = await api(app, mine).post('/api/auth/password', { currentPassword: 'not-it', newPassword: 'a-new-password-1' });
+    t.equal(wrong.statusCode, 400);
+    t.match(wrong.json().fields, { currentPassword: '当前密码不正确' });
+    const short = await api(app, mine).post('/api/auth/password', { currentPassword: account.password, newPassword: 'short' });
+    t.match(short.json().fields, { newPassword: /新密码至少 \d+ 个字符/ });
+    t.equal((await login(app, account.email, account.password).then(() => 200, () => 401)), 200, 'a refused change changes nothing');
+
+    t.equal((await api(app, mine).post('/api/auth/password', { currentPassword: account.password, newPassword: 'a-new-password-1' })).statusCode, 204);
+    t.equal((await api(app, elsewhere).get('/api/auth/me')).statusCode, 401, 'the account\'s other sessions end');
+    t.equal((await api(app, mine).get('/api/auth/me')).statusCode, 200, 'this one goes on');
+    t.equal((await api(app).post('/api/auth/login', { email: account.email, password: account.password })).statusCode, 401, 'the old password no longer signs in');
+    t.equal((await api(app).post('/api/auth/login', { email: account.email, password: 'a-new-password-1' })).statusCode, 200, 'the new one does');
+
+    t.equal((await api(app, mine).post('/api/auth/logout')).statusCode, 204);
+    t.equal((await api(app, mine).get('/api/cases')).statusCode, 401, 'a signed-out token opens nothing');
+  });
+
   await t.test('registration of a paper application with the clerk\'s receipt date (art. 31)', async (t) => {
     // Received Monday 2026-02-02: Spring Festival (02-15..02-23) and the worked Saturdays 02-14 and 02-28 fall in the period.
     const c = await register('2026-02-02');

@@ -63,9 +63,12 @@ export async function changePassword(ctx: AppContext, principal: Principal, toke
   if (!account || !(await verifyPassword(currentPassword, account.passwordHash))) {
     throw validationFailed({ currentPassword: '当前密码不正确' });
   }
-  await setPasswordHash(ctx.db, account.id, await hashPassword(newPassword));
-  // Other sessions of this account end: a changed password locks out whoever else had it.
-  await deleteSessionsOf(ctx.db, account.id, hashToken(token));
+  const passwordHash = await hashPassword(newPassword);
+  // Other sessions of this account end with it: a changed password locks out whoever else had it.
+  await ctx.db.transaction(async (tx) => {
+    await setPasswordHash(tx, account.id, passwordHash);
+    await deleteSessionsOf(tx, account.id, hashToken(token));
+  });
 }
 
 const newStaffSchema = z.object({
@@ -124,12 +127,13 @@ function toPrincipal(row: { id: number; email: string; name: string; role: Princ
   return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agencyId };
 }
 
-
 /** Disabling an account ends its sessions at once; it can be enabled again. */
 export async function setStaffDisabled(ctx: AppContext, principal: Principal, id: number, disabled: boolean): Promise<void> {
   if (id === principal.id && disabled) throw validationFailed({ _: '不能停用自己的账号' });
   const account = await findStaffById(ctx.db, id);
   if (!account) throw new AppError(404, 'staff.not_found', '没有找到该账号');
-  await setDisabled(ctx.db, id, disabled ? ctx.clock.now() : null);
-  if (disabled) await deleteSessionsOf(ctx.db, id);
+  await ctx.db.transaction(async (tx) => {
+    await setDisabled(tx, id, disabled ? ctx.clock.now() : null);
+    if (disabled) await deleteSessionsOf(tx, id);
+  });
 }
