@@ -164,6 +164,16 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.match(page.body, /<th rowspan="22" scope="rowgroup">三、本年度办理结果<\/th>/, 'the results span their rows');
     t.match(page.body, /<th rowspan="8" scope="rowgroup">（三）不予公开<\/th>/);
     t.match(page.body, /<tr data-row="carried_over"><th colspan="3" scope="row">二、上年结转政府信息公开申请数量<\/th><td>1<\/td>/);
+    const link = /href="(\/staff\/reports\.csv\?[^"]+)"/.exec(page.body)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    t.ok(link, 'the page links its CSV');
+    const download = await web.get(link!);
+    t.equal(download.statusCode, 200);
+    t.match(download.headers['content-disposition'], /^attachment; filename\*=UTF-8''2026%E5%B9%B4/, 'downloaded under a name that says what it is');
+    t.equal(download.body, csv.body, 'the same table as the API gives');
+    const supervisor = await signIn(app, clerks.fgj!.email, clerks.fgj!.password);
+    const own = await supervisor.get('/staff/reports.csv?year=2026');
+    t.match(own.body, /^\uFEFF?.*湘潭市雨湖区发展和改革局/, "a supervisor's is the own agency's");
+    t.equal((await supervisor.get('/staff/reports.csv?year=2026&agency=czj')).statusCode, 403, 'not another agency\'s');
   });
 
   await t.test('table 四, fees, and a published report whose numbers stay frozen', async (t) => {

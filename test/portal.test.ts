@@ -212,7 +212,10 @@ t.test('public portal, guides and administration', async (t) => {
     t.equal((await clerk.get('/admin/staff')).statusCode, 403);
     t.equal((await webClient(app).get('/admin')).statusCode, 303, 'visitors are sent to sign in');
 
-    const created = await admin.post('/admin/agencies', {
+    const form = await admin.get('/admin/agencies/new');
+    t.equal(form.statusCode, 200, 'the form for a new agency');
+    t.match(form.body, /name="kind" value="department" checked/, 'a department unless the administrator says otherwise');
+    const tyj = {
       slug: 'tyj',
       code: 'TYJ',
       name: '湘潭市雨湖区体育局',
@@ -228,13 +231,16 @@ t.test('public portal, guides and administration', async (t) => {
       website: 'http://www.xtyh.gov.cn/tyj/',
       reviewBody: '湘潭市雨湖区人民政府',
       court: '湘潭市雨湖区人民法院',
-    });
+    };
+    const created = await admin.post('/admin/agencies', tyj);
     t.equal(created.statusCode, 303);
     t.equal((await webClient(app).get('/guide/tyj')).statusCode, 404, 'no guide until one is published');
     t.equal((await admin.post('/admin/agencies/tyj/guide/publish', {})).statusCode, 303);
     t.equal((await webClient(app).get('/guide/tyj')).statusCode, 200);
-    const duplicate = await admin.post('/admin/agencies', { slug: 'tyj2', code: 'TYJ', name: 'x', shortName: 'x', kind: 'department' });
+    const duplicate = await admin.post('/admin/agencies', { ...tyj, slug: 'tyj2', name: '湘潭市雨湖区体育运动局' });
     t.equal(duplicate.statusCode, 400);
+    t.match(duplicate.body, /name="slug"[^>]*value="tyj2"/, 'the form again, as it was filled in');
+    t.match(pageText(duplicate.body), /该编号前缀已被使用/, 'saying the prefix is taken');
     t.equal((await api(app).post('/api/requests', application({ agency: 'tyj' }))).json().trackingNumber, 'TYJ-2026-00001');
     await admin.get('/admin/agencies');
     t.equal((await admin.post('/admin/agencies/tyj/retire', { retired: '1' })).statusCode, 303);
