@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { APPLICANT_COLUMNS, TABLE3_ROWS, table3Problems, type ApplicantColumn, type Table3 } from '../src/reports/tables.js';
 import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
 import { ADMIN, login, staffClient, testApp } from './helpers/app.js';
+import { rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
 import { application, VALID_CREDIT_CODE } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
 
@@ -229,4 +231,41 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.equal((await clerk.get('/api/reports/annual?year=2026&agency=czj')).statusCode, 403, 'clerks see only their own agency');
     t.equal((await clerk.get('/api/reports/annual?year=2026')).json().agency, 'fgj');
   });
+});
+
+t.test('a draft saved while it is being published does not change the published report', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database runs one statement at a time' }, async (t) => {
+  const { app, db } = await testApp(t, { now: '2027-01-10T02:00:00Z' });
+  const web = await signIn(app, ADMIN.email, ADMIN.password);
+  await web.get('/admin/reports');
+  t.equal((await web.post('/admin/reports', { year: '2026', agency: 'district' })).statusCode, 303);
+  await web.get('/admin/reports/2026/district');
+  const text = { overview: '总体情况。', proactive: '主动公开。', problems: '问题。', other: '其他。' };
+  t.equal((await web.post('/admin/reports/2026/district', text)).statusCode, 303);
+  const csrf = web.csrf();
+
+  // The report's row held for a moment, so that the publication and a save of the draft, each past
+  // its checks, wait to write, the publication first.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const holding = new Promise<void>((r) => (locked = r));
+  const held = db.transaction(async (tx) => {
+    await tx.execute(sql`select id from annual_reports where year = 2026 and scope = 'district' for update`);
+    locked();
+    await released;
+  });
+  await holding;
+  const publishing = web.post('/admin/reports/2026/district/publish', {});
+  await rowWritesWaiting(db, 1);
+  const saving = web.post('/admin/reports/2026/district', { ...text, overview: '发布之后改写的内容。', _csrf: csrf }, { csrf: false });
+  await rowWritesWaiting(db, 2);
+  release();
+  await held;
+  t.equal((await publishing).statusCode, 303, 'published');
+  const saved = await saving;
+  t.equal(saved.statusCode, 409, 'the save that came second is refused');
+  t.match(pageText(saved.body), /年度报告已经发布，不能再修改/);
+  const page = pageText((await web.get('/reports/2026/district')).body);
+  t.match(page, /总体情况。/, 'the published report is the text published');
+  t.notMatch(page, /发布之后改写的内容/);
 });

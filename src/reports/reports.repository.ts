@@ -66,8 +66,10 @@ export async function insertReport(db: Executor, values: typeof annualReports.$i
   await db.insert(annualReports).values(values).onConflictDoNothing();
 }
 
-export async function updateReport(db: Executor, id: number, values: Partial<typeof annualReports.$inferInsert>): Promise<void> {
-  await db.update(annualReports).set(values).where(eq(annualReports.id, id));
+/** Changes a report still in draft; false when it has been published meanwhile (it is frozen then). */
+export async function updateDraftReport(db: Executor, id: number, values: Partial<typeof annualReports.$inferInsert>): Promise<boolean> {
+  const rows = await db.update(annualReports).set(values).where(and(eq(annualReports.id, id), eq(annualReports.status, 'draft'))).returning({ id: annualReports.id });
+  return rows.length > 0;
 }
 
 export async function reviewsOf(db: Executor, caseId: number) {

@@ -6,7 +6,7 @@ import { validationFailed, forbidden, notFound, ruleViolation } from '../http/er
 import { parseInput } from '../http/validation.js';
 import { findAgencyById, findAgencyBySlug, listAgencies } from '../agencies/agencies.repository.js';
 import type { Principal } from '../staff/principal.js';
-import { feeFigures, findReport, insertReport, listReports, table3Counts, table4Counts, updateReport, type Span } from './reports.repository.js';
+import { feeFigures, findReport, insertReport, listReports, table3Counts, table4Counts, updateDraftReport, type Span } from './reports.repository.js';
 import { foldTable3, foldTable4, table3Problems, type Table3, type Table4 } from './tables.js';
 
 export type AnnualTables = { table3: Table3; table4: Table4; fees: { notices: number; paid: number; collectedYuan: number } };
@@ -88,23 +88,28 @@ export async function generateReportDraft(ctx: AppContext, input: { year?: unkno
 
 const sectionsSchema = z.object(Object.fromEntries(SECTION_KEYS.map((k) => [k, z.string().trim().max(20_000)])) as Record<(typeof SECTION_KEYS)[number], z.ZodString>);
 
+// What is published stays as published (art. 49, 50): a draft edited or published at the same
+// moment as its publication is refused, not written over the published report.
+const frozen = () => ruleViolation('art49_published_report_frozen', '年度报告已经发布，不能再修改');
+
 export async function saveReportSections(ctx: AppContext, year: number, scope: string, input: unknown) {
   const report = await findReport(ctx.db, year, scope);
   if (!report) throw notFound('reports.not_found', '没有找到该年度报告');
-  if (report.status === 'published') throw ruleViolation('art49_published_report_frozen', '年度报告已经发布，不能再修改');
-  await updateReport(ctx.db, report.id, { sections: parseInput(sectionsSchema, input), updatedAt: ctx.clock.now() });
+  const sections = parseInput(sectionsSchema, input);
+  if (report.status === 'published' || !(await updateDraftReport(ctx.db, report.id, { sections, updatedAt: ctx.clock.now() }))) throw frozen();
 }
 
 /** Publishes the report: its numbers are computed once more and frozen with it. */
 export async function publishReport(ctx: AppContext, principal: Principal, year: number, scopeSlug: string) {
   const report = await findReport(ctx.db, year, scopeSlug);
   if (!report) throw notFound('reports.not_found', '没有找到该年度报告');
-  if (report.status === 'published') throw ruleViolation('art49_published_report_frozen', '年度报告已经发布');
+  if (report.status === 'published') throw frozen();
   const scope = await reportScope(ctx, principal, scopeSlug);
   const tables = await computeTables(ctx, year, scope);
   const problems = table3Problems(tables.table3);
   if (problems.length) throw ruleViolation('annual_report_identities', `统计数据不平衡，不能发布：${problems.join('；')}`);
-  await updateReport(ctx.db, report.id, { status: 'published', tables, publishedAt: ctx.clock.now(), publishedBy: principal.id, updatedAt: ctx.clock.now() });
+  // Published once: of two administrators publishing at the same moment, the second is told it is done.
+  if (!(await updateDraftReport(ctx.db, report.id, { status: 'published', tables, publishedAt: ctx.clock.now(), publishedBy: principal.id, updatedAt: ctx.clock.now() }))) throw frozen();
 }
 
 /** A report as shown: a draft with live numbers, a published one with its frozen numbers. */

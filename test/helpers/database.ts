@@ -8,7 +8,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { Test } from 'tap';
 import { MIGRATIONS_DIR } from '../../src/config/paths.js';
-import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rowsOf, type DatabaseHandle, type Executor } from '../../src/db/client.js';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || null;
 
@@ -70,4 +71,17 @@ export async function openTestDatabase(t: Test, options: { poolSize?: number } =
   const handle = await openDatabase({ databaseUrl: null, dataDir: '', inMemory: true, loadDataDir: await migratedDump() });
   t.teardown(() => handle.close());
   return Object.assign(handle, { url: null });
+}
+
+/**
+ * PostgreSQL: until `n` writes wait for rows another transaction holds (or `done()` says the writes
+ * did not wait, as they would without the lock under test). Lets a test line concurrent requests up.
+ */
+export async function rowWritesWaiting(db: Executor, n: number, done: () => boolean = () => false): Promise<void> {
+  for (let tries = 0; tries < 2000 && !done(); tries += 1) {
+    const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from pg_locks where locktype in ('transactionid', 'tuple') and not granted`));
+    if (row!.n >= n) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (!done()) throw new Error(`${n} writes were expected to wait for the held rows`);
 }
