@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { agencies, letters, outbox } from '../src/db/schema.js';
 import { DEMO_AGENCIES } from '../src/agencies/demo-agencies.js';
 import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
 import { application, multipartBody, PDF, PNG, VALID_RESIDENT_ID } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 
@@ -192,6 +193,8 @@ t.test('public portal, guides and administration', async (t) => {
     const leaky = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '张三申请部门预算汇总表', question: '部门预算汇总表', answer: '汇总表已经公开。' });
     t.equal(leaky.statusCode, 400);
     t.match(pageText(leaky.body), /含有申请人的个人信息/);
+    const addressed = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于部门预算汇总表的公开', question: '部门预算汇总表', answer: '已寄往湖南省湘潭市雨湖区某路1号。' });
+    t.equal(addressed.statusCode, 400, "nor the applicant's address");
     const ok = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于2025年度区级部门预算汇总表的公开', question: '请公开2025年度区级部门预算公开情况汇总表', answer: '汇总表已在区政府网站公开。' });
     t.equal(ok.statusCode, 303);
     t.equal((await look()).timeline.at(-1).type, 'PUBLISHED', 'publication shows in the timeline, though the case itself did not change');
@@ -271,4 +274,39 @@ t.test('public portal, guides and administration', async (t) => {
     const [queued] = await db.select().from(outbox).limit(1);
     t.ok(pageText(mail.body).includes(queued!.subject), 'pending mail is listed');
   });
+});
+
+t.test('a guide draft saved while the guide is being published is kept as the next draft', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database runs one statement at a time' }, async (t) => {
+  const { app, db } = await testApp(t);
+  const admin = await signIn(app, ADMIN.email, ADMIN.password);
+  const form = await admin.get('/admin/agencies/jyj/guide');
+  const values = Object.fromEntries([...form.body.matchAll(/<input type="text" id="([a-zA-Z]+)" name="\1" value="([^"]*)"/g)].map((m) => [m[1], m[2]!]));
+  const areas = Object.fromEntries([...form.body.matchAll(/<textarea id="([a-zA-Z]+)" name="\1"[^>]*>([^<]*)<\/textarea>/g)].map((m) => [m[1], m[2]!]));
+  t.equal((await admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888881' })).statusCode, 303, 'a draft to publish');
+  await admin.get('/admin/agencies/jyj/guide');
+  const csrf = admin.csrf();
+
+  // The agency's row held for a moment: the publication has read the draft and waits to write the
+  // agency's contacts; meanwhile the administrator saves the next change.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const holding = new Promise<void>((r) => (locked = r));
+  const held = db.transaction(async (tx) => {
+    await tx.execute(sql`select id from agencies where slug = 'jyj' for update`);
+    locked();
+    await released;
+  });
+  await holding;
+  const publishing = admin.post('/admin/agencies/jyj/guide/publish', { _csrf: csrf }, { csrf: false });
+  await rowWritesWaiting(db, 1);
+  let savedAlready = false;
+  const saving = admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888882', _csrf: csrf }, { csrf: false }).finally(() => (savedAlready = true));
+  await rowWritesWaiting(db, 2, () => savedAlready);
+  release();
+  await held;
+  t.equal((await publishing).statusCode, 303, 'published');
+  t.equal((await saving).statusCode, 303, 'saved');
+  t.match(pageText((await webClient(app).get('/guide/jyj')).body), /0731-58888881/, 'what was published is the draft it read');
+  t.match(pageText((await admin.get('/admin/agencies/jyj/guide/preview')).body), /0731-58888882/, 'the change saved meanwhile is the next draft, not lost');
 });

@@ -46,6 +46,12 @@ export async function findDraft(db: Executor, agencyId: number) {
   return row ?? null;
 }
 
+/** The draft, locked until the transaction ends: what is published is what is then deleted. */
+export async function lockDraft(tx: Executor, agencyId: number) {
+  const [row] = await tx.select().from(guideDrafts).where(eq(guideDrafts.agencyId, agencyId)).for('update');
+  return row ?? null;
+}
+
 export async function saveDraft(db: Executor, values: { agencyId: number; data: GuideData; updatedAt: Date; updatedBy: number | null }): Promise<void> {
   await db.insert(guideDrafts).values(values).onConflictDoUpdate({ target: guideDrafts.agencyId, set: { data: values.data, updatedAt: values.updatedAt, updatedBy: values.updatedBy } });
 }

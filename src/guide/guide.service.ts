@@ -11,7 +11,7 @@ import { findAgencyBySlug, listAgencies, type AgencyRow } from '../agencies/agen
 import type { Principal } from '../staff/principal.js';
 import { defaultGuide, GUIDE_FIELDS } from './guide.defaults.js';
 import { guideDocument } from './guide.document.js';
-import { deleteDraft, findDraft, findVersion, insertVersion, latestPerAgency, latestVersion, listVersions, mirrorContacts, saveDraft } from './guide.repository.js';
+import { deleteDraft, findDraft, findVersion, insertVersion, latestPerAgency, latestVersion, listVersions, lockDraft, mirrorContacts, saveDraft } from './guide.repository.js';
 
 const guideSchema = z.object(
   Object.fromEntries(GUIDE_FIELDS.map((f) => [f.key, z.string().trim().min(1).max(f.multiline ? 4000 : 300)])) as Record<keyof GuideData, z.ZodString>,
@@ -59,7 +59,9 @@ export function previewGuide(ctx: AppContext, agency: AgencyRow, data: GuideData
 export async function publishGuide(ctx: AppContext, principal: Principal | null, slug: string): Promise<number> {
   const agency = await agencyOr404(ctx.db, slug, { includeRetired: true });
   return ctx.db.transaction(async (tx) => {
-    const draft = await findDraft(tx, agency.id);
+    // Locked: a draft saved meanwhile waits and is kept as the next draft, a second publication
+    // waits and finds nothing left to publish; neither is lost or published twice.
+    const draft = await lockDraft(tx, agency.id);
     if (!draft) throw validationFailed({ _: '没有待发布的草稿，请先编辑并保存' }, '没有待发布的草稿');
     const at = ctx.clock.now();
     const version = await insertVersion(tx, { agencyId: agency.id, data: draft.data, publishedOn: today(ctx.clock), publishedAt: at, publishedBy: principal?.id ?? null });

@@ -24,8 +24,8 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
     const row = await lockCase(tx, { trackingNumber: trackingNumber.toUpperCase() });
     if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (row.state !== 'answered') throw ruleViolation('art44_publish_answered_only', '只有已经答复的申请才能主动公开（条例第四十四条）');
-    // The applicant's name or ID must not appear in what is published.
-    const personal = [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email].filter((v): v is string => Boolean(v) && v!.length >= 2);
+    // The applicant's name, ID, contact details and address must not appear in what is published.
+    const personal = [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address].filter((v): v is string => Boolean(v) && v!.length >= 2);
     const leaked = personal.find((v) => [data.title, data.question, data.answer].some((text) => text.includes(v)));
     if (leaked) throw validationFailed({ _: '公开内容中含有申请人的个人信息，请删除后再公开' }, '公开内容中含有申请人的个人信息，请删除后再公开');
     try {
