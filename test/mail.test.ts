@@ -72,4 +72,23 @@ t.test('mail through a real SMTP peer', async (t) => {
     t.same(await app.ogi.outbox.runOnce(), { sent: 1, retried: 0, failed: 0 });
     await smtp.waitFor(1);
   });
+
+  await t.test('a mail being sent cannot be sent again by an administrator meanwhile', async (t) => {
+    const admin = await staffClient(app, 'admin');
+    await anon.post('/api/requests', application({ applicant: { email: 'slow@example.com' } }));
+    const [queued] = await db.select().from(outbox).where(eq(outbox.recipient, 'slow@example.com'));
+    const before = smtp.messages.length;
+    const release = smtp.hold(); // a slow mail server: the message is in, the answer not yet
+    const sending = app.ogi.outbox.runOnce();
+    await smtp.waitFor(before + 1);
+    const retried = await admin.post(`/api/admin/outbox/${queued!.id}/retry`);
+    t.equal(retried.statusCode, 404, 'retry refused while it is being sent');
+    t.match(retried.json(), { error: 'outbox.not_found', message: /正在发送/ });
+    const meanwhile = app.ogi.outbox.runOnce(); // another instance's worker
+    release();
+    t.same(await sending, { sent: 1, retried: 0, failed: 0 });
+    t.same(await meanwhile, { sent: 0, retried: 0, failed: 0 });
+    await new Promise((r) => setTimeout(r, 200));
+    t.equal(smtp.messages.filter((m) => m.to && 'text' in m.to && m.to.text === 'slow@example.com').length, 1, 'it arrives once');
+  });
 });

@@ -27,7 +27,7 @@ export async function outboxOverview(ctx: AppContext, input: unknown) {
 }
 
 export async function retryOutboxMail(ctx: AppContext, id: string): Promise<void> {
-  if (!/^\d{1,15}$/.test(id) || !(await retryMail(ctx.db, Number(id), ctx.clock.now()))) throw notFound('outbox.not_found', '没有找到该邮件，或它已经发出');
+  if (!/^\d{1,15}$/.test(id) || !(await retryMail(ctx.db, Number(id), ctx.clock.now()))) throw notFound('outbox.not_found', '没有找到该邮件，或它已经发出、正在发送');
 }
 
 export async function queuesRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {

@@ -50,12 +50,15 @@ export async function markFailed(db: Executor, id: number, error: string): Promi
   await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 2000) }).where(eq(outbox.id, id));
 }
 
-/** An administrator sends a failed (or stuck) mail again. */
+/**
+ * An administrator sends a failed mail again, or a pending one at once (a stuck one once its lease
+ * has run out); not one a worker is sending: another worker would send it a second time.
+ */
 export async function retryMail(db: Executor, id: number, now: Date): Promise<boolean> {
   const rows = await db
     .update(outbox)
     .set({ status: 'pending', nextAttemptAt: now, lockedUntil: null, attempts: 0 })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ['failed', 'pending'])))
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['failed', 'pending']), or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, now))))
     .returning({ id: outbox.id });
   return rows.length > 0;
 }

@@ -10,12 +10,15 @@ export type SmtpPeer = {
   start(): Promise<void>;
   stop(): Promise<void>;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
+  /** Until the returned function is called, mails are received but not acknowledged: the sender waits. */
+  hold(): () => void;
 };
 
 export async function smtpPeer(): Promise<SmtpPeer> {
   const port = await freePort();
   const messages: ParsedMail[] = [];
   let server: SMTPServer | null = null;
+  let gate: Promise<void> | null = null;
   const peer: SmtpPeer = {
     port,
     url: `smtp://127.0.0.1:${port}`,
@@ -31,6 +34,9 @@ export async function smtpPeer(): Promise<SmtpPeer> {
           simpleParser(stream)
             .then((mail) => {
               messages.push(mail);
+              return gate;
+            })
+            .then(() => {
               callback();
             })
             .catch(callback);
@@ -46,6 +52,14 @@ export async function smtpPeer(): Promise<SmtpPeer> {
       const s = server;
       server = null;
       await new Promise<void>((resolve) => s.close(() => resolve()));
+    },
+    hold() {
+      let open!: () => void;
+      gate = new Promise<void>((resolve) => (open = resolve));
+      return () => {
+        gate = null;
+        open();
+      };
     },
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
