@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
 import { api, staffClient, testApp } from './helpers/app.js';
@@ -90,5 +90,31 @@ t.test('mail through a real SMTP peer', async (t) => {
     t.same(await meanwhile, { sent: 0, retried: 0, failed: 0 });
     await new Promise((r) => setTimeout(r, 200));
     t.equal(smtp.messages.filter((m) => m.to && 'text' in m.to && m.to.text === 'slow@example.com').length, 1, 'it arrives once');
+  });
+
+  await t.test('a worker held up by a slow mail server hands back what it has not started, so no mail is sent twice', async (t) => {
+    const to = ['slow1@example.com', 'slow2@example.com', 'slow3@example.com'];
+    for (const email of to) await anon.post('/api/requests', application({ applicant: { email } }));
+    const before = smtp.messages.length;
+    const start = clock.now().getTime();
+    const first = smtp.hold();
+    const a = app.ogi.outbox.runOnce(); // leases the three for five minutes
+    await smtp.waitFor(before + 1);
+    clock.set(new Date(start + 4 * 60_000)); // the first took four minutes
+    const second = smtp.hold(); // and the server stays slow
+    first();
+    await Promise.race([a, smtp.waitFor(before + 2)]);
+    clock.set(new Date(start + 6 * 60_000)); // the lease has run out: another instance's worker looks
+    const b = app.ogi.outbox.runOnce();
+    await Promise.race([b, smtp.waitFor(before + 2)]);
+    second();
+    const [ra, rb] = await Promise.all([a, b]);
+    t.equal(ra.sent + rb.sent, 3, 'three mails sent in all');
+    t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 }, 'none left');
+    await new Promise((r) => setTimeout(r, 200));
+    const arrived = smtp.messages.slice(before).map((m) => (m.to && 'text' in m.to ? m.to.text : ''));
+    t.same([...arrived].sort(), to, 'each arrived once');
+    const rows = await db.select().from(outbox).where(inArray(outbox.recipient, to));
+    t.ok(rows.every((r) => r.status === 'sent' && r.attempts === 1), 'each counted as one attempt');
   });
 });

@@ -38,6 +38,15 @@ export async function leaseDueMail(db: Executor, now: Date, leaseUntil: Date, li
   });
 }
 
+/** Hands leased mails back unsent (still held by this lease): due for any worker at once, not counted as attempts. */
+export async function releaseLeases(db: Executor, ids: number[], leaseUntil: Date): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .update(outbox)
+    .set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1` })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending'), eq(outbox.lockedUntil, leaseUntil)));
+}
+
 export async function markSent(db: Executor, id: number, at: Date): Promise<void> {
   await db.update(outbox).set({ status: 'sent', sentAt: at, lockedUntil: null, lastError: null }).where(eq(outbox.id, id));
 }

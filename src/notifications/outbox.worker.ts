@@ -3,7 +3,7 @@
 import type { AppContext } from '../context.js';
 import { retryDelayMs } from './backoff.js';
 import type { Mailer } from './mailer.js';
-import { leaseDueMail, markFailed, markRetry, markSent } from './outbox.repository.js';
+import { leaseDueMail, markFailed, markRetry, markSent, releaseLeases } from './outbox.repository.js';
 
 const LEASE_MS = 5 * 60_000;
 const BATCH = 20;
@@ -15,8 +15,16 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
     for (;;) {
       if (stopping) return result;
       const now = ctx.clock.now();
-      const batch = await leaseDueMail(ctx.db, now, new Date(now.getTime() + LEASE_MS), BATCH);
-      for (const mail of batch) {
+      const leaseUntil = new Date(now.getTime() + LEASE_MS);
+      const batch = await leaseDueMail(ctx.db, now, leaseUntil, BATCH);
+      for (const [i, mail] of batch.entries()) {
+        // A slow mail server: what is not started within half the lease goes back to the queue, so
+        // that no send outlasts the lease and another worker never takes a mail still being sent
+        // (a send itself is bounded by the transport's timeouts, well under half the lease).
+        if (ctx.clock.now().getTime() > now.getTime() + LEASE_MS / 2) {
+          await releaseLeases(ctx.db, batch.slice(i).map((m) => m.id), leaseUntil);
+          return result;
+        }
         try {
           await mailer.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html });
           await markSent(ctx.db, mail.id, ctx.clock.now());

@@ -55,9 +55,10 @@ export async function smtpPeer(): Promise<SmtpPeer> {
     },
     hold() {
       let open!: () => void;
-      gate = new Promise<void>((resolve) => (open = resolve));
+      const mine = new Promise<void>((resolve) => (open = resolve));
+      gate = mine;
       return () => {
-        gate = null;
+        if (gate === mine) gate = null;
         open();
       };
     },
