@@ -249,12 +249,24 @@ t.test("the clerks' desk", async (t) => {
     const expected = [1, 2, 3].map((i) => (earlier + i <= 10 ? 0 : earlier + i <= 30 ? 100 : 200)).reduce<number>((a, b) => a + b, 0);
     t.equal(row.state, 'awaiting_payment');
     t.equal(row.feeAmountYuan, expected, `items ${earlier + 1}–${earlier + 3} of the month cost ${expected} yuan`);
-    await assertLetter(t, tn, 'fee_notice', /第四十二条/, [new RegExp(`人民币${expected}元`), /按件计收/, /20个工作日内/]);
+    await assertLetter(t, tn, 'fee_notice', /第四十二条/, [new RegExp(`人民币${expected}元`), /按件计收/, /20个工作日内/, new RegExp(`此前已向本机关累计申请${earlier}件，本申请计为本月第${earlier + 1}至${earlier + 3}件`)]);
     clock.set('2026-03-04T02:00:00Z');
     await signInAgain();
     res = await act(clerk, tn, { type: 'FEE_PAID', paidOn: '2026-03-04' });
     t.equal(res.statusCode, 303);
     t.match(await caseRow(tn), { state: 'received', dueOn: '2026-04-01', feePaidOn: '2026-03-04' });
+
+    // The next application of the month: the one above counts as its three items, the others as one.
+    clock.set('2026-03-02T02:00:00Z');
+    await signInAgain();
+    const { trackingNumber: next } = await submit();
+    const nextRow = await caseRow(next);
+    const before = (await db.select().from(cases).where(and(eq(cases.applicantKey, nextRow.applicantKey), eq(cases.agencyId, nextRow.agencyId)))).filter((c) => c.id < nextRow.id).length + 2;
+    const quantity = 31 - before; // its last item is the month's 31st, the first at 200 yuan
+    res = await act(clerk, next, { type: 'ISSUE_FEE_NOTICE', method: 'per_item', quantity: String(quantity) });
+    t.equal(res.statusCode, 303);
+    t.equal((await caseRow(next)).feeAmountYuan, 100 * (quantity - 1) + 200, `items ${before + 1}–31 of the month: the running count includes the three items of the earlier notice`);
+    t.match((await letterOf(next, 'fee_notice'))!.bodyText, new RegExp(`此前已向本机关累计申请${before}件，本申请计为本月第${before + 1}至31件`), 'the notice says where its items fall in the month');
   });
 
   await t.test('transfer within the system', async (t) => {

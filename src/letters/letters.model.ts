@@ -84,13 +84,19 @@ function answerModel(payload: Record<string, unknown>, context: CaseContext) {
   };
 }
 
-function feeModel(context: CaseContext) {
+function feeModel(context: CaseContext, payload: Record<string, unknown>) {
   const fee = context.fee!;
   const perItem = fee.method === 'per_item';
+  const earlier = typeof payload.itemsEarlierInMonth === 'number' ? payload.itemsEarlierInMonth : null;
   return {
     methodLabel: perItem ? '按件计收' : '按量计收',
     quantity: fee.quantity,
     unit: perItem ? '件' : '页',
+    // Per item: where this application's items fall in the applicant's count for the month.
+    runningCount:
+      perItem && earlier !== null
+        ? `您本月此前已向本机关累计申请${earlier}件，本申请计为本月第${fee.quantity === 1 ? earlier + 1 : `${earlier + 1}至${earlier + fee.quantity}`}件`
+        : null,
     amountYuan: fee.amountYuan,
     tiers: perItem
       ? '同一申请人一个自然月内累计申请10件以下（含10件）的，不收费；11—30件的部分，每件100元；31件以上的部分，以10件为一档，每增加一档，收费标准提高100元/件。'
@@ -162,7 +168,7 @@ export function letterModel(input: LetterInput) {
       return {
         ...base,
         article: '《中华人民共和国政府信息公开条例》第四十二条，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）',
-        fee: feeModel(context),
+        fee: feeModel(context, payload),
         paymentDueText: chineseDate(deadlines.paymentDueOn),
       };
     case 'answer':

@@ -195,11 +195,17 @@ export async function findAttachment(db: Executor, caseId: number, id: string) {
   return row ?? null;
 }
 
-/** Per-item fees count the applicant's earlier applications to the agency in the same calendar month (国办函〔2020〕109号). */
-export async function countEarlierApplicationsInMonth(db: Executor, c: CaseRow): Promise<number> {
+/**
+ * Per-item fees run on the applicant's count of items to the agency in the calendar month
+ * (国办函〔2020〕109号): each earlier application of the month is one item, or as many as its own
+ * per-item fee notice counted.
+ */
+export async function countEarlierItemsInMonth(db: Executor, c: CaseRow): Promise<number> {
   const monthStart = `${c.receivedOn.slice(0, 7)}-01`;
+  const items = sql<number>`coalesce((select (${caseEvents.payload}->>'quantity')::int from ${caseEvents}
+    where ${caseEvents.caseId} = ${cases.id} and ${caseEvents.type} = 'ISSUE_FEE_NOTICE' and ${caseEvents.payload}->>'method' = 'per_item' limit 1), 1)`;
   const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
+    .select({ n: sql<number>`coalesce(sum(${items}), 0)::int` })
     .from(cases)
     .where(
       and(

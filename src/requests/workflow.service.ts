@@ -16,7 +16,7 @@ import { decide, parseSnapshot, type Decision } from '../workflow/workflow.js';
 import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
-import { appendTimelineEntries, countEarlierApplicationsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
+import { appendTimelineEntries, countEarlierItemsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
 import { createCaseRecords } from './intake.service.js';
 import { applicantKeyOf, isSealed } from './personal-data.js';
 import { holdPersonalDataKey, keyRetired } from './personal-data.service.js';
@@ -101,7 +101,7 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
       return { event: { type: input.type, agency: agency.slug, agencyName: agency.name }, payload: { agency: agency.slug, agencyName: agency.name } };
     }
     case 'ISSUE_FEE_NOTICE': {
-      const itemsEarlierInMonth = input.method === 'per_item' ? await countEarlierApplicationsInMonth(tx, row) : 0;
+      const itemsEarlierInMonth = input.method === 'per_item' ? await countEarlierItemsInMonth(tx, row) : 0;
       const event = { type: input.type, method: input.method, quantity: input.quantity, itemsEarlierInMonth };
       return { event, payload: { ...event } };
     }
