@@ -3,7 +3,7 @@ import t from 'tap';
 import { APPLICANT_COLUMNS, TABLE3_ROWS, table3Problems, type ApplicantColumn, type Table3 } from '../src/reports/tables.js';
 import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
 import { ADMIN, login, staffClient, testApp } from './helpers/app.js';
-import { rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
+import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
 import { application, VALID_CREDIT_CODE } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
 
@@ -245,22 +245,12 @@ t.test('a draft saved while it is being published does not change the published 
 
   // The report's row held for a moment, so that the publication and a save of the draft, each past
   // its checks, wait to write, the publication first.
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let locked!: () => void;
-  const holding = new Promise<void>((r) => (locked = r));
-  const held = db.transaction(async (tx) => {
-    await tx.execute(sql`select id from annual_reports where year = 2026 and scope = 'district' for update`);
-    locked();
-    await released;
-  });
-  await holding;
+  const release = await holdRows(db, sql`select id from annual_reports where year = 2026 and scope = 'district' for update`);
   const publishing = web.post('/admin/reports/2026/district/publish', {});
   await rowWritesWaiting(db, 1);
   const saving = web.post('/admin/reports/2026/district', { ...text, overview: '发布之后改写的内容。', _csrf: csrf }, { csrf: false });
   await rowWritesWaiting(db, 2);
-  release();
-  await held;
+  await release();
   t.equal((await publishing).statusCode, 303, 'published');
   const saved = await saving;
   t.equal(saved.statusCode, 409, 'the save that came second is refused');

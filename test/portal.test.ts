@@ -3,9 +3,17 @@ import t from 'tap';
 import { agencies, letters, outbox } from '../src/db/schema.js';
 import { DEMO_AGENCIES } from '../src/agencies/demo-agencies.js';
 import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
-import { rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
+import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
 import { application, multipartBody, PDF, PNG, VALID_RESIDENT_ID } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
+
+/** What the guide form holds, as its text fields and its text areas. */
+function guideFields(html: string) {
+  return {
+    values: Object.fromEntries([...html.matchAll(/<input type="text" id="([a-zA-Z]+)" name="\1" value="([^"]*)"/g)].map((m) => [m[1], m[2]!])),
+    areas: Object.fromEntries([...html.matchAll(/<textarea id="([a-zA-Z]+)" name="\1"[^>]*>([^<]*)<\/textarea>/g)].map((m) => [m[1], m[2]!])),
+  };
+}
 
 t.test('public portal, guides and administration', async (t) => {
   const { app, db } = await testApp(t);
@@ -74,8 +82,7 @@ t.test('public portal, guides and administration', async (t) => {
     const admin = await signIn(app, ADMIN.email, ADMIN.password);
     const form = await admin.get('/admin/agencies/jyj/guide');
     t.equal(form.statusCode, 200);
-    const values = Object.fromEntries([...form.body.matchAll(/<input type="text" id="([a-zA-Z]+)" name="\1" value="([^"]*)"/g)].map((m) => [m[1], m[2]!]));
-    const areas = Object.fromEntries([...form.body.matchAll(/<textarea id="([a-zA-Z]+)" name="\1"[^>]*>([^<]*)<\/textarea>/g)].map((m) => [m[1], m[2]!]));
+    const { values, areas } = guideFields(form.body);
     t.equal(values.phone, '0731-52325801');
     const bad = await admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '' });
     t.equal(bad.statusCode, 400);
@@ -280,31 +287,20 @@ t.test('a guide draft saved while the guide is being published is kept as the ne
   const { app, db } = await testApp(t);
   const admin = await signIn(app, ADMIN.email, ADMIN.password);
   const form = await admin.get('/admin/agencies/jyj/guide');
-  const values = Object.fromEntries([...form.body.matchAll(/<input type="text" id="([a-zA-Z]+)" name="\1" value="([^"]*)"/g)].map((m) => [m[1], m[2]!]));
-  const areas = Object.fromEntries([...form.body.matchAll(/<textarea id="([a-zA-Z]+)" name="\1"[^>]*>([^<]*)<\/textarea>/g)].map((m) => [m[1], m[2]!]));
+  const { values, areas } = guideFields(form.body);
   t.equal((await admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888881' })).statusCode, 303, 'a draft to publish');
   await admin.get('/admin/agencies/jyj/guide');
   const csrf = admin.csrf();
 
   // The agency's row held for a moment: the publication has read the draft and waits to write the
   // agency's contacts; meanwhile the administrator saves the next change.
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let locked!: () => void;
-  const holding = new Promise<void>((r) => (locked = r));
-  const held = db.transaction(async (tx) => {
-    await tx.execute(sql`select id from agencies where slug = 'jyj' for update`);
-    locked();
-    await released;
-  });
-  await holding;
+  const release = await holdRows(db, sql`select id from agencies where slug = 'jyj' for update`);
   const publishing = admin.post('/admin/agencies/jyj/guide/publish', { _csrf: csrf }, { csrf: false });
   await rowWritesWaiting(db, 1);
   let savedAlready = false;
   const saving = admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888882', _csrf: csrf }, { csrf: false }).finally(() => (savedAlready = true));
   await rowWritesWaiting(db, 2, () => savedAlready);
-  release();
-  await held;
+  await release();
   t.equal((await publishing).statusCode, 303, 'published');
   t.equal((await saving).statusCode, 303, 'saved');
   t.match(pageText((await webClient(app).get('/guide/jyj')).body), /0731-58888881/, 'what was published is the draft it read');

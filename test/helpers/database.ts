@@ -8,7 +8,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { Test } from 'tap';
 import { MIGRATIONS_DIR } from '../../src/config/paths.js';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { openDatabase, rowsOf, type DatabaseHandle, type Executor } from '../../src/db/client.js';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || null;
@@ -84,4 +84,25 @@ export async function rowWritesWaiting(db: Executor, n: number, done: () => bool
     await new Promise((r) => setTimeout(r, 5));
   }
   if (!done()) throw new Error(`${n} writes were expected to wait for the held rows`);
+}
+
+/**
+ * PostgreSQL: locks the rows `statement` selects (it ends in FOR UPDATE) in a transaction of its own
+ * and keeps them until the returned function is called (which resolves once it has committed).
+ */
+export async function holdRows(db: DatabaseHandle['db'], statement: SQL): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const holding = new Promise<void>((r) => (locked = r));
+  const held = db.transaction(async (tx) => {
+    await tx.execute(statement);
+    locked();
+    await released;
+  });
+  await Promise.race([holding, held]);
+  return async () => {
+    release();
+    await held;
+  };
 }
