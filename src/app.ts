@@ -32,6 +32,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { publicRateLimit } from './http/rate-limit.js';
 import { createMailer } from './notifications/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
+import { MAIL_QUEUED } from './notifications/outbox.repository.js';
 import { compileTemplates } from './render.js';
 import { createNumbers } from './requests/numbers.js';
 import { publishDefaultGuides } from './guide/guide.service.js';
@@ -142,6 +143,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     log: app.log,
     jobs: [{ name: 'timers', runOnce: sweeper.runOnce }, { name: 'outbox', runOnce: outbox.runOnce }, personalData],
   });
+  // Mail goes out as soon as what queued it is committed, not at the next interval.
+  ctx.events.on(MAIL_QUEUED, () => scheduler.wake('outbox'));
   app.decorate('ogi', { ctx, sweeper, outbox, scheduler, personalData, generatedAdmin, draining: false });
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionToken', null);

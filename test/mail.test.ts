@@ -118,3 +118,44 @@ t.test('mail through a real SMTP peer', async (t) => {
     t.ok(rows.every((r) => r.status === 'sent' && r.attempts === 1), 'each counted as one attempt');
   });
 });
+
+t.test('with the scheduler running, mail goes out as soon as what queued it is committed, not at the next sweep', async (t) => {
+  const smtp = await smtpPeer();
+  t.teardown(() => smtp.stop());
+  const { app, db } = await testApp(t, { config: { smtpUrl: smtp.url, schedulerIntervalMs: 24 * 60 * 60 * 1000 } });
+  app.ogi.scheduler.start(); // its first run finds nothing to send; the next would be a day later
+  const anon = api(app);
+  const to = (m: (typeof smtp.messages)[number]) => (m.to && 'text' in m.to ? m.to.text : '');
+
+  const receipt = (await anon.post('/api/requests', application({ applicant: { email: 'prompt@example.com' } }))).json();
+  await smtp.waitFor(1);
+  t.equal(smtp.messages[0]!.subject, `【政府信息公开】您的申请已收到（${receipt.trackingNumber}）`, 'the acknowledgment');
+
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const answered = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+  t.equal(answered.statusCode, 200);
+  await smtp.waitFor(2);
+  t.equal(to(smtp.messages[1]!), 'prompt@example.com', 'the answer, from a clerk’s action');
+
+  const together = await Promise.all([1, 2, 3, 4, 5].map((i) => anon.post('/api/requests', application({ applicant: { email: `group${i}@example.com` } }))));
+  t.ok(together.every((r) => r.statusCode === 201));
+  await smtp.waitFor(7);
+  t.same(smtp.messages.slice(2).map(to).sort(), [1, 2, 3, 4, 5].map((i) => `group${i}@example.com`), 'applications filed together');
+
+  // A mail server that was down: the administrator's 重新发送 goes out at once too.
+  await smtp.stop();
+  await anon.post('/api/requests', application({ applicant: { email: 'down@example.com' } }));
+  let queued;
+  for (let i = 0; i < 500 && !queued?.lastError; i += 1) {
+    await new Promise((r) => setTimeout(r, 20));
+    [queued] = await db.select().from(outbox).where(eq(outbox.recipient, 'down@example.com'));
+  }
+  t.match(queued, { status: 'pending', attempts: 1, lastError: /ECONNREFUSED|connect/ }, 'tried at once, waiting for its retry');
+  await smtp.start();
+  const admin = await staffClient(app, 'admin');
+  t.equal((await admin.post(`/api/admin/outbox/${queued!.id}/retry`)).statusCode, 200);
+  await smtp.waitFor(8);
+  t.equal(to(smtp.messages[7]!), 'down@example.com');
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal(smtp.messages.length, 8, 'each mail once');
+});

@@ -2,7 +2,9 @@
 // read from /proc (Linux), and PostgreSQL's CPU when it runs on the same machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import { application } from '../../test/helpers/factories.js';
 
@@ -82,10 +84,14 @@ export async function measured(opts: autocannon.Options, serverPid: number): Pro
  * `npm run build` first), logging at the default level, a JSON line per request, to `logFile`.
  */
 export async function startService(args: { databaseUrl: string; port: number; logFile: string }): Promise<ChildProcess> {
+  // Mail is sent as it is queued (no SMTP_URL: written as files), into a directory of this run's own.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ogi-bench-data-'));
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   return start(
     ['dist/src/server.js'],
     {
       DATABASE_URL: args.databaseUrl,
+      DATA_DIR: dataDir,
       PORT: String(args.port),
       RATE_LIMIT_PER_MINUTE: '0',
       LOG_LEVEL: 'info',

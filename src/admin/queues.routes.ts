@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { staffOnly } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { parseInput } from '../http/validation.js';
-import { countOutbox, listOutbox, retryMail } from '../notifications/outbox.repository.js';
+import { countOutbox, listOutbox, MAIL_QUEUED, retryMail } from '../notifications/outbox.repository.js';
 import { timerCounts } from '../timers/timers.repository.js';
 
 const query = z.object({ status: z.enum(['pending', 'sent', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
@@ -28,6 +28,7 @@ export async function outboxOverview(ctx: AppContext, input: unknown) {
 
 export async function retryOutboxMail(ctx: AppContext, id: string): Promise<void> {
   if (!/^\d{1,15}$/.test(id) || !(await retryMail(ctx.db, Number(id), ctx.clock.now()))) throw notFound('outbox.not_found', '没有找到该邮件，或它已经发出、正在发送');
+  ctx.events.emit(MAIL_QUEUED);
 }
 
 export async function queuesRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgTransaction, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -80,7 +80,7 @@ export async function openDatabase(options: {
   if (options.databaseUrl) {
     // Fails fast (10 s) rather than hanging when the server is down; the pool reconnects on the next query.
     const client = postgresClient(options.databaseUrl, options.poolSize ?? 10);
-    const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    const db = withCommitCallbacks(drizzlePostgres({ client, schema }) as unknown as Database);
     const autonomousClient = postgresClient(options.databaseUrl, 2);
     return {
       db,
@@ -121,7 +121,7 @@ export async function openDatabase(options: {
       throw err;
     }
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  const db = withCommitCallbacks(drizzlePglite({ client, schema }) as unknown as Database);
   return {
     db,
     kind: 'pglite',
@@ -136,6 +136,41 @@ export async function openDatabase(options: {
       releaseLock();
     },
   };
+}
+
+const commitCallbacks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `fn` once the transaction `tx` has committed, never if it rolls back; at once when `tx` is the
+ * database itself (each statement commits on its own). For what must not happen before the rows are
+ * visible to others, such as waking the mail worker.
+ */
+export function afterCommit(tx: Executor, fn: () => void): void {
+  const callbacks = commitCallbacks.get(tx);
+  if (callbacks) callbacks.push(fn);
+  else if (tx instanceof PgTransaction) throw new Error('afterCommit: a nested transaction; pass the outer one');
+  else fn();
+}
+
+function withCommitCallbacks(db: Database): Database {
+  const transaction = db.transaction.bind(db);
+  db.transaction = (async (body, config) => {
+    const callbacks: (() => void)[] = [];
+    const result = await transaction((tx) => {
+      commitCallbacks.set(tx, callbacks);
+      return body(tx);
+    }, config);
+    for (const fn of callbacks) {
+      // Committed is committed: a failing callback must not turn the transaction into an error.
+      try {
+        fn();
+      } catch (err) {
+        process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'AfterCommitWarning');
+      }
+    }
+    return result;
+  }) as Database['transaction'];
+  return db;
 }
 
 /** Rows of `db.execute()`: PGlite returns `{ rows }`, postgres.js an array. */

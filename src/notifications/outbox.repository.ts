@@ -7,6 +7,9 @@ import { cases, outbox } from '../db/schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
+/** The in-process notice (ctx.events) that mail was queued and committed: the worker runs at once. */
+export const MAIL_QUEUED = 'mail.queued';
+
 export type NewMail = Omit<typeof outbox.$inferInsert, 'status' | 'attempts'>;
 
 /** Queues mails; one whose key is already queued is left out, so an intent replayed never mails twice. */

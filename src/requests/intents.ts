@@ -2,7 +2,7 @@
 // exactly as issued, and (notifications/) mails in the outbox. Nothing is sent from here.
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
-import type { Tx } from '../db/client.js';
+import { afterCommit, type Tx } from '../db/client.js';
 import { together } from '../db/together.js';
 import type { letters } from '../db/schema.js';
 import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
@@ -11,7 +11,7 @@ import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../l
 import { htmlToText } from '../letters/text.js';
 import { createDirectory } from '../notifications/directory.js';
 import { notificationMails } from '../notifications/notifications.service.js';
-import { enqueueMails, type NewMail } from '../notifications/outbox.repository.js';
+import { enqueueMails, MAIL_QUEUED, type NewMail } from '../notifications/outbox.repository.js';
 import type { Deadlines } from '../workflow/deadlines.js';
 import type { Intent } from '../workflow/request.machine.js';
 import type { WorkflowSnapshot } from '../workflow/workflow.js';
@@ -105,4 +105,5 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
   }
   // Sent together: the mails carry what they need of the letters, not their ids.
   await together([insertLetters(tx, issued), enqueueMails(tx, mails)]);
+  if (mails.length) afterCommit(tx, () => ctx.events.emit(MAIL_QUEUED));
 }
