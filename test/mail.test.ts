@@ -25,6 +25,9 @@ t.test('mail through a real SMTP peer', async (t) => {
     t.match(mail.text, /政府信息公开申请接收回执/, 'the receipt letter is in the mail');
     t.ok(mail.text!.includes(`http://ogi.test/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`), 'the tracking link opens the request directly');
     t.match(mail.messageId, /^<outbox-\d+@ogi\.test>$/);
+    const stored = await db.select().from(outbox).where(eq(outbox.recipient, 'wang@example.com'));
+    t.match(stored, [{ status: 'sent', subject: mail.subject, text: '', html: '' }], 'once sent, the outbox keeps to whom and what about, not the text');
+    t.notOk(JSON.stringify(await db.select().from(outbox)).includes(receipt.accessCode), 'the access code is nowhere in the outbox');
     t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 }, 'nothing is sent twice');
   });
 

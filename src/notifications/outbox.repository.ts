@@ -50,8 +50,12 @@ export async function releaseLeases(db: Executor, ids: number[], leaseUntil: Dat
     .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending'), eq(outbox.lockedUntil, leaseUntil)));
 }
 
+/**
+ * A sent mail keeps who it went to, when and its subject, not its text: an acknowledgment carries the
+ * access code, which the case keeps only as a hash, and the letters a mail carries are kept as issued.
+ */
 export async function markSent(db: Executor, id: number, at: Date): Promise<void> {
-  await db.update(outbox).set({ status: 'sent', sentAt: at, lockedUntil: null, lastError: null }).where(eq(outbox.id, id));
+  await db.update(outbox).set({ status: 'sent', sentAt: at, lockedUntil: null, lastError: null, text: '', html: '' }).where(eq(outbox.id, id));
 }
 
 export async function markRetry(db: Executor, id: number, nextAttemptAt: Date, error: string): Promise<void> {
