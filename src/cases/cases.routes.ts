@@ -4,6 +4,7 @@ import { staffOnly } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { readBody } from '../http/multipart.js';
 import { findAttachment } from '../requests/cases.repository.js';
+import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
 import { caseView, findVisibleCase, getCase, listCases } from './cases.service.js';
@@ -28,6 +29,11 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: fields, uploads });
     return caseView(ctx, request.principal!, row);
   });
+
+  // An applicant who lost the access code gets a new one; the old one stops working.
+  app.post<WithTn>('/api/cases/:trackingNumber/access-code', { preHandler: staff }, async (request) =>
+    reissueAccessCode(ctx, request.principal!, request.params.trackingNumber),
+  );
 
   app.get<WithTn & { Params: { id: string } }>('/api/cases/:trackingNumber/attachments/:id', { preHandler: staff }, async (request, reply) => {
     const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);

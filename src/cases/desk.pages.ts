@@ -15,6 +15,7 @@ import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
 import { findLetter } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
 import { findAttachment } from '../requests/cases.repository.js';
+import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
 import type { Principal } from '../staff/principal.js';
@@ -32,7 +33,13 @@ async function renderCase(
   request: FastifyRequest,
   reply: FastifyReply,
   trackingNumber: string,
-  options: { revealedIdNumber?: string; error?: { message: string; fields?: Record<string, string>; rule?: string }; values?: Record<string, unknown>; status?: number } = {},
+  options: {
+    revealedIdNumber?: string;
+    reissued?: { accessCode: string; mailedTo: string | null };
+    error?: { message: string; fields?: Record<string, string>; rule?: string };
+    values?: Record<string, unknown>;
+    status?: number;
+  } = {},
 ) {
   const principal = request.principal!;
   const row = await findVisibleCase(ctx, principal, trackingNumber);
@@ -136,6 +143,16 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
   app.post<WithTn>('/staff/cases/:trackingNumber/reveal', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
     const idNumber = await revealIdNumber(ctx, request.principal!, request.params.trackingNumber);
     return renderCase(ctx, request, reply, request.params.trackingNumber, { revealedIdNumber: idNumber });
+  });
+
+  app.post<WithTn>('/staff/cases/:trackingNumber/access-code', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
+    try {
+      const reissued = await reissueAccessCode(ctx, request.principal!, request.params.trackingNumber);
+      return renderCase(ctx, request, reply, reissued.trackingNumber, { reissued });
+    } catch (err) {
+      const { status, body } = refusalOf(err);
+      return renderCase(ctx, request, reply, request.params.trackingNumber, { status, error: { message: body.message } });
+    }
   });
 
   app.get<WithTn & { Params: { id: string } }>('/staff/cases/:trackingNumber/letters/:id', { preHandler: staffOnlyPage }, async (request, reply) => {

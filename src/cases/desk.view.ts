@@ -33,6 +33,8 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
       return `渠道：${label(CHANNELS, s('channel'))}；收到日期：${chineseDate(s('receivedOn'))}${Number(p.attachments) ? `；附件 ${s('attachments')} 个` : ''}`;
     case 'TRANSFERRED_IN':
       return `由 ${s('from')} 转来`;
+    case 'ACCESS_CODE_REISSUED':
+      return p.mailed ? '原查询码失效；新查询码已发送至申请人电子邮箱' : '原查询码失效；申请人未留电子邮箱，新查询码由工作人员告知';
     case 'ASSIGN':
       return `承办人：${s('assigneeName')}`;
     case 'REQUEST_CORRECTION':
@@ -99,7 +101,7 @@ function deadlineSteps(c: CaseView): string[] {
 
 export function casePageModel(
   c: CaseView,
-  options: { revealedIdNumber?: string; error?: { message: string; fields?: FieldMessages; rule?: string }; values?: Record<string, unknown>; staffOptions: { id: number; name: string }[]; agencyOptions: { slug: string; name: string }[]; today: string; isSupervisor: boolean },
+  options: { revealedIdNumber?: string; reissued?: { accessCode: string; mailedTo: string | null }; error?: { message: string; fields?: FieldMessages; rule?: string }; values?: Record<string, unknown>; staffOptions: { id: number; name: string }[]; agencyOptions: { slug: string; name: string }[]; today: string; isSupervisor: boolean },
 ) {
   const a = c.applicant;
   const can = Object.fromEntries(c.allowedEvents.map((e) => [e, true]));
@@ -121,6 +123,9 @@ export function casePageModel(
       ['通信地址', a.address ?? '—'],
     ].map(([k, v]) => ({ k, v })),
     revealed: Boolean(options.revealedIdNumber),
+    reissued: options.reissued ?? null,
+    // A case transferred on: its code is reissued at the agency it went to.
+    canReissueAccessCode: c.outcome?.reason !== 'transferred',
     request: [
       ['内容描述', c.description],
       ['文件名称或文号', c.documentNumber ?? '—'],

@@ -2,6 +2,7 @@
 // caller writes in its transaction. One row per (case, timeline entry, template, recipient).
 import type { IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
+import { afterCommit, type Tx } from '../db/client.js';
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import { chineseDate } from '../letters/dates.js';
 import type { LetterRow } from '../letters/letters.repository.js';
@@ -11,10 +12,11 @@ import type { Deadlines } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import type { Recipient } from '../workflow/request.machine.js';
 import type { Directory } from './directory.js';
-import type { NewMail } from './outbox.repository.js';
+import { enqueueMails, MAIL_QUEUED, type NewMail } from './outbox.repository.js';
 
 const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string }) => string> = {
   acknowledgment: (m) => `【政府信息公开】您的申请已收到（${m.trackingNumber}）`,
+  access_code: (m) => `【政府信息公开】您的申请查询码已重新生成（${m.trackingNumber}）`,
   correction_notice: (m) => `【政府信息公开】请补正您的申请（${m.trackingNumber}）`,
   deferral_notice: (m) => `【政府信息公开】延迟答复告知（${m.trackingNumber}）`,
   reasons_request: (m) => `【政府信息公开】请说明申请理由（${m.trackingNumber}）`,
@@ -31,7 +33,7 @@ const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string 
 
 export type NotificationArgs = {
   row: CaseRow;
-  decision: { deadlines: Deadlines };
+  decision: { deadlines: Pick<Deadlines, 'answerDueOn' | 'provisional'> };
   seq: number;
   on: IsoDate;
   template: string;
@@ -105,4 +107,10 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
     nextAttemptAt: now,
     createdAt: now,
   }));
+}
+
+/** Writes mails to the outbox in the caller's transaction; once it has committed, the mail worker runs. */
+export async function queueMails(tx: Tx, ctx: AppContext, mails: NewMail[]): Promise<void> {
+  await enqueueMails(tx, mails);
+  if (mails.length) afterCommit(tx, () => ctx.events.emit(MAIL_QUEUED));
 }

@@ -73,6 +73,10 @@ export async function lockCase(tx: Executor, where: { trackingNumber: string } |
   return row ?? null;
 }
 
+export async function setAccessCodeHash(tx: Executor, ids: number[], accessCodeHash: string): Promise<void> {
+  await tx.update(cases).set({ accessCodeHash }).where(inArray(cases.id, ids));
+}
+
 /** Writes the workflow's columns of many cases in one statement. */
 export async function updateCases(tx: Executor, updates: (CaseUpdate & { id: number })[]): Promise<void> {
   if (!updates.length) return;

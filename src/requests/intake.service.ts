@@ -1,6 +1,5 @@
 // Intake (art. 29, 31): an application becomes a case with a tracking number, an access code for
 // the applicant, a receipt date and a statutory due date, all in one transaction.
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { holdSchedules } from '../calendar/calendar.repository.js';
 import { today } from '../calendar/clock.js';
 import { yearOf, type IsoDate } from '../calendar/dates.js';
@@ -20,27 +19,10 @@ import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
 import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
+import { generateAccessCode, hashAccessCode } from './access-codes.js';
 import { applyIntents, letterNumberOwners } from './intents.js';
 import { applicantKeyOf, sealIdNumber } from './personal-data.js';
 import { assertKeyCurrent, holdPersonalDataKey, keyRetired } from './personal-data.service.js';
-
-// No 0/O, 1/I/L: the code is read aloud and typed from paper.
-const ACCESS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const ACCESS_LENGTH = 8;
-
-export function generateAccessCode(): string {
-  let code = '';
-  for (let i = 0; i < ACCESS_LENGTH; i += 1) code += ACCESS_ALPHABET[randomInt(ACCESS_ALPHABET.length)];
-  return code;
-}
-
-export const hashAccessCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
-
-/** Without a stored hash (unknown number) the code is hashed all the same, so both failures take the same time. */
-export function accessCodeMatches(code: unknown, storedHash: string | undefined): boolean {
-  const hash = Buffer.from(hashAccessCode(String(code ?? '')), 'hex');
-  return storedHash !== undefined && timingSafeEqual(hash, Buffer.from(storedHash, 'hex'));
-}
 
 export function formatTrackingNumber(agencyCode: string, year: number, sequence: number): string {
   return `${agencyCode}-${year}-${String(sequence).padStart(5, '0')}`;

@@ -2,7 +2,7 @@
 // exactly as issued, and (notifications/) mails in the outbox. Nothing is sent from here.
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
-import { afterCommit, type Tx } from '../db/client.js';
+import type { Tx } from '../db/client.js';
 import { together } from '../db/together.js';
 import type { letters } from '../db/schema.js';
 import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
@@ -10,8 +10,8 @@ import { insertLetters } from '../letters/letters.repository.js';
 import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../letters/letters.model.js';
 import { htmlToText } from '../letters/text.js';
 import { createDirectory } from '../notifications/directory.js';
-import { notificationMails } from '../notifications/notifications.service.js';
-import { enqueueMails, MAIL_QUEUED, type NewMail } from '../notifications/outbox.repository.js';
+import { notificationMails, queueMails } from '../notifications/notifications.service.js';
+import type { NewMail } from '../notifications/outbox.repository.js';
 import type { Deadlines } from '../workflow/deadlines.js';
 import type { Intent } from '../workflow/request.machine.js';
 import type { WorkflowSnapshot } from '../workflow/workflow.js';
@@ -104,6 +104,5 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
     }
   }
   // Sent together: the mails carry what they need of the letters, not their ids.
-  await together([insertLetters(tx, issued), enqueueMails(tx, mails)]);
-  if (mails.length) afterCommit(tx, () => ctx.events.emit(MAIL_QUEUED));
+  await together([insertLetters(tx, issued), queueMails(tx, ctx, mails)]);
 }

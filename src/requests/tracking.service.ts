@@ -8,7 +8,7 @@ import { notFound } from '../http/errors.js';
 import { eventLabel, stateLabel } from '../cases/cases.service.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import { findCase, type CaseRow } from './cases.repository.js';
-import { accessCodeMatches } from './intake.service.js';
+import { accessCodeMatches } from './access-codes.js';
 
 // Internal steps the applicant is not told about.
 const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'REQUEST_EXTENSION']);

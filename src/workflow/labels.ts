@@ -12,7 +12,7 @@ export const STATE_LABELS: Record<CaseState, string> = {
   closed: '已终止处理',
 };
 
-export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALENDAR_CHANGED' | 'TRANSFERRED_IN' | 'REMINDER' | 'ID_REVEALED', string> = {
+export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALENDAR_CHANGED' | 'TRANSFERRED_IN' | 'REMINDER' | 'ID_REVEALED' | 'ACCESS_CODE_REISSUED', string> = {
   SUBMITTED: '网上提交申请',
   REGISTERED: '登记申请',
   TRANSFERRED_IN: '由其他机关转来',
@@ -37,4 +37,5 @@ export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALE
   CALENDAR_CHANGED: '节假日安排调整，期限重新计算',
   REMINDER: '到期提醒',
   ID_REVEALED: '查看完整证件号码',
+  ACCESS_CODE_REISSUED: '重新生成查询码',
 };
