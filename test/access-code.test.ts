@@ -64,6 +64,20 @@ t.test('an applicant who lost the access code gets a new one from the agency', a
     }
   });
 
+  await t.test('the tracking page of a transferred request links to its new number, and back', async (t) => {
+    const receipt = await file();
+    const transferred = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'TRANSFER', agency: 'czj' });
+    const to = transferred.json().events.at(-1).payload.to as string;
+    const web = webClient(app);
+    const old = await web.get(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`);
+    t.match(pageText(old.body), new RegExp(`告知并转送负责机关（新申请编号 ${to} ）`));
+    const href = /href="(\/track\?trackingNumber[^"]+)"/.exec(old.body)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    t.equal(href, `/track?trackingNumber=${to}&accessCode=${receipt.accessCode}`, 'the new number opens with the same code');
+    const next = await web.get(href!);
+    t.equal(next.statusCode, 200);
+    t.match(pageText(next.body), new RegExp(`由其他机关转来（原申请编号 ${receipt.trackingNumber} ）`), 'and the new one names where it came from');
+  });
+
   await t.test('the tracking page says what to do when the code is lost', async (t) => {
     t.match(pageText((await webClient(app).get('/track')).body), /遗失查询码的，请联系受理机关（联系电话见该机关的 政府信息公开指南 ），核对身份后为您重新生成/);
   });

@@ -86,6 +86,11 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     });
   });
 
+  // A transferred request goes on under a new number at the agency it went to, opened with the same code.
+  const relatedRequest = (details: Record<string, unknown>, accessCode: string) => {
+    const [label, number] = typeof details.to === 'string' ? ['新申请编号', details.to] : typeof details.from === 'string' ? ['原申请编号', details.from] : [];
+    return number ? { label, number, url: `/track?trackingNumber=${encodeURIComponent(number)}&accessCode=${encodeURIComponent(accessCode)}` } : null;
+  };
   const track = async (request: FastifyRequest<{ Querystring: TrackQuery }>, reply: FastifyReply) => {
     const { trackingNumber, accessCode } = request.query;
     if (!trackingNumber && !accessCode) return reply.page('track', { title: '查询办理进度' });
@@ -99,7 +104,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
         dueOnText: chineseDate(view.dueOn),
         concludedOnText: chineseDate(view.concludedOn),
         open: view.state !== 'answered' && view.state !== 'closed',
-        timeline: view.timeline.map((e) => ({ ...e, onText: chineseDate(e.on) })),
+        timeline: view.timeline.map((e) => ({ ...e, onText: chineseDate(e.on), related: relatedRequest(e.details, accessCode ?? '') })),
         letters: view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}` })),
         files: view.releasedFiles.map((f) => ({ ...f, url: `/track/files/${f.id}?${q}`, sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
         trackingNumber: view.trackingNumber,
