@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
 import { createAgency, setAgencyRetired, updateAgency } from '../agencies/agencies.service.js';
 import { listYears } from '../calendar/calendar.repository.js';
-import { loadYear } from '../calendar/calendar.service.js';
+import { loadYear, scheduleNotice } from '../calendar/calendar.service.js';
 import { addDays, compareDates, isIsoDate } from '../calendar/dates.js';
 import { GUIDE_FIELDS } from '../guide/guide.defaults.js';
 import { guideDraft, previewGuide, publishGuide, saveGuideDraft } from '../guide/guide.service.js';
@@ -66,8 +66,8 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   const post = { preHandler: [admin, app.csrfProtection] };
 
   app.get('/admin', { preHandler: admin }, async (request, reply) => {
-    const [outbox, timers, agencies] = await Promise.all([outboxOverview(ctx, { limit: 1 }), timerCounts(ctx.db, ctx.clock.now()), listAgencies(ctx.db)]);
-    return reply.page('admin/index', { title: '管理', counts: outbox.counts, timers, agencyCount: agencies.length, notice: noticeOf(request), idNumbersUnsealed: ctx.personalDataKey === null });
+    const [outbox, timers, agencies, schedule] = await Promise.all([outboxOverview(ctx, { limit: 1 }), timerCounts(ctx.db, ctx.clock.now()), listAgencies(ctx.db), scheduleNotice(ctx)]);
+    return reply.page('admin/index', { title: '管理', counts: outbox.counts, timers, agencyCount: agencies.length, notice: noticeOf(request), idNumbersUnsealed: ctx.personalDataKey === null, schedule });
   });
 
   // Agencies

@@ -12,9 +12,10 @@ import type { Principal } from '../staff/principal.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
 import { OPEN_STATES } from '../workflow/types.js';
 import { derive, parseSnapshot } from '../workflow/workflow.js';
-import { lockSchedulesForChange, upsertYear } from './calendar.repository.js';
+import { countOpenProvisional } from '../cases/cases.repository.js';
+import { listYears, lockSchedulesForChange, upsertYear } from './calendar.repository.js';
 import { today } from './clock.js';
-import { isIsoDate } from './dates.js';
+import { isIsoDate, yearOf } from './dates.js';
 import { scheduleProblems, type Calendar } from './working-days.js';
 
 const dates = z.array(z.string().refine(isIsoDate, '日期格式应为 YYYY-MM-DD')).max(366).transform((d) => [...new Set(d)]);
@@ -35,6 +36,20 @@ export async function loadYear(ctx: AppContext, args: { principal: Principal; ye
     return recomputeOpenCases(tx, ctx, await ctx.calendar(tx), year);
   });
   return { year, holidays: [...holidays].sort(), workdays: [...workdays].sort(), recomputedCases: recomputed };
+}
+
+/**
+ * For administrators: the next year's official schedule is missing from November, when the State
+ * Council usually publishes it, or any open case's deadline runs into a year not loaded (ogi-rules §1:
+ * counted on weekends only, marked provisional). Null when there is nothing to load.
+ */
+export async function scheduleNotice(ctx: AppContext): Promise<{ missingYear: number | null; provisionalCases: number } | null> {
+  const on = today(ctx.clock);
+  const next = yearOf(on) + 1;
+  const [years, provisionalCases] = await Promise.all([listYears(ctx.db), countOpenProvisional(ctx.db)]);
+  const missingYear = years.some((y) => y.year === next) ? null : next;
+  if (provisionalCases === 0 && (missingYear === null || on.slice(5, 7) < '11')) return null;
+  return { missingYear, provisionalCases };
 }
 
 const BATCH = 500;

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { agencies, cases, staff } from '../db/schema.js';
-import type { CaseState } from '../workflow/types.js';
+import { OPEN_STATES, type CaseState } from '../workflow/types.js';
 
 export type QueueFilter = {
   agencyId?: number;
@@ -72,4 +72,13 @@ export async function listQueue(db: Executor, args: { filter: QueueFilter; after
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Open cases with a deadline counted into a year whose official schedule is not loaded yet (weekends only). */
+export async function countOpenProvisional(db: Executor): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(and(inArray(cases.state, [...OPEN_STATES]), eq(cases.dueProvisional, true)));
+  return row?.n ?? 0;
 }
