@@ -65,7 +65,7 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
       return `${DISPOSITIONS[code]?.label ?? code}${Array.isArray(p.releasedFiles) && p.releasedFiles.length ? `；随附文件 ${p.releasedFiles.length} 个` : ''}`;
     }
     case 'WITHDRAW':
-      return s('reason');
+      return s('reason') ? `撤回理由：${s('reason')}` : '';
     case 'DEADLINE_PASSED':
     case 'CORRECTION_PERIOD_ENDED':
     case 'PAYMENT_PERIOD_ENDED':

@@ -83,6 +83,7 @@ const NOTICES: Record<string, string> = {
   password_changed: '密码已修改，其他设备上的登录已退出。',
   registered: '申请已登记。',
   retried: '已重新排入发送队列。',
+  withdrawn: '您的申请已撤回，本机关不再处理。',
 };
 
 /** What every page gets besides its own model. The CSRF token (and its cookie) is made only if the page has a form. */

@@ -12,12 +12,13 @@ import { readBody } from '../http/multipart.js';
 import { isHttps } from '../http/auth.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { dropEmpty } from '../http/validation.js';
+import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
 import { chineseDate } from '../letters/dates.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
 import { findAttachment } from '../requests/cases.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
-import { findTrackedCase, lookupRequest } from '../requests/tracking.service.js';
+import { findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
 
 const RECEIPT_COOKIE = 'ogi_receipt';
 
@@ -91,13 +92,13 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     const [label, number] = typeof details.to === 'string' ? ['新申请编号', details.to] : typeof details.from === 'string' ? ['原申请编号', details.from] : [];
     return number ? { label, number, url: `/track?trackingNumber=${encodeURIComponent(number)}&accessCode=${encodeURIComponent(accessCode)}` } : null;
   };
-  const track = async (request: FastifyRequest<{ Querystring: TrackQuery }>, reply: FastifyReply) => {
+  const track = async (request: FastifyRequest<{ Querystring: TrackQuery }>, reply: FastifyReply, withdrawal: { status: number; error: string; reason: string } | null = null) => {
     const { trackingNumber, accessCode } = request.query;
     if (!trackingNumber && !accessCode) return reply.page('track', { title: '查询办理进度' });
     try {
       const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
       const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
-      return reply.page('track', {
+      return reply.status(withdrawal?.status ?? 200).page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,
         view,
         receivedOnText: chineseDate(view.receivedOn),
@@ -108,6 +109,9 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
         letters: view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}` })),
         files: view.releasedFiles.map((f) => ({ ...f, url: `/track/files/${f.id}?${q}`, sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
         trackingNumber: view.trackingNumber,
+        accessCode,
+        withdrawal,
+        notice: noticeOf(request),
       });
     } catch (err) {
       if (!(err instanceof AppError) || err.statusCode !== 404) throw err;
@@ -115,6 +119,20 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     }
   };
   app.get<{ Querystring: TrackQuery }>('/track', { config: { rateLimit } }, track);
+
+  // The applicant withdraws the request from its tracking page, after ticking the confirmation.
+  app.post<{ Body: TrackQuery & { reason?: string; confirm?: string } }>('/track/withdraw', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+    const { trackingNumber = '', accessCode = '', reason = '', confirm } = request.body ?? {};
+    const again = Object.assign(request, { query: { trackingNumber, accessCode } });
+    if (confirm !== 'yes') return track(again, reply, { status: 400, error: '请勾选确认撤回', reason });
+    try {
+      await withdrawByApplicant(ctx, { trackingNumber, accessCode, input: { reason } });
+    } catch (err) {
+      const { status, body } = refusalOf(err);
+      return track(again, reply, { status, error: [body.message, ...Object.values(body.fields ?? {})].filter((m, i, all) => all.indexOf(m) === i).join('；'), reason });
+    }
+    return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'withdrawn');
+  });
 
   app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/letters/:id', { config: { rateLimit } }, async (request, reply) => {
     const row = await findTrackedCase(ctx, request.query.trackingNumber ?? '', request.query.accessCode ?? '');

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/multipart.js';
 import { submitApplication } from './intake.service.js';
-import { lookupRequest } from './tracking.service.js';
+import { lookupRequest, withdrawByApplicant } from './tracking.service.js';
 
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
@@ -18,4 +18,11 @@ export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { 
     { config: { rateLimit } },
     async (request) => lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode: request.query.accessCode ?? '' }),
   );
+
+  // The applicant withdraws the request: { accessCode, reason? } → the applicant's view, now closed.
+  app.post<{ Params: { trackingNumber: string }; Body: { accessCode?: unknown } | null }>('/api/requests/:trackingNumber/withdraw', { config: { rateLimit } }, async (request) => {
+    const accessCode = typeof request.body?.accessCode === 'string' ? request.body.accessCode : '';
+    await withdrawByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: { reason: (request.body as { reason?: unknown } | null)?.reason } });
+    return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
+  });
 }

@@ -4,10 +4,14 @@ import { toShanghaiIso } from '../calendar/dates.js';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import { rowsOf } from '../db/client.js';
-import { notFound } from '../http/errors.js';
+import { notFound, ruleViolation } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
 import { eventLabel, stateLabel } from '../cases/cases.service.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
-import { findCase, type CaseRow } from './cases.repository.js';
+import { z } from 'zod';
+import { today } from '../calendar/clock.js';
+import { findCase, lockCase, type CaseRow } from './cases.repository.js';
+import { applyToLockedCase } from './workflow.service.js';
 import { accessCodeMatches } from './access-codes.js';
 
 // Internal steps the applicant is not told about.
@@ -91,4 +95,22 @@ export async function lookupRequest(ctx: AppContext, args: { trackingNumber: str
     letters: b.letters,
     releasedFiles: b.files,
   };
+}
+
+const withdrawalSchema = z.object({ reason: z.string().trim().max(1000, '撤回理由不超过1000字').default('') });
+
+/**
+ * The applicant withdraws the request online, with the tracking number and the access code: the case
+ * is closed and no longer processed (counted under 其他 in the annual report). A concluded request
+ * cannot be withdrawn (409).
+ */
+export async function withdrawByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
+  const { reason } = parseInput(withdrawalSchema, args.input ?? {});
+  await ctx.db.transaction(async (tx) => {
+    const row = await lockCase(tx, { trackingNumber: String(args.trackingNumber ?? '').trim().toUpperCase() });
+    if (!accessCodeMatches(args.accessCode, row?.accessCodeHash) || !row) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+    const on = today(ctx.clock);
+    const result = await applyToLockedCase(tx, ctx, { row, event: { type: 'WITHDRAW', reason, on, actor: { kind: 'applicant' } }, payload: { reason } });
+    if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
+  });
 }
