@@ -121,8 +121,10 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
   app.get<{ Querystring: TrackQuery }>('/track', { config: { rateLimit } }, track);
 
   // The applicant withdraws the request from its tracking page, after ticking the confirmation.
-  app.post<{ Body: TrackQuery & { reason?: string; confirm?: string } }>('/track/withdraw', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
-    const { trackingNumber = '', accessCode = '', reason = '', confirm } = request.body ?? {};
+  app.post<{ Body: Record<string, unknown> | null }>('/track/withdraw', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+    // A field sent twice arrives as a list: read as missing.
+    const field = (name: string) => (typeof request.body?.[name] === 'string' ? (request.body[name] as string) : '');
+    const [trackingNumber, accessCode, reason, confirm] = ['trackingNumber', 'accessCode', 'reason', 'confirm'].map(field) as [string, string, string, string];
     const again = Object.assign(request, { query: { trackingNumber, accessCode } });
     if (confirm !== 'yes') return track(again, reply, { status: 400, error: '请勾选确认撤回', reason });
     try {
