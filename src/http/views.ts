@@ -113,14 +113,19 @@ export function refusalOf(err: unknown): ReturnType<typeof toErrorBody> {
   return toErrorBody(err);
 }
 
+/** A refusal's message and its field messages, as one line for a page. */
+export function refusalText(body: ReturnType<typeof toErrorBody>['body']): string {
+  const details = body.fields ? Object.values(body.fields).filter((m) => m !== body.message) : [];
+  return [body.message, ...details].join('；');
+}
+
 /** Runs a form's action; a refusal becomes an error page titled `title` with the message and the field messages. */
 export async function orRefusalPage(reply: FastifyReply, title: string, action: () => Promise<FastifyReply>): Promise<FastifyReply> {
   try {
     return await action();
   } catch (err) {
     const { status, body } = refusalOf(err);
-    const details = body.fields ? Object.values(body.fields).filter((m) => m !== body.message) : [];
-    return reply.status(status).page('error', { title, message: [body.message, ...details].join('；') });
+    return reply.status(status).page('error', { title, message: refusalText(body) });
   }
 }
 

@@ -2,7 +2,7 @@
 // and the status lookup with letters and released files. Works without JavaScript.
 import { randomBytes } from 'node:crypto';
 import type {} from '@fastify/csrf-protection';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import { findAgencyById, listAgencies } from '../agencies/agencies.repository.js';
 import { sendFile } from '../http/files.js';
@@ -12,7 +12,7 @@ import { readBody } from '../http/multipart.js';
 import { isHttps } from '../http/auth.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { dropEmpty } from '../http/validation.js';
-import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
+import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { chineseDate } from '../letters/dates.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
@@ -92,8 +92,10 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     const [label, number] = typeof details.to === 'string' ? ['新申请编号', details.to] : typeof details.from === 'string' ? ['原申请编号', details.from] : [];
     return number ? { label, number, url: `/track?trackingNumber=${encodeURIComponent(number)}&accessCode=${encodeURIComponent(accessCode)}` } : null;
   };
-  const track = async (request: FastifyRequest<{ Querystring: TrackQuery }>, reply: FastifyReply, withdrawal: { status: number; error: string; reason: string } | null = null) => {
-    const { trackingNumber, accessCode } = request.query;
+  type Withdrawal = { status: number; error: string; reason: string };
+  const trackPage = async (reply: FastifyReply, query: TrackQuery, extras: { notice?: string | null; withdrawal?: Withdrawal } = {}) => {
+    const { trackingNumber, accessCode } = query;
+    const withdrawal = extras.withdrawal ?? null;
     if (!trackingNumber && !accessCode) return reply.page('track', { title: '查询办理进度' });
     try {
       const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
@@ -111,27 +113,27 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
         trackingNumber: view.trackingNumber,
         accessCode,
         withdrawal,
-        notice: noticeOf(request),
+        notice: extras.notice ?? null,
       });
     } catch (err) {
       if (!(err instanceof AppError) || err.statusCode !== 404) throw err;
       return reply.status(404).page('track', { title: '查询办理进度', error: err.message, trackingNumber: trackingNumber ?? '' });
     }
   };
-  app.get<{ Querystring: TrackQuery }>('/track', { config: { rateLimit } }, track);
+  app.get<{ Querystring: TrackQuery }>('/track', { config: { rateLimit } }, async (request, reply) => trackPage(reply, request.query, { notice: noticeOf(request) }));
 
   // The applicant withdraws the request from its tracking page, after ticking the confirmation.
   app.post<{ Body: Record<string, unknown> | null }>('/track/withdraw', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
     // A field sent twice arrives as a list: read as missing.
     const field = (name: string) => (typeof request.body?.[name] === 'string' ? (request.body[name] as string) : '');
     const [trackingNumber, accessCode, reason, confirm] = ['trackingNumber', 'accessCode', 'reason', 'confirm'].map(field) as [string, string, string, string];
-    const again = Object.assign(request, { query: { trackingNumber, accessCode } });
-    if (confirm !== 'yes') return track(again, reply, { status: 400, error: '请勾选确认撤回', reason });
+    const query = { trackingNumber, accessCode };
+    if (confirm !== 'yes') return trackPage(reply, query, { withdrawal: { status: 400, error: '请勾选确认撤回', reason } });
     try {
       await withdrawByApplicant(ctx, { trackingNumber, accessCode, input: { reason } });
     } catch (err) {
       const { status, body } = refusalOf(err);
-      return track(again, reply, { status, error: [body.message, ...Object.values(body.fields ?? {})].filter((m, i, all) => all.indexOf(m) === i).join('；'), reason });
+      return trackPage(reply, query, { withdrawal: { status, error: refusalText(body), reason } });
     }
     return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'withdrawn');
   });

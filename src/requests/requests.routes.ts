@@ -22,7 +22,7 @@ export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { 
   // The applicant withdraws the request: { accessCode, reason? } → the applicant's view, now closed.
   app.post<{ Params: { trackingNumber: string }; Body: { accessCode?: unknown } | null }>('/api/requests/:trackingNumber/withdraw', { config: { rateLimit } }, async (request) => {
     const accessCode = typeof request.body?.accessCode === 'string' ? request.body.accessCode : '';
-    await withdrawByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: { reason: (request.body as { reason?: unknown } | null)?.reason } });
+    await withdrawByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: request.body });
     return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
   });
 }

@@ -21,10 +21,17 @@ const PUBLIC_PAYLOAD = ['to', 'from', 'agencyName', 'receivedOn', 'workingDays',
 
 const NOT_FOUND_MESSAGE = '没有找到与该申请编号和查询码相符的申请，请核对后重试';
 
-export async function findTrackedCase(ctx: AppContext, trackingNumber: string, accessCode: string): Promise<CaseRow> {
-  const row = await findCase(ctx.db, String(trackingNumber ?? '').trim().toUpperCase());
-  if (!accessCodeMatches(accessCode, row?.accessCodeHash) || !row) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+/** The row the code opens; otherwise the same 404 whether the number is unknown or the code wrong. */
+function opened<T>(row: T | null | undefined, storedHash: string | undefined, accessCode: unknown): T {
+  if (!accessCodeMatches(accessCode, storedHash) || !row) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
   return row;
+}
+
+const normalized = (trackingNumber: string) => String(trackingNumber ?? '').trim().toUpperCase();
+
+export async function findTrackedCase(ctx: AppContext, trackingNumber: string, accessCode: string): Promise<CaseRow> {
+  const row = await findCase(ctx.db, normalized(trackingNumber));
+  return opened(row, row?.accessCodeHash, accessCode);
 }
 
 type Bundle = {
@@ -67,8 +74,8 @@ export type PublicView = Awaited<ReturnType<typeof lookupRequest>>;
 
 /** The applicant's view (GET /api/requests/:tn, /track): the same 404 for an unknown number and a wrong code. */
 export async function lookupRequest(ctx: AppContext, args: { trackingNumber: string; accessCode: string }) {
-  const b = await loadBundle(ctx, String(args.trackingNumber ?? '').trim().toUpperCase());
-  if (!accessCodeMatches(args.accessCode, b?.access_code_hash) || !b) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+  const loaded = await loadBundle(ctx, normalized(args.trackingNumber));
+  const b = opened(loaded, loaded?.access_code_hash, args.accessCode);
   return {
     trackingNumber: b.tracking_number,
     agency: { slug: b.agency_slug, name: b.agency_name },
@@ -107,8 +114,8 @@ const withdrawalSchema = z.object({ reason: z.string().trim().max(1000, '撤回�
 export async function withdrawByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
   const { reason } = parseInput(withdrawalSchema, args.input ?? {});
   await ctx.db.transaction(async (tx) => {
-    const row = await lockCase(tx, { trackingNumber: String(args.trackingNumber ?? '').trim().toUpperCase() });
-    if (!accessCodeMatches(args.accessCode, row?.accessCodeHash) || !row) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+    const locked = await lockCase(tx, { trackingNumber: normalized(args.trackingNumber) });
+    const row = opened(locked, locked?.accessCodeHash, args.accessCode);
     const on = today(ctx.clock);
     const result = await applyToLockedCase(tx, ctx, { row, event: { type: 'WITHDRAW', reason, on, actor: { kind: 'applicant' } }, payload: { reason } });
     if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
