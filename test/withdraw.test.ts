@@ -1,13 +1,22 @@
+import { and, eq, ne } from 'drizzle-orm';
 import t from 'tap';
+import { cases, outbox } from '../src/db/schema.js';
 import { api, staffClient, testApp } from './helpers/app.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 
 t.test('an applicant withdraws a request online', async (t) => {
-  const { app } = await testApp(t);
+  const { app, db } = await testApp(t);
   const anon = api(app);
   const clerk = await staffClient(app, 'clerk', 'fgj');
   const file = async () => (await anon.post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
+  const mailsOf = async (trackingNumber: string) =>
+    db
+      .select({ template: outbox.template, recipient: outbox.recipient, subject: outbox.subject, text: outbox.text })
+      .from(outbox)
+      .innerJoin(cases, eq(cases.id, outbox.caseId))
+      .where(and(eq(cases.trackingNumber, trackingNumber), ne(outbox.template, 'acknowledgment')))
+      .orderBy(outbox.id);
 
   await t.test('through the API, with the access code: closed, no longer processed, recorded', async (t) => {
     const receipt = await file();
@@ -15,6 +24,7 @@ t.test('an applicant withdraws a request online', async (t) => {
     t.equal(wrong.statusCode, 404, 'a wrong code withdraws nothing');
     t.equal((await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().state, 'received');
 
+    t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ASSIGN', assignee: clerk.id })).statusCode, 200);
     const res = await anon.post(`/api/requests/${receipt.trackingNumber}/withdraw`, { accessCode: receipt.accessCode, reason: '已从其他渠道获得' });
     t.equal(res.statusCode, 200);
     t.match(res.json(), { state: 'closed', stateLabel: '已终止处理', concludedOn: '2026-03-02' });
@@ -23,6 +33,19 @@ t.test('an applicant withdraws a request online', async (t) => {
     t.match(staffView, { state: 'closed', disposition: 'other', outcome: { reason: 'withdrawn' } });
     t.match(staffView.events.at(-1), { type: 'WITHDRAW', actor: { kind: 'applicant' }, payload: { reason: '已从其他渠道获得' } });
     t.equal(staffView.allowedEvents.length, 0, 'nothing left to do');
+    t.match(
+      await mailsOf(receipt.trackingNumber),
+      [
+        { template: 'withdrawal_notice', recipient: 'zhangsan@example.com', subject: `【政府信息公开】您的申请已撤回（${receipt.trackingNumber}）` },
+        { template: 'withdrawn_by_applicant', recipient: clerk.email, subject: `【已撤回】申请 ${receipt.trackingNumber} 已由申请人撤回` },
+      ],
+      'the applicant gets it in writing; the clerk handling it is told',
+    );
+    const [notice, alert] = await mailsOf(receipt.trackingNumber);
+    t.match(notice?.text, /于2026年3月2日撤回，湘潭市雨湖区发展和改革局不再处理。如仍需要相关政府信息，可以重新提出申请。/);
+    t.match(notice?.text, /如果您没有撤回这一申请，请尽快与/);
+    t.notMatch(notice?.text, new RegExp(receipt.accessCode), 'the mail does not carry the access code');
+    t.match(alert?.text, /已由申请人于2026年3月2日在线撤回，不再处理/);
 
     const desk = await signIn(app, clerk.email, clerk.password);
     t.match(pageText((await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body), /申请人撤回申请 申请人 撤回理由：已从其他渠道获得/, 'the desk shows who withdrew and why');
@@ -30,6 +53,14 @@ t.test('an applicant withdraws a request online', async (t) => {
     const again = await anon.post(`/api/requests/${receipt.trackingNumber}/withdraw`, { accessCode: receipt.accessCode });
     t.equal(again.statusCode, 409);
     t.match(again.json(), { error: 'workflow.rule_violation', rule: 'workflow_state_does_not_allow' });
+  });
+
+  await t.test('withdrawn by phone, recorded by the clerk: the applicant gets it in writing', async (t) => {
+    const receipt = await file();
+    const res = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'WITHDRAW', reason: '电话申请撤回' });
+    t.equal(res.statusCode, 200);
+    t.match(await mailsOf(receipt.trackingNumber), [{ template: 'withdrawal_notice', recipient: 'zhangsan@example.com' }]);
+    t.equal((await mailsOf(receipt.trackingNumber)).length, 1, 'no one in the agency is told what the clerk did');
   });
 
   await t.test('an answered request cannot be withdrawn', async (t) => {

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { sendFile } from '../http/files.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readBody } from '../http/multipart.js';
-import { dropEmpty } from '../http/validation.js';
+import { dropEmpty, textField } from '../http/validation.js';
 import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
 import { findLetter } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
@@ -56,7 +56,7 @@ async function renderCase(
 }
 
 function queueFilters(query: Record<string, unknown>, principal: Principal, staff: { id: number; name: string }[]) {
-  const pick = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');
+  const pick = (k: string) => textField(query, k);
   return {
     q: pick('q'),
     receivedFrom: pick('receivedFrom'),

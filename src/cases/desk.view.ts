@@ -1,4 +1,5 @@
 // View models for the clerks' desk: what the queue and the case page show, already in Chinese.
+import type { AttachmentRole } from '../db/schema.js';
 import type { FieldMessages } from '../http/errors.js';
 import { chineseDate } from '../letters/dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
@@ -25,6 +26,8 @@ export function badgesOf(c: { state: string; workingDaysLeft: number | null; clo
   return badges;
 }
 
+const ATTACHMENT_ROLES: Record<AttachmentRole, string> = { application: '申请材料', correction: '补正材料', released: '随答复提供' };
+
 function eventDetails(type: string, p: Record<string, unknown>): string {
   const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : p[k] === undefined || p[k] === null ? '' : String(p[k]));
   switch (type) {
@@ -40,7 +43,7 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
     case 'REQUEST_CORRECTION':
       return `补正事项：${(p.items as string[] | undefined)?.join('；') ?? ''}；补正期限 ${s('dueInWorkingDays')} 个工作日`;
     case 'CORRECTION_RECEIVED':
-      return `补正材料收到日期：${chineseDate(s('receivedOn'))}，答复期限重新计算`;
+      return `补正材料收到日期：${chineseDate(s('receivedOn'))}，答复期限重新计算${s('text') ? `；补正内容：${s('text')}` : ''}${Number(p.attachments) ? `；附件 ${s('attachments')} 个` : ''}`;
     case 'CONSULT_THIRD_PARTY':
       return `征求意见对象：${s('party')}${s('matter') ? `；事项：${s('matter')}` : ''}`;
     case 'THIRD_PARTY_REPLIED':
@@ -84,7 +87,7 @@ function deadlineSteps(c: CaseView): string[] {
   const d = c.deadline;
   const steps = [`收到申请：${chineseDate(d.receivedOn)}`];
   if (d.correction) {
-    steps.push(`要求补正：${chineseDate(d.correction.requestedOn)}，补正期限至 ${chineseDate(d.correctionDueOn) || '（已收到补正）'}`);
+    steps.push(`要求补正：${chineseDate(d.correction.requestedOn)}${d.correctionDueOn ? `，补正期限至 ${chineseDate(d.correctionDueOn)}` : ''}`);
     if (d.correction.receivedOn) steps.push(`收到补正材料：${chineseDate(d.correction.receivedOn)}，自该日重新计算答复期限（条例第三十条）`);
   }
   steps.push(`法定答复期限：自 ${chineseDate(d.clockStartOn)} 起 ${d.answerPeriod} 个工作日（条例第三十三条）`);
@@ -135,7 +138,7 @@ export function casePageModel(
       ['收到渠道', label(CHANNELS, c.channel)],
       ['收到日期', chineseDate(c.receivedOn)],
     ].map(([k, v]) => ({ k, v })),
-    attachments: c.attachments.map((f) => ({ ...f, url: `/staff/cases/${c.trackingNumber}/attachments/${f.id}`, roleLabel: f.role === 'released' ? '随答复提供' : '申请材料', sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
+    attachments: c.attachments.map((f) => ({ ...f, url: `/staff/cases/${c.trackingNumber}/attachments/${f.id}`, roleLabel: ATTACHMENT_ROLES[f.role], sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
     letters: c.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), recipientLabel: l.recipient === 'third_party' ? '第三方' : '申请人' })),
     timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
     can,

@@ -195,6 +195,8 @@ export const caseEvents = pgTable(
   (t) => [uniqueIndex('case_events_case_seq_idx').on(t.caseId, t.seq)],
 );
 
+export type AttachmentRole = 'application' | 'correction' | 'released';
+
 export const attachments = pgTable(
   'attachments',
   {
@@ -202,8 +204,8 @@ export const attachments = pgTable(
     caseId: bigint('case_id', { mode: 'number' })
       .notNull()
       .references(() => cases.id),
-    /** `application`: filed by the applicant; `released`: given to the applicant with an answer. */
-    role: text('role').$type<'application' | 'released'>().notNull(),
+    /** `application`: filed by the applicant; `correction`: sent with a correction (art. 30); `released`: given to the applicant with an answer. */
+    role: text('role').$type<AttachmentRole>().notNull(),
     filename: text('filename').notNull(),
     mime: text('mime').notNull(),
     size: integer('size').notNull(),

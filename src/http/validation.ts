@@ -61,3 +61,9 @@ export function dropEmpty(value: unknown): unknown {
   }
   return value;
 }
+
+/** A text field of a body or query; absent, or sent twice (a list), it reads as empty. */
+export function textField(fields: unknown, name: string): string {
+  const value = fields && typeof fields === 'object' ? (fields as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : '';
+}

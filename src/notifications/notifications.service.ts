@@ -26,9 +26,12 @@ const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string 
   answer: (m) => `【政府信息公开】${m.agencyName}已答复您的申请（${m.trackingNumber}）`,
   transfer_notice: (m) => `【政府信息公开】您的申请已转送负责机关（${m.trackingNumber}）`,
   closure_notice: (m) => `【政府信息公开】您的申请已终止处理（${m.trackingNumber}）`,
+  withdrawal_notice: (m) => `【政府信息公开】您的申请已撤回（${m.trackingNumber}）`,
   reminder: (m) => `【办理提醒】申请 ${m.trackingNumber} 即将到期`,
   extension_request: (m) => `【待审批】申请 ${m.trackingNumber} 请求延长答复期限`,
   overdue_alert: (m) => `【超期警示】申请 ${m.trackingNumber} 已超过答复期限`,
+  correction_submitted: (m) => `【已补正】申请 ${m.trackingNumber} 的申请人已提交补正`,
+  withdrawn_by_applicant: (m) => `【已撤回】申请 ${m.trackingNumber} 已由申请人撤回`,
 };
 
 export type NotificationArgs = {
@@ -83,6 +86,7 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
     agencyName: agency.name,
     agencyPhone: agency.phone,
     receivedOnText: chineseDate(row.receivedOn),
+    onText: chineseDate(args.on),
     dueOnText: chineseDate(args.decision.deadlines.answerDueOn),
     provisional: args.decision.deadlines.provisional,
     description: row.description,

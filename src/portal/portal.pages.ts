@@ -11,14 +11,15 @@ import { toErrorBody } from '../http/error-handler.js';
 import { readBody } from '../http/multipart.js';
 import { isHttps } from '../http/auth.js';
 import type { RateLimit } from '../http/rate-limit.js';
-import { dropEmpty } from '../http/validation.js';
+import { dropEmpty, textField } from '../http/validation.js';
 import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { chineseDate } from '../letters/dates.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
+import { UPLOAD_RULES } from '../requests/attachments.js';
 import { findAttachment } from '../requests/cases.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
-import { findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
+import { correctByApplicant, findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
 
 const RECEIPT_COOKIE = 'ogi_receipt';
 
@@ -92,27 +93,34 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     const [label, number] = typeof details.to === 'string' ? ['新申请编号', details.to] : typeof details.from === 'string' ? ['原申请编号', details.from] : [];
     return number ? { label, number, url: `/track?trackingNumber=${encodeURIComponent(number)}&accessCode=${encodeURIComponent(accessCode)}` } : null;
   };
-  type Withdrawal = { status: number; error: string; reason: string };
-  const trackPage = async (reply: FastifyReply, query: TrackQuery, extras: { notice?: string | null; withdrawal?: Withdrawal } = {}) => {
+  // A form on the tracking page sent back: the status to answer with, what went wrong, what was typed.
+  type Refused = { status: number; error: string; text: string };
+  const trackPage = async (reply: FastifyReply, query: TrackQuery, extras: { notice?: string | null; withdrawal?: Refused; correction?: Refused } = {}) => {
     const { trackingNumber, accessCode } = query;
     const withdrawal = extras.withdrawal ?? null;
+    const correction = extras.correction ?? null;
     if (!trackingNumber && !accessCode) return reply.page('track', { title: '查询办理进度' });
     try {
       const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
       const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
-      return reply.status(withdrawal?.status ?? 200).page('track', {
+      return reply.status(withdrawal?.status ?? correction?.status ?? 200).page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,
         view,
         receivedOnText: chineseDate(view.receivedOn),
         dueOnText: chineseDate(view.dueOn),
         concludedOnText: chineseDate(view.concludedOn),
         open: view.state !== 'answered' && view.state !== 'closed',
+        awaitingCorrection: view.state === 'awaiting_correction',
+        query: q,
+        uploadRules: UPLOAD_RULES,
+        correctionLetter: view.letters.filter((l) => l.kind === 'correction_notice').map((l) => ({ title: l.title, url: `/track/letters/${l.id}?${q}` }))[0] ?? null,
         timeline: view.timeline.map((e) => ({ ...e, onText: chineseDate(e.on), related: relatedRequest(e.details, accessCode ?? '') })),
         letters: view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}` })),
         files: view.releasedFiles.map((f) => ({ ...f, url: `/track/files/${f.id}?${q}`, sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
         trackingNumber: view.trackingNumber,
         accessCode,
         withdrawal,
+        correction,
         notice: extras.notice ?? null,
       });
     } catch (err) {
@@ -125,17 +133,33 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
   // The applicant withdraws the request from its tracking page, after ticking the confirmation.
   app.post<{ Body: Record<string, unknown> | null }>('/track/withdraw', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
     // A field sent twice arrives as a list: read as missing.
-    const field = (name: string) => (typeof request.body?.[name] === 'string' ? (request.body[name] as string) : '');
-    const [trackingNumber, accessCode, reason, confirm] = ['trackingNumber', 'accessCode', 'reason', 'confirm'].map(field) as [string, string, string, string];
+    const [trackingNumber, accessCode, reason, confirm] = ['trackingNumber', 'accessCode', 'reason', 'confirm'].map((name) => textField(request.body, name)) as [string, string, string, string];
     const query = { trackingNumber, accessCode };
-    if (confirm !== 'yes') return trackPage(reply, query, { withdrawal: { status: 400, error: '请勾选确认撤回', reason } });
+    if (confirm !== 'yes') return trackPage(reply, query, { withdrawal: { status: 400, error: '请勾选确认撤回', text: reason } });
     try {
       await withdrawByApplicant(ctx, { trackingNumber, accessCode, input: { reason } });
     } catch (err) {
       const { status, body } = refusalOf(err);
-      return trackPage(reply, query, { withdrawal: { status, error: refusalText(body), reason } });
+      return trackPage(reply, query, { withdrawal: { status, error: refusalText(body), text: reason } });
     }
     return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'withdrawn');
+  });
+
+  // The applicant sends the correction the 补正告知书 asked for (art. 30), with any documents. Multipart:
+  // the CSRF token, the number and the code travel in the query string, so a refused upload still
+  // shows the request's page.
+  app.post<{ Querystring: TrackQuery }>('/track/correction', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+    const [trackingNumber, accessCode] = ['trackingNumber', 'accessCode'].map((name) => textField(request.query, name)) as [string, string];
+    let text = '';
+    try {
+      const { fields, uploads } = await readBody(request);
+      text = textField(fields, 'text');
+      await correctByApplicant(ctx, { trackingNumber, accessCode, input: { text }, uploads });
+    } catch (err) {
+      const { status, body } = refusalOf(err);
+      return trackPage(reply, { trackingNumber, accessCode }, { correction: { status, error: refusalText(body), text } });
+    }
+    return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'corrected');
   });
 
   app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/letters/:id', { config: { rateLimit } }, async (request, reply) => {

@@ -3,7 +3,7 @@
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import type { FieldMessages } from '../http/errors.js';
 import { errorList, fieldModel } from '../http/forms.js';
-import { ACCEPTED_LABEL } from './attachments.js';
+import { UPLOAD_RULES } from './attachments.js';
 import { LIMITS } from './application.schema.js';
 
 export const FIELD_LABELS: Record<string, string> = {
@@ -84,7 +84,7 @@ export function applicationFormModel(args: { values: unknown; errors: FieldMessa
     attachments: {
       ...f('attachments'),
       error: Object.entries(errors).find(([k]) => k === 'attachments' || k.startsWith('attachments.'))?.[1] ?? null,
-      help: `可上传身份证明、营业执照等，最多 ${LIMITS.attachmentCount} 个文件，每个不超过 ${LIMITS.attachmentBytes / 1024 / 1024} MB，格式限 ${ACCEPTED_LABEL}。`,
+      help: `可上传身份证明、营业执照等，${UPLOAD_RULES}`,
     },
     descriptionLimits: { min: LIMITS.descriptionMin, max: LIMITS.descriptionMax },
     staff: args.staff ?? false,

@@ -17,6 +17,8 @@ const ACCEPTED: Record<string, string> = {
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
 };
 export const ACCEPTED_LABEL = 'PDF、JPG、PNG、DOCX、XLSX';
+/** What a form says about the files it takes. */
+export const UPLOAD_RULES = `最多 ${LIMITS.attachmentCount} 个文件，每个不超过 ${LIMITS.attachmentBytes / 1024 / 1024} MB，格式限 ${ACCEPTED_LABEL}。`;
 
 /** A display name that cannot escape a directory or carry control characters, ending in the sniffed extension. */
 export function safeDisplayName(name: string, ext: string): string {

@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, gte, inArray, lt, not, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
-import { attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord } from '../db/schema.js';
+import { attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord, type AttachmentRole } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -176,7 +176,7 @@ export async function listTimeline(db: Executor, caseId: number) {
     .orderBy(asc(caseEvents.seq));
 }
 
-export async function insertAttachments(tx: Executor, caseId: number, role: 'application' | 'released', files: CheckedUpload[], at: Date): Promise<void> {
+export async function insertAttachments(tx: Executor, caseId: number, role: AttachmentRole, files: CheckedUpload[], at: Date): Promise<void> {
   if (!files.length) return;
   await tx.insert(attachments).values(
     files.map((f) => ({ id: crypto.randomUUID(), caseId, role, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, content: f.content, createdAt: at })),

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/multipart.js';
+import { textField } from '../http/validation.js';
 import { submitApplication } from './intake.service.js';
-import { lookupRequest, withdrawByApplicant } from './tracking.service.js';
+import { correctByApplicant, lookupRequest, withdrawByApplicant } from './tracking.service.js';
 
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
@@ -20,9 +21,18 @@ export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { 
   );
 
   // The applicant withdraws the request: { accessCode, reason? } → the applicant's view, now closed.
-  app.post<{ Params: { trackingNumber: string }; Body: { accessCode?: unknown } | null }>('/api/requests/:trackingNumber/withdraw', { config: { rateLimit } }, async (request) => {
-    const accessCode = typeof request.body?.accessCode === 'string' ? request.body.accessCode : '';
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/withdraw', { config: { rateLimit } }, async (request) => {
+    const accessCode = textField(request.body, 'accessCode');
     await withdrawByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: request.body });
+    return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
+  });
+
+  // The applicant corrects the application (art. 30): { accessCode, text } as JSON, or multipart with
+  // files in `attachments` → the applicant's view, the answer period running again.
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/correction', { config: { rateLimit } }, async (request) => {
+    const { fields, uploads } = await readBody(request);
+    const accessCode = textField(fields, 'accessCode');
+    await correctByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: fields, uploads });
     return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
   });
 }

@@ -12,6 +12,9 @@ import { z } from 'zod';
 import { today } from '../calendar/clock.js';
 import { findCase, lockCase, type CaseRow } from './cases.repository.js';
 import { applyToLockedCase } from './workflow.service.js';
+import { workingDayOnOrAfter } from '../calendar/working-days.js';
+import { checkUploads, type Upload } from './attachments.js';
+import { insertAttachments } from './cases.repository.js';
 import { accessCodeMatches } from './access-codes.js';
 
 // Internal steps the applicant is not told about.
@@ -119,5 +122,30 @@ export async function withdrawByApplicant(ctx: AppContext, args: { trackingNumbe
     const on = today(ctx.clock);
     const result = await applyToLockedCase(tx, ctx, { row, event: { type: 'WITHDRAW', reason, on, actor: { kind: 'applicant' } }, payload: { reason } });
     if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
+  });
+}
+
+const correctionSchema = z.object({
+  text: z.string({ error: '请填写补正内容' }).trim().min(1, '请填写补正内容').max(5000, '补正内容不超过5000字'),
+});
+
+/**
+ * The applicant corrects the application online, as the 补正告知书 asked (art. 30): what was unclear,
+ * in words, and any documents. Received, as anything filed online, the day it arrives or on the next
+ * working day (art. 31); the 20 working days run again from then. Whoever handles the case is told.
+ * Outside the correction period (409) nothing is kept, files included.
+ */
+export async function correctByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown; uploads: Upload[] }): Promise<void> {
+  const { text } = parseInput(correctionSchema, args.input ?? {});
+  const files = await checkUploads(args.uploads);
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockCase(tx, { trackingNumber: normalized(args.trackingNumber) });
+    const row = opened(locked, locked?.accessCodeHash, args.accessCode);
+    const on = today(ctx.clock);
+    const receivedOn = workingDayOnOrAfter({ date: on, calendar: await ctx.calendar(tx) }).date;
+    const event = { type: 'CORRECTION_RECEIVED' as const, receivedOn, on, actor: { kind: 'applicant' as const } };
+    const result = await applyToLockedCase(tx, ctx, { row, event, payload: { receivedOn, text, attachments: files.length } });
+    if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
+    if (files.length) await insertAttachments(tx, row.id, 'correction', files, ctx.clock.now());
   });
 }

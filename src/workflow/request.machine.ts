@@ -1,7 +1,7 @@
 // The life of a request for disclosure (条例 2019, ogi-rules.md §3), as a pure xstate machine. Its
 // actions are intents (notify someone, issue a letter) that the service turns into rows; it does no
 // I/O and keeps no timers: statutory deadlines are derived (deadlines.ts) and swept from the database.
-import { assertEvent, assign, setup } from 'xstate';
+import { and, assertEvent, assign, setup } from 'xstate';
 import { addWorkingDays, type Calendar } from '../calendar/working-days.js';
 import { processingFee } from './fees.js';
 import { violatedRule } from './rules.js';
@@ -36,6 +36,7 @@ export function createRequestMachine(calendar: Calendar) {
     guards: {
       allowed,
       allowedAndAssigned: (args) => allowed(args) && args.context.assignee !== null,
+      byApplicant: ({ event }) => event.actor.kind === 'applicant',
     },
     actions: {
       notify: (_, _params: NotifyIntent['params']) => {},
@@ -153,7 +154,12 @@ export function createRequestMachine(calendar: Calendar) {
   } as const;
   const anytime = {
     ASSIGN: { guard: 'allowed', actions: ['recordAssignee'] },
-    WITHDRAW: { target: 'closed', guard: 'allowed', actions: ['concludeWithdrawn'] },
+    // The applicant is told in writing that the request is no longer processed; withdrawn online,
+    // whoever handles it is told too.
+    WITHDRAW: [
+      { target: 'closed', guard: and(['allowed', 'byApplicant']), actions: ['concludeWithdrawn', notify('withdrawal_notice'), notify('withdrawn_by_applicant', 'assignee')] },
+      { target: 'closed', guard: 'allowed', actions: ['concludeWithdrawn', notify('withdrawal_notice')] },
+    ],
   } as const;
 
   return m.createMachine({
@@ -181,7 +187,12 @@ export function createRequestMachine(calendar: Calendar) {
       awaiting_correction: {
         on: {
           ...anytime,
-          CORRECTION_RECEIVED: backToWork('restartClock'),
+          // Corrected online: whoever handles the case is told it is back.
+          CORRECTION_RECEIVED: [
+            { target: 'assigned', guard: and(['allowedAndAssigned', 'byApplicant']), actions: ['restartClock', notify('correction_submitted', 'assignee')] },
+            { target: 'received', guard: and(['allowed', 'byApplicant']), actions: ['restartClock', notify('correction_submitted', 'assignee')] },
+            ...backToWork('restartClock'),
+          ],
           CORRECTION_PERIOD_ENDED: { target: 'closed', guard: 'allowed', actions: ['concludeNoCorrection', letter('closure_notice'), notify('closure_notice')] },
         },
       },

@@ -1,7 +1,7 @@
 // The statute's conditions on each workflow event, each named after its article. The machine's
 // guards are built from this table, and a refused event is answered with the name of the first rule
 // it breaks, so the two can never disagree.
-import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
+import { workingDayOnOrAfter, workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import { CORRECTION_WINDOW, deadlinesOf, MAX_EXTENSION } from './deadlines.js';
 import { ANSWER_DISPOSITIONS } from './dispositions.js';
 import { processingFee } from './fees.js';
@@ -63,9 +63,11 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
   CORRECTION_RECEIVED: {
     payload: [
       {
+        // Art. 31: what arrives online or by fax on a day off is received on the next working day.
         name: 'art30_corrected_application_date',
-        message: '补正材料的收到日期须在补正告知之后、且不晚于今天',
-        holds: ({ context, event }) => context.correction !== null && dateInRange(context.correction.requestedOn, event.receivedOn, event.on),
+        message: '补正材料的收到日期须在补正告知之后、且不晚于今天（非工作日收到的，为下一个工作日）',
+        holds: ({ context, event, calendar }) =>
+          context.correction !== null && dateInRange(context.correction.requestedOn, event.receivedOn, workingDayOnOrAfter({ date: event.on, calendar }).date),
       },
     ],
   },

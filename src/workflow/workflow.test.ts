@@ -83,8 +83,19 @@ t.test('art. 30 correction: within 7 working days, once, and the 20 days restart
   t.equal(corrected.deadlines.answerDueOn, '2026-04-14', 'the 20 days run from the corrected application');
   t.equal(corrected.snapshot.context.clockStartOn, '2026-03-16');
 
+  t.same(corrected.intents, [], 'recorded by a clerk: no one is told');
   const assigned = ok(t, act(asked, '2026-03-05', { type: 'ASSIGN', assignee: 7 }));
   t.equal(ok(t, act(assigned, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' })).snapshot.state, 'assigned');
+
+  // Art. 31: corrected online on Saturday 2026-03-14, received on Monday 2026-03-16.
+  const online = { kind: 'applicant' } as const;
+  refusedBy(t, act(asked, '2026-03-14', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-17' }, online), 'art30_corrected_application_date');
+  const onSaturday = ok(t, act(asked, '2026-03-14', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' }, online));
+  t.equal(onSaturday.deadlines.answerDueOn, '2026-04-14', 'counted from the working day it is received');
+  t.same(onSaturday.intents, [{ type: 'notify', params: { template: 'correction_submitted', to: 'assignee' } }], 'corrected online: whoever handles it is told');
+  const back = ok(t, act(assigned, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' }, online));
+  t.equal(back.snapshot.state, 'assigned', 'back to the clerk who has it');
+  t.equal(back.intents.length, 1);
 
   refusedBy(t, act(corrected, '2026-03-17', { type: 'REQUEST_CORRECTION', items: ['再补'], dueInWorkingDays: 5 }), 'art30_correction_once');
 });
@@ -256,6 +267,17 @@ t.test('transfer and withdrawal close the case from every open state', async (t)
     t.equal(withdrawn.snapshot.state, 'closed', `${name} → closed on withdrawal`);
     t.match(withdrawn.snapshot.context.outcome, { disposition: 'other', reason: 'withdrawn' });
     t.equal(withdrawn.deadlines.clockStopped, false);
+    t.same(withdrawn.intents, [{ type: 'notify', params: { template: 'withdrawal_notice', to: 'applicant' } }], `${name}: the applicant is told`);
+    const online = ok(t, act(c, '2026-04-01', { type: 'WITHDRAW', reason: '' }, { kind: 'applicant' }));
+    t.equal(online.snapshot.state, 'closed');
+    t.same(
+      online.intents,
+      [
+        { type: 'notify', params: { template: 'withdrawal_notice', to: 'applicant' } },
+        { type: 'notify', params: { template: 'withdrawn_by_applicant', to: 'assignee' } },
+      ],
+      `${name}: withdrawn by the applicant, whoever handles it is told too`,
+    );
   }
   refusedBy(t, act(states.consulting!, '2026-03-05', { type: 'TRANSFER', agency: 'czj', agencyName: '区财政局' }), 'workflow_state_does_not_allow');
   t.equal(ok(t, act(states.overdue!, '2026-04-01', { type: 'TRANSFER', agency: 'czj', agencyName: '区财政局' })).snapshot.state, 'closed');
