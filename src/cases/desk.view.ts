@@ -52,6 +52,8 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
       return `15个工作日内未收到意见（${chineseDate(s('dueOn'))}届满），由本机关决定`;
     case 'REQUEST_REASONS':
       return `${s('matter')}；请于 ${s('replyWithinWorkingDays')} 个工作日内说明理由`;
+    case 'REASONS_GIVEN':
+      return `收到日期：${chineseDate(s('receivedOn'))}；理由：${s('text')}`;
     case 'DEFER_ANSWER':
       return `于 ${chineseDate(s('dueOn'))} 前答复；理由：${s('reason')}`;
     case 'REQUEST_EXTENSION':
@@ -92,7 +94,10 @@ function deadlineSteps(c: CaseView): string[] {
   }
   steps.push(`法定答复期限：自 ${chineseDate(d.clockStartOn)} 起 ${d.answerPeriod} 个工作日（条例第三十三条）`);
   if (d.extension) steps.push(`延长：${d.extension.workingDays} 个工作日，${chineseDate(d.extension.grantedOn)} 经负责人同意；理由：${d.extension.reason}`);
-  if (d.reasonsRequest) steps.push(`要求说明理由：${chineseDate(d.reasonsRequest.requestedOn)}，请申请人于 ${chineseDate(d.reasonsRequest.replyBy)} 前说明（条例第三十五条；答复期限照常计算）`);
+  if (d.reasonsRequest) {
+    steps.push(`要求说明理由：${chineseDate(d.reasonsRequest.requestedOn)}，请申请人于 ${chineseDate(d.reasonsRequest.replyBy)} 前说明（条例第三十五条；答复期限照常计算）`);
+    if (d.reasonsRequest.repliedOn) steps.push(`申请人说明理由：${chineseDate(d.reasonsRequest.repliedOn)}收到，理由见办理记录`);
+  }
   if (d.deferral) steps.push(`延迟答复：${chineseDate(d.deferral.decidedOn)} 经负责人确定于 ${chineseDate(d.deferral.dueOn)} 前答复（条例第三十五条）；理由：${d.deferral.reason}`);
   for (const p of d.stoppedPeriods) {
     const what = p.reason === 'consultation' ? '征求意见' : '待缴纳信息处理费';

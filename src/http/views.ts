@@ -85,6 +85,7 @@ const NOTICES: Record<string, string> = {
   retried: '已重新排入发送队列。',
   withdrawn: '您的申请已撤回，本机关不再处理。',
   corrected: '补正已提交，答复期限自收到补正之日起重新计算。',
+  explained: '申请理由已提交，本机关审查后作出处理。',
 };
 
 /** What every page gets besides its own model. The CSRF token (and its cookie) is made only if the page has a form. */

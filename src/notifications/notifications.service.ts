@@ -30,6 +30,7 @@ const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string 
   reminder: (m) => `【办理提醒】申请 ${m.trackingNumber} 即将到期`,
   extension_request: (m) => `【待审批】申请 ${m.trackingNumber} 请求延长答复期限`,
   overdue_alert: (m) => `【超期警示】申请 ${m.trackingNumber} 已超过答复期限`,
+  reasons_given: (m) => `【已说明理由】申请 ${m.trackingNumber} 的申请人已说明申请理由`,
   correction_submitted: (m) => `【已补正】申请 ${m.trackingNumber} 的申请人已提交补正`,
   withdrawn_by_applicant: (m) => `【已撤回】申请 ${m.trackingNumber} 已由申请人撤回`,
 };

@@ -19,7 +19,7 @@ import { applicationFormModel } from '../requests/application.form.js';
 import { UPLOAD_RULES } from '../requests/attachments.js';
 import { findAttachment } from '../requests/cases.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
-import { correctByApplicant, findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
+import { correctByApplicant, explainByApplicant, findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
 
 const RECEIPT_COOKIE = 'ogi_receipt';
 
@@ -95,15 +95,16 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
   };
   // A form on the tracking page sent back: the status to answer with, what went wrong, what was typed.
   type Refused = { status: number; error: string; text: string };
-  const trackPage = async (reply: FastifyReply, query: TrackQuery, extras: { notice?: string | null; withdrawal?: Refused; correction?: Refused } = {}) => {
+  const trackPage = async (reply: FastifyReply, query: TrackQuery, extras: { notice?: string | null; withdrawal?: Refused; correction?: Refused; reasons?: Refused } = {}) => {
     const { trackingNumber, accessCode } = query;
     const withdrawal = extras.withdrawal ?? null;
     const correction = extras.correction ?? null;
+    const reasons = extras.reasons ?? null;
     if (!trackingNumber && !accessCode) return reply.page('track', { title: '查询办理进度' });
     try {
       const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
       const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
-      return reply.status(withdrawal?.status ?? correction?.status ?? 200).page('track', {
+      return reply.status(withdrawal?.status ?? correction?.status ?? reasons?.status ?? 200).page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,
         view,
         receivedOnText: chineseDate(view.receivedOn),
@@ -121,6 +122,9 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
         accessCode,
         withdrawal,
         correction,
+        reasons,
+        reasonsReplyByText: chineseDate(view.reasonsRequested?.replyBy ?? null),
+        reasonsLetter: view.letters.filter((l) => l.kind === 'reasons_request').map((l) => ({ title: l.title, url: `/track/letters/${l.id}?${q}` }))[0] ?? null,
         notice: extras.notice ?? null,
       });
     } catch (err) {
@@ -143,6 +147,18 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
       return trackPage(reply, query, { withdrawal: { status, error: refusalText(body), text: reason } });
     }
     return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'withdrawn');
+  });
+
+  // The applicant explains the requests, as the 说明理由告知书 asked (art. 35).
+  app.post<{ Body: Record<string, unknown> | null }>('/track/reasons', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+    const [trackingNumber, accessCode, text] = ['trackingNumber', 'accessCode', 'text'].map((name) => textField(request.body, name)) as [string, string, string];
+    try {
+      await explainByApplicant(ctx, { trackingNumber, accessCode, input: { text } });
+    } catch (err) {
+      const { status, body } = refusalOf(err);
+      return trackPage(reply, { trackingNumber, accessCode }, { reasons: { status, error: refusalText(body), text } });
+    }
+    return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'explained');
   });
 
   // The applicant sends the correction the 补正告知书 asked for (art. 30), with any documents. Multipart:

@@ -11,6 +11,8 @@ const lines = z
   .transform((v) => (typeof v === 'string' ? v.split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : v))
   .pipe(z.array(z.string()).min(1, '请列出需要补正的事项').max(20));
 const whole = z.coerce.number().int('请填写整数');
+/** Art. 35: the applicant's reasons, recorded by a clerk or given online. */
+export const reasonsText = z.string({ error: '请填写申请理由' }).trim().min(1, '请填写申请理由').max(5000, '申请理由不超过5000字');
 
 export const clientEventSchema = z.discriminatedUnion(
   'type',
@@ -32,6 +34,7 @@ export const clientEventSchema = z.discriminatedUnion(
     }),
     z.object({ type: z.literal('REQUEST_REASONS'), matter: text(1000), replyWithinWorkingDays: whole.min(1).max(30) }),
     z.object({ type: z.literal('DEFER_ANSWER'), dueOn: date, reason: text(1000) }),
+    z.object({ type: z.literal('REASONS_GIVEN'), text: reasonsText, receivedOn: date.optional() }),
     z.object({ type: z.literal('REQUEST_EXTENSION'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('EXTEND'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('ISSUE_FEE_NOTICE'), method: z.enum(['per_item', 'per_page']), quantity: whole.min(1).max(100_000) }),

@@ -5,7 +5,7 @@ import type { RateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/multipart.js';
 import { textField } from '../http/validation.js';
 import { submitApplication } from './intake.service.js';
-import { correctByApplicant, lookupRequest, withdrawByApplicant } from './tracking.service.js';
+import { correctByApplicant, explainByApplicant, lookupRequest, withdrawByApplicant } from './tracking.service.js';
 
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
@@ -33,6 +33,13 @@ export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { 
     const { fields, uploads } = await readBody(request);
     const accessCode = textField(fields, 'accessCode');
     await correctByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: fields, uploads });
+    return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
+  });
+
+  // The applicant explains the requests (art. 35): { accessCode, text } → the applicant's view.
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/reasons', { config: { rateLimit } }, async (request) => {
+    const accessCode = textField(request.body, 'accessCode');
+    await explainByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: request.body });
     return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
   });
 }

@@ -1,21 +1,22 @@
 // The applicant's view of a request: tracking number plus access code. An unknown number and a
 // wrong code give the same answer, so neither can be probed.
-import { toShanghaiIso } from '../calendar/dates.js';
 import { sql } from 'drizzle-orm';
-import type { AppContext } from '../context.js';
-import { rowsOf } from '../db/client.js';
-import { notFound, ruleViolation } from '../http/errors.js';
-import { parseInput } from '../http/validation.js';
-import { eventLabel, stateLabel } from '../cases/cases.service.js';
-import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import { z } from 'zod';
 import { today } from '../calendar/clock.js';
-import { findCase, lockCase, type CaseRow } from './cases.repository.js';
-import { applyToLockedCase } from './workflow.service.js';
-import { workingDayOnOrAfter } from '../calendar/working-days.js';
-import { checkUploads, type Upload } from './attachments.js';
-import { insertAttachments } from './cases.repository.js';
+import { toShanghaiIso, type IsoDate } from '../calendar/dates.js';
+import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js';
+import { eventLabel, stateLabel } from '../cases/cases.service.js';
+import type { AppContext } from '../context.js';
+import { rowsOf, type Tx } from '../db/client.js';
+import { notFound, ruleViolation } from '../http/errors.js';
+import { parseInput } from '../http/validation.js';
+import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
+import { OPEN_STATES, type CaseState, type ClientEvent } from '../workflow/types.js';
 import { accessCodeMatches } from './access-codes.js';
+import { checkUploads, type Upload } from './attachments.js';
+import { reasonsText } from './event.schemas.js';
+import { findCase, insertAttachments, lockCase, type CaseRow } from './cases.repository.js';
+import { applyToLockedCase } from './workflow.service.js';
 
 // Internal steps the applicant is not told about.
 const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'REQUEST_EXTENSION']);
@@ -50,6 +51,8 @@ type Bundle = {
   concluded_on: string | null;
   agency_slug: string;
   agency_name: string;
+  /** Art. 35: the date the agency asked the applicant to explain by, while no explanation has come. */
+  reasons_reply_by: string | null;
   timeline: { type: string; on: string; at: string; state: string; dueOn: string | null; payload: Record<string, unknown> }[];
   files: { id: string; filename: string; size: number; mime: string }[];
   letters: { id: number; kind: string; title: string; documentNumber: string; issuedOn: string; text: string }[];
@@ -61,6 +64,7 @@ async function loadBundle(ctx: AppContext, trackingNumber: string): Promise<Bund
     await ctx.db.execute(sql`
       select c.id, c.access_code_hash, c.tracking_number, c.state, c.received_on::text, c.due_on::text, c.due_provisional,
         c.clock_stopped, c.disposition, c.concluded_on::text, a.slug as agency_slug, a.name as agency_name,
+        case when c.snapshot #>> '{context,reasonsRequest,repliedOn}' is null then c.snapshot #>> '{context,reasonsRequest,replyBy}' end as reasons_reply_by,
         coalesce((select json_agg(json_build_object('type', e.type, 'on', e."on", 'at', e.at, 'state', e.state_after, 'dueOn', e.due_on_after,
           'payload', e.payload) order by e.seq) from case_events e where e.case_id = c.id), '[]') as timeline,
         coalesce((select json_agg(json_build_object('id', f.id, 'filename', f.filename, 'size', f.size, 'mime', f.mime) order by f.created_at, f.filename)
@@ -104,25 +108,45 @@ export async function lookupRequest(ctx: AppContext, args: { trackingNumber: str
       })),
     letters: b.letters,
     releasedFiles: b.files,
+    /** Art. 35: the agency awaits the applicant's reasons, by this date. */
+    reasonsRequested: OPEN_STATES.includes(b.state as CaseState) && b.reasons_reply_by ? { replyBy: b.reasons_reply_by } : null,
   };
 }
 
-const withdrawalSchema = z.object({ reason: z.string().trim().max(1000, '撤回理由不超过1000字').default('') });
-
 /**
- * The applicant withdraws the request online, with the tracking number and the access code: the case
- * is closed and no longer processed (counted under 其他 in the annual report). A concluded request
- * cannot be withdrawn (409).
+ * One step the applicant takes on a request opened with its code: a workflow event by the applicant,
+ * dated today, on the locked case; `alsoWrite` runs once the workflow has accepted it. A wrong code
+ * gets the lookup's 404 and a refused step 409, and either leaves nothing written.
  */
-export async function withdrawByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
-  const { reason } = parseInput(withdrawalSchema, args.input ?? {});
+async function applicantStep(
+  ctx: AppContext,
+  args: { trackingNumber: string; accessCode: string },
+  step: (on: IsoDate, calendar: Calendar) => { event: ClientEvent; payload: Record<string, unknown> },
+  alsoWrite?: (tx: Tx, row: CaseRow) => Promise<void>,
+): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const locked = await lockCase(tx, { trackingNumber: normalized(args.trackingNumber) });
     const row = opened(locked, locked?.accessCodeHash, args.accessCode);
     const on = today(ctx.clock);
-    const result = await applyToLockedCase(tx, ctx, { row, event: { type: 'WITHDRAW', reason, on, actor: { kind: 'applicant' } }, payload: { reason } });
+    const { event, payload } = step(on, await ctx.calendar(tx));
+    const result = await applyToLockedCase(tx, ctx, { row, event: { ...event, on, actor: { kind: 'applicant' } }, payload });
     if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
+    await alsoWrite?.(tx, row);
   });
+}
+
+/** Art. 31: what the applicant sends online is received the day it arrives, or the next working day. */
+const receivedOnline = (on: IsoDate, calendar: Calendar) => workingDayOnOrAfter({ date: on, calendar }).date;
+
+const withdrawalSchema = z.object({ reason: z.string().trim().max(1000, '撤回理由不超过1000字').default('') });
+
+/**
+ * The applicant withdraws the request online: the case is closed and no longer processed (counted
+ * under 其他 in the annual report). A concluded request cannot be withdrawn (409).
+ */
+export async function withdrawByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
+  const { reason } = parseInput(withdrawalSchema, args.input ?? {});
+  await applicantStep(ctx, args, () => ({ event: { type: 'WITHDRAW', reason }, payload: { reason } }));
 }
 
 const correctionSchema = z.object({
@@ -131,21 +155,35 @@ const correctionSchema = z.object({
 
 /**
  * The applicant corrects the application online, as the 补正告知书 asked (art. 30): what was unclear,
- * in words, and any documents. Received, as anything filed online, the day it arrives or on the next
- * working day (art. 31); the 20 working days run again from then. Whoever handles the case is told.
- * Outside the correction period (409) nothing is kept, files included.
+ * in words, and any documents. The 20 working days run again from the day it is received. Outside
+ * the correction period (409) nothing is kept, files included.
  */
 export async function correctByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown; uploads: Upload[] }): Promise<void> {
   const { text } = parseInput(correctionSchema, args.input ?? {});
   const files = await checkUploads(args.uploads);
-  await ctx.db.transaction(async (tx) => {
-    const locked = await lockCase(tx, { trackingNumber: normalized(args.trackingNumber) });
-    const row = opened(locked, locked?.accessCodeHash, args.accessCode);
-    const on = today(ctx.clock);
-    const receivedOn = workingDayOnOrAfter({ date: on, calendar: await ctx.calendar(tx) }).date;
-    const event = { type: 'CORRECTION_RECEIVED' as const, receivedOn, on, actor: { kind: 'applicant' as const } };
-    const result = await applyToLockedCase(tx, ctx, { row, event, payload: { receivedOn, text, attachments: files.length } });
-    if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
-    if (files.length) await insertAttachments(tx, row.id, 'correction', files, ctx.clock.now());
+  await applicantStep(
+    ctx,
+    args,
+    (on, calendar) => {
+      const receivedOn = receivedOnline(on, calendar);
+      return { event: { type: 'CORRECTION_RECEIVED', receivedOn }, payload: { receivedOn, text, attachments: files.length } };
+    },
+    async (tx, row) => {
+      if (files.length) await insertAttachments(tx, row.id, 'correction', files, ctx.clock.now());
+    },
+  );
+}
+
+const reasonsSchema = z.object({ text: reasonsText });
+
+/**
+ * The applicant explains the requests, as the 说明理由告知书 asked (art. 35), once. The answer period
+ * runs on; the agency decides whether the reasons hold.
+ */
+export async function explainByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
+  const { text } = parseInput(reasonsSchema, args.input ?? {});
+  await applicantStep(ctx, args, (on, calendar) => {
+    const receivedOn = receivedOnline(on, calendar);
+    return { event: { type: 'REASONS_GIVEN', receivedOn }, payload: { receivedOn, text } };
   });
 }

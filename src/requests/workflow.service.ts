@@ -113,6 +113,10 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
       const event = { type: input.type, opinion: input.opinion, reasons: input.reasons, repliedOn: input.repliedOn ?? on };
       return { event, payload: { opinion: event.opinion, reasons: event.reasons, repliedOn: event.repliedOn } };
     }
+    case 'REASONS_GIVEN': {
+      const event = { type: input.type, receivedOn: input.receivedOn ?? on };
+      return { event, payload: { receivedOn: event.receivedOn, text: input.text } };
+    }
     case 'FEE_PAID':
       return { event: { type: input.type, paidOn: input.paidOn ?? on }, payload: { paidOn: input.paidOn ?? on } };
     case 'ANSWER': {

@@ -23,6 +23,7 @@ export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALE
   THIRD_PARTY_REPLIED: '收到意见',
   REQUEST_REASONS: '要求申请人说明理由',
   DEFER_ANSWER: '确定延迟答复的期限',
+  REASONS_GIVEN: '申请人说明理由',
   REQUEST_EXTENSION: '申请延长答复期限（待负责人审批）',
   EXTEND: '延长答复期限',
   ISSUE_FEE_NOTICE: '发出收费通知',

@@ -74,6 +74,10 @@ export function createRequestMachine(calendar: Calendar) {
         const replyBy = addWorkingDays({ from: event.on, days: event.replyWithinWorkingDays, calendar }).due;
         return { reasonsRequest: { matter: event.matter, requestedOn: event.on, replyBy } };
       }),
+      recordReasonsGiven: assign(({ context, event }) => {
+        assertEvent(event, 'REASONS_GIVEN');
+        return { reasonsRequest: { ...context.reasonsRequest!, repliedOn: event.receivedOn } };
+      }),
       recordDeferral: assign(({ event }) => {
         assertEvent(event, 'DEFER_ANSWER');
         const decidedBy = event.actor.kind === 'staff' ? event.actor.id : null;
@@ -154,6 +158,11 @@ export function createRequestMachine(calendar: Calendar) {
   } as const;
   const anytime = {
     ASSIGN: { guard: 'allowed', actions: ['recordAssignee'] },
+    // Explained online: whoever handles the case is told. The answer period runs on (art. 35).
+    REASONS_GIVEN: [
+      { guard: and(['allowed', 'byApplicant']), actions: ['recordReasonsGiven', notify('reasons_given', 'assignee')] },
+      { guard: 'allowed', actions: ['recordReasonsGiven'] },
+    ],
     // The applicant is told in writing that the request is no longer processed; withdrawn online,
     // whoever handles it is told too.
     WITHDRAW: [

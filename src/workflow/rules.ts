@@ -43,6 +43,14 @@ const byOfficeHead = ({ event }: RuleArgs<Stamp>) => event.actor.kind === 'staff
 
 const dateInRange = (earliest: string, date: string, latest: string) => earliest <= date && date <= latest;
 
+/**
+ * What the applicant sent reached the agency on `receivedOn`: not before the agency asked for it,
+ * not after today, except that what arrives online or by fax on a day off is received on the next
+ * working day (art. 31).
+ */
+const receivedSince = (askedOn: string, args: { receivedOn: string; on: string; calendar: Calendar }) =>
+  dateInRange(askedOn, args.receivedOn, workingDayOnOrAfter({ date: args.on, calendar: args.calendar }).date);
+
 export const RULES: { [T in EventType]: EventRules<T> } = {
   ASSIGN: {},
   REQUEST_CORRECTION: {
@@ -63,11 +71,9 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
   CORRECTION_RECEIVED: {
     payload: [
       {
-        // Art. 31: what arrives online or by fax on a day off is received on the next working day.
         name: 'art30_corrected_application_date',
         message: '补正材料的收到日期须在补正告知之后、且不晚于今天（非工作日收到的，为下一个工作日）',
-        holds: ({ context, event, calendar }) =>
-          context.correction !== null && dateInRange(context.correction.requestedOn, event.receivedOn, workingDayOnOrAfter({ date: event.on, calendar }).date),
+        holds: ({ context, event, calendar }) => context.correction !== null && receivedSince(context.correction.requestedOn, { ...event, calendar }),
       },
     ],
   },
@@ -120,6 +126,23 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
         holds: ({ context }) => !context.reasonsRequest,
       },
       withinAnswerPeriod,
+    ],
+  },
+  // Art. 35: the applicant's explanation, online or on paper, once; the agency then decides.
+  REASONS_GIVEN: {
+    pre: [
+      {
+        name: 'art35_reasons_requested',
+        message: '本机关没有要求申请人说明理由，或者申请人已经说明（条例第三十五条）',
+        holds: ({ context }) => Boolean(context.reasonsRequest) && !context.reasonsRequest!.repliedOn,
+      },
+    ],
+    payload: [
+      {
+        name: 'art35_reasons_received_date',
+        message: '说明理由的收到日期须在说明理由告知之后、且不晚于今天（非工作日收到的，为下一个工作日）',
+        holds: ({ context, event, calendar }) => Boolean(context.reasonsRequest) && receivedSince(context.reasonsRequest!.requestedOn, { ...event, calendar }),
+      },
     ],
   },
   DEFER_ANSWER: {

@@ -36,6 +36,7 @@ export type ClientEvent =
   | { type: 'THIRD_PARTY_REPLIED'; opinion: Opinion; reasons: string; repliedOn: IsoDate }
   | { type: 'REQUEST_REASONS'; matter: string; replyWithinWorkingDays: number }
   | { type: 'DEFER_ANSWER'; dueOn: IsoDate; reason: string }
+  | { type: 'REASONS_GIVEN'; receivedOn: IsoDate }
   | { type: 'REQUEST_EXTENSION'; workingDays: number; reason: string }
   | { type: 'EXTEND'; workingDays: number; reason: string }
   | { type: 'ISSUE_FEE_NOTICE'; method: FeeMethod; quantity: number; itemsEarlierInMonth: number }
@@ -63,6 +64,7 @@ export const CLIENT_EVENT_TYPES = [
   'THIRD_PARTY_REPLIED',
   'REQUEST_REASONS',
   'DEFER_ANSWER',
+  'REASONS_GIVEN',
   'REQUEST_EXTENSION',
   'EXTEND',
   'ISSUE_FEE_NOTICE',
@@ -101,7 +103,7 @@ export type CaseContext = {
   extensionRequest?: { workingDays: number; reason: string; requestedOn: IsoDate; requestedBy: number | null } | null;
   consultations: Consultation[];
   /** Art. 35: the applicant was asked to explain requests of a number or frequency clearly beyond reason. Absent in snapshots older than the event. */
-  reasonsRequest?: { matter: string; requestedOn: IsoDate; replyBy: IsoDate } | null;
+  reasonsRequest?: { matter: string; requestedOn: IsoDate; replyBy: IsoDate; repliedOn?: IsoDate | null } | null;
   /** Art. 35: the reasons hold, but the answer cannot be given in the art. 33 period: a later date, decided by the office head. */
   deferral?: { dueOn: IsoDate; reason: string; decidedOn: IsoDate; decidedBy: number | null } | null;
   fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null } | null;

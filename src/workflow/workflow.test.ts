@@ -189,6 +189,23 @@ t.test('art. 35 reasons: asked once within the period, a reply date in working d
   refusedBy(t, act(start(), '2026-03-31', { type: 'REQUEST_REASONS', matter: '逾期', replyWithinWorkingDays: 5 }), 'art33_within_answer_period');
 });
 
+t.test('art. 35 reasons given: only when asked, once; online on a day off received the next working day; the answer period unchanged', async (t) => {
+  const online = { kind: 'applicant' } as const;
+  refusedBy(t, act(start(), '2026-03-05', { type: 'REASONS_GIVEN', receivedOn: '2026-03-05' }, online), 'art35_reasons_requested');
+  const asked = ok(t, act(start(), '2026-03-03', { type: 'REQUEST_REASONS', matter: '本月已申请120件', replyWithinWorkingDays: 10 }));
+  refusedBy(t, act(asked, '2026-03-05', { type: 'REASONS_GIVEN', receivedOn: '2026-03-02' }), 'art35_reasons_received_date');
+  refusedBy(t, act(asked, '2026-03-07', { type: 'REASONS_GIVEN', receivedOn: '2026-03-10' }, online), 'art35_reasons_received_date');
+  const given = ok(t, act(asked, '2026-03-07', { type: 'REASONS_GIVEN', receivedOn: '2026-03-09' }, online));
+  t.equal(given.snapshot.state, 'received');
+  t.same(given.snapshot.context.reasonsRequest, { matter: '本月已申请120件', requestedOn: '2026-03-03', replyBy: '2026-03-17', repliedOn: '2026-03-09' });
+  t.equal(given.deadlines.answerDueOn, DUE, 'the answer period runs on');
+  t.same(given.intents, [{ type: 'notify', params: { template: 'reasons_given', to: 'assignee' } }], 'explained online: whoever handles it is told');
+  refusedBy(t, act(given, '2026-03-10', { type: 'REASONS_GIVEN', receivedOn: '2026-03-10' }), 'art35_reasons_requested');
+  const onPaper = ok(t, act(asked, '2026-03-10', { type: 'REASONS_GIVEN', receivedOn: '2026-03-09' }));
+  t.same(onPaper.intents, [], 'recorded by a clerk: no one is told');
+  t.ok(ok(t, act(onPaper, '2026-03-10', { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '理由合理，需逐件检索' }, supervisor)), 'the office head may then defer');
+});
+
 t.test('art. 35 deferral: after asking for reasons, by the office head, once, to a later date that then governs', async (t) => {
   const reason = { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '需逐件检索120件申请所涉信息' } as const;
   refusedBy(t, act(start(), '2026-03-10', reason, supervisor), 'art35_reasons_asked_first');
