@@ -170,6 +170,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     purpose: row.purpose,
     format: row.format,
     delivery: row.delivery,
+    suggestsPublication: row.suggestsPublication,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
     disposition: row.disposition,
     dispositionLabel: isDisposition(row.disposition) ? DISPOSITIONS[row.disposition].label : null,

@@ -140,6 +140,7 @@ export function casePageModel(
       ['用途', c.purpose ?? '—'],
       ['载体形式', FORMATS[c.format] ?? c.format],
       ['获取方式', DELIVERIES[c.delivery] ?? c.delivery],
+      ['建议主动公开', c.suggestsPublication ? '是（条例第四十四条）' : '否'],
       ['收到渠道', label(CHANNELS, c.channel)],
       ['收到日期', chineseDate(c.receivedOn)],
     ].map(([k, v]) => ({ k, v })),

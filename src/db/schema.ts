@@ -144,6 +144,8 @@ export const cases = pgTable(
     purpose: text('purpose'),
     format: text('format').notNull(),
     delivery: text('delivery').notNull(),
+    /** Art. 44: the applicant suggests the agency publish the information proactively. */
+    suggestsPublication: boolean('suggests_publication').notNull().default(false),
     disposition: text('disposition'),
     concludedOn: day('concluded_on'),
     /** Processing fee (art. 42), kept here to count notices and amounts for the annual report. */

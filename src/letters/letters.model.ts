@@ -45,6 +45,8 @@ export type LetterInput = {
   receivedOn: IsoDate;
   applicant: ApplicantRecord;
   description: string;
+  /** Art. 44: the applicant suggested proactive publication; the receipt says it will be reviewed. */
+  suggestsPublication: boolean;
   context: CaseContext;
   deadlines: Deadlines;
   /** What the event that caused the letter said (answer text, transfer target, …). */
@@ -120,7 +122,7 @@ export function letterModel(input: LetterInput) {
   };
   switch (kind) {
     case 'receipt':
-      return { ...base, article: '《中华人民共和国政府信息公开条例》第二十九条、第三十一条、第三十三条' };
+      return { ...base, article: '《中华人民共和国政府信息公开条例》第二十九条、第三十一条、第三十三条', suggestsPublication: input.suggestsPublication };
     case 'correction_notice':
       return {
         ...base,

@@ -21,6 +21,7 @@ export const FIELD_LABELS: Record<string, string> = {
   purpose: '用途（选填）',
   format: '获取信息的载体形式',
   delivery: '获取信息的方式',
+  suggestsPublication: '建议主动公开',
   attachments: '附件',
   channel: '收到申请的渠道',
   receivedOn: '收到申请的日期',
@@ -81,6 +82,7 @@ export function applicationFormModel(args: { values: unknown; errors: FieldMessa
     purpose: f('purpose'),
     format: f('format', FORMAT_OPTIONS, 'electronic'),
     delivery: f('delivery', DELIVERY_OPTIONS, 'online'),
+    suggestsPublication: ['yes', 'true', 'on'].includes(f('suggestsPublication').value),
     attachments: {
       ...f('attachments'),
       error: Object.entries(errors).find(([k]) => k === 'attachments' || k.startsWith('attachments.'))?.[1] ?? null,

@@ -94,6 +94,11 @@ function buildApplicationSchema(today: string) {
       purpose: optionalText(500),
       format: z.enum(['paper', 'electronic'], { error: '请选择获取信息的载体形式：纸质或电子' }),
       delivery: z.enum(['email', 'post', 'pickup', 'online'], { error: '请选择获取信息的方式' }),
+      // Art. 44: a form's checkbox sends "yes"; JSON sends true.
+      suggestsPublication: z
+        .union([z.boolean(), z.enum(['yes', 'true', 'on'])], { error: '建议主动公开一项只能选择是或否' })
+        .optional()
+        .transform((v) => v === true || v === 'yes' || v === 'true' || v === 'on'),
     })
     .superRefine((app, ctx) => {
       const a = app.applicant;

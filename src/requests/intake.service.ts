@@ -28,7 +28,17 @@ export function formatTrackingNumber(agencyCode: string, year: number, sequence:
   return `${agencyCode}-${year}-${String(sequence).padStart(5, '0')}`;
 }
 
-export type CaseDetails = Pick<CaseRow, 'description' | 'documentNumber' | 'purpose' | 'format' | 'delivery'>;
+export type CaseDetails = Pick<CaseRow, 'description' | 'documentNumber' | 'purpose' | 'format' | 'delivery' | 'suggestsPublication'>;
+
+/** What of an application, or of the case it is transferred from, a case keeps besides the applicant. */
+export const caseDetails = (from: CaseDetails): CaseDetails => ({
+  description: from.description,
+  documentNumber: from.documentNumber,
+  purpose: from.purpose,
+  format: from.format,
+  delivery: from.delivery,
+  suggestsPublication: from.suggestsPublication,
+});
 
 export type NewCaseArgs = {
   agency: AgencyRow;
@@ -236,7 +246,7 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
   const earlier = async () => (args.formToken ? await findSubmission(ctx.db, args.formToken) : null);
   const already = await earlier();
   if (already) throw new DuplicateSubmission(already);
-  const details = { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery };
+  const details = caseDetails(app);
   const filed = await filingQueue(ctx)
     .run({ agencySlug: slug, applicant: applicantRecord(app), details, files, accessCode, arrivedOn, formToken: args.formToken })
     .catch(async (err) => {
@@ -270,7 +280,7 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
         agency,
         applicant,
         applicantKey: applicantKeyOf(ctx.personalDataKey, applicant),
-        details: { description: app.description, documentNumber: app.documentNumber, purpose: app.purpose, format: app.format, delivery: app.delivery },
+        details: caseDetails(app),
         channel,
         receivedOn,
         accessCodeHash: hashAccessCode(accessCode),

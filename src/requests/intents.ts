@@ -64,6 +64,7 @@ async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers
       receivedOn: row.receivedOn,
       applicant: row.applicant,
       description: row.description,
+      suggestsPublication: row.suggestsPublication,
       context: decision.snapshot.context,
       deadlines: decision.deadlines,
       payload,

@@ -17,7 +17,7 @@ import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
 import { appendTimelineEntries, countEarlierItemsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
-import { createCaseRecords } from './intake.service.js';
+import { caseDetails, createCaseRecords } from './intake.service.js';
 import { applicantKeyOf, isSealed } from './personal-data.js';
 import { holdPersonalDataKey, keyRetired } from './personal-data.service.js';
 
@@ -180,7 +180,7 @@ async function transferIn(tx: Tx, ctx: AppContext, args: { from: CaseRow; agency
         // A number still unsealed (a keyless instance's, not yet sealed by the job) is sealed for the
         // new case: its applicant key must then be derived under the key too.
         applicantKey: sealed ? args.from.applicantKey : applicantKeyOf(ctx.personalDataKey, args.from.applicant),
-        details: { description: args.from.description, documentNumber: args.from.documentNumber, purpose: args.from.purpose, format: args.from.format, delivery: args.from.delivery },
+        details: caseDetails(args.from),
         channel: 'transfer',
         receivedOn: workingDayOnOrAfter({ date: args.on, calendar }).date,
         accessCodeHash: args.from.accessCodeHash,

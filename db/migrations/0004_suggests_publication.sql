@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "suggests_publication" boolean DEFAULT false NOT NULL;
