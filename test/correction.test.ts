@@ -36,6 +36,8 @@ t.test('an applicant corrects the application online', async (t) => {
     const receipt = await file();
     clock.set('2026-03-07T03:00:00Z'); // Saturday
     const url = `/api/requests/${receipt.trackingNumber}/correction`;
+    const before = (await anon.get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`)).json();
+    t.match(before, { state: 'awaiting_correction', correctionDueOn: '2026-03-16', paymentDueOn: null }, 'the applicant sees by when to correct');
     t.equal((await anon.post(url, { accessCode: 'AAAAAAAA', text: '2026年政府投资项目审批结果清单' })).statusCode, 404, 'a wrong code corrects nothing');
     const empty = await anon.post(url, { accessCode: receipt.accessCode, text: '  ' });
     t.equal(empty.statusCode, 400);
@@ -45,7 +47,7 @@ t.test('an applicant corrects the application online', async (t) => {
     const res = await anon.post(url, { accessCode: receipt.accessCode, text: '所需信息为《雨湖区2026年政府投资项目计划》（雨发改〔2026〕3号）' });
     t.equal(res.statusCode, 200);
     // 20 working days from Monday 2026-03-09, over Qingming (04-04..04-06).
-    t.match(res.json(), { state: 'assigned', dueOn: '2026-04-07' });
+    t.match(res.json(), { state: 'assigned', dueOn: '2026-04-07', correctionDueOn: null });
     t.match(res.json().timeline.at(-1), { type: 'CORRECTION_RECEIVED', label: '收到补正材料', on: '2026-03-07', details: { receivedOn: '2026-03-09' } });
     const staffView = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json();
     t.match(staffView.events.at(-1), { type: 'CORRECTION_RECEIVED', actor: { kind: 'applicant' }, payload: { receivedOn: '2026-03-09', text: /雨发改〔2026〕3号/ } });
@@ -98,7 +100,8 @@ t.test('an applicant corrects the application online', async (t) => {
     const web = webClient(app);
     const query = `trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`;
     const page = await web.get(`/track?${query}`);
-    t.match(pageText(page.body), /提交补正 湘潭市雨湖区发展和改革局已要求您补正申请，需要补正的事项和期限见 政府信息公开申请补正告知书 。/);
+    t.match(pageText(page.body), /补正期限 2026年3月16日前/);
+    t.match(pageText(page.body), /提交补正 湘潭市雨湖区发展和改革局已要求您补正申请，需要补正的事项见 政府信息公开申请补正告知书 。请于2026年3月16日前提交补正；/);
     t.match(page.body, new RegExp(`action="/track/correction\\?trackingNumber&#x3D;${receipt.trackingNumber}&amp;accessCode&#x3D;${receipt.accessCode}&amp;_csrf=`));
 
     const noToken = multipartBody({ text: '补正' }, []);
@@ -123,4 +126,16 @@ t.test('an applicant corrects the application online', async (t) => {
     const staffPage = (await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body;
     t.match(staffPage, /补正内容：&lt;b&gt;所需信息&lt;\/b&gt;为项目清单/, 'shown to staff as text');
   });
+});
+
+t.test('the tracking page says by when the applicant must pay a fee', async (t) => {
+  const { app } = await testApp(t);
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const receipt = (await api(app).post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
+  const notice = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 100 });
+  t.equal(notice.statusCode, 200);
+  // 20 working days from the day after the notice (2026-03-02).
+  t.match((await api(app).get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`)).json(), { state: 'awaiting_payment', paymentDueOn: '2026-03-30', correctionDueOn: null });
+  const page = pageText((await webClient(app).get(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`)).body);
+  t.match(page, /缴费期限 2026年3月30日前（逾期未缴纳的，视为放弃申请）/);
 });

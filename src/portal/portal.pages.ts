@@ -110,6 +110,8 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
         receivedOnText: chineseDate(view.receivedOn),
         dueOnText: chineseDate(view.dueOn),
         concludedOnText: chineseDate(view.concludedOn),
+        correctionDueOnText: chineseDate(view.correctionDueOn),
+        paymentDueOnText: chineseDate(view.paymentDueOn),
         open: view.state !== 'answered' && view.state !== 'closed',
         awaitingCorrection: view.state === 'awaiting_correction',
         query: q,

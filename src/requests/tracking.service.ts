@@ -53,6 +53,8 @@ type Bundle = {
   agency_name: string;
   /** Art. 35: the date the agency asked the applicant to explain by, while no explanation has come. */
   reasons_reply_by: string | null;
+  /** The last day to correct the application (art. 30) or to pay the fee, while the agency waits for it. */
+  applicant_due_on: string | null;
   timeline: { type: string; on: string; at: string; state: string; dueOn: string | null; payload: Record<string, unknown> }[];
   files: { id: string; filename: string; size: number; mime: string }[];
   letters: { id: number; kind: string; title: string; documentNumber: string; issuedOn: string; text: string }[];
@@ -65,6 +67,8 @@ async function loadBundle(ctx: AppContext, trackingNumber: string): Promise<Bund
       select c.id, c.access_code_hash, c.tracking_number, c.state, c.received_on::text, c.due_on::text, c.due_provisional,
         c.clock_stopped, c.disposition, c.concluded_on::text, a.slug as agency_slug, a.name as agency_name,
         case when c.snapshot #>> '{context,reasonsRequest,repliedOn}' is null then c.snapshot #>> '{context,reasonsRequest,replyBy}' end as reasons_reply_by,
+        case when c.state in ('awaiting_correction', 'awaiting_payment') then (select t.due_on::text from timers t where t.case_id = c.id and t.status = 'pending'
+          and t.kind = case c.state when 'awaiting_correction' then 'correction_due' else 'payment_due' end) end as applicant_due_on,
         coalesce((select json_agg(json_build_object('type', e.type, 'on', e."on", 'at', e.at, 'state', e.state_after, 'dueOn', e.due_on_after,
           'payload', e.payload) order by e.seq) from case_events e where e.case_id = c.id), '[]') as timeline,
         coalesce((select json_agg(json_build_object('id', f.id, 'filename', f.filename, 'size', f.size, 'mime', f.mime) order by f.created_at, f.filename)
@@ -108,6 +112,9 @@ export async function lookupRequest(ctx: AppContext, args: { trackingNumber: str
       })),
     letters: b.letters,
     releasedFiles: b.files,
+    /** What the applicant must do by when, or the request is no longer processed: correct it (art. 30) or pay the fee (国办函〔2020〕109号). */
+    correctionDueOn: b.state === 'awaiting_correction' ? b.applicant_due_on : null,
+    paymentDueOn: b.state === 'awaiting_payment' ? b.applicant_due_on : null,
     /** Art. 35: the agency awaits the applicant's reasons, by this date. */
     reasonsRequested: OPEN_STATES.includes(b.state as CaseState) && b.reasons_reply_by ? { replyBy: b.reasons_reply_by } : null,
   };
