@@ -61,6 +61,8 @@ t.test('public portal, guides and administration', async (t) => {
         ['20 working days to answer', /20个工作日内予以答复/],
         ['extension of at most 20', /延长的期限最长不得超过20个工作日/],
         ['what stops the clock', /征求意见所需时间不计算在答复期限内/],
+        ['reasons for requests beyond reason (art. 35)', /可以要求申请人说明理由/],
+        ['tracking, correcting and withdrawing online', /查询与撤回\s*：提交申请后，凭申请编号和查询码/],
         ['fees', /按件计收.*按量计收/],
         ['review body named', `向${a.reviewBody}申请行政复议`],
         ['60 days / 6 months', /60日内.*6个月内/],
@@ -74,7 +76,7 @@ t.test('public portal, guides and administration', async (t) => {
     }
     const json = (await api(app).get('/api/agencies/czj/guide')).json();
     t.match(json, { agency: { slug: 'czj', name: '湘潭市雨湖区财政局' }, version: 1, contact: { phone: '0731-52325201' }, remedies: { reviewBody: '湘潭市雨湖区人民政府' } });
-    t.equal(json.process.length, 7);
+    t.equal(json.process.length, 9);
     t.equal((await api(app).get('/api/agencies/nosuch/guide')).statusCode, 404);
   });
 

@@ -326,6 +326,12 @@ export const guideVersions = pgTable(
       .references(() => agencies.id),
     version: integer('version').notNull(),
     data: jsonb('data').$type<GuideData>().notNull(),
+    /**
+     * The edition of the guide's fixed text (guide.document.ts) the version was published with: a
+     * published version reads as it was published when that text changes. Versions published before
+     * editions were kept are edition 1.
+     */
+    edition: integer('edition').notNull().default(1),
     publishedOn: day('published_on').notNull(),
     publishedAt: instant('published_at').notNull(),
     publishedBy: integer('published_by').references(() => staff.id),

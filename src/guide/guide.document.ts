@@ -4,9 +4,20 @@ import type { GuideData } from '../db/schema.js';
 import { chineseDate } from '../letters/dates.js';
 import { ANSWER_PERIOD, CONSULTATION_PERIOD, CORRECTION_WINDOW, MAX_EXTENSION, PAYMENT_PERIOD } from '../workflow/deadlines.js';
 
-export function guideDocument(args: { agency: { slug: string; name: string }; data: GuideData; version: number; publishedOn: string; publicUrl: string }) {
+/**
+ * The edition of the fixed text below. A published version keeps the edition it was published with
+ * (guide_versions.edition), so changing the text here changes new publications only:
+ * 1. the text until 2026-11-28;
+ * 2. adds the applicant's reasons (art. 35) to the process, and tracking, correcting, explaining
+ *    and withdrawing online.
+ */
+export const GUIDE_EDITION = 2;
+
+export function guideDocument(args: { agency: { slug: string; name: string }; data: GuideData; version: number; publishedOn: string; publicUrl: string; edition?: number }) {
   const { agency, data } = args;
+  const edition = args.edition ?? GUIDE_EDITION;
   const applyUrl = `${args.publicUrl}/apply/${agency.slug}`;
+  const trackUrl = `${args.publicUrl}/track`;
   return {
     agency,
     version: args.version,
@@ -43,8 +54,16 @@ export function guideDocument(args: { agency: { slug: string; name: string }; da
       },
       {
         step: '补正',
-        text: `申请内容不明确的，本机关自收到申请之日起${CORRECTION_WINDOW}个工作日内一次性告知需要补正的事项和合理的补正期限。答复期限自收到补正的申请之日起计算；无正当理由逾期不补正的，视为放弃申请（条例第三十条）。`,
+        text: `申请内容不明确的，本机关自收到申请之日起${CORRECTION_WINDOW}个工作日内一次性告知需要补正的事项和合理的补正期限。答复期限自收到补正的申请之日起计算；无正当理由逾期不补正的，视为放弃申请（条例第三十条）。${edition >= 2 ? '网上申请和其他方式提出的申请，均可凭申请编号和查询码在本平台在线提交补正，也可以书面提交。' : ''}`,
       },
+      ...(edition >= 2
+        ? [
+            {
+              step: '说明理由',
+              text: '申请公开政府信息的数量、频次明显超过合理范围的，本机关可以要求申请人说明理由，申请人可以在本平台在线说明或者书面说明。本机关认为申请理由不合理的，告知申请人不予处理；认为申请理由合理，但是无法在规定期限内答复的，确定延迟答复的合理期限并告知申请人（条例第三十五条）。',
+            },
+          ]
+        : []),
       {
         step: '征求意见',
         text: `公开可能损害第三方合法权益的，书面征求第三方意见，第三方应当自收到之日起${CONSULTATION_PERIOD}个工作日内提出意见；需要征求其他机关意见的，被征求意见机关应当自收到之日起${CONSULTATION_PERIOD}个工作日内提出意见，逾期未提出视为同意公开。征求意见所需时间不计算在答复期限内（条例第三十二条、第三十三条、第三十四条）。`,
@@ -58,6 +77,14 @@ export function guideDocument(args: { agency: { slug: string; name: string }; da
         text: `申请公开政府信息的数量、频次明显超过合理范围的，可以收取信息处理费。自发出收费通知至收到费用期间不计算在答复期限内；申请人应当自收到收费通知之次日起${PAYMENT_PERIOD}个工作日内缴纳，逾期未缴纳的视为放弃申请（条例第四十二条）。`,
       },
       { step: '提供信息', text: '按照申请人要求的形式和获取方式提供政府信息；无法按照要求的形式提供的，可以通过安排查阅相关资料、提供复制件或者其他适当形式提供（条例第四十条）。' },
+      ...(edition >= 2
+        ? [
+            {
+              step: '查询与撤回',
+              text: `提交申请后，凭申请编号和查询码在 ${trackUrl} 查询办理进度，查看本机关发出的告知书和答复书；作出答复前，可以在该页面撤回申请，撤回后本机关不再处理。遗失查询码的，可以联系本机关核对身份后重新生成。`,
+            },
+          ]
+        : []),
     ],
     fees: [
       '依申请提供政府信息，不收取费用。',

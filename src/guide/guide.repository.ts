@@ -33,7 +33,7 @@ export async function latestPerAgency(db: Executor) {
     .groupBy(guideVersions.agencyId);
 }
 
-export async function insertVersion(tx: Executor, values: { agencyId: number; data: GuideData; publishedOn: string; publishedAt: Date; publishedBy: number | null }): Promise<GuideVersionRow> {
+export async function insertVersion(tx: Executor, values: { agencyId: number; data: GuideData; edition: number; publishedOn: string; publishedAt: Date; publishedBy: number | null }): Promise<GuideVersionRow> {
   const [row] = await tx
     .insert(guideVersions)
     .values({ ...values, version: sql`(select coalesce(max(${guideVersions.version}), 0) + 1 from ${guideVersions} where ${guideVersions.agencyId} = ${values.agencyId})` })

@@ -10,7 +10,7 @@ import { parseInput } from '../http/validation.js';
 import { findAgencyBySlug, listAgencies, type AgencyRow } from '../agencies/agencies.repository.js';
 import type { Principal } from '../staff/principal.js';
 import { defaultGuide, GUIDE_FIELDS } from './guide.defaults.js';
-import { guideDocument } from './guide.document.js';
+import { GUIDE_EDITION, guideDocument } from './guide.document.js';
 import { deleteDraft, findDraft, findVersion, insertVersion, latestPerAgency, latestVersion, listVersions, lockDraft, mirrorContacts, saveDraft } from './guide.repository.js';
 
 const guideSchema = z.object(
@@ -30,7 +30,7 @@ export async function publishedGuide(ctx: AppContext, slug: string, version?: nu
   if (!row) throw notFound('guide.not_published', `${agency.name}尚未发布政府信息公开指南`);
   const latest = version === undefined ? row : await latestVersion(ctx.db, agency.id);
   return {
-    document: guideDocument({ agency: { slug: agency.slug, name: agency.name }, data: row.data, version: row.version, publishedOn: row.publishedOn, publicUrl: ctx.config.publicUrl }),
+    document: guideDocument({ agency: { slug: agency.slug, name: agency.name }, data: row.data, version: row.version, publishedOn: row.publishedOn, publicUrl: ctx.config.publicUrl, edition: row.edition }),
     isLatest: latest?.version === row.version,
     versions: await listVersions(ctx.db, agency.id),
   };
@@ -64,7 +64,7 @@ export async function publishGuide(ctx: AppContext, principal: Principal | null,
     const draft = await lockDraft(tx, agency.id);
     if (!draft) throw validationFailed({ _: '没有待发布的草稿，请先编辑并保存' }, '没有待发布的草稿');
     const at = ctx.clock.now();
-    const version = await insertVersion(tx, { agencyId: agency.id, data: draft.data, publishedOn: today(ctx.clock), publishedAt: at, publishedBy: principal?.id ?? null });
+    const version = await insertVersion(tx, { agencyId: agency.id, data: draft.data, edition: GUIDE_EDITION, publishedOn: today(ctx.clock), publishedAt: at, publishedBy: principal?.id ?? null });
     await mirrorContacts(tx, agency.id, draft.data, at);
     await deleteDraft(tx, agency.id);
     return version.version;

@@ -1,0 +1,1 @@
+ALTER TABLE "guide_versions" ADD COLUMN "edition" integer DEFAULT 1 NOT NULL;
