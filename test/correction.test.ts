@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import t from 'tap';
-import { attachments, cases, outbox } from '../src/db/schema.js';
+import { attachments, cases } from '../src/db/schema.js';
 import { api, staffClient, testApp } from './helpers/app.js';
+import { caseMails } from './helpers/database.js';
 import { application, EXE, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 
@@ -25,12 +26,7 @@ t.test('an applicant corrects the application online', async (t) => {
       .from(attachments)
       .innerJoin(cases, eq(cases.id, attachments.caseId))
       .where(eq(cases.trackingNumber, trackingNumber));
-  const mailsOf = async (trackingNumber: string, template: string) =>
-    db
-      .select({ recipient: outbox.recipient, subject: outbox.subject, text: outbox.text })
-      .from(outbox)
-      .innerJoin(cases, eq(cases.id, outbox.caseId))
-      .where(and(eq(cases.trackingNumber, trackingNumber), eq(outbox.template, template)));
+  const mailsOf = (trackingNumber: string, template: string) => caseMails(db, trackingNumber, template);
 
   await t.test('through the API on a Saturday: received on Monday, back with the clerk, the clerk told', async (t) => {
     const receipt = await file();

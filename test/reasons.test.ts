@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import t from 'tap';
-import { cases, letters, outbox } from '../src/db/schema.js';
+import { cases, letters } from '../src/db/schema.js';
 import { api, staffClient, testApp } from './helpers/app.js';
+import { caseMails } from './helpers/database.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 
@@ -20,12 +21,7 @@ t.test('an applicant explains the requests online when asked (art. 35)', async (
     }
     return receipt;
   };
-  const mailsOf = async (trackingNumber: string, template: string) =>
-    db
-      .select({ recipient: outbox.recipient, subject: outbox.subject, text: outbox.text })
-      .from(outbox)
-      .innerJoin(cases, eq(cases.id, outbox.caseId))
-      .where(and(eq(cases.trackingNumber, trackingNumber), eq(outbox.template, template)));
+  const mailsOf = (trackingNumber: string, template: string) => caseMails(db, trackingNumber, template);
 
   await t.test('through the API: recorded, the clerk told, the answer period unchanged, once', async (t) => {
     const receipt = await file();

@@ -1,7 +1,6 @@
-import { and, eq, ne } from 'drizzle-orm';
 import t from 'tap';
-import { cases, outbox } from '../src/db/schema.js';
 import { api, staffClient, testApp } from './helpers/app.js';
+import { caseMails } from './helpers/database.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 
@@ -10,13 +9,7 @@ t.test('an applicant withdraws a request online', async (t) => {
   const anon = api(app);
   const clerk = await staffClient(app, 'clerk', 'fgj');
   const file = async () => (await anon.post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
-  const mailsOf = async (trackingNumber: string) =>
-    db
-      .select({ template: outbox.template, recipient: outbox.recipient, subject: outbox.subject, text: outbox.text })
-      .from(outbox)
-      .innerJoin(cases, eq(cases.id, outbox.caseId))
-      .where(and(eq(cases.trackingNumber, trackingNumber), ne(outbox.template, 'acknowledgment')))
-      .orderBy(outbox.id);
+  const mailsOf = (trackingNumber: string) => caseMails(db, trackingNumber);
 
   await t.test('through the API, with the access code: closed, no longer processed, recorded', async (t) => {
     const receipt = await file();

@@ -8,8 +8,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { Test } from 'tap';
 import { MIGRATIONS_DIR } from '../../src/config/paths.js';
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
 import { openDatabase, rowsOf, type DatabaseHandle, type Executor } from '../../src/db/client.js';
+import { cases, outbox } from '../../src/db/schema.js';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || null;
 
@@ -105,4 +106,14 @@ export async function holdRows(db: DatabaseHandle['db'], statement: SQL): Promis
     release();
     await held;
   };
+}
+
+/** The mails queued for a case, oldest first: one template's, or all but the acknowledgment. */
+export async function caseMails(db: Executor, trackingNumber: string, template?: string) {
+  return db
+    .select({ template: outbox.template, recipient: outbox.recipient, subject: outbox.subject, text: outbox.text })
+    .from(outbox)
+    .innerJoin(cases, eq(cases.id, outbox.caseId))
+    .where(and(eq(cases.trackingNumber, trackingNumber), template ? eq(outbox.template, template) : ne(outbox.template, 'acknowledgment')))
+    .orderBy(outbox.id);
 }
