@@ -104,6 +104,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     try {
       const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
       const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
+      const letters = view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}` }));
       return reply.status(withdrawal?.status ?? correction?.status ?? reasons?.status ?? 200).page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,
         view,
@@ -116,9 +117,9 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
         awaitingCorrection: view.state === 'awaiting_correction',
         query: q,
         uploadRules: UPLOAD_RULES,
-        correctionLetter: view.letters.filter((l) => l.kind === 'correction_notice').map((l) => ({ title: l.title, url: `/track/letters/${l.id}?${q}` }))[0] ?? null,
+        correctionLetter: letters.find((l) => l.kind === 'correction_notice') ?? null,
         timeline: view.timeline.map((e) => ({ ...e, onText: chineseDate(e.on), related: relatedRequest(e.details, accessCode ?? '') })),
-        letters: view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}` })),
+        letters,
         files: view.releasedFiles.map((f) => ({ ...f, url: `/track/files/${f.id}?${q}`, sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
         trackingNumber: view.trackingNumber,
         accessCode,
@@ -126,7 +127,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
         correction,
         reasons,
         reasonsReplyByText: chineseDate(view.reasonsRequested?.replyBy ?? null),
-        reasonsLetter: view.letters.filter((l) => l.kind === 'reasons_request').map((l) => ({ title: l.title, url: `/track/letters/${l.id}?${q}` }))[0] ?? null,
+        reasonsLetter: letters.find((l) => l.kind === 'reasons_request') ?? null,
         notice: extras.notice ?? null,
       });
     } catch (err) {
