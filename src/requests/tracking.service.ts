@@ -15,7 +15,7 @@ import { OPEN_STATES, type CaseState, type ClientEvent } from '../workflow/types
 import { accessCodeMatches } from './access-codes.js';
 import { checkUploads, type Upload } from './attachments.js';
 import { reasonsText } from './event.schemas.js';
-import { findCase, insertAttachments, lockCase, type CaseRow } from './cases.repository.js';
+import { findCase, findReasonsReplyBy, insertAttachments, lockCase, type CaseRow } from './cases.repository.js';
 import { applyToLockedCase } from './workflow.service.js';
 
 // Internal steps the applicant is not told about.
@@ -51,8 +51,6 @@ type Bundle = {
   concluded_on: string | null;
   agency_slug: string;
   agency_name: string;
-  /** Art. 35: the date the agency asked the applicant to explain by, while no explanation has come. */
-  reasons_reply_by: string | null;
   /** The last day to correct the application (art. 30) or to pay the fee, while the agency waits for it. */
   applicant_due_on: string | null;
   timeline: { type: string; on: string; at: string; state: string; dueOn: string | null; payload: Record<string, unknown> }[];
@@ -66,7 +64,6 @@ async function loadBundle(ctx: AppContext, trackingNumber: string): Promise<Bund
     await ctx.db.execute(sql`
       select c.id, c.access_code_hash, c.tracking_number, c.state, c.received_on::text, c.due_on::text, c.due_provisional,
         c.clock_stopped, c.disposition, c.concluded_on::text, a.slug as agency_slug, a.name as agency_name,
-        case when c.snapshot #>> '{context,reasonsRequest,repliedOn}' is null then c.snapshot #>> '{context,reasonsRequest,replyBy}' end as reasons_reply_by,
         case when c.state in ('awaiting_correction', 'awaiting_payment') then (select t.due_on::text from timers t where t.case_id = c.id and t.status = 'pending'
           and t.kind = case c.state when 'awaiting_correction' then 'correction_due' else 'payment_due' end) end as applicant_due_on,
         coalesce((select json_agg(json_build_object('type', e.type, 'on', e."on", 'at', e.at, 'state', e.state_after, 'dueOn', e.due_on_after,
@@ -82,6 +79,19 @@ async function loadBundle(ctx: AppContext, trackingNumber: string): Promise<Bund
 }
 
 export type PublicView = Awaited<ReturnType<typeof lookupRequest>>;
+
+/**
+ * Art. 35: the agency asked for reasons and none have come. Read from the timeline the lookup loads
+ * anyway; only then is the date read from the case (the lookup is the most frequent request).
+ */
+function reasonsAwaited(timeline: Bundle['timeline']): boolean {
+  let awaited = false;
+  for (const e of timeline) {
+    if (e.type === 'REQUEST_REASONS') awaited = true;
+    else if (e.type === 'REASONS_GIVEN') awaited = false;
+  }
+  return awaited;
+}
 
 /** The applicant's view (GET /api/requests/:tn, /track): the same 404 for an unknown number and a wrong code. */
 export async function lookupRequest(ctx: AppContext, args: { trackingNumber: string; accessCode: string }) {
@@ -116,7 +126,7 @@ export async function lookupRequest(ctx: AppContext, args: { trackingNumber: str
     correctionDueOn: b.state === 'awaiting_correction' ? b.applicant_due_on : null,
     paymentDueOn: b.state === 'awaiting_payment' ? b.applicant_due_on : null,
     /** Art. 35: the agency awaits the applicant's reasons, by this date. */
-    reasonsRequested: OPEN_STATES.includes(b.state as CaseState) && b.reasons_reply_by ? { replyBy: b.reasons_reply_by } : null,
+    reasonsRequested: OPEN_STATES.includes(b.state as CaseState) && reasonsAwaited(b.timeline) ? { replyBy: await findReasonsReplyBy(ctx.db, Number(b.id)) } : null,
   };
 }
 
