@@ -51,6 +51,10 @@ t.test('an applicant corrects the application online', async (t) => {
     t.match(mail, { recipient: clerk.email, subject: `【已补正】申请 ${receipt.trackingNumber} 的申请人已提交补正` });
     t.match(mail?.text, /已于2026年3月7日在线提交补正，答复期限自收到补正之日起重新计算，至2026年4月7日/);
     t.equal(more.length, 0);
+    const [told, ...twice] = await mailsOf(receipt.trackingNumber, 'correction_received');
+    t.match(told, { recipient: 'zhangsan@example.com', subject: `【政府信息公开】您的补正已收到（${receipt.trackingNumber}）` });
+    t.match(told?.text, /已收到您对政府信息公开申请（申请编号：FGJ-2026-\d{5}）的补正。依照《中华人民共和国政府信息公开条例》第三十条，答复期限自收到补正之日起重新计算，本机关将于2026年4月7日前作出答复/);
+    t.equal(twice.length, 0);
 
     const desk = await signIn(app, clerk.email, clerk.password);
     t.match(pageText((await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body), /收到补正材料 申请人 补正材料收到日期：2026年3月9日，答复期限重新计算；补正内容：所需信息为《雨湖区2026年政府投资项目计划》/);
@@ -79,6 +83,14 @@ t.test('an applicant corrects the application online', async (t) => {
     t.match(page, /身份证明\.pdf （补正材料，1 KB）/);
     t.match(page, /要求补正：2026年3月2日 收到补正材料：2026年3月2日，自该日重新计算答复期限/, 'the deadline steps say when it came back');
     t.match(page, /补正内容：附身份证明；附件 1 个/);
+  });
+
+  await t.test('a correction on paper, recorded by the clerk: the applicant is told the new period too, the clerk is not mailed', async (t) => {
+    const receipt = await file();
+    const res = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-02' });
+    t.equal(res.statusCode, 200);
+    t.match(await mailsOf(receipt.trackingNumber, 'correction_received'), [{ recipient: 'zhangsan@example.com', text: /本机关将于2026年3月30日前作出答复/ }]);
+    t.equal((await mailsOf(receipt.trackingNumber, 'correction_submitted')).length, 0);
   });
 
   await t.test('a request not awaiting a correction cannot be corrected', async (t) => {

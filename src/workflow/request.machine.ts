@@ -196,11 +196,13 @@ export function createRequestMachine(calendar: Calendar) {
       awaiting_correction: {
         on: {
           ...anytime,
-          // Corrected online: whoever handles the case is told it is back.
+          // The applicant is told the answer period runs again, and until when (art. 30); corrected
+          // online, whoever handles the case is told it is back.
           CORRECTION_RECEIVED: [
-            { target: 'assigned', guard: and(['allowedAndAssigned', 'byApplicant']), actions: ['restartClock', notify('correction_submitted', 'assignee')] },
-            { target: 'received', guard: and(['allowed', 'byApplicant']), actions: ['restartClock', notify('correction_submitted', 'assignee')] },
-            ...backToWork('restartClock'),
+            { target: 'assigned', guard: and(['allowedAndAssigned', 'byApplicant']), actions: ['restartClock', notify('correction_received'), notify('correction_submitted', 'assignee')] },
+            { target: 'received', guard: and(['allowed', 'byApplicant']), actions: ['restartClock', notify('correction_received'), notify('correction_submitted', 'assignee')] },
+            { target: 'assigned', guard: 'allowedAndAssigned', actions: ['restartClock', notify('correction_received')] },
+            { target: 'received', guard: 'allowed', actions: ['restartClock', notify('correction_received')] },
           ],
           CORRECTION_PERIOD_ENDED: { target: 'closed', guard: 'allowed', actions: ['concludeNoCorrection', letter('closure_notice'), notify('closure_notice')] },
         },

@@ -83,7 +83,7 @@ t.test('art. 30 correction: within 7 working days, once, and the 20 days restart
   t.equal(corrected.deadlines.answerDueOn, '2026-04-14', 'the 20 days run from the corrected application');
   t.equal(corrected.snapshot.context.clockStartOn, '2026-03-16');
 
-  t.same(corrected.intents, [], 'recorded by a clerk: no one is told');
+  t.same(corrected.intents, [{ type: 'notify', params: { template: 'correction_received', to: 'applicant' } }], 'recorded by a clerk: the applicant is told the new period');
   const assigned = ok(t, act(asked, '2026-03-05', { type: 'ASSIGN', assignee: 7 }));
   t.equal(ok(t, act(assigned, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' })).snapshot.state, 'assigned');
 
@@ -92,10 +92,17 @@ t.test('art. 30 correction: within 7 working days, once, and the 20 days restart
   refusedBy(t, act(asked, '2026-03-14', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-17' }, online), 'art30_corrected_application_date');
   const onSaturday = ok(t, act(asked, '2026-03-14', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' }, online));
   t.equal(onSaturday.deadlines.answerDueOn, '2026-04-14', 'counted from the working day it is received');
-  t.same(onSaturday.intents, [{ type: 'notify', params: { template: 'correction_submitted', to: 'assignee' } }], 'corrected online: whoever handles it is told');
+  t.same(
+    onSaturday.intents,
+    [
+      { type: 'notify', params: { template: 'correction_received', to: 'applicant' } },
+      { type: 'notify', params: { template: 'correction_submitted', to: 'assignee' } },
+    ],
+    'corrected online: the applicant is told the new period, whoever handles it that it is back',
+  );
   const back = ok(t, act(assigned, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-16' }, online));
   t.equal(back.snapshot.state, 'assigned', 'back to the clerk who has it');
-  t.equal(back.intents.length, 1);
+  t.equal(back.intents.length, 2);
 
   refusedBy(t, act(corrected, '2026-03-17', { type: 'REQUEST_CORRECTION', items: ['再补'], dueInWorkingDays: 5 }), 'art30_correction_once');
 });
