@@ -152,8 +152,6 @@ async function applicantStep(
   });
 }
 
-/** Art. 31: what the applicant sends online is received the day it arrives, or the next working day. */
-const receivedOnline = (on: IsoDate, calendar: Calendar) => workingDayOnOrAfter({ date: on, calendar }).date;
 
 const withdrawalSchema = z.object({ reason: z.string().trim().max(1000, '撤回理由不超过1000字').default('') });
 
@@ -182,7 +180,8 @@ export async function correctByApplicant(ctx: AppContext, args: { trackingNumber
     ctx,
     args,
     (on, calendar) => {
-      const receivedOn = receivedOnline(on, calendar);
+      // Art. 31: sent online, received the day it arrives, or the next working day.
+      const receivedOn = workingDayOnOrAfter({ date: on, calendar }).date;
       return { event: { type: 'CORRECTION_RECEIVED', receivedOn }, payload: { receivedOn, text, attachments: files.length } };
     },
     async (tx, row) => {
@@ -200,7 +199,8 @@ const reasonsSchema = z.object({ text: reasonsText });
 export async function explainByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
   const { text } = parseInput(reasonsSchema, args.input ?? {});
   await applicantStep(ctx, args, (on, calendar) => {
-    const receivedOn = receivedOnline(on, calendar);
+    // Art. 31: sent online, received the day it arrives, or the next working day.
+    const receivedOn = workingDayOnOrAfter({ date: on, calendar }).date;
     return { event: { type: 'REASONS_GIVEN', receivedOn }, payload: { receivedOn, text } };
   });
 }
