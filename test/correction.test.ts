@@ -93,6 +93,23 @@ t.test('an applicant corrects the application online', async (t) => {
     t.equal((await mailsOf(receipt.trackingNumber, 'correction_submitted')).length, 0);
   });
 
+  await t.test('a correction faxed on a Saturday: the case page lets the clerk record it as received on Monday (art. 31)', async (t) => {
+    const receipt = await file();
+    const field = (html: string) => html.match(/<input type="date" id="corr-received"[^>]*>/)?.[0] ?? '';
+    const onMonday = (await (await signIn(app, clerk.email, clerk.password)).get(`/staff/cases/${receipt.trackingNumber}`)).body;
+    t.match(field(onMonday), /value="2026-03-02" max="2026-03-02"/, 'on a working day, not after today');
+    t.notMatch(pageText(onMonday), /今天不是工作日/);
+    clock.set('2026-03-07T03:00:00Z'); // Saturday
+    const desk = await signIn(app, clerk.email, clerk.password);
+    const page = (await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body;
+    t.match(field(page), /value="2026-03-07" max="2026-03-09"/);
+    t.match(pageText(page), /今天不是工作日：节假日以传真、电子邮件等方式收到的，收到日期为其后第一个工作日（条例第三十一条）/);
+    const version = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().version as number;
+    const posted = await desk.post(`/staff/cases/${receipt.trackingNumber}/events`, { type: 'CORRECTION_RECEIVED', expectedVersion: String(version), receivedOn: '2026-03-09' });
+    t.match(posted, { statusCode: 303, headers: { location: `/staff/cases/${receipt.trackingNumber}?notice=done` } });
+    t.match((await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json(), { state: 'assigned', dueOn: '2026-04-07' });
+  });
+
   await t.test('a request not awaiting a correction cannot be corrected', async (t) => {
     clock.set('2026-03-02T02:00:00Z');
     const receipt = (await anon.post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
@@ -118,9 +135,17 @@ t.test('an applicant corrects the application online', async (t) => {
     const empty = await web.postMultipart(`/track/correction?${query}`, { text: '' }, []);
     t.equal(empty.statusCode, 400);
     t.match(pageText(empty.body), /请填写补正内容/);
+    t.notMatch(empty.body, /correction-files-reselect/, 'no file sent, none to choose again');
+    const noText = await web.postMultipart(`/track/correction?${query}`, { text: '' }, [{ filename: '说明.pdf', content: PDF }]);
+    t.match(noText.body, /id="correction-files-reselect">您选择的文件没有保存，请重新选择后再提交。/);
     const scripted = await web.postMultipart(`/track/correction?${query}`, { text: '<script>alert(1)</script>补正' }, [{ filename: 'a.exe', content: EXE }]);
     t.equal(scripted.statusCode, 400);
     t.match(scripted.body, />&lt;script&gt;alert\(1\)&lt;\/script&gt;补正<\/textarea>/, 'what was typed is kept, escaped');
+    t.equal((await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().state, 'awaiting_correction');
+    const oversize = await web.postMultipart(`/track/correction?${query}`, { text: '所需信息为项目清单' }, [{ filename: '扫描件.pdf', content: Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]) }]);
+    t.equal(oversize.statusCode, 413);
+    t.match(pageText(oversize.body), /附件“扫描件.pdf”超过 10 MB/);
+    t.match(oversize.body, />所需信息为项目清单<\/textarea>/, 'what was typed is kept when a file is too large');
     t.equal((await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().state, 'awaiting_correction');
 
     const done = await web.postMultipart(`/track/correction?${query}`, { text: '<b>所需信息</b>为项目清单' }, [{ filename: '说明.pdf', content: PDF }]);

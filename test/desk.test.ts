@@ -287,6 +287,13 @@ t.test("the clerks' desk", async (t) => {
     const { trackingNumber: tn, accessCode } = await submit();
     const page = await clerk.get(`/staff/cases/${tn}`);
     const version = /name="expectedVersion" value="(\d+)"/.exec(page.body)![1];
+    const noReasons = await clerk.postMultipart(
+      `/staff/cases/${tn}/events`,
+      { expectedVersion: version, type: 'ANSWER', disposition: 'partially_disclosed', text: '', withheldReasons: '清单中的个人住址属于个人隐私，依第十五条不予公开。', legalBasis: '' },
+      [{ filename: '项目清单（已处理）.pdf', content: PDF }],
+    );
+    t.equal(noReasons.statusCode, 400);
+    t.match(noReasons.body, /id="answer-files-reselect">您选择的文件没有保存，请重新选择后再提交。/, 'the clerk is asked to choose the file again');
     const res = await clerk.postMultipart(
       `/staff/cases/${tn}/events`,
       { expectedVersion: version, type: 'ANSWER', disposition: 'partially_disclosed', text: '现提供项目清单（已删除个人信息）。', withheldReasons: '清单中的个人住址属于个人隐私，依第十五条不予公开。', legalBasis: '' },
@@ -431,6 +438,7 @@ t.test('a clerk registers an application received on paper (art. 29, 31)', async
   t.equal(wrong.statusCode, 400);
   t.match(pageText(wrong.body), /收到申请的日期不能晚于今天/);
   t.match(wrong.body, /请公开2026年雨湖区政府投资重大建设项目的审批结果清单/, 'keeps what was typed');
+  t.match(pageText(wrong.body), /您选择的文件没有保存，请重新选择后再提交。/, 'and asks for the scan again');
   const elsewhere = await clerk.postMultipart('/staff/cases/new', { ...application({ agency: 'czj' }), channel: 'in_person', receivedOn: '2026-03-02' }, []);
   t.equal(elsewhere.statusCode, 400);
   t.match(pageText(elsewhere.body), /只能登记本机关收到的申请/, "not for another agency's");

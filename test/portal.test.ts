@@ -131,10 +131,27 @@ t.test('public portal, guides and administration', async (t) => {
     t.match(wrong.body, /role="alert"/);
     t.match(wrong.body, /value="110105194912310021"/, 'the entered value is kept');
     t.match(wrong.body, /value="张三"/);
+    t.match(wrong.body, /id="attachments-reselect">您选择的文件没有保存，请重新选择后再提交。/, 'the file sent with it must be chosen again');
+
+    const receiptsBefore = (await db.select({ id: letters.id }).from(letters).where(eq(letters.kind, 'receipt'))).length;
+    // A file too large (or too many) is refused before the application is read: what was typed stays.
+    const big = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]);
+    const oversize = await citizen.postMultipart('/apply', { ...fields, description: '2025年度部门预算公开表（含三公经费）' }, [{ filename: '扫描件.pdf', content: big }]);
+    t.equal(oversize.statusCode, 400);
+    t.match(oversize.body, /id="attachments-error">附件“扫描件.pdf”超过 10 MB/);
+    t.match(oversize.body, /id="applicant_idNumber-error">居民身份证号码校验位不正确/, 'the fields are checked too: every mistake at once');
+    t.match(oversize.body, /2025年度部门预算公开表（含三公经费）<\/textarea>/, 'the description is kept');
+    t.match(oversize.body, /value="张三"/);
+    t.match(oversize.body, /id="attachments-reselect">/);
+    const rightId = { ...fields, applicant: { ...fields.applicant, idNumber: VALID_RESIDENT_ID } };
+    const sixFiles = await citizen.postMultipart('/apply', rightId, Array.from({ length: 6 }, (_, i) => ({ filename: `${i}.png`, content: PNG })));
+    t.equal(sixFiles.statusCode, 400);
+    t.match(sixFiles.body, /id="attachments-error">最多上传 5 个附件/);
+    t.match(sixFiles.body, new RegExp(`value="${VALID_RESIDENT_ID}"`));
+    t.equal((await db.select({ id: letters.id }).from(letters).where(eq(letters.kind, 'receipt'))).length, receiptsBefore, 'nothing filed');
 
     const newToken = /name="formToken" value="([^"]+)"/.exec(wrong.body)![1]!;
     const good = { ...fields, formToken: newToken, applicant: { ...fields.applicant, idNumber: VALID_RESIDENT_ID } };
-    const receiptsBefore = (await db.select({ id: letters.id }).from(letters).where(eq(letters.kind, 'receipt'))).length;
     const ok = await citizen.postMultipart('/apply', good, [{ filename: '身份证.png', content: PNG }]);
     t.equal(ok.statusCode, 303);
     t.equal(ok.headers.location, '/apply/done');

@@ -3,13 +3,14 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { today } from '../calendar/clock.js';
+import { workingDayOnOrAfter } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
 import { staffPage } from '../http/auth.js';
 import { AppError, notFound } from '../http/errors.js';
 import { sendFile } from '../http/files.js';
 import { toErrorBody } from '../http/error-handler.js';
-import { readBody } from '../http/multipart.js';
+import { readForm } from '../http/multipart.js';
 import { dropEmpty, textField } from '../http/validation.js';
 import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
 import { findLetter } from '../letters/letters.repository.js';
@@ -38,18 +39,22 @@ async function renderCase(
     reissued?: { accessCode: string; mailedTo: string | null };
     error?: { message: string; fields?: Record<string, string>; rule?: string };
     values?: Record<string, unknown>;
+    reselect?: boolean;
     status?: number;
   } = {},
 ) {
   const principal = request.principal!;
   const row = await findVisibleCase(ctx, principal, trackingNumber);
   const view = await caseView(ctx, principal, row);
-  const [staff, agencies] = await Promise.all([listStaff(ctx.db, row.agencyId), listAgencies(ctx.db)]);
+  const [staff, agencies, calendar] = await Promise.all([listStaff(ctx.db, row.agencyId), listAgencies(ctx.db), ctx.calendar(ctx.db)]);
+  const todayDate = today(ctx.clock);
   const model = casePageModel(view, {
     ...options,
     staffOptions: staff.filter((s) => !s.disabledAt).map((s) => ({ id: s.id, name: s.name })),
     agencyOptions: agencies.map((a) => ({ slug: a.slug, name: a.name })),
-    today: today(ctx.clock),
+    today: todayDate,
+    // What the applicant sends online or by fax on a day off is received on the next working day (art. 31).
+    latestReceivedOn: workingDayOnOrAfter({ date: todayDate, calendar }).date,
     isSupervisor: principal.role !== 'clerk',
   });
   return reply.status(options.status ?? 200).page('staff/case', { ...model, notice: noticeOf(request) });
@@ -111,15 +116,15 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
   // Multipart (scanned paper applications): the CSRF token comes in the query string.
   app.post('/staff/cases/new', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
     const principal = request.principal!;
-    const { fields, uploads } = await readBody(request);
+    const { fields, uploads, refused, filesSent } = await readForm(request);
     try {
-      const receipt = await registerApplication(ctx, { principal, input: dropEmpty(fields), uploads });
+      const receipt = await registerApplication(ctx, { principal, input: dropEmpty(fields), uploads, refusedUpload: refused });
       return reply.page('staff/registered', { title: '申请已登记', receipt, caseUrl: `/staff/cases/${receipt.trackingNumber}` });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const { status, body } = toErrorBody(err);
       const agencies = (await listAgencies(ctx.db)).filter((a) => principal.role === 'admin' || a.id === principal.agencyId);
-      return reply.status(status).page('staff/register', { title: '登记申请', form: applicationFormModel({ values: fields, errors: body.fields ?? { _: body.message }, agencies, staff: true }) });
+      return reply.status(status).page('staff/register', { title: '登记申请', form: applicationFormModel({ values: fields, errors: body.fields ?? { _: body.message }, agencies, staff: true, filesSent }) });
     }
   });
 
@@ -127,16 +132,17 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
 
   app.post<WithTn>('/staff/cases/:trackingNumber/events', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
     const tn = request.params.trackingNumber.toUpperCase();
-    const { fields, uploads } = await readBody(request);
+    const { fields, uploads, refused, filesSent } = await readForm(request);
     const input = dropEmpty(fields) as Record<string, unknown>;
     delete input._csrf;
     try {
+      if (refused) throw refused;
       await applyStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
       return redirectWithNotice(reply, `/staff/cases/${tn}`, 'done');
     } catch (err) {
       const { status, body } = refusalOf(err);
       // Refused or stale: show why, with the case as it is now and the form as it was filled in.
-      return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields, rule: body.rule }, values: { ...input, type: input.type } });
+      return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields, rule: body.rule }, values: { ...input, type: input.type }, reselect: filesSent });
     }
   });
 

@@ -3,6 +3,7 @@ import type { AttachmentRole } from '../db/schema.js';
 import type { FieldMessages } from '../http/errors.js';
 import { chineseDate } from '../letters/dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
+import { RESELECT_FILES } from '../requests/attachments.js';
 import { DISPOSITIONS, DISPOSITION_CODES } from '../workflow/dispositions.js';
 import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/reviews.service.js';
 import type { CaseView } from './cases.service.js';
@@ -109,7 +110,7 @@ function deadlineSteps(c: CaseView): string[] {
 
 export function casePageModel(
   c: CaseView,
-  options: { revealedIdNumber?: string; reissued?: { accessCode: string; mailedTo: string | null }; error?: { message: string; fields?: FieldMessages; rule?: string }; values?: Record<string, unknown>; staffOptions: { id: number; name: string }[]; agencyOptions: { slug: string; name: string }[]; today: string; isSupervisor: boolean },
+  options: { revealedIdNumber?: string; reissued?: { accessCode: string; mailedTo: string | null }; error?: { message: string; fields?: FieldMessages; rule?: string }; values?: Record<string, unknown>; reselect?: boolean; staffOptions: { id: number; name: string }[]; agencyOptions: { slug: string; name: string }[]; today: string; latestReceivedOn: string; isSupervisor: boolean },
 ) {
   const a = c.applicant;
   const can = Object.fromEntries(c.allowedEvents.map((e) => [e, true]));
@@ -152,7 +153,9 @@ export function casePageModel(
     error: options.error ?? null,
     errors: options.error?.fields ?? {},
     values,
+    reselect: options.reselect ? RESELECT_FILES : null,
     today: options.today,
+    latestReceivedOn: options.latestReceivedOn,
     staffOptions: options.staffOptions.map((s) => ({ ...s, selected: s.id === c.assignee?.id })),
     agencyOptions: options.agencyOptions.filter((a) => a.slug !== c.agency.slug),
     dispositionOptions: DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid').map((code) => ({ code, label: `${DISPOSITIONS[code].row} ${DISPOSITIONS[code].label}` })),

@@ -3,8 +3,8 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { LIMITS } from '../requests/application.schema.js';
-import type { Upload } from '../requests/attachments.js';
-import { AppError, tooLarge } from './errors.js';
+import { attachmentTooLarge, tooManyAttachments, type Upload } from '../requests/attachments.js';
+import { AppError } from './errors.js';
 
 const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 
@@ -23,20 +23,27 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
 }
 
 export async function readBody(request: FastifyRequest): Promise<{ fields: unknown; uploads: Upload[] }> {
-  if (!request.isMultipart()) return { fields: request.body ?? {}, uploads: [] };
+  const { fields, uploads, refused } = await readForm(request);
+  if (refused) throw refused;
+  return { fields, uploads };
+}
+
+/**
+ * For pages: a refused upload (too large, too many) comes back with the fields read before it (a
+ * form's file input comes after its text fields), so the form can be shown again as it was filled in.
+ * `filesSent`: files came with it, kept or refused (a form shown again must ask for them again).
+ */
+export async function readForm(request: FastifyRequest): Promise<{ fields: unknown; uploads: Upload[]; refused: AppError | null; filesSent: boolean }> {
+  if (!request.isMultipart()) return { fields: request.body ?? {}, uploads: [], refused: null, filesSent: false };
   const fields: Record<string, unknown> = {};
   const uploads: Upload[] = [];
-  const tooBig = (name: string) => {
-    const message = `附件"${name}"超过 ${LIMITS.attachmentBytes / 1024 / 1024} MB`;
-    return tooLarge('attachments.too_large', message, { attachments: message });
-  };
   try {
     for await (const part of request.parts({
       limits: { fileSize: LIMITS.attachmentBytes, files: LIMITS.attachmentCount, fields: 60, fieldSize: 64 * 1024, parts: 70 },
     })) {
       if (part.type === 'file') {
         const content = await part.toBuffer();
-        if (part.file.truncated) throw tooBig(part.filename);
+        if (part.file.truncated) throw attachmentTooLarge(part.filename);
         // A browser sends an empty part for a file input left empty.
         if (part.fieldname !== 'attachments' || (content.length === 0 && !part.filename)) continue;
         uploads.push({ filename: part.filename || '附件', content });
@@ -47,12 +54,13 @@ export async function readBody(request: FastifyRequest): Promise<{ fields: unkno
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'FST_FILES_LIMIT') {
-      throw tooLarge('attachments.too_many', `最多上传 ${LIMITS.attachmentCount} 个附件`, { attachments: `最多上传 ${LIMITS.attachmentCount} 个附件` });
+      return { fields, uploads: [], refused: tooManyAttachments(), filesSent: true };
     }
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooBig('');
-    if (err instanceof AppError || (typeof (err as { statusCode?: unknown }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500)) throw err;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') return { fields, uploads: [], refused: attachmentTooLarge((err as { part?: { filename?: string } }).part?.filename ?? ''), filesSent: true };
+    if (err instanceof AppError) return { fields, uploads: [], refused: err, filesSent: true };
+    if (typeof (err as { statusCode?: unknown }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500) throw err;
     // The parser's own complaints (a truncated body, a broken boundary) are the client's fault.
     throw new AppError(400, 'request.malformed', '上传的表单不完整或格式有误，请重新提交');
   }
-  return { fields, uploads };
+  return { fields, uploads, refused: null, filesSent: uploads.length > 0 };
 }

@@ -8,7 +8,7 @@ import { findAgencyById, listAgencies } from '../agencies/agencies.repository.js
 import { sendFile } from '../http/files.js';
 import { AppError, notFound } from '../http/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
-import { readBody } from '../http/multipart.js';
+import { readForm } from '../http/multipart.js';
 import { isHttps } from '../http/auth.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { dropEmpty, textField } from '../http/validation.js';
@@ -16,7 +16,7 @@ import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/vi
 import { chineseDate } from '../letters/dates.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
-import { UPLOAD_RULES } from '../requests/attachments.js';
+import { RESELECT_FILES, UPLOAD_RULES } from '../requests/attachments.js';
 import { findAttachment } from '../requests/cases.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
 import { correctByApplicant, explainByApplicant, findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
@@ -25,11 +25,11 @@ const RECEIPT_COOKIE = 'ogi_receipt';
 
 type TrackQuery = { trackingNumber?: string; accessCode?: string };
 
-async function renderApply(ctx: AppContext, reply: FastifyReply, values: unknown, errors: Record<string, string>, status = 200) {
+async function renderApply(ctx: AppContext, reply: FastifyReply, values: unknown, errors: Record<string, string>, status = 200, filesSent = false) {
   const agencies = await listAgencies(ctx.db);
   return reply.status(status).page('apply', {
     title: '提出政府信息公开申请',
-    form: applicationFormModel({ values, errors, agencies }),
+    form: applicationFormModel({ values, errors, agencies, filesSent }),
     formToken: randomBytes(16).toString('base64url'),
   });
 }
@@ -50,11 +50,11 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
 
   // Multipart (attachments): the CSRF token travels in the query string.
   app.post('/apply', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
-    const { fields, uploads } = await readBody(request);
+    const { fields, uploads, refused, filesSent } = await readForm(request);
     const input = dropEmpty(fields) as Record<string, unknown>;
     const formToken = typeof input.formToken === 'string' && input.formToken.length <= 64 ? input.formToken : undefined;
     try {
-      const receipt = await submitApplication(ctx, { input, uploads, formToken });
+      const receipt = await submitApplication(ctx, { input, uploads, formToken, refusedUpload: refused });
       reply.setCookie(RECEIPT_COOKIE, `${receipt.trackingNumber}.${receipt.accessCode}`, {
         path: '/apply/done',
         httpOnly: true,
@@ -67,7 +67,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
       if (err instanceof DuplicateSubmission) return reply.redirect(`/apply/done?already=${encodeURIComponent(err.trackingNumber)}`, 303);
       if (!(err instanceof AppError)) throw err;
       const { status, body } = toErrorBody(err);
-      return renderApply(ctx, reply, fields, body.fields ?? { _: body.message }, status);
+      return renderApply(ctx, reply, fields, body.fields ?? { _: body.message }, status, filesSent);
     }
   });
 
@@ -94,7 +94,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     return number ? { label, number, url: `/track?trackingNumber=${encodeURIComponent(number)}&accessCode=${encodeURIComponent(accessCode)}` } : null;
   };
   // A form on the tracking page sent back: the status to answer with, what went wrong, what was typed.
-  type Refused = { status: number; error: string; text: string };
+  type Refused = { status: number; error: string; text: string; reselect?: string | null };
   const trackPage = async (reply: FastifyReply, query: TrackQuery, extras: { notice?: string | null; withdrawal?: Refused; correction?: Refused; reasons?: Refused } = {}) => {
     const { trackingNumber, accessCode } = query;
     const withdrawal = extras.withdrawal ?? null;
@@ -170,13 +170,16 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
   app.post<{ Querystring: TrackQuery }>('/track/correction', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
     const [trackingNumber, accessCode] = ['trackingNumber', 'accessCode'].map((name) => textField(request.query, name)) as [string, string];
     let text = '';
+    let reselect: string | null = null;
     try {
-      const { fields, uploads } = await readBody(request);
+      const { fields, uploads, refused, filesSent } = await readForm(request);
       text = textField(fields, 'text');
+      if (filesSent) reselect = RESELECT_FILES;
+      if (refused) throw refused;
       await correctByApplicant(ctx, { trackingNumber, accessCode, input: { text }, uploads });
     } catch (err) {
       const { status, body } = refusalOf(err);
-      return trackPage(reply, { trackingNumber, accessCode }, { correction: { status, error: refusalText(body), text } });
+      return trackPage(reply, { trackingNumber, accessCode }, { correction: { status, error: refusalText(body), text, reselect } });
     }
     return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'corrected');
   });

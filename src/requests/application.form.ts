@@ -3,7 +3,7 @@
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import type { FieldMessages } from '../http/errors.js';
 import { errorList, fieldModel } from '../http/forms.js';
-import { UPLOAD_RULES } from './attachments.js';
+import { RESELECT_FILES, UPLOAD_RULES } from './attachments.js';
 import { LIMITS } from './application.schema.js';
 
 export const FIELD_LABELS: Record<string, string> = {
@@ -62,7 +62,8 @@ export const CHANNEL_OPTIONS = [
   ['online', '网上（其他平台）'],
 ] as const;
 
-export function applicationFormModel(args: { values: unknown; errors: FieldMessages; agencies: AgencyRow[]; staff?: boolean }) {
+/** `filesSent`: the refused form came with files, which a browser cannot be given back: ask for them again. */
+export function applicationFormModel(args: { values: unknown; errors: FieldMessages; agencies: AgencyRow[]; staff?: boolean; filesSent?: boolean }) {
   const { values, errors } = args;
   const f = (path: string, options?: readonly (readonly [string, string])[], fallback?: string) => fieldModel({ values, errors, path, options, fallback });
   return {
@@ -87,6 +88,7 @@ export function applicationFormModel(args: { values: unknown; errors: FieldMessa
       ...f('attachments'),
       error: Object.entries(errors).find(([k]) => k === 'attachments' || k.startsWith('attachments.'))?.[1] ?? null,
       help: `可上传身份证明、营业执照等，${UPLOAD_RULES}`,
+      reselect: args.filesSent ? RESELECT_FILES : null,
     },
     descriptionLimits: { min: LIMITS.descriptionMin, max: LIMITS.descriptionMax },
     staff: args.staff ?? false,

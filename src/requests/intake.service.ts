@@ -235,12 +235,15 @@ function filingQueue(ctx: AppContext): GroupCommit<Filing, Filed> {
 
 /**
  * An application filed online (POST /api/requests, /apply). A form's one-time token makes a second
- * submission of the same form find the first case instead of filing a second one.
+ * submission of the same form find the first case instead of filing a second one. `refusedUpload`:
+ * the form's files were refused while it was read (too large, too many); its fields are checked all
+ * the same, so that the form shows every mistake at once.
  */
-export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string }): Promise<Receipt> {
+export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string; refusedUpload?: AppError | null }): Promise<Receipt> {
   assertKeyCurrent(ctx);
   const arrivedOn = today(ctx.clock);
-  const { app, slug } = await parseApplication(ctx, args.input);
+  const { app, slug } = await parseApplication(ctx, args.input, args.refusedUpload?.details.fields);
+  if (args.refusedUpload) throw args.refusedUpload;
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
   const earlier = async () => (args.formToken ? await findSubmission(ctx.db, args.formToken) : null);
@@ -260,13 +263,14 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
 }
 
 /** An application a clerk received on paper, in person, by post, fax or e-mail (POST /api/cases). Art. 31: the receipt date is the clerk's. */
-export async function registerApplication(ctx: AppContext, args: { principal: Principal; input: unknown; uploads: Upload[] }): Promise<Receipt> {
+export async function registerApplication(ctx: AppContext, args: { principal: Principal; input: unknown; uploads: Upload[]; refusedUpload?: AppError | null }): Promise<Receipt> {
   assertKeyCurrent(ctx);
   const extras = tryParse(registrationExtras, args.input);
-  const extraFields: FieldMessages = { ...(extras.fields ?? {}) };
+  const extraFields: FieldMessages = { ...(extras.fields ?? {}), ...args.refusedUpload?.details.fields };
   const now = today(ctx.clock);
   if (extras.data && extras.data.receivedOn > now) extraFields.receivedOn = '收到申请的日期不能晚于今天';
   const { app, agency } = await validateApplication(ctx, args.input, extraFields);
+  if (args.refusedUpload) throw args.refusedUpload;
   if (!canSeeAgency(args.principal, agency.id)) throw validationFailed({ agency: '只能登记本机关收到的申请' });
   const { channel, receivedOn } = extras.data!;
   const files = await checkUploads(args.uploads);
