@@ -7,7 +7,7 @@ import { findAttachment } from '../requests/cases.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
-import { caseView, findVisibleCase, getCase, listCases } from './cases.service.js';
+import { addNote, caseView, findVisibleCase, getCase, listCases } from './cases.service.js';
 import { sendFile } from '../http/files.js';
 
 type WithTn = { Params: { trackingNumber: string } };
@@ -28,6 +28,12 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     const { fields, uploads } = await readBody(request);
     const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: fields, uploads });
     return caseView(ctx, request.principal!, row);
+  });
+
+  // A working note for staff only (never in the applicant's view).
+  app.post<WithTn>('/api/cases/:trackingNumber/notes', { preHandler: staff }, async (request, reply) => {
+    const row = await addNote(ctx, request.principal!, request.params.trackingNumber, request.body ?? {});
+    return reply.status(201).send(await caseView(ctx, request.principal!, row));
   });
 
   // An applicant who lost the access code gets a new one; the old one stops working.

@@ -234,6 +234,32 @@ export async function revealIdNumber(ctx: AppContext, principal: Principal, trac
   });
 }
 
+const noteInput = z.object({ text: z.string({ error: '请填写记录内容' }).trim().min(1, '请填写记录内容').max(2000, '记录不超过2000字') });
+
+/**
+ * A clerk's working note on a case (a phone call with the applicant, where a file was looked for),
+ * at any stage, also once answered. It joins the timeline for staff only: the applicant never sees
+ * it, and it changes neither the state, the deadline nor the version a form was opened at.
+ */
+export async function addNote(ctx: AppContext, principal: Principal, trackingNumber: string, input: unknown): Promise<CaseRow> {
+  const { text } = parseInput(noteInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockCase(tx, { trackingNumber: trackingNumber.trim().toUpperCase() });
+    if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
+    await appendTimeline(tx, {
+      caseId: row.id,
+      type: 'NOTE',
+      on: today(ctx.clock),
+      at: ctx.clock.now(),
+      actor: { kind: 'staff', id: principal.id, role: principal.role },
+      stateAfter: row.state,
+      dueOnAfter: row.dueOn,
+      payload: { text },
+    });
+    return row;
+  });
+}
+
 export async function getCase(ctx: AppContext, principal: Principal, trackingNumber: string) {
   return caseView(ctx, principal, await findVisibleCase(ctx, principal, trackingNumber));
 }

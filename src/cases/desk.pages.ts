@@ -21,7 +21,7 @@ import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
 import type { Principal } from '../staff/principal.js';
 import { listStaff } from '../staff/staff.repository.js';
-import { caseView, findVisibleCase, listCases, revealIdNumber } from './cases.service.js';
+import { addNote, caseView, findVisibleCase, listCases, revealIdNumber } from './cases.service.js';
 import { casePageModel, queueRowModel } from './desk.view.js';
 import { CASE_STATES } from '../workflow/types.js';
 import { STATE_LABELS } from '../workflow/labels.js';
@@ -144,6 +144,18 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
       // Refused or stale: show why, with the case as it is now and the form as it was filled in.
       return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields, rule: body.rule }, values: { ...input, type: input.type }, reselect: filesSent });
     }
+  });
+
+  app.post<WithTn>('/staff/cases/:trackingNumber/notes', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
+    const tn = request.params.trackingNumber.toUpperCase();
+    const text = textField(request.body, 'text');
+    try {
+      await addNote(ctx, request.principal!, tn, { text });
+    } catch (err) {
+      const { status, body } = refusalOf(err);
+      return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields }, values: { type: 'NOTE', text } });
+    }
+    return redirectWithNotice(reply, `/staff/cases/${tn}`, 'saved', 'timeline-h');
   });
 
   app.post<WithTn>('/staff/cases/:trackingNumber/reveal', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {

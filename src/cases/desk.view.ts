@@ -53,6 +53,8 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
       return `15个工作日内未收到意见（${chineseDate(s('dueOn'))}届满），由本机关决定`;
     case 'REQUEST_REASONS':
       return `${s('matter')}；请于 ${s('replyWithinWorkingDays')} 个工作日内说明理由`;
+    case 'NOTE':
+      return s('text');
     case 'REASONS_GIVEN':
       return `收到日期：${chineseDate(s('receivedOn'))}；理由：${s('text')}`;
     case 'DEFER_ANSWER':

@@ -104,9 +104,10 @@ export function pageData(reply: FastifyReply, model: PageModel): Record<string, 
 }
 
 /** Redirect after a successful form post (PRG), with a fixed notice shown on the next page. */
-export function redirectWithNotice(reply: FastifyReply, url: string, notice: keyof typeof NOTICES | string): FastifyReply {
+/** `anchor`: the id of the part of the page to show (what was just saved), when not its top. */
+export function redirectWithNotice(reply: FastifyReply, url: string, notice: keyof typeof NOTICES | string, anchor?: string): FastifyReply {
   const sep = url.includes('?') ? '&' : '?';
-  return reply.redirect(`${url}${sep}notice=${encodeURIComponent(notice)}`, 303);
+  return reply.redirect(`${url}${sep}notice=${encodeURIComponent(notice)}${anchor ? `#${anchor}` : ''}`, 303);
 }
 
 /** A form's refusal (bad input, a rule, a stale version) as its status and body; anything else, and 404, is rethrown for the error handler. */

@@ -19,7 +19,7 @@ import { findCase, findReasonsReplyBy, insertAttachments, lockCase, type CaseRow
 import { applyToLockedCase } from './workflow.service.js';
 
 // Internal steps the applicant is not told about.
-const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'REQUEST_EXTENSION']);
+const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'REQUEST_EXTENSION', 'NOTE']);
 // What of a timeline entry's payload the applicant may see.
 const PUBLIC_PAYLOAD = ['to', 'from', 'agencyName', 'receivedOn', 'workingDays', 'disposition', 'paidOn', 'repliedOn'];
 

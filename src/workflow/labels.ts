@@ -12,7 +12,7 @@ export const STATE_LABELS: Record<CaseState, string> = {
   closed: '已终止处理',
 };
 
-export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALENDAR_CHANGED' | 'TRANSFERRED_IN' | 'REMINDER' | 'ID_REVEALED' | 'ACCESS_CODE_REISSUED', string> = {
+export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALENDAR_CHANGED' | 'TRANSFERRED_IN' | 'REMINDER' | 'ID_REVEALED' | 'ACCESS_CODE_REISSUED' | 'NOTE', string> = {
   SUBMITTED: '网上提交申请',
   REGISTERED: '登记申请',
   TRANSFERRED_IN: '由其他机关转来',
@@ -39,4 +39,5 @@ export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALE
   REMINDER: '到期提醒',
   ID_REVEALED: '查看完整证件号码',
   ACCESS_CODE_REISSUED: '重新生成查询码',
+  NOTE: '内部备注',
 };
