@@ -215,23 +215,35 @@ function maskedIdNumber(ctx: AppContext, row: CaseRow): string {
   }
 }
 
-/** Shows the full identity number and records who looked, and when, in the timeline. */
-export async function revealIdNumber(ctx: AppContext, principal: Principal, trackingNumber: string): Promise<string> {
+/**
+ * A timeline entry by a member of staff that moves nothing (state, deadline, version), written with
+ * the case locked; `then` runs in the same transaction on the case as it was.
+ */
+async function recordStaffEntry<T>(
+  ctx: AppContext,
+  args: { principal: Principal; trackingNumber: string; type: 'ID_REVEALED' | 'NOTE'; payload: Record<string, unknown> },
+  then: (row: CaseRow) => Promise<T> | T,
+): Promise<T> {
   return ctx.db.transaction(async (tx) => {
-    const row = await lockCase(tx, { trackingNumber: trackingNumber.trim().toUpperCase() });
-    if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
+    const row = await lockCase(tx, { trackingNumber: args.trackingNumber.trim().toUpperCase() });
+    if (!row || !canSeeAgency(args.principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     await appendTimeline(tx, {
       caseId: row.id,
-      type: 'ID_REVEALED',
+      type: args.type,
       on: today(ctx.clock),
       at: ctx.clock.now(),
-      actor: { kind: 'staff', id: principal.id, role: principal.role },
+      actor: { kind: 'staff', id: args.principal.id, role: args.principal.role },
       stateAfter: row.state,
       dueOnAfter: row.dueOn,
-      payload: {},
+      payload: args.payload,
     });
-    return openCaseIdNumber(ctx, row);
+    return then(row);
   });
+}
+
+/** Shows the full identity number and records who looked, and when, in the timeline. */
+export async function revealIdNumber(ctx: AppContext, principal: Principal, trackingNumber: string): Promise<string> {
+  return recordStaffEntry(ctx, { principal, trackingNumber, type: 'ID_REVEALED', payload: {} }, (row) => openCaseIdNumber(ctx, row));
 }
 
 const noteInput = z.object({ text: z.string({ error: '请填写记录内容' }).trim().min(1, '请填写记录内容').max(2000, '记录不超过2000字') });
@@ -243,21 +255,7 @@ const noteInput = z.object({ text: z.string({ error: '请填写记录内容' }).
  */
 export async function addNote(ctx: AppContext, principal: Principal, trackingNumber: string, input: unknown): Promise<CaseRow> {
   const { text } = parseInput(noteInput, input);
-  return ctx.db.transaction(async (tx) => {
-    const row = await lockCase(tx, { trackingNumber: trackingNumber.trim().toUpperCase() });
-    if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
-    await appendTimeline(tx, {
-      caseId: row.id,
-      type: 'NOTE',
-      on: today(ctx.clock),
-      at: ctx.clock.now(),
-      actor: { kind: 'staff', id: principal.id, role: principal.role },
-      stateAfter: row.state,
-      dueOnAfter: row.dueOn,
-      payload: { text },
-    });
-    return row;
-  });
+  return recordStaffEntry(ctx, { principal, trackingNumber, type: 'NOTE', payload: { text } }, (row) => row);
 }
 
 export async function getCase(ctx: AppContext, principal: Principal, trackingNumber: string) {
