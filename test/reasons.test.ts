@@ -51,6 +51,11 @@ t.test('an applicant explains the requests online when asked (art. 35)', async (
     t.match(mail, { recipient: clerk.email, subject: `【已说明理由】申请 ${receipt.trackingNumber} 的申请人已说明申请理由` });
     t.match(mail?.text, /已于2026年3月2日在线说明申请理由（条例第三十五条）。请审查理由是否合理/);
     t.equal(more.length, 0);
+    const [told, ...twice] = await mailsOf(receipt.trackingNumber, 'reasons_received');
+    t.match(told, { recipient: 'zhangsan@example.com', subject: `【政府信息公开】您说明的申请理由已收到（${receipt.trackingNumber}）` });
+    t.match(told?.text, /已收到您就政府信息公开申请（申请编号：FGJ-2026-\d{5}）说明的申请理由。依照《中华人民共和国政府信息公开条例》第三十五条，本机关将审查您的理由/);
+    t.match(told?.text, /目前的答复期限为2026年3月30日前。/, 'the answer period runs on');
+    t.equal(twice.length, 0);
 
     const desk = await signIn(app, clerk.email, clerk.password);
     const page = pageText((await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body);
@@ -71,7 +76,7 @@ t.test('an applicant explains the requests online when asked (art. 35)', async (
     t.notMatch(page, /说明申请理由/);
   });
 
-  await t.test('on paper: the clerk records it from the case page, no mail', async (t) => {
+  await t.test('on paper: the clerk records it from the case page; the applicant is told', async (t) => {
     const receipt = await file();
     const desk = await signIn(app, clerk.email, clerk.password);
     t.match(pageText((await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body), /登记申请人说明的理由（条例第三十五条）/);
@@ -80,7 +85,8 @@ t.test('an applicant explains the requests online when asked (art. 35)', async (
     t.equal(posted.statusCode, 303);
     const staffView = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json();
     t.match(staffView.events.at(-1), { type: 'REASONS_GIVEN', actor: { kind: 'staff' }, payload: { text: '书面说明：用于学术研究', receivedOn: '2026-03-02' } });
-    t.equal((await mailsOf(receipt.trackingNumber, 'reasons_given')).length, 0);
+    t.equal((await mailsOf(receipt.trackingNumber, 'reasons_given')).length, 0, 'the clerk who recorded it is not mailed');
+    t.match(await mailsOf(receipt.trackingNumber, 'reasons_received'), [{ recipient: 'zhangsan@example.com' }], 'the applicant is told they are in');
     const lookup = (await anon.get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`)).json();
     t.equal(lookup.reasonsRequested, null, 'the applicant is no longer asked');
   });

@@ -28,6 +28,7 @@ const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string 
   closure_notice: (m) => `【政府信息公开】您的申请已终止处理（${m.trackingNumber}）`,
   correction_received: (m) => `【政府信息公开】您的补正已收到（${m.trackingNumber}）`,
   withdrawal_notice: (m) => `【政府信息公开】您的申请已撤回（${m.trackingNumber}）`,
+  reasons_received: (m) => `【政府信息公开】您说明的申请理由已收到（${m.trackingNumber}）`,
   reminder: (m) => `【办理提醒】申请 ${m.trackingNumber} 即将到期`,
   extension_request: (m) => `【待审批】申请 ${m.trackingNumber} 请求延长答复期限`,
   overdue_alert: (m) => `【超期警示】申请 ${m.trackingNumber} 已超过答复期限`,

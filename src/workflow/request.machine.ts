@@ -158,10 +158,11 @@ export function createRequestMachine(calendar: Calendar) {
   } as const;
   const anytime = {
     ASSIGN: { guard: 'allowed', actions: ['recordAssignee'] },
-    // Explained online: whoever handles the case is told. The answer period runs on (art. 35).
+    // The applicant is told the reasons are in and what the agency may then decide; explained
+    // online, whoever handles the case is told too. The answer period runs on (art. 35).
     REASONS_GIVEN: [
-      { guard: and(['allowed', 'byApplicant']), actions: ['recordReasonsGiven', notify('reasons_given', 'assignee')] },
-      { guard: 'allowed', actions: ['recordReasonsGiven'] },
+      { guard: and(['allowed', 'byApplicant']), actions: ['recordReasonsGiven', notify('reasons_received'), notify('reasons_given', 'assignee')] },
+      { guard: 'allowed', actions: ['recordReasonsGiven', notify('reasons_received')] },
     ],
     // The applicant is told in writing that the request is no longer processed; withdrawn online,
     // whoever handles it is told too.

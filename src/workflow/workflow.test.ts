@@ -206,10 +206,17 @@ t.test('art. 35 reasons given: only when asked, once; online on a day off receiv
   t.equal(given.snapshot.state, 'received');
   t.same(given.snapshot.context.reasonsRequest, { matter: '本月已申请120件', requestedOn: '2026-03-03', replyBy: '2026-03-17', repliedOn: '2026-03-09' });
   t.equal(given.deadlines.answerDueOn, DUE, 'the answer period runs on');
-  t.same(given.intents, [{ type: 'notify', params: { template: 'reasons_given', to: 'assignee' } }], 'explained online: whoever handles it is told');
+  t.same(
+    given.intents,
+    [
+      { type: 'notify', params: { template: 'reasons_received', to: 'applicant' } },
+      { type: 'notify', params: { template: 'reasons_given', to: 'assignee' } },
+    ],
+    'explained online: the applicant is told they are in, and whoever handles it is told',
+  );
   refusedBy(t, act(given, '2026-03-10', { type: 'REASONS_GIVEN', receivedOn: '2026-03-10' }), 'art35_reasons_requested');
   const onPaper = ok(t, act(asked, '2026-03-10', { type: 'REASONS_GIVEN', receivedOn: '2026-03-09' }));
-  t.same(onPaper.intents, [], 'recorded by a clerk: no one is told');
+  t.same(onPaper.intents, [{ type: 'notify', params: { template: 'reasons_received', to: 'applicant' } }], 'recorded by a clerk: the applicant is told');
   t.ok(ok(t, act(onPaper, '2026-03-10', { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '理由合理，需逐件检索' }, supervisor)), 'the office head may then defer');
 });
 
