@@ -69,9 +69,17 @@ t.test('in a real browser', async (t) => {
       t.equal(await page.getByLabel('姓名或名称').inputValue(), '王小明', 'entered values are kept');
       t.equal(await page.getByRole('alert').count(), 1, 'the error summary is announced');
       t.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', 'focus moves to the summary');
+      t.equal(await page.locator('#attachments-reselect').textContent(), '您选择的文件没有保存，请重新选择后再提交。', 'asked to choose the file again');
       await shot(page, 'form', width);
 
+      // A file over 10 MB: the browser gets the form back with what was typed, not a broken connection.
       await page.getByLabel('证件号码').fill(VALID_RESIDENT_ID);
+      await page.setInputFiles('#attachments', { name: '扫描件.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.alloc(12 * 1024 * 1024)]) });
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await page.locator('#attachments-error').waitFor();
+      t.equal(await page.locator('#attachments-error').textContent(), '附件“扫描件.pdf”超过 10 MB');
+      t.equal(await page.getByLabel('证件号码').inputValue(), VALID_RESIDENT_ID, 'what was typed is kept');
+
       await page.setInputFiles('#attachments', { name: '身份证明.pdf', mimeType: 'application/pdf', buffer: PDF });
       await page.getByRole('button', { name: '提交申请' }).click();
       await page.waitForURL(`${base}/apply/done`);
