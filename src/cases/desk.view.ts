@@ -158,6 +158,7 @@ export function casePageModel(
     reselect: options.reselect ? RESELECT_FILES : null,
     today: options.today,
     latestReceivedOn: options.latestReceivedOn,
+    dayOffReceipt: options.latestReceivedOn !== options.today ? '今天不是工作日：节假日以传真、电子邮件等方式收到的，收到日期为其后第一个工作日（条例第三十一条）。' : null,
     staffOptions: options.staffOptions.map((s) => ({ ...s, selected: s.id === c.assignee?.id })),
     agencyOptions: options.agencyOptions.filter((a) => a.slug !== c.agency.slug),
     dispositionOptions: DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid').map((code) => ({ code, label: `${DISPOSITIONS[code].row} ${DISPOSITIONS[code].label}` })),
