@@ -189,3 +189,21 @@ export function uniqueViolation(err: unknown): string | null {
   if (cause?.code !== '23505') return null;
   return cause.constraint ?? cause.constraint_name ?? '';
 }
+
+// postgres.js's own codes for a connection that failed or went away, and the system's for a server
+// that cannot be reached.
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * The database cannot be reached or is going away (a restart, a failover, no connection left): the
+ * request may succeed if tried again shortly. SQLSTATE classes 08 (connection exception), 53
+ * (insufficient resources) and 57P (shutting down, starting up). Drizzle wraps the driver's error in
+ * `cause`.
+ */
+export function databaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_LOST.has(code) || /^(08|53|57P)/.test(code))) return true;
+  }
+  return false;
+}

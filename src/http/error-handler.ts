@@ -1,7 +1,9 @@
 // One error path: AppErrors and fastify's own 4xx become `{ error, message, fields?, rule? }` (or an
-// error page for browsers); anything else is logged and answered with a generic 500.
+// error page for browsers); a database that cannot be reached is a 503 to try again; anything else is
+// logged and answered with a generic 500.
 import type {} from '@fastify/view';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { databaseUnavailable } from '../db/client.js';
 import { AppError, type FieldMessages } from './errors.js';
 
 const FASTIFY_CODES: Record<string, [string, string]> = {
@@ -48,8 +50,12 @@ export function toErrorBody(error: FastifyError | AppError): { status: number; b
     const [code, message] = FASTIFY_CODES[error.code] ?? GENERIC_BY_STATUS[status] ?? ['request.invalid', '请求无法处理'];
     return { status, body: { error: code, message } };
   }
+  if (databaseUnavailable(error)) return { status: 503, body: { error: 'service.unavailable', message: '服务暂时不可用，请稍后再试' } };
   return { status: 500, body: { error: 'internal', message: '服务器内部错误，请稍后再试' } };
 }
+
+/** Seconds a client should wait before trying again when the database is away (a restart takes a few). */
+const RETRY_AFTER_SECONDS = '10';
 
 export function wantsHtml(request: FastifyRequest): boolean {
   if (request.url.startsWith('/api/') || request.url === '/health' || request.url === '/ready') return false;
@@ -62,6 +68,7 @@ export async function errorHandler(this: unknown, error: FastifyError | AppError
   else request.log.info({ code: body.error, status }, 'request refused');
   reply.status(status);
   if (status === 429 && error instanceof Error && 'headers' in error) reply.headers((error as { headers: Record<string, string> }).headers);
+  if (body.error === 'service.unavailable') reply.header('retry-after', RETRY_AFTER_SECONDS);
   if (wantsHtml(request) && typeof reply.page === 'function') {
     return reply.page('error', { title: status >= 500 ? '出错了' : '无法完成请求', message: body.message });
   }

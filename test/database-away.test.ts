@@ -1,0 +1,90 @@
+// The database goes away and comes back while the service runs (a restart, a failover, a network
+// cut): requests meanwhile get 503 with Retry-After and a message to try again, not a 500, and leave
+// nothing half stored; once it is back the same process serves again. The service reaches PostgreSQL
+// through a TCP proxy the test cuts and restores, so the machine's PostgreSQL server keeps running
+// (`npm run test:faults` restarts it for real). PostgreSQL only: the embedded database cannot go away.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { count } from 'drizzle-orm';
+import t from 'tap';
+import { openDatabase } from '../src/db/client.js';
+import { cases } from '../src/db/schema.js';
+import { testApp } from './helpers/app.js';
+import { createPostgresDatabase, TEST_DATABASE_URL } from './helpers/database.js';
+import { application } from './helpers/factories.js';
+import { freePort } from './helpers/process.js';
+
+/** Forwards a local port to PostgreSQL; `cut()` drops every connection and refuses new ones until `restore()`. */
+async function databaseProxy(target: URL) {
+  const port = await freePort();
+  const open = new Set<Socket>();
+  let server: Server | null = null;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 5432), target.hostname);
+        for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+          open.add(a);
+          a.on('error', () => b.destroy());
+          a.on('close', () => (open.delete(a), b.destroy()));
+          a.pipe(b);
+        }
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  await listen();
+  return {
+    url: (() => {
+      const url = new URL(target);
+      url.hostname = '127.0.0.1';
+      url.port = String(port);
+      return url.toString();
+    })(),
+    async cut() {
+      const closing = new Promise<void>((r) => server!.close(() => r()));
+      for (const socket of open) socket.destroy();
+      await closing;
+    },
+    restore: listen,
+    close() {
+      for (const socket of open) socket.destroy();
+      server?.close();
+    },
+  };
+}
+
+t.test('the database away: 503 to try again, nothing half stored; back: served again without a restart', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database cannot go away' }, async (t) => {
+  const target = await createPostgresDatabase();
+  t.teardown(() => target.drop());
+  const proxy = await databaseProxy(new URL(target.url));
+  t.teardown(() => proxy.close());
+  const handle = await openDatabase({ databaseUrl: proxy.url, dataDir: '', inMemory: false });
+  t.teardown(() => handle.close());
+  const { app, db } = await testApp(t, { database: Object.assign(handle, { url: proxy.url }) });
+
+  const first = await app.inject({ method: 'POST', url: '/api/requests', payload: application() });
+  t.equal(first.statusCode, 201, 'filed while the database is there');
+
+  await proxy.cut();
+  const refused = await app.inject({ method: 'POST', url: '/api/requests', payload: application({ applicant: { email: 'while-away@example.com' } }) });
+  t.equal(refused.statusCode, 503, 'an application while the database is away');
+  t.same(refused.json(), { error: 'service.unavailable', message: '服务暂时不可用，请稍后再试' });
+  t.equal(refused.headers['retry-after'], '10', 'with when to try again');
+  const { trackingNumber, accessCode } = first.json() as { trackingNumber: string; accessCode: string };
+  const lookup = await app.inject({ method: 'GET', url: `/track?trackingNumber=${trackingNumber}&accessCode=${accessCode}`, headers: { accept: 'text/html' } });
+  t.equal(lookup.statusCode, 503, 'the tracking page too');
+  t.match(lookup.body, '服务暂时不可用，请稍后再试', 'says so in the page');
+  t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 503, '/health says the service is not healthy');
+
+  await proxy.restore();
+  let again = await app.inject({ method: 'POST', url: '/api/requests', payload: application({ applicant: { email: 'again@example.com' } }) });
+  // The pool waits a moment (its backoff) before it connects again after failures.
+  for (let tries = 0; again.statusCode === 503 && tries < 50; tries += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+    again = await app.inject({ method: 'POST', url: '/api/requests', payload: application({ applicant: { email: 'again@example.com' } }) });
+  }
+  t.equal(again.statusCode, 201, 'filed again once the database is back, by the same process');
+  t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+  const [stored] = await db.select({ n: count() }).from(cases);
+  t.equal(stored!.n, 2, 'the two filed applications are stored, and nothing of the refused one');
+});
