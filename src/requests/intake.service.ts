@@ -1,5 +1,6 @@
 // Intake (art. 29, 31): an application becomes a case with a tracking number, an access code for
 // the applicant, a receipt date and a statutory due date, all in one transaction.
+import { createHash } from 'node:crypto';
 import { holdSchedules } from '../calendar/calendar.repository.js';
 import { today } from '../calendar/clock.js';
 import { yearOf, type IsoDate } from '../calendar/dates.js';
@@ -139,6 +140,18 @@ export class DuplicateSubmission extends Error {
   constructor(readonly trackingNumber: string) {
     super('this form was already submitted');
   }
+}
+
+/**
+ * The one-time token of an application sent to the API with an `Idempotency-Key`: the key bound to
+ * what was sent, so that the same application sent again with the same key (a retry after a lost
+ * answer or a 503) finds the first case, while another application under the same key files anew:
+ * two clients that happen to choose one key never meet. Kept apart from the page form's tokens.
+ */
+export function idempotencyToken(key: string | string[] | undefined, input: unknown): string | undefined {
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) throw validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' });
+  return `api:${createHash('sha256').update(key).update('\n').update(JSON.stringify(input)).digest('base64url')}`;
 }
 
 const NO_AGENCY = '请选择受理申请的机关';

@@ -4,14 +4,25 @@ import type { AppContext } from '../context.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/multipart.js';
 import { textField } from '../http/validation.js';
-import { submitApplication } from './intake.service.js';
+import { DuplicateSubmission, idempotencyToken, submitApplication } from './intake.service.js';
 import { correctByApplicant, explainByApplicant, lookupRequest, withdrawByApplicant } from './tracking.service.js';
 
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
     const { fields, uploads } = await readBody(request);
-    const receipt = await submitApplication(ctx, { input: fields, uploads });
-    return reply.status(201).send(receipt);
+    const formToken = idempotencyToken(request.headers['idempotency-key'], fields);
+    try {
+      const receipt = await submitApplication(ctx, { input: fields, uploads, formToken });
+      return reply.status(201).send(receipt);
+    } catch (err) {
+      if (!(err instanceof DuplicateSubmission)) throw err;
+      // The access code was in the first answer (and the acknowledgment mail); it is stored only as a hash.
+      return reply.status(409).send({
+        error: 'request.duplicate',
+        message: `这份申请已经提交过，申请编号为 ${err.trackingNumber}，无需重复提交；查询码见第一次提交的回执或确认邮件`,
+        trackingNumber: err.trackingNumber,
+      });
+    }
   });
 
   app.get<{ Params: { trackingNumber: string }; Querystring: { accessCode?: string } }>(
