@@ -50,6 +50,15 @@ t.test('POST /api/requests with an Idempotency-Key', async (t) => {
     t.not(second.json().trackingNumber, first.json().trackingNumber);
   });
 
+  await t.test('the identity number is not part of what the key is bound to (it is not kept where a guess could be confirmed)', async (t) => {
+    const passport = (idNumber: string) => application({ applicant: { email: 'passport@example.com', idType: 'passport', idNumber } });
+    const first = await send(passport('E12345678'), 'number-key');
+    t.equal(first.statusCode, 201);
+    const again = await send(passport('E87654321'), 'number-key');
+    t.equal(again.statusCode, 409, 'the same application under the same key, whatever its number');
+    t.equal(again.json().trackingNumber, first.json().trackingNumber);
+  });
+
   await t.test('without a key, every application sent is filed, as before', async (t) => {
     const before = await stored();
     const payload = application({ applicant: { email: 'twice@example.com' } });

@@ -146,12 +146,15 @@ export class DuplicateSubmission extends Error {
  * The one-time token of an application sent to the API with an `Idempotency-Key`: the key bound to
  * what was sent, so that the same application sent again with the same key (a retry after a lost
  * answer or a 503) finds the first case, while another application under the same key files anew:
- * two clients that happen to choose one key never meet. Kept apart from the page form's tokens.
+ * two clients that happen to choose one key never meet. Kept apart from the page form's tokens. The
+ * identity number is left out of the hash: with a guessable key and the case's other fields, a plain
+ * hash would let whoever reads the database confirm guesses of it (see applicantKeyOf).
  */
 export function idempotencyToken(key: string | string[] | undefined, input: unknown): string | undefined {
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) throw validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' });
-  return `api:${createHash('sha256').update(key).update('\n').update(JSON.stringify(input)).digest('base64url')}`;
+  const sent = JSON.stringify(input, (name, value: unknown) => (name === 'idNumber' || name === 'applicant.idNumber' ? undefined : value));
+  return `api:${createHash('sha256').update(key).update('\n').update(sent).digest('base64url')}`;
 }
 
 const NO_AGENCY = '请选择受理申请的机关';
