@@ -76,4 +76,12 @@ t.test('POST /api/requests with an Idempotency-Key', async (t) => {
     }
     t.equal(await stored(), before);
   });
+
+  await t.test('a bad key is reported together with the application\'s own mistakes', async (t) => {
+    const res = await send(application({ applicant: { email: 'not-an-address' } }), 'has space');
+    t.equal(res.statusCode, 400);
+    const { fields } = res.json() as { fields: Record<string, string> };
+    t.equal(fields['Idempotency-Key'], 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符');
+    t.ok(fields['applicant.email'], 'the e-mail address is reported as well');
+  });
 });

@@ -118,7 +118,7 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     const principal = request.principal!;
     const { fields, uploads, refused, filesSent } = await readForm(request);
     try {
-      const receipt = await registerApplication(ctx, { principal, input: dropEmpty(fields), uploads, refusedUpload: refused });
+      const receipt = await registerApplication(ctx, { principal, input: dropEmpty(fields), uploads, refused });
       return reply.page('staff/registered', { title: '申请已登记', receipt, caseUrl: `/staff/cases/${receipt.trackingNumber}` });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -54,7 +54,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     const input = dropEmpty(fields) as Record<string, unknown>;
     const formToken = typeof input.formToken === 'string' && input.formToken.length <= 64 ? input.formToken : undefined;
     try {
-      const receipt = await submitApplication(ctx, { input, uploads, formToken, refusedUpload: refused });
+      const receipt = await submitApplication(ctx, { input, uploads, formToken, refused });
       reply.setCookie(RECEIPT_COOKIE, `${receipt.trackingNumber}.${receipt.accessCode}`, {
         path: '/apply/done',
         httpOnly: true,

@@ -148,13 +148,15 @@ export class DuplicateSubmission extends Error {
  * answer or a 503) finds the first case, while another application under the same key files anew:
  * two clients that happen to choose one key never meet. Kept apart from the page form's tokens. The
  * identity number is left out of the hash: with a guessable key and the case's other fields, a plain
- * hash would let whoever reads the database confirm guesses of it (see applicantKeyOf).
+ * hash would let whoever reads the database confirm guesses of it (see applicantKeyOf). A key that is
+ * not 1–200 visible ASCII characters comes back as `refused`, to be reported with the fields' own
+ * mistakes (submitApplication).
  */
-export function idempotencyToken(key: string | string[] | undefined, input: unknown): string | undefined {
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) throw validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' });
+export function idempotencyToken(key: string | string[] | undefined, input: unknown): { formToken?: string; refused: AppError | null } {
+  if (key === undefined) return { refused: null };
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) return { refused: validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' }) };
   const sent = JSON.stringify(input, (name, value: unknown) => (name === 'idNumber' || name === 'applicant.idNumber' ? undefined : value));
-  return `api:${createHash('sha256').update(key).update('\n').update(sent).digest('base64url')}`;
+  return { formToken: `api:${createHash('sha256').update(key).update('\n').update(sent).digest('base64url')}`, refused: null };
 }
 
 const NO_AGENCY = '请选择受理申请的机关';
@@ -251,15 +253,16 @@ function filingQueue(ctx: AppContext): GroupCommit<Filing, Filed> {
 
 /**
  * An application filed online (POST /api/requests, /apply). A form's one-time token makes a second
- * submission of the same form find the first case instead of filing a second one. `refusedUpload`:
- * the form's files were refused while it was read (too large, too many); its fields are checked all
- * the same, so that the form shows every mistake at once.
+ * submission of the same form find the first case instead of filing a second one. `refused`: what was
+ * refused before the fields were checked (the form's files while it was read, too large or too many;
+ * the API's Idempotency-Key); the fields are checked all the same, so that every mistake is reported
+ * at once.
  */
-export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string; refusedUpload?: AppError | null }): Promise<Receipt> {
+export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string; refused?: AppError | null }): Promise<Receipt> {
   assertKeyCurrent(ctx);
   const arrivedOn = today(ctx.clock);
-  const { app, slug } = await parseApplication(ctx, args.input, args.refusedUpload?.details.fields);
-  if (args.refusedUpload) throw args.refusedUpload;
+  const { app, slug } = await parseApplication(ctx, args.input, args.refused?.details.fields);
+  if (args.refused) throw args.refused;
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
   const earlier = async () => (args.formToken ? await findSubmission(ctx.db, args.formToken) : null);
@@ -279,14 +282,14 @@ export async function submitApplication(ctx: AppContext, args: { input: unknown;
 }
 
 /** An application a clerk received on paper, in person, by post, fax or e-mail (POST /api/cases). Art. 31: the receipt date is the clerk's. */
-export async function registerApplication(ctx: AppContext, args: { principal: Principal; input: unknown; uploads: Upload[]; refusedUpload?: AppError | null }): Promise<Receipt> {
+export async function registerApplication(ctx: AppContext, args: { principal: Principal; input: unknown; uploads: Upload[]; refused?: AppError | null }): Promise<Receipt> {
   assertKeyCurrent(ctx);
   const extras = tryParse(registrationExtras, args.input);
-  const extraFields: FieldMessages = { ...(extras.fields ?? {}), ...args.refusedUpload?.details.fields };
+  const extraFields: FieldMessages = { ...(extras.fields ?? {}), ...args.refused?.details.fields };
   const now = today(ctx.clock);
   if (extras.data && extras.data.receivedOn > now) extraFields.receivedOn = '收到申请的日期不能晚于今天';
   const { app, agency } = await validateApplication(ctx, args.input, extraFields);
-  if (args.refusedUpload) throw args.refusedUpload;
+  if (args.refused) throw args.refused;
   if (!canSeeAgency(args.principal, agency.id)) throw validationFailed({ agency: '只能登记本机关收到的申请' });
   const { channel, receivedOn } = extras.data!;
   const files = await checkUploads(args.uploads);

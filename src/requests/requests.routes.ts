@@ -10,9 +10,9 @@ import { correctByApplicant, explainByApplicant, lookupRequest, withdrawByApplic
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
     const { fields, uploads } = await readBody(request);
-    const formToken = idempotencyToken(request.headers['idempotency-key'], fields);
+    const { formToken, refused } = idempotencyToken(request.headers['idempotency-key'], fields);
     try {
-      const receipt = await submitApplication(ctx, { input: fields, uploads, formToken });
+      const receipt = await submitApplication(ctx, { input: fields, uploads, formToken, refused });
       return reply.status(201).send(receipt);
     } catch (err) {
       if (!(err instanceof DuplicateSubmission)) throw err;
