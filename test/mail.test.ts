@@ -120,6 +120,32 @@ t.test('mail through a real SMTP peer', async (t) => {
     const rows = await db.select().from(outbox).where(inArray(outbox.recipient, to));
     t.ok(rows.every((r) => r.status === 'sent' && r.attempts === 1), 'each counted as one attempt');
   });
+
+  await t.test('a worker held up past its lease whose send then fails does not free a mail another worker has taken since', async (t) => {
+    const to = 'stalled@example.com';
+    await anon.post('/api/requests', application({ applicant: { email: to } }));
+    const before = smtp.messages.length;
+    const start = clock.now().getTime();
+    const first = smtp.hold();
+    const a = app.ogi.outbox.runOnce(); // leases it for five minutes, and is held up
+    await smtp.waitFor(before + 1);
+    clock.set(new Date(start + 6 * 60_000)); // the lease has run out: another instance's worker takes it
+    const second = smtp.hold();
+    const b = app.ogi.outbox.runOnce();
+    await smtp.waitFor(before + 2);
+    first('refuse'); // the first worker's send fails at last
+    t.same(await a, { sent: 0, retried: 1, failed: 0 });
+    clock.set(new Date(start + 9 * 60_000)); // past the first worker's retry delay, within the second's lease
+    const c = app.ogi.outbox.runOnce(); // a third worker
+    await Promise.race([c, smtp.waitFor(before + 2)]);
+    second();
+    t.same(await b, { sent: 1, retried: 0, failed: 0 });
+    t.same(await c, { sent: 0, retried: 0, failed: 0 }, 'the third worker finds nothing to send');
+    await new Promise((r) => setTimeout(r, 200));
+    t.equal(smtp.messages.filter((m) => m.to && 'text' in m.to && m.to.text === to).length, 1, 'it arrives once');
+    const [row] = await db.select().from(outbox).where(eq(outbox.recipient, to));
+    t.match(row, { status: 'sent', lastError: null });
+  });
 });
 
 t.test('with the scheduler running, mail goes out as soon as what queued it is committed, not at the next sweep', async (t) => {

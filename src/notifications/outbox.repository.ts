@@ -53,17 +53,25 @@ export async function releaseLeases(db: Executor, ids: number[], leaseUntil: Dat
 /**
  * A sent mail keeps who it went to, when and its subject, not its text: an acknowledgment carries the
  * access code, which the case keeps only as a hash, and the letters a mail carries are kept as issued.
+ * Recorded whoever holds the lease: the mail did go out.
  */
 export async function markSent(db: Executor, id: number, at: Date): Promise<void> {
   await db.update(outbox).set({ status: 'sent', sentAt: at, lockedUntil: null, lastError: null, text: '', html: '' }).where(eq(outbox.id, id));
 }
 
-export async function markRetry(db: Executor, id: number, nextAttemptAt: Date, error: string): Promise<void> {
-  await db.update(outbox).set({ nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 2000) }).where(eq(outbox.id, id));
+/**
+ * A failed send is recorded only while the worker still holds the lease it sent under: a worker held
+ * up past its lease (a stalled process, a clock set wrong) must not free a mail another worker has
+ * since taken and is sending, nor mark failed one that went out.
+ */
+const stillLeased = (id: number, leaseUntil: Date) => and(eq(outbox.id, id), eq(outbox.status, 'pending'), eq(outbox.lockedUntil, leaseUntil));
+
+export async function markRetry(db: Executor, id: number, leaseUntil: Date, nextAttemptAt: Date, error: string): Promise<void> {
+  await db.update(outbox).set({ nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil));
 }
 
-export async function markFailed(db: Executor, id: number, error: string): Promise<void> {
-  await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 2000) }).where(eq(outbox.id, id));
+export async function markFailed(db: Executor, id: number, leaseUntil: Date, error: string): Promise<void> {
+  await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil));
 }
 
 /**

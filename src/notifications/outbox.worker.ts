@@ -33,11 +33,11 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
           const message = err instanceof Error ? err.message : String(err);
           const delay = retryDelayMs(mail.attempts);
           if (delay === null) {
-            await markFailed(ctx.db, mail.id, message);
+            await markFailed(ctx.db, mail.id, leaseUntil, message);
             result.failed += 1;
             ctx.log.error({ outboxId: mail.id, err: message }, 'mail failed for good');
           } else {
-            await markRetry(ctx.db, mail.id, new Date(ctx.clock.now().getTime() + delay), message);
+            await markRetry(ctx.db, mail.id, leaseUntil, new Date(ctx.clock.now().getTime() + delay), message);
             result.retried += 1;
             ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
           }

@@ -10,8 +10,11 @@ export type SmtpPeer = {
   start(): Promise<void>;
   stop(): Promise<void>;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
-  /** Until the returned function is called, mails are received but not acknowledged: the sender waits. */
-  hold(): () => void;
+  /**
+   * Until the returned function is called, mails are received but not acknowledged: the sender waits.
+   * Called with `refuse`, the held mails are answered 451 (a temporary failure) and not kept.
+   */
+  hold(): (refuse?: 'refuse') => void;
 };
 
 export async function smtpPeer(): Promise<SmtpPeer> {
@@ -32,9 +35,14 @@ export async function smtpPeer(): Promise<SmtpPeer> {
         closeTimeout: 50,
         onData(stream, _session, callback) {
           simpleParser(stream)
-            .then((mail) => {
+            .then(async (mail) => {
               messages.push(mail);
-              return gate;
+              try {
+                await gate;
+              } catch (err) {
+                messages.splice(messages.indexOf(mail), 1);
+                throw err;
+              }
             })
             .then(() => {
               callback();
@@ -55,11 +63,14 @@ export async function smtpPeer(): Promise<SmtpPeer> {
     },
     hold() {
       let open!: () => void;
-      const mine = new Promise<void>((resolve) => (open = resolve));
+      let shut!: (err: Error) => void;
+      const mine = new Promise<void>((resolve, reject) => ((open = resolve), (shut = reject)));
+      mine.catch(() => {}); // a refusal no mail waited for is nobody's error
       gate = mine;
-      return () => {
+      return (refuse) => {
         if (gate === mine) gate = null;
-        open();
+        if (refuse) shut(Object.assign(new Error('mailbox busy, try again later'), { responseCode: 451 }));
+        else open();
       };
     },
     async waitFor(count, timeoutMs = 10_000) {
