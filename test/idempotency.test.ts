@@ -5,7 +5,7 @@ import { count, eq } from 'drizzle-orm';
 import t from 'tap';
 import { cases, outbox } from '../src/db/schema.js';
 import { testApp } from './helpers/app.js';
-import { application } from './helpers/factories.js';
+import { application, multipartBody, PDF, PNG } from './helpers/factories.js';
 
 t.test('POST /api/requests with an Idempotency-Key', async (t) => {
   const { app, db } = await testApp(t);
@@ -48,6 +48,22 @@ t.test('POST /api/requests with an Idempotency-Key', async (t) => {
     t.equal(first.statusCode, 201);
     t.equal(second.statusCode, 201);
     t.not(second.json().trackingNumber, first.json().trackingNumber);
+  });
+
+  await t.test('with attachments, the key is bound to the files as well', async (t) => {
+    const fields = application({ applicant: { email: 'files@example.com' } });
+    const sendForm = (files: Parameters<typeof multipartBody>[1]) => {
+      const form = multipartBody(fields, files);
+      return app.inject({ method: 'POST', url: '/api/requests', payload: form.payload, headers: { ...form.headers, 'idempotency-key': 'with-files' } });
+    };
+    const first = await sendForm([{ filename: '说明.pdf', content: PDF, type: 'application/pdf' }]);
+    t.equal(first.statusCode, 201, first.body);
+    const again = await sendForm([{ filename: '说明.pdf', content: PDF, type: 'application/pdf' }]);
+    t.equal(again.statusCode, 409, 'the same fields and files again');
+    t.equal(again.json().trackingNumber, first.json().trackingNumber);
+    const otherFile = await sendForm([{ filename: '说明.png', content: PNG, type: 'image/png' }]);
+    t.equal(otherFile.statusCode, 201, 'the same fields with another file are another application');
+    t.not(otherFile.json().trackingNumber, first.json().trackingNumber);
   });
 
   await t.test('the identity number is not part of what the key is bound to (it is not kept where a guess could be confirmed)', async (t) => {

@@ -152,11 +152,14 @@ export class DuplicateSubmission extends Error {
  * not 1–200 visible ASCII characters comes back as `refused`, to be reported with the fields' own
  * mistakes (submitApplication).
  */
-export function idempotencyToken(key: string | string[] | undefined, input: unknown): { formToken?: string; refused: AppError | null } {
+export function idempotencyToken(key: string | string[] | undefined, input: unknown, uploads: Upload[]): { formToken?: string; refused: AppError | null } {
   if (key === undefined) return { refused: null };
   if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) return { refused: validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' }) };
   const sent = JSON.stringify(input, (name, value: unknown) => (name === 'idNumber' || name === 'applicant.idNumber' ? undefined : value));
-  return { formToken: `api:${createHash('sha256').update(key).update('\n').update(sent).digest('base64url')}`, refused: null };
+  const hash = createHash('sha256').update(key).update('\n').update(sent);
+  // The files too, by name and content: the same fields with other files are another application.
+  for (const upload of uploads) hash.update(`\n${JSON.stringify(upload.filename)}:${createHash('sha256').update(upload.content).digest('hex')}`);
+  return { formToken: `api:${hash.digest('base64url')}`, refused: null };
 }
 
 const NO_AGENCY = '请选择受理申请的机关';

@@ -10,7 +10,7 @@ import { correctByApplicant, explainByApplicant, lookupRequest, withdrawByApplic
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
     const { fields, uploads } = await readBody(request);
-    const { formToken, refused } = idempotencyToken(request.headers['idempotency-key'], fields);
+    const { formToken, refused } = idempotencyToken(request.headers['idempotency-key'], fields, uploads);
     try {
       const receipt = await submitApplication(ctx, { input: fields, uploads, formToken, refused });
       return reply.status(201).send(receipt);
