@@ -30,6 +30,7 @@ import { AccessLog, loggerOptions } from './http/logging.js';
 import { registerViews } from './http/views.js';
 import { healthRoutes } from './http/health.routes.js';
 import { publicRateLimit } from './http/rate-limit.js';
+import { refuseNulCharacters } from './http/validation.js';
 import { createMailer } from './notifications/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
 import { MAIL_QUEUED } from './notifications/outbox.repository.js';
@@ -189,6 +190,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if ((request.method !== 'GET' && request.method !== 'HEAD') || !MAY_BE_STORED.test(request.url)) reply.raw.setHeader('cache-control', 'no-store');
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
+  app.addHook('preValidation', refuseNulCharacters);
   await app.register(cookie);
   await app.register(formbody);
   await app.register(multipart);

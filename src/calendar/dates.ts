@@ -8,11 +8,20 @@ const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** What a date field that isIsoDate refused says. */
+export const DATE_MESSAGE = '日期应为 YYYY-MM-DD 格式，在 1900 至 2999 年之间';
+
+/**
+ * A date as sent to us: YYYY-MM-DD, a real day, in 1900–2999. Further out is a typing mistake (a
+ * deferral to 2206) or a probe, and counting working days from near 9999 would run past the dates
+ * PostgreSQL and this format share.
+ */
 export function isIsoDate(value: unknown): value is IsoDate {
   if (typeof value !== 'string') return false;
   const match = ISO_DATE.exec(value);
   if (!match) return false;
   const [, y, m, d] = match;
+  if (y! < '1900' || y! > '2999') return false;
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
   return date.toISOString().slice(0, 10) === value;
 }

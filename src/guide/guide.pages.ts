@@ -5,6 +5,7 @@ import { validationFailed } from '../http/errors.js';
 import { chineseDate } from '../letters/dates.js';
 import { SESSION_COOKIE } from '../http/auth.js';
 import { noticeOf, pageData } from '../http/views.js';
+import { MAX_INTEGER } from '../http/validation.js';
 import { compareVersions, guideIndex, publishedGuide } from './guide.service.js';
 
 type Slug = { Params: { slug: string } };
@@ -12,7 +13,8 @@ type Slug = { Params: { slug: string } };
 function versionNumber(value: unknown, field: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw validationFailed({ [field]: '版本号应为正整数' });
-  return n;
+  // Beyond PostgreSQL's integer: no such version (and not a number the database would take).
+  return Math.min(n, MAX_INTEGER);
 }
 
 // Published guides change rarely and never in place: anonymous visitors get a rendered page kept for

@@ -4,7 +4,8 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { LIMITS } from '../requests/application.schema.js';
 import { attachmentTooLarge, tooManyAttachments, type Upload } from '../requests/attachments.js';
-import { AppError } from './errors.js';
+import { AppError, validationFailed } from './errors.js';
+import { NUL_REFUSED, nulCharacterFields } from './validation.js';
 
 const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 
@@ -62,5 +63,8 @@ export async function readForm(request: FastifyRequest): Promise<{ fields: unkno
     // The parser's own complaints (a truncated body, a broken boundary) are the client's fault.
     throw new AppError(400, 'request.malformed', '上传的表单不完整或格式有误，请重新提交');
   }
+  // What the preValidation hook (refuseNulCharacters) checks for other bodies, a multipart body is read only here.
+  const nul = nulCharacterFields(fields);
+  if (Object.keys(nul).length) return { fields, uploads: [], refused: validationFailed(nul, NUL_REFUSED), filesSent: uploads.length > 0 };
   return { fields, uploads, refused: null, filesSent: uploads.length > 0 };
 }

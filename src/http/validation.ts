@@ -67,3 +67,39 @@ export function textField(fields: unknown, name: string): string {
   const value = fields && typeof fields === 'object' ? (fields as Record<string, unknown>)[name] : undefined;
   return typeof value === 'string' ? value : '';
 }
+
+/** PostgreSQL's integer (int4) maximum: a larger number sent for an id or a version names no row. */
+export const MAX_INTEGER = 2_147_483_647;
+
+const NUL = '\u0000';
+const NUL_MESSAGE = '不能含有空字符（U+0000）';
+export const NUL_REFUSED = '提交的内容含有空字符（U+0000），请删除后重新提交';
+
+/**
+ * The fields (dotted paths) of parsed input whose name or text holds a NUL character, which neither
+ * PostgreSQL nor PGlite can store in text (SQLSTATE 22021). Walked without recursion: a body's depth
+ * is the client's choice.
+ */
+export function nulCharacterFields(input: unknown): FieldMessages {
+  const fields: FieldMessages = {};
+  const pending: [string, unknown][] = [['', input]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [at, value] = next;
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) fields[at || '_'] = NUL_MESSAGE;
+    } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+      for (const [key, child] of Object.entries(value)) {
+        const name = key.includes(NUL) ? '_' : at ? `${at}.${key}` : key;
+        if (key.includes(NUL)) fields[name] = NUL_MESSAGE;
+        else pending.push([name, child]);
+      }
+    }
+  }
+  return fields;
+}
+
+/** Refuses a request whose path parameters, query or parsed body hold a NUL character, before anything reads or writes with it. */
+export function refuseNulCharacters(request: { params: unknown; query: unknown; body: unknown }, _reply: unknown, done: (err?: Error) => void): void {
+  const fields = { ...nulCharacterFields(request.params), ...nulCharacterFields(request.query), ...nulCharacterFields(request.body) };
+  done(Object.keys(fields).length ? validationFailed(fields, NUL_REFUSED) : undefined);
+}

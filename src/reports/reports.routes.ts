@@ -12,6 +12,7 @@ import { dropEmpty } from '../http/validation.js';
 import {
   annualReportApi,
   generateReportDraft,
+  parseYear,
   publishedReports,
   publishReport,
   reportScope,
@@ -92,7 +93,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   // Staff: the live table for a year, laid out like the official form.
   app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports', { preHandler: staffPage(ctx) }, async (request, reply) => {
     const principal = request.principal!;
-    const year = Number(request.query.year) || lastYear(ctx);
+    const year = request.query.year ? parseYear(request.query.year) : lastYear(ctx);
     const scope = await reportScope(ctx, principal, request.query.agency);
     const tables = await computeTables(ctx, year, scope);
     const agencies = principal.role === 'admin' ? await listAgencies(ctx.db, { includeRetired: true }) : [];

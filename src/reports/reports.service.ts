@@ -14,10 +14,18 @@ export type ReportScope = { slug: string; name: string } | null;
 
 const yearSchema = z.coerce.number().int().min(2019).max(2100);
 
-function parseYear(value: unknown): number {
+export function parseYear(value: unknown): number {
   const r = yearSchema.safeParse(value);
-  if (!r.success) throw validationFailed({ year: '年份应为2019年以后的四位数字' });
+  if (!r.success) throw validationFailed({ year: YEAR_MESSAGE }, YEAR_MESSAGE);
   return r.data;
+}
+const YEAR_MESSAGE = '年份应为2019年以后的四位数字';
+
+/** The report of a year and scope named in a path; a year no report can have (not a number, out of range) is simply not found. */
+async function reportAt(ctx: AppContext, year: number, scope: string) {
+  const report = yearSchema.safeParse(year).success ? await findReport(ctx.db, year, scope) : null;
+  if (!report) throw notFound('reports.not_found', '没有找到该年度报告');
+  return report;
 }
 
 /** Which agency a report is for: clerks and supervisors their own; administrators any, or the whole district. */
@@ -93,16 +101,14 @@ const sectionsSchema = z.object(Object.fromEntries(SECTION_KEYS.map((k) => [k, z
 const frozen = () => ruleViolation('art49_published_report_frozen', '年度报告已经发布，不能再修改');
 
 export async function saveReportSections(ctx: AppContext, year: number, scope: string, input: unknown) {
-  const report = await findReport(ctx.db, year, scope);
-  if (!report) throw notFound('reports.not_found', '没有找到该年度报告');
+  const report = await reportAt(ctx, year, scope);
   const sections = parseInput(sectionsSchema, input);
   if (report.status === 'published' || !(await updateDraftReport(ctx.db, report.id, { sections, updatedAt: ctx.clock.now() }))) throw frozen();
 }
 
 /** Publishes the report: its numbers are computed once more and frozen with it. */
 export async function publishReport(ctx: AppContext, principal: Principal, year: number, scopeSlug: string) {
-  const report = await findReport(ctx.db, year, scopeSlug);
-  if (!report) throw notFound('reports.not_found', '没有找到该年度报告');
+  const report = await reportAt(ctx, year, scopeSlug);
   if (report.status === 'published') throw frozen();
   const scope = await reportScope(ctx, principal, scopeSlug);
   const tables = await computeTables(ctx, year, scope);
@@ -114,8 +120,8 @@ export async function publishReport(ctx: AppContext, principal: Principal, year:
 
 /** A report as shown: a draft with live numbers, a published one with its frozen numbers. */
 export async function reportView(ctx: AppContext, year: number, scopeSlug: string, options: { publishedOnly: boolean }) {
-  const report = await findReport(ctx.db, year, scopeSlug);
-  if (!report || (options.publishedOnly && report.status !== 'published')) throw notFound('reports.not_found', '没有找到该年度报告');
+  const report = await reportAt(ctx, year, scopeSlug);
+  if (options.publishedOnly && report.status !== 'published') throw notFound('reports.not_found', '没有找到该年度报告');
   const agency = scopeSlug === 'district' ? null : await findAgencyBySlug(ctx.db, scopeSlug, { includeRetired: true });
   const scope: ReportScope = agency ? { slug: agency.slug, name: agency.name } : null;
   const tables = report.status === 'published' ? (report.tables as AnnualTables) : await computeTables(ctx, year, scope);

@@ -1,10 +1,10 @@
 // What a client may send as a workflow event (http-contract.md "Workflow vocabulary"). Shape and
 // form are checked here (400); the statute's conditions are the workflow's rules (409).
 import { z } from 'zod';
-import { isIsoDate } from '../calendar/dates.js';
+import { DATE_MESSAGE, isIsoDate } from '../calendar/dates.js';
 import { DISPOSITION_CODES } from '../workflow/dispositions.js';
 
-const date = z.string().refine(isIsoDate, '日期格式应为 YYYY-MM-DD');
+const date = z.string().refine(isIsoDate, DATE_MESSAGE);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const lines = z
   .union([z.array(text(500)), z.string()])

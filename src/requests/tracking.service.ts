@@ -34,7 +34,8 @@ function opened<T>(row: T | null | undefined, storedHash: string | undefined, ac
 const normalized = (trackingNumber: string) => String(trackingNumber ?? '').trim().toUpperCase();
 
 export async function findTrackedCase(ctx: AppContext, trackingNumber: string, accessCode: string): Promise<CaseRow> {
-  const row = await findCase(ctx.db, normalized(trackingNumber));
+  // A NUL (from a forged receipt cookie; requests are refused with one) is in no case's number and cannot be sent to the database.
+  const row = trackingNumber.includes('\u0000') ? null : await findCase(ctx.db, normalized(trackingNumber));
   return opened(row, row?.accessCodeHash, accessCode);
 }
 

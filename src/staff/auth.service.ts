@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { AppError, validationFailed } from '../http/errors.js';
-import { parseInput } from '../http/validation.js';
+import { MAX_INTEGER, parseInput } from '../http/validation.js';
 import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { generatePassword, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
@@ -130,7 +130,7 @@ function toPrincipal(row: { id: number; email: string; name: string; role: Princ
 /** Disabling an account ends its sessions at once; it can be enabled again. */
 export async function setStaffDisabled(ctx: AppContext, principal: Principal, id: number, disabled: boolean): Promise<void> {
   if (id === principal.id && disabled) throw validationFailed({ _: '不能停用自己的账号' });
-  const account = await findStaffById(ctx.db, id);
+  const account = Number.isInteger(id) && id > 0 && id <= MAX_INTEGER ? await findStaffById(ctx.db, id) : null;
   if (!account) throw new AppError(404, 'staff.not_found', '没有找到该账号');
   await ctx.db.transaction(async (tx) => {
     await setDisabled(tx, id, disabled ? ctx.clock.now() : null);
