@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { eq, inArray } from 'drizzle-orm';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
@@ -8,7 +9,14 @@ import { smtpPeer } from './helpers/smtp.js';
 t.test('mail through a real SMTP peer', async (t) => {
   const smtp = await smtpPeer();
   t.teardown(() => smtp.stop());
-  const { app, clock, db } = await testApp(t, { config: { smtpUrl: smtp.url } });
+  const logged: { msg?: string; outboxId?: number }[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line));
+      callback();
+    },
+  });
+  const { app, clock, db } = await testApp(t, { config: { smtpUrl: smtp.url, logLevel: 'warn' }, logStream });
   const anon = api(app);
 
   await t.test('the acknowledgment arrives with the tracking number, access code and a Chinese subject', async (t) => {
@@ -145,6 +153,11 @@ t.test('mail through a real SMTP peer', async (t) => {
     t.equal(smtp.messages.filter((m) => m.to && 'text' in m.to && m.to.text === to).length, 1, 'it arrives once');
     const [row] = await db.select().from(outbox).where(eq(outbox.recipient, to));
     t.match(row, { status: 'sent', lastError: null });
+    t.same(
+      logged.filter((l) => l.outboxId === row!.id).map((l) => l.msg),
+      ['mail not delivered; its lease ran out meanwhile, the worker holding it now decides'],
+      'the log says the failure was left to the worker holding the mail, not that it will be retried',
+    );
   });
 });
 

@@ -66,12 +66,16 @@ export async function markSent(db: Executor, id: number, at: Date): Promise<void
  */
 const stillLeased = (id: number, leaseUntil: Date) => and(eq(outbox.id, id), eq(outbox.status, 'pending'), eq(outbox.lockedUntil, leaseUntil));
 
-export async function markRetry(db: Executor, id: number, leaseUntil: Date, nextAttemptAt: Date, error: string): Promise<void> {
-  await db.update(outbox).set({ nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil));
+/** False when the lease was lost meanwhile and nothing was recorded. */
+export async function markRetry(db: Executor, id: number, leaseUntil: Date, nextAttemptAt: Date, error: string): Promise<boolean> {
+  const rows = await db.update(outbox).set({ nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil)).returning({ id: outbox.id });
+  return rows.length > 0;
 }
 
-export async function markFailed(db: Executor, id: number, leaseUntil: Date, error: string): Promise<void> {
-  await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil));
+/** False when the lease was lost meanwhile and nothing was recorded. */
+export async function markFailed(db: Executor, id: number, leaseUntil: Date, error: string): Promise<boolean> {
+  const rows = await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil)).returning({ id: outbox.id });
+  return rows.length > 0;
 }
 
 /**

@@ -32,15 +32,15 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const delay = retryDelayMs(mail.attempts);
-          if (delay === null) {
-            await markFailed(ctx.db, mail.id, leaseUntil, message);
-            result.failed += 1;
-            ctx.log.error({ outboxId: mail.id, err: message }, 'mail failed for good');
-          } else {
-            await markRetry(ctx.db, mail.id, leaseUntil, new Date(ctx.clock.now().getTime() + delay), message);
-            result.retried += 1;
-            ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
-          }
+          const recorded =
+            delay === null
+              ? await markFailed(ctx.db, mail.id, leaseUntil, message)
+              : await markRetry(ctx.db, mail.id, leaseUntil, new Date(ctx.clock.now().getTime() + delay), message);
+          if (delay === null) result.failed += 1;
+          else result.retried += 1;
+          if (!recorded) ctx.log.warn({ outboxId: mail.id, err: message }, 'mail not delivered; its lease ran out meanwhile, the worker holding it now decides');
+          else if (delay === null) ctx.log.error({ outboxId: mail.id, err: message }, 'mail failed for good');
+          else ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
         }
       }
       if (batch.length < BATCH) return result;
