@@ -13,13 +13,13 @@ export type AnnualTables = { table3: Table3; table4: Table4; fees: { notices: nu
 export type ReportScope = { slug: string; name: string } | null;
 
 const yearSchema = z.coerce.number().int().min(2019).max(2100);
+const YEAR_MESSAGE = '年份应为2019年以后的四位数字';
 
 export function parseYear(value: unknown): number {
   const r = yearSchema.safeParse(value);
   if (!r.success) throw validationFailed({ year: YEAR_MESSAGE }, YEAR_MESSAGE);
   return r.data;
 }
-const YEAR_MESSAGE = '年份应为2019年以后的四位数字';
 
 /** The report of a year and scope named in a path; a year no report can have (not a number, out of range) is simply not found. */
 async function reportAt(ctx: AppContext, year: number, scope: string) {
