@@ -10,8 +10,17 @@ const BATCH = 20;
 
 export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
   let stopping = false;
+  // Mails that went out but could not be marked sent (the database away at that moment): marked first
+  // thing on the next run, before anything is leased, so that they are not sent again. Their lease
+  // keeps other workers off meanwhile; should this process stop first, they go out once more when it
+  // runs out (at least once, never lost).
+  const sentUnrecorded = new Map<number, Date>();
   async function runOnce(): Promise<{ sent: number; retried: number; failed: number }> {
     const result = { sent: 0, retried: 0, failed: 0 };
+    for (const [id, at] of sentUnrecorded) {
+      await markSent(ctx.db, id, at);
+      sentUnrecorded.delete(id);
+    }
     for (;;) {
       if (stopping) return result;
       const now = ctx.clock.now();
@@ -27,8 +36,6 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
         }
         try {
           await mailer.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html });
-          await markSent(ctx.db, mail.id, ctx.clock.now());
-          result.sent += 1;
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const delay = retryDelayMs(mail.attempts);
@@ -41,7 +48,16 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
           if (!recorded) ctx.log.warn({ outboxId: mail.id, err: message }, 'mail not delivered; its lease ran out meanwhile, the worker holding it now decides');
           else if (delay === null) ctx.log.error({ outboxId: mail.id, err: message }, 'mail failed for good');
           else ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
+          continue;
         }
+        const sentAt = ctx.clock.now();
+        try {
+          await markSent(ctx.db, mail.id, sentAt);
+        } catch (err) {
+          sentUnrecorded.set(mail.id, sentAt);
+          throw err;
+        }
+        result.sent += 1;
       }
       if (batch.length < BATCH) return result;
       // Let requests in between batches (the embedded database never yields on its own).
