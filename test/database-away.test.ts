@@ -5,7 +5,8 @@
 // (`npm run test:faults` restarts it for real). PostgreSQL only: the embedded database cannot go away.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { count, eq } from 'drizzle-orm';
-import t from 'tap';
+import t, { type Test } from 'tap';
+import type { Config } from '../src/config/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { cases, outbox } from '../src/db/schema.js';
 import { testApp } from './helpers/app.js';
@@ -54,14 +55,21 @@ async function databaseProxy(target: URL) {
   };
 }
 
-t.test('the database away: 503 to try again, nothing half stored; back: served again without a restart', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database cannot go away' }, async (t) => {
+/** The app on a fresh PostgreSQL database that it reaches through the proxy. */
+async function appBehindProxy(t: Test, config: Partial<Config> = {}) {
   const target = await createPostgresDatabase();
   t.teardown(() => target.drop());
   const proxy = await databaseProxy(new URL(target.url));
   t.teardown(() => proxy.close());
   const handle = await openDatabase({ databaseUrl: proxy.url, dataDir: '', inMemory: false });
   t.teardown(() => handle.close());
-  const { app, db } = await testApp(t, { database: Object.assign(handle, { url: proxy.url }) });
+  return { proxy, ...(await testApp(t, { database: Object.assign(handle, { url: proxy.url }), config })) };
+}
+
+const POSTGRES_ONLY = { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database cannot go away' };
+
+t.test('the database away: 503 to try again, nothing half stored; back: served again without a restart', POSTGRES_ONLY, async (t) => {
+  const { proxy, app, db } = await appBehindProxy(t);
 
   const first = await app.inject({ method: 'POST', url: '/api/requests', payload: application() });
   t.equal(first.statusCode, 201, 'filed while the database is there');
@@ -90,16 +98,10 @@ t.test('the database away: 503 to try again, nothing half stored; back: served a
   t.equal(stored!.n, 2, 'the two filed applications are stored, and nothing of the refused one');
 });
 
-t.test('a mail that went out just as the database went away is marked sent once it is back, not sent again', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database cannot go away' }, async (t) => {
-  const target = await createPostgresDatabase();
-  t.teardown(() => target.drop());
-  const proxy = await databaseProxy(new URL(target.url));
-  t.teardown(() => proxy.close());
-  const handle = await openDatabase({ databaseUrl: proxy.url, dataDir: '', inMemory: false });
-  t.teardown(() => handle.close());
+t.test('a mail that went out just as the database went away is marked sent once it is back, not sent again', POSTGRES_ONLY, async (t) => {
   const smtp = await smtpPeer();
   t.teardown(() => smtp.stop());
-  const { app, clock, db } = await testApp(t, { database: Object.assign(handle, { url: proxy.url }), config: { smtpUrl: smtp.url } });
+  const { proxy, app, clock, db } = await appBehindProxy(t, { smtpUrl: smtp.url });
   const to = 'during-the-cut@example.com';
   t.equal((await app.inject({ method: 'POST', url: '/api/requests', payload: application({ applicant: { email: to } }) })).statusCode, 201);
 

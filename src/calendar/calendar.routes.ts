@@ -5,11 +5,11 @@ import { staffOnly } from '../http/auth.js';
 import { parseInput } from '../http/validation.js';
 import { listYears } from './calendar.repository.js';
 import { loadYear } from './calendar.service.js';
-import { DATE_MESSAGE, isIsoDate } from './dates.js';
+import { isoDateField } from './dates.js';
 import { addWorkingDays } from './working-days.js';
 
 const deadlineQuery = z.object({
-  from: z.string().refine(isIsoDate, DATE_MESSAGE),
+  from: isoDateField,
   workingDays: z.coerce.number().int('请填写整数').min(0).max(1000),
 });
 

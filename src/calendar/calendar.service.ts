@@ -15,10 +15,10 @@ import { derive, parseSnapshot } from '../workflow/workflow.js';
 import { countOpenProvisional } from '../cases/cases.repository.js';
 import { listYears, lockSchedulesForChange, upsertYear } from './calendar.repository.js';
 import { today } from './clock.js';
-import { DATE_MESSAGE, isIsoDate, yearOf } from './dates.js';
+import { isoDateField, yearOf } from './dates.js';
 import { scheduleProblems, type Calendar } from './working-days.js';
 
-const dates = z.array(z.string().refine(isIsoDate, DATE_MESSAGE)).max(366).transform((d) => [...new Set(d)]);
+const dates = z.array(isoDateField).max(366).transform((d) => [...new Set(d)]);
 const scheduleSchema = z.object({ holidays: dates, workdays: dates });
 const yearSchema = z.coerce.number().int().min(2000).max(2100);
 

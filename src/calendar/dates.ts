@@ -2,14 +2,14 @@
 // Statutory periods are counted in Chinese calendar days whatever the machine's time zone.
 // China Standard Time is UTC+8 all year (no daylight saving since 1991), so a fixed offset is exact.
 
+import { z } from 'zod';
+
 export type IsoDate = string;
 
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** What a date field that isIsoDate refused says. */
-export const DATE_MESSAGE = '日期应为 YYYY-MM-DD 格式，在 1900 至 2999 年之间';
 
 /**
  * A date as sent to us: YYYY-MM-DD, a real day, in 1900–2999. Further out is a typing mistake (a
@@ -25,6 +25,9 @@ export function isIsoDate(value: unknown): value is IsoDate {
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
   return date.toISOString().slice(0, 10) === value;
 }
+
+/** A date field of any input: isIsoDate, with the one message it refuses with. */
+export const isoDateField = z.string().refine(isIsoDate, '日期应为 YYYY-MM-DD 格式，在 1900 至 2999 年之间');
 
 function toUtcMs(date: IsoDate): number {
   return Date.parse(`${date}T00:00:00Z`);

@@ -64,19 +64,21 @@ export async function markSent(db: Executor, id: number, at: Date): Promise<void
  * up past its lease (a stalled process, a clock set wrong) must not free a mail another worker has
  * since taken and is sending, nor mark failed one that went out.
  */
-const stillLeased = (id: number, leaseUntil: Date) => and(eq(outbox.id, id), eq(outbox.status, 'pending'), eq(outbox.lockedUntil, leaseUntil));
-
-/** False when the lease was lost meanwhile and nothing was recorded. */
-export async function markRetry(db: Executor, id: number, leaseUntil: Date, nextAttemptAt: Date, error: string): Promise<boolean> {
-  const rows = await db.update(outbox).set({ nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil)).returning({ id: outbox.id });
+async function recordFailure(db: Executor, id: number, leaseUntil: Date, set: Partial<typeof outbox.$inferInsert>): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ ...set, lockedUntil: null })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'pending'), eq(outbox.lockedUntil, leaseUntil)))
+    .returning({ id: outbox.id });
   return rows.length > 0;
 }
 
 /** False when the lease was lost meanwhile and nothing was recorded. */
-export async function markFailed(db: Executor, id: number, leaseUntil: Date, error: string): Promise<boolean> {
-  const rows = await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 2000) }).where(stillLeased(id, leaseUntil)).returning({ id: outbox.id });
-  return rows.length > 0;
-}
+export const markRetry = (db: Executor, id: number, leaseUntil: Date, nextAttemptAt: Date, error: string) =>
+  recordFailure(db, id, leaseUntil, { nextAttemptAt, lastError: error.slice(0, 2000) });
+
+/** False when the lease was lost meanwhile and nothing was recorded. */
+export const markFailed = (db: Executor, id: number, leaseUntil: Date, error: string) => recordFailure(db, id, leaseUntil, { status: 'failed', lastError: error.slice(0, 2000) });
 
 /**
  * An administrator sends a failed mail again, or a pending one at once (a stuck one once its lease

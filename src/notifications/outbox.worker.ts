@@ -39,15 +39,16 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const delay = retryDelayMs(mail.attempts);
-          const recorded =
-            delay === null
-              ? await markFailed(ctx.db, mail.id, leaseUntil, message)
-              : await markRetry(ctx.db, mail.id, leaseUntil, new Date(ctx.clock.now().getTime() + delay), message);
-          if (delay === null) result.failed += 1;
-          else result.retried += 1;
-          if (!recorded) ctx.log.warn({ outboxId: mail.id, err: message }, 'mail not delivered; its lease ran out meanwhile, the worker holding it now decides');
-          else if (delay === null) ctx.log.error({ outboxId: mail.id, err: message }, 'mail failed for good');
-          else ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
+          const leaseLost = () => ctx.log.warn({ outboxId: mail.id, err: message }, 'mail not delivered; its lease ran out meanwhile, the worker holding it now decides');
+          if (delay === null) {
+            result.failed += 1;
+            if (await markFailed(ctx.db, mail.id, leaseUntil, message)) ctx.log.error({ outboxId: mail.id, err: message }, 'mail failed for good');
+            else leaseLost();
+          } else {
+            result.retried += 1;
+            if (await markRetry(ctx.db, mail.id, leaseUntil, new Date(ctx.clock.now().getTime() + delay), message)) ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
+            else leaseLost();
+          }
           continue;
         }
         const sentAt = ctx.clock.now();

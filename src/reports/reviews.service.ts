@@ -1,7 +1,7 @@
 // 行政复议 and 行政诉讼 against an answer, recorded by staff for table 四 of the annual report.
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { DATE_MESSAGE, isIsoDate } from '../calendar/dates.js';
+import { isoDateField } from '../calendar/dates.js';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { reviews } from '../db/schema.js';
@@ -14,7 +14,7 @@ import { REVIEW_KINDS, REVIEW_OUTCOMES } from './tables.js';
 export const REVIEW_KIND_LABELS = { review: '行政复议', lawsuit_direct: '行政诉讼（未经复议直接起诉）', lawsuit_after_review: '行政诉讼（复议后起诉）' } as const;
 export const REVIEW_OUTCOME_LABELS = { upheld: '结果维持', corrected: '结果纠正', other: '其他结果', pending: '尚未审结' } as const;
 
-const date = z.string().refine(isIsoDate, DATE_MESSAGE);
+const date = isoDateField;
 const reviewSchema = z.object({
   kind: z.enum(REVIEW_KINDS),
   filedOn: date,

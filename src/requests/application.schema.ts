@@ -1,7 +1,7 @@
 // What an application contains (art. 29): who applies and how to reach them, a description of the
 // information, the form wanted and how to obtain it. Messages are shown beside the fields.
 import { z } from 'zod';
-import { DATE_MESSAGE, isIsoDate } from '../calendar/dates.js';
+import { isoDateField } from '../calendar/dates.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import { creditCodeProblem, residentIdProblem } from './identity-numbers.js';
 
@@ -145,5 +145,5 @@ export function applicantColumn(a: ApplicantRecord): string {
 
 export const registrationExtras = z.object({
   channel: z.enum(CHANNELS, { error: '请选择收到申请的渠道' }),
-  receivedOn: z.string().refine(isIsoDate, DATE_MESSAGE),
+  receivedOn: isoDateField,
 });

@@ -1,10 +1,10 @@
 // What a client may send as a workflow event (http-contract.md "Workflow vocabulary"). Shape and
 // form are checked here (400); the statute's conditions are the workflow's rules (409).
 import { z } from 'zod';
-import { DATE_MESSAGE, isIsoDate } from '../calendar/dates.js';
+import { isoDateField } from '../calendar/dates.js';
 import { DISPOSITION_CODES } from '../workflow/dispositions.js';
 
-const date = z.string().refine(isIsoDate, DATE_MESSAGE);
+const date = isoDateField;
 const text = (max: number) => z.string().trim().min(1).max(max);
 const lines = z
   .union([z.array(text(500)), z.string()])

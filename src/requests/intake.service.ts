@@ -142,24 +142,27 @@ export class DuplicateSubmission extends Error {
   }
 }
 
+/** The API's `Idempotency-Key` header: 1–200 visible ASCII characters, else `refused`, to be reported with the fields' own mistakes. */
+export function idempotencyKeyOf(header: string | string[] | undefined): { idempotencyKey?: string; refused: AppError | null } {
+  if (header === undefined) return { refused: null };
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) return { refused: validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' }) };
+  return { idempotencyKey: header, refused: null };
+}
+
 /**
  * The one-time token of an application sent to the API with an `Idempotency-Key`: the key bound to
- * what was sent, so that the same application sent again with the same key (a retry after a lost
- * answer or a 503) finds the first case, while another application under the same key files anew:
- * two clients that happen to choose one key never meet. Kept apart from the page form's tokens. The
- * identity number is left out of the hash: with a guessable key and the case's other fields, a plain
- * hash would let whoever reads the database confirm guesses of it (see applicantKeyOf). A key that is
- * not 1–200 visible ASCII characters comes back as `refused`, to be reported with the fields' own
- * mistakes (submitApplication).
+ * what was sent, fields and files (by name and content), so that the same application sent again
+ * with the same key (a retry after a lost answer or a 503) finds the first case, while another
+ * application under the same key files anew: two clients that happen to choose one key never meet.
+ * Kept apart from the page form's tokens. The identity number is left out of the hash: with a
+ * guessable key and the case's other fields, a plain hash would let whoever reads the database
+ * confirm guesses of it (see applicantKeyOf).
  */
-export function idempotencyToken(key: string | string[] | undefined, input: unknown, uploads: Upload[]): { formToken?: string; refused: AppError | null } {
-  if (key === undefined) return { refused: null };
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) return { refused: validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' }) };
-  const sent = JSON.stringify(input, (name, value: unknown) => (name === 'idNumber' || name === 'applicant.idNumber' ? undefined : value));
+function idempotencyToken(key: string, input: unknown, files: CheckedUpload[]): string {
+  const sent = JSON.stringify(input, (name, value: unknown) => (name === 'idNumber' ? undefined : value));
   const hash = createHash('sha256').update(key).update('\n').update(sent);
-  // The files too, by name and content: the same fields with other files are another application.
-  for (const upload of uploads) hash.update(`\n${JSON.stringify(upload.filename)}:${createHash('sha256').update(upload.content).digest('hex')}`);
-  return { formToken: `api:${hash.digest('base64url')}`, refused: null };
+  for (const file of files) hash.update(`\n${JSON.stringify(file.filename)}:${file.sha256}`);
+  return `api:${hash.digest('base64url')}`;
 }
 
 const NO_AGENCY = '请选择受理申请的机关';
@@ -256,24 +259,29 @@ function filingQueue(ctx: AppContext): GroupCommit<Filing, Filed> {
 
 /**
  * An application filed online (POST /api/requests, /apply). A form's one-time token makes a second
- * submission of the same form find the first case instead of filing a second one. `refused`: what was
+ * submission of the same form find the first case instead of filing a second one; the API's
+ * `idempotencyKey` does the same for a client's retry (idempotencyToken). `refused`: what was
  * refused before the fields were checked (the form's files while it was read, too large or too many;
  * the API's Idempotency-Key); the fields are checked all the same, so that every mistake is reported
  * at once.
  */
-export async function submitApplication(ctx: AppContext, args: { input: unknown; uploads: Upload[]; formToken?: string; refused?: AppError | null }): Promise<Receipt> {
+export async function submitApplication(
+  ctx: AppContext,
+  args: { input: unknown; uploads: Upload[]; formToken?: string; idempotencyKey?: string; refused?: AppError | null },
+): Promise<Receipt> {
   assertKeyCurrent(ctx);
   const arrivedOn = today(ctx.clock);
   const { app, slug } = await parseApplication(ctx, args.input, args.refused?.details.fields);
   if (args.refused) throw args.refused;
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
-  const earlier = async () => (args.formToken ? await findSubmission(ctx.db, args.formToken) : null);
+  const formToken = args.idempotencyKey === undefined ? args.formToken : idempotencyToken(args.idempotencyKey, args.input, files);
+  const earlier = async () => (formToken ? await findSubmission(ctx.db, formToken) : null);
   const already = await earlier();
   if (already) throw new DuplicateSubmission(already);
   const details = caseDetails(app);
   const filed = await filingQueue(ctx)
-    .run({ agencySlug: slug, applicant: applicantRecord(app), details, files, accessCode, arrivedOn, formToken: args.formToken })
+    .run({ agencySlug: slug, applicant: applicantRecord(app), details, files, accessCode, arrivedOn, formToken })
     .catch(async (err) => {
       // The same form sent twice at the same moment: the second waited on the token and lost.
       const first = uniqueViolation(err) !== null ? await earlier() : null;

@@ -4,15 +4,15 @@ import type { AppContext } from '../context.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/multipart.js';
 import { textField } from '../http/validation.js';
-import { DuplicateSubmission, idempotencyToken, submitApplication } from './intake.service.js';
+import { DuplicateSubmission, idempotencyKeyOf, submitApplication } from './intake.service.js';
 import { correctByApplicant, explainByApplicant, lookupRequest, withdrawByApplicant } from './tracking.service.js';
 
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
     const { fields, uploads } = await readBody(request);
-    const { formToken, refused } = idempotencyToken(request.headers['idempotency-key'], fields, uploads);
+    const { idempotencyKey, refused } = idempotencyKeyOf(request.headers['idempotency-key']);
     try {
-      const receipt = await submitApplication(ctx, { input: fields, uploads, formToken, refused });
+      const receipt = await submitApplication(ctx, { input: fields, uploads, idempotencyKey, refused });
       return reply.status(201).send(receipt);
     } catch (err) {
       if (!(err instanceof DuplicateSubmission)) throw err;
