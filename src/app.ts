@@ -191,6 +191,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
   app.addHook('preValidation', refuseNulCharacters);
+  // Every body is JSON, a form or multipart: plain text is refused as a type (415), not read as a string.
+  app.removeContentTypeParser('text/plain');
   await app.register(cookie);
   await app.register(formbody);
   await app.register(multipart);

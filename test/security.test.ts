@@ -158,6 +158,12 @@ t.test('oversized and malformed bodies', async (t) => {
   t.equal(huge.json().error, 'request.too_large');
   const badType = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
   t.equal(badType.statusCode, 415);
+  // Plain text is no form of an application either: it is refused as a type, not read as a string.
+  for (const url of ['/api/requests', '/api/auth/login', '/apply']) {
+    const plain = await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'agency=fgj' });
+    t.equal(plain.statusCode, 415, `text/plain to ${url}`);
+    t.equal(plain.json().error, 'request.unsupported_media_type');
+  }
   const brokenMultipart = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, payload: '--xyz\r\ncontent-disposition: form-data; name="agency"\r\n\r\nfgj' });
   t.ok([400, 413].includes(brokenMultipart.statusCode), `truncated multipart → ${brokenMultipart.statusCode}`);
   const bigField = multipartBody({ ...application(), description: 'x'.repeat(70 * 1024) }, []);

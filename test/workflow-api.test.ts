@@ -63,6 +63,11 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     const future = await clerk.post('/api/cases', { ...application(), channel: 'in_person', receivedOn: '2026-03-03' });
     t.equal(future.statusCode, 400);
     t.match(future.json().fields, { receivedOn: /不能晚于今天/ });
+    // A typo of 2016 for 2026 would number the case in 2016, file it overdue and change a published report.
+    const typo = await clerk.post('/api/cases', { ...application(), channel: 'in_person', receivedOn: '2016-03-02' });
+    t.equal(typo.statusCode, 400);
+    t.match(typo.json().fields, { receivedOn: '收到申请的日期不能早于 2025 年 1 月 1 日' });
+    t.equal((await clerk.post('/api/cases', { ...application(), channel: 'post', receivedOn: '2025-01-02' })).statusCode, 201, 'last year\'s letter found late is still registered');
     const noChannel = await clerk.post('/api/cases', { ...application(), receivedOn: '2026-03-02' });
     t.match(noChannel.json().fields, { channel: /渠道/ });
     const elsewhere = await clerk.post('/api/cases', { ...application({ agency: 'czj' }), channel: 'post', receivedOn: '2026-03-02' });
