@@ -46,7 +46,17 @@ t.test('intake (art. 29, 31)', async (t) => {
     clock.set('2026-02-28T12:00:00Z'); // Saturday 28 Feb 2026 is a make-up working day
     t.match((await anon.post('/api/requests', application())).json(), { receivedOn: '2026-02-28' });
     clock.set('2026-03-07T12:00:00Z'); // an ordinary Saturday
-    t.match((await anon.post('/api/requests', application())).json(), { receivedOn: '2026-03-09', dueOn: '2026-04-07' });
+    const saturday = (await anon.post('/api/requests', application())).json();
+    t.match(saturday, { receivedOn: '2026-03-09', dueOn: '2026-04-07' });
+    // The receipt, issued on the Saturday, does not say the agency "received" it on the Monday to come.
+    const receiptText = async (r: { trackingNumber: string; accessCode: string }) =>
+      (await anon.get(`/api/requests/${r.trackingNumber}?accessCode=${r.accessCode}`)).json().letters.find((l: { kind: string }) => l.kind === 'receipt').text as string;
+    const text = await receiptText(saturday);
+    t.match(text, '您于2026年3月7日在线提交的政府信息公开申请已送达本机关');
+    t.match(text, '该日不是工作日，根据《中华人民共和国政府信息公开条例》第三十一条的规定，本机关收到申请之日为其后的第一个工作日，即2026年3月9日');
+    t.notMatch(text, '本机关已于');
+    clock.set('2026-03-09T02:00:00Z');
+    t.match(await receiptText((await anon.post('/api/requests', application())).json()), '本机关已于2026年3月9日收到您提交的政府信息公开申请', 'on a working day it was received that day');
     clock.set('2026-02-16T01:00:00Z'); // Spring Festival
     t.match((await anon.post('/api/requests', application())).json(), { receivedOn: '2026-02-24' });
     clock.set('2026-03-01T16:30:00Z'); // 00:30 on Monday 2 March in Shanghai, still Sunday in UTC
