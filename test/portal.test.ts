@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { agencies, letters, outbox } from '../src/db/schema.js';
 import { DEMO_AGENCIES } from '../src/agencies/demo-agencies.js';
-import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, login, staffClient, testApp } from './helpers/app.js';
 import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
 import { application, multipartBody, PDF, PNG, VALID_RESIDENT_ID } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
@@ -283,8 +283,40 @@ t.test('public portal, guides and administration', async (t) => {
     const listing = await admin.get('/admin/staff');
     const row = listing.body.split('<tr>').find((r) => r.includes('li@test.local'))!;
     const id = /action="\/admin\/staff\/(\d+)\/status"/.exec(row)![1];
+    // Li forgot the password: the administrator gives a new one, shown once, and Li's sessions end.
+    const liApi = await login(app, 'li@test.local', 'li-password-1');
+    await admin.get('/admin/staff');
+    const reset = await admin.post(`/admin/staff/${id}/password`, {});
+    t.equal(reset.statusCode, 200);
+    t.equal(reset.headers['cache-control'], 'no-store', 'the page with the password is not kept');
+    const password = /新密码为：\s*(\S+)/.exec(pageText(reset.body))?.[1] ?? '';
+    t.match(password, /^[A-HJKMNP-RT-Ya-hjkmnp-rt-y346789]{16}$/, 'a generated password with no look-alike characters, shown on the page');
+    t.match(pageText(reset.body), /只显示这一次/);
+    t.equal((await li.get('/staff')).statusCode, 303, 'the page session with the old password ended');
+    t.equal((await api(app, liApi).get('/api/auth/me')).statusCode, 401, 'and the API token');
+    t.equal((await api(app).post('/api/auth/login', { email: 'li@test.local', password: 'li-password-1' })).statusCode, 401, 'the old password no longer signs in');
+    const liAgain = await signIn(app, 'li@test.local', password);
+    t.equal((await liAgain.get('/staff')).statusCode, 200, 'the new one does');
+    t.equal((await liAgain.post(`/admin/staff/${id}/password`, {})).statusCode, 403, 'a clerk resets no password');
+    t.equal((await admin.post(`/admin/staff/${id}/password`, {}, { csrf: false })).statusCode, 403, 'not without the form token');
+    t.notMatch((await admin.get('/admin/staff')).body, new RegExp(password), 'the password is not shown again');
+    const me = /action="\/admin\/staff\/(\d+)\/status"/.exec(listing.body.split('<tr>').find((r) => r.includes(ADMIN.email))!)![1];
+    t.notMatch(listing.body, new RegExp(`/admin/staff/${me}/password`), 'no reset button for oneself');
+    const own = await admin.post(`/admin/staff/${me}/password`, {});
+    t.equal(own.statusCode, 400);
+    t.match(pageText(own.body), /自己的密码请在“修改密码”中修改/);
+    t.equal((await admin.post('/admin/staff/99999/password', {})).statusCode, 404);
+    // The API does the same for administrators.
+    const adminToken = await login(app, ADMIN.email, ADMIN.password);
+    const byApi = await api(app, adminToken).post(`/api/staff/${id}/password`, {});
+    t.equal(byApi.statusCode, 200);
+    t.match(byApi.json(), { id: Number(id), email: 'li@test.local', password: /^[A-HJKMNP-RT-Ya-hjkmnp-rt-y346789]{16}$/ });
+    t.equal((await liAgain.get('/staff')).statusCode, 303, 'signed out again');
+    const liLatest = await signIn(app, 'li@test.local', byApi.json().password);
+    t.equal((await api(app, await login(app, 'li@test.local', byApi.json().password)).post(`/api/staff/${id}/password`, {})).statusCode, 403, 'a clerk cannot by the API either');
+
     t.equal((await admin.post(`/admin/staff/${id}/status`, { disabled: '1' })).statusCode, 303);
-    t.equal((await li.get('/staff')).statusCode, 303, 'a disabled account is signed out');
+    t.equal((await liLatest.get('/staff')).statusCode, 303, 'a disabled account is signed out');
 
     await admin.get('/admin/calendar');
     const badYear = await admin.post('/admin/calendar', { year: '2027', holidays: '2027-13-01', workdays: '' });

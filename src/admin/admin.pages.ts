@@ -15,7 +15,7 @@ import { staffPage } from '../http/auth.js';
 import { errorList, fieldModel } from '../http/forms.js';
 import { noticeOf, orRefusalPage, redirectWithNotice, refusalOf } from '../http/views.js';
 import { chineseDate } from '../letters/dates.js';
-import { createStaff, setStaffDisabled } from '../staff/auth.service.js';
+import { createStaff, resetStaffPassword, setStaffDisabled } from '../staff/auth.service.js';
 import { listStaff } from '../staff/staff.repository.js';
 import { timerCounts } from '../timers/timers.repository.js';
 import { outboxOverview, retryOutboxMail } from './queues.routes.js';
@@ -156,13 +156,22 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   });
 
   // Staff accounts
-  const staffPageModel = async (reply: FastifyReply, values: Record<string, unknown> = { role: 'clerk' }, errors: Record<string, string> = {}, status = 200, notice: string | null = null) => {
+  type PasswordReset = Awaited<ReturnType<typeof resetStaffPassword>>;
+  const staffPageModel = async (
+    reply: FastifyReply,
+    values: Record<string, unknown> = { role: 'clerk' },
+    errors: Record<string, string> = {},
+    status = 200,
+    notice: string | null = null,
+    reset: PasswordReset | null = null,
+  ) => {
     const [accounts, agencies] = await Promise.all([listStaff(ctx.db), listAgencies(ctx.db)]);
     const f = (path: string, options?: readonly (readonly [string, string])[]) => fieldModel({ values, errors, path, options });
     return reply.status(status).page('admin/staff', {
       title: '工作人员账号',
       notice,
-      accounts: accounts.map((a) => ({ ...a, roleLabel: { admin: '系统管理员', supervisor: '负责人（督办、审批延期）', clerk: '办理人员' }[a.role], disabled: Boolean(a.disabledAt) })),
+      reset,
+      accounts: accounts.map((a) => ({ ...a, roleLabel: { admin: '系统管理员', supervisor: '负责人（督办、审批延期）', clerk: '办理人员' }[a.role], disabled: Boolean(a.disabledAt), self: a.id === reply.request.principal?.id })),
       errors: Object.keys(errors).length ? errors : null,
       errorList: errorList(errors, { email: '电子邮箱', name: '姓名', role: '角色', agency: '所属机关', password: '初始密码' }),
       form: {
@@ -191,6 +200,17 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   app.post<{ Params: { id: string }; Body: { disabled?: string } }>('/admin/staff/:id/status', post, async (request, reply) => {
     await setStaffDisabled(ctx, request.principal!, Number(request.params.id), request.body.disabled === '1');
     return redirectWithNotice(reply, '/admin/staff', 'saved');
+  });
+
+  // Shown once, on this answer (never stored, never in an address); the page is not kept (no-store).
+  app.post<{ Params: { id: string } }>('/admin/staff/:id/password', post, async (request, reply) => {
+    try {
+      const reset = await resetStaffPassword(ctx, request.principal!, Number(request.params.id));
+      return staffPageModel(reply, undefined, undefined, 200, null, reset);
+    } catch (err) {
+      const { status, body } = refusalOf(err);
+      return staffPageModel(reply, undefined, body.fields ?? { _: body.message }, status);
+    }
   });
 
   // Holiday calendar

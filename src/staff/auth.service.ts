@@ -127,13 +127,36 @@ function toPrincipal(row: { id: number; email: string; name: string; role: Princ
   return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agencyId };
 }
 
+/** The account an administrator acts on, by the id in the path; 404 for none (or an id no account can have). */
+async function accountToManage(ctx: AppContext, id: number) {
+  const account = Number.isInteger(id) && id > 0 && id <= MAX_INTEGER ? await findStaffById(ctx.db, id) : null;
+  if (!account) throw new AppError(404, 'staff.not_found', '没有找到该账号');
+  return account;
+}
+
 /** Disabling an account ends its sessions at once; it can be enabled again. */
 export async function setStaffDisabled(ctx: AppContext, principal: Principal, id: number, disabled: boolean): Promise<void> {
   if (id === principal.id && disabled) throw validationFailed({ _: '不能停用自己的账号' });
-  const account = Number.isInteger(id) && id > 0 && id <= MAX_INTEGER ? await findStaffById(ctx.db, id) : null;
-  if (!account) throw new AppError(404, 'staff.not_found', '没有找到该账号');
+  await accountToManage(ctx, id);
   await ctx.db.transaction(async (tx) => {
     await setDisabled(tx, id, disabled ? ctx.clock.now() : null);
     if (disabled) await deleteSessionsOf(tx, id);
   });
+}
+
+/**
+ * A new password for someone who forgot theirs: generated, never chosen by the administrator, given
+ * back once to be passed on, and every session of the account ends (whoever had the old one is out).
+ * Administrators change their own password as everyone does, knowing the current one.
+ */
+export async function resetStaffPassword(ctx: AppContext, principal: Principal, id: number): Promise<{ id: number; email: string; name: string; password: string }> {
+  if (id === principal.id) throw validationFailed({ _: '自己的密码请在“修改密码”中修改' });
+  const account = await accountToManage(ctx, id);
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  await ctx.db.transaction(async (tx) => {
+    await setPasswordHash(tx, account.id, passwordHash);
+    await deleteSessionsOf(tx, account.id);
+  });
+  return { id: account.id, email: account.email, name: account.name, password };
 }

@@ -1,5 +1,5 @@
 // Password hashing with scrypt (memory-hard, in Node's crypto): N=2^15, r=8, p=1 uses 32 MiB per hash.
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -35,6 +35,13 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
   return false;
 }
 
+// No 0/O/o, 1/I/l/L, 5/S, 2/Z: a generated password is read off a screen and passed on by hand.
+const PASSWORD_ALPHABET = 'ABCDEFGHJKMNPQRTUVWXYabcdefghjkmnpqrtuvwxy346789';
+const PASSWORD_LENGTH = 16;
+
+/** 16 characters of 48: about 89 bits. */
 export function generatePassword(): string {
-  return randomBytes(12).toString('base64url');
+  let password = '';
+  for (let i = 0; i < PASSWORD_LENGTH; i += 1) password += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return password;
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { staffOnly } from '../http/auth.js';
-import { changePassword, createStaff, login, logout } from './auth.service.js';
+import { changePassword, createStaff, login, logout, resetStaffPassword } from './auth.service.js';
 import { listStaff } from './staff.repository.js';
 
 export async function staffRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
@@ -25,6 +25,10 @@ export async function staffRoutes(app: FastifyInstance, { ctx, rateLimit }: { ct
   app.get('/api/auth/me', { preHandler: staffOnly(ctx) }, async (request) => request.principal);
 
   app.post('/api/staff', { preHandler: staffOnly(ctx, ['admin']) }, async (request, reply) => reply.status(201).send(await createStaff(ctx, request.body)));
+
+  app.post<{ Params: { id: string } }>('/api/staff/:id/password', { preHandler: staffOnly(ctx, ['admin']) }, async (request) =>
+    resetStaffPassword(ctx, request.principal!, Number(request.params.id)),
+  );
 
   app.get('/api/staff', { preHandler: staffOnly(ctx, ['admin', 'supervisor']) }, async (request) => {
     const p = request.principal!;
