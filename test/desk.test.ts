@@ -65,6 +65,7 @@ t.test("the clerks' desk", async (t) => {
     const wrong = await anon.post('/staff/login', { email: clerkAccount.email, password: 'not-the-password' });
     t.equal(wrong.statusCode, 401);
     t.match(pageText(wrong.body), /邮箱或密码不正确/);
+    t.match(pageText(wrong.body), /忘记密码的，请联系系统管理员重置/, 'and who can help');
     const noCsrf = await anon.post('/staff/login', { email: clerkAccount.email, password: clerkAccount.password }, { csrf: false });
     t.equal(noCsrf.statusCode, 403, 'a form without the CSRF token is refused');
     const ok = await anon.post('/staff/login', { email: clerkAccount.email, password: clerkAccount.password, next: '/staff?state=received' });

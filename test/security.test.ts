@@ -307,6 +307,34 @@ t.test('logs are JSON with request ids and no personal data', async (t) => {
   }
 });
 
+t.test("an administrator's changes to accounts are logged: who, whose, never the password", async (t) => {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const { app } = await testApp(t, { config: { logLevel: 'info' }, logStream: stream });
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const admin = await staffClient(app, 'admin');
+  const reset = await admin.post(`/api/staff/${clerk.id}/password`, {});
+  t.equal(reset.statusCode, 200);
+  t.equal((await admin.post(`/api/staff/abc/password`, {})).statusCode, 404);
+  const adminWeb = await signIn(app, admin.email, admin.password);
+  await adminWeb.get('/admin/staff');
+  t.equal((await adminWeb.post(`/admin/staff/${clerk.id}/status`, { disabled: '1' })).statusCode, 303);
+  const records = lines.map((l) => JSON.parse(l)).filter((l) => /^staff (password reset|account)/.test(l.msg));
+  t.same(
+    records.map((l) => [l.msg, l.by, l.account]),
+    [
+      ['staff password reset', admin.id, clerk.id],
+      ['staff account disabled', admin.id, clerk.id],
+    ],
+  );
+  t.notOk(lines.join('\n').includes(reset.json().password), 'the new password is not in the logs');
+});
+
 t.test('configuration errors name each wrong variable', async (t) => {
   let error: unknown;
   try {

@@ -142,6 +142,7 @@ export async function setStaffDisabled(ctx: AppContext, principal: Principal, id
     await setDisabled(tx, id, disabled ? ctx.clock.now() : null);
     if (disabled) await deleteSessionsOf(tx, id);
   });
+  ctx.log.info({ by: principal.id, account: id }, disabled ? 'staff account disabled' : 'staff account enabled');
 }
 
 /**
@@ -158,5 +159,7 @@ export async function resetStaffPassword(ctx: AppContext, principal: Principal, 
     await setPasswordHash(tx, account.id, passwordHash);
     await deleteSessionsOf(tx, account.id);
   });
+  // Who reset whose password, for the record; never the password.
+  ctx.log.info({ by: principal.id, account: account.id }, 'staff password reset');
   return { id: account.id, email: account.email, name: account.name, password };
 }
