@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import t from 'tap';
 import { attachments, caseEvents, cases, timers } from '../src/db/schema.js';
-import { api, testApp } from './helpers/app.js';
+import { api, staffClient, testApp } from './helpers/app.js';
 import { application, EXE, multipartBody, organizationApplication, PDF, PNG } from './helpers/factories.js';
 
 t.test('intake (art. 29, 31)', async (t) => {
@@ -52,9 +52,16 @@ t.test('intake (art. 29, 31)', async (t) => {
     const receiptText = async (r: { trackingNumber: string; accessCode: string }) =>
       (await anon.get(`/api/requests/${r.trackingNumber}?accessCode=${r.accessCode}`)).json().letters.find((l: { kind: string }) => l.kind === 'receipt').text as string;
     const text = await receiptText(saturday);
-    t.match(text, '您于2026年3月7日在线提交的政府信息公开申请已送达本机关');
+    t.match(text, '您的政府信息公开申请已于2026年3月7日送达本机关');
     t.match(text, '该日不是工作日，根据《中华人民共和国政府信息公开条例》第三十一条的规定，本机关收到申请之日为其后的第一个工作日，即2026年3月9日');
     t.notMatch(text, '本机关已于');
+    // The same holds for an application another agency transfers on a Saturday (art. 36(5)).
+    const clerk = await staffClient(app, 'clerk', 'fgj');
+    const transferred = await clerk.post(`/api/cases/${saturday.trackingNumber}/events`, { type: 'TRANSFER', agency: 'mzj' });
+    const to = transferred.json().events.at(-1).payload.to as string;
+    const arrived = await receiptText({ trackingNumber: to, accessCode: saturday.accessCode });
+    t.match(arrived, '您的政府信息公开申请已于2026年3月7日送达本机关，申请编号为' + to);
+    t.match(arrived, '即2026年3月9日');
     clock.set('2026-03-09T02:00:00Z');
     t.match(await receiptText((await anon.post('/api/requests', application())).json()), '本机关已于2026年3月9日收到您提交的政府信息公开申请', 'on a working day it was received that day');
     clock.set('2026-02-16T01:00:00Z'); // Spring Festival

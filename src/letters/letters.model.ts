@@ -126,8 +126,9 @@ export function letterModel(input: LetterInput) {
         ...base,
         article: '《中华人民共和国政府信息公开条例》第二十九条、第三十一条、第三十三条',
         suggestsPublication: input.suggestsPublication,
-        // Art. 31: sent online on a day that is no working day, it counts as received on the next one;
-        // the receipt, issued the day it was sent, says so rather than "received" on a day still to come.
+        // Art. 31: arriving online (sent by the applicant or transferred by another agency) on a day that
+        // is no working day, it counts as received on the next one; the receipt, issued the day it
+        // arrived, says so rather than "received" on a day still to come.
         sentOnText: input.issuedOn < input.receivedOn ? chineseDate(input.issuedOn) : null,
       };
     case 'correction_notice':
