@@ -9,6 +9,18 @@ import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 
+/** A log destination that keeps each line written to it. */
+function logCapture(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
 t.test('security headers', async (t) => {
   const { app } = await testApp(t);
   const res = await app.inject({ method: 'GET', url: '/' });
@@ -278,13 +290,7 @@ t.test('session cookies are Secure behind TLS', async (t) => {
 });
 
 t.test('logs are JSON with request ids and no personal data', async (t) => {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const { lines, stream } = logCapture();
   const { app } = await testApp(t, { config: { logLevel: 'info', smtpUrl: 'smtp://127.0.0.1:1' }, logStream: stream });
   const receipt = (await api(app).post('/api/requests', application({ applicant: { email: 'secret.person@example.com', phone: '13912345678' } }))).json();
   await api(app).get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`);
@@ -308,13 +314,7 @@ t.test('logs are JSON with request ids and no personal data', async (t) => {
 });
 
 t.test("an administrator's changes to accounts are logged: who, whose, never the password", async (t) => {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const { lines, stream } = logCapture();
   const { app } = await testApp(t, { config: { logLevel: 'info' }, logStream: stream });
   const clerk = await staffClient(app, 'clerk', 'fgj');
   const admin = await staffClient(app, 'admin');

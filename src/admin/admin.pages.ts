@@ -156,15 +156,15 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   });
 
   // Staff accounts
-  type PasswordReset = Awaited<ReturnType<typeof resetStaffPassword>>;
-  const staffPageModel = async (
-    reply: FastifyReply,
-    values: Record<string, unknown> = { role: 'clerk' },
-    errors: Record<string, string> = {},
-    status = 200,
-    notice: string | null = null,
-    reset: PasswordReset | null = null,
-  ) => {
+  type StaffPage = {
+    values?: Record<string, unknown>;
+    errors?: Record<string, string>;
+    status?: number;
+    notice?: string | null;
+    /** A password just reset, shown this once. */
+    reset?: Awaited<ReturnType<typeof resetStaffPassword>> | null;
+  };
+  const staffPageModel = async (reply: FastifyReply, { values = { role: 'clerk' }, errors = {}, status = 200, notice = null, reset = null }: StaffPage = {}) => {
     const [accounts, agencies] = await Promise.all([listStaff(ctx.db), listAgencies(ctx.db)]);
     const f = (path: string, options?: readonly (readonly [string, string])[]) => fieldModel({ values, errors, path, options });
     return reply.status(status).page('admin/staff', {
@@ -187,14 +187,14 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       },
     });
   };
-  app.get('/admin/staff', { preHandler: admin }, async (request, reply) => staffPageModel(reply, undefined, undefined, 200, noticeOf(request)));
+  app.get('/admin/staff', { preHandler: admin }, async (request, reply) => staffPageModel(reply, { notice: noticeOf(request) }));
   app.post('/admin/staff', post, async (request, reply) => {
     try {
       await createStaff(ctx, request.body);
       return redirectWithNotice(reply, '/admin/staff', 'saved');
     } catch (err) {
       const { status, body } = refusalOf(err);
-      return staffPageModel(reply, request.body as Record<string, unknown>, body.fields ?? { _: body.message }, status);
+      return staffPageModel(reply, { values: request.body as Record<string, unknown>, errors: body.fields ?? { _: body.message }, status });
     }
   });
   app.post<{ Params: { id: string }; Body: { disabled?: string } }>('/admin/staff/:id/status', post, async (request, reply) => {
@@ -206,10 +206,10 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   app.post<{ Params: { id: string } }>('/admin/staff/:id/password', post, async (request, reply) => {
     try {
       const reset = await resetStaffPassword(ctx, request.principal!, Number(request.params.id));
-      return staffPageModel(reply, undefined, undefined, 200, null, reset);
+      return staffPageModel(reply, { reset });
     } catch (err) {
       const { status, body } = refusalOf(err);
-      return staffPageModel(reply, undefined, body.fields ?? { _: body.message }, status);
+      return staffPageModel(reply, { errors: body.fields ?? { _: body.message }, status });
     }
   });
 

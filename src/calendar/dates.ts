@@ -10,7 +10,6 @@ const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-
 /**
  * A date as sent to us: YYYY-MM-DD, a real day, in 1900–2999. Further out is a typing mistake (a
  * deferral to 2206) or a probe, and counting working days from near 9999 would run past the dates

@@ -14,15 +14,14 @@ import { REVIEW_KINDS, REVIEW_OUTCOMES } from './tables.js';
 export const REVIEW_KIND_LABELS = { review: '行政复议', lawsuit_direct: '行政诉讼（未经复议直接起诉）', lawsuit_after_review: '行政诉讼（复议后起诉）' } as const;
 export const REVIEW_OUTCOME_LABELS = { upheld: '结果维持', corrected: '结果纠正', other: '其他结果', pending: '尚未审结' } as const;
 
-const date = isoDateField;
 const reviewSchema = z.object({
   kind: z.enum(REVIEW_KINDS),
-  filedOn: date,
+  filedOn: isoDateField,
   outcome: z.enum(REVIEW_OUTCOMES).default('pending'),
-  decidedOn: date.optional(),
+  decidedOn: isoDateField.optional(),
   note: z.string().trim().max(1000).default(''),
 });
-const outcomeSchema = z.object({ outcome: z.enum(REVIEW_OUTCOMES), decidedOn: date.optional(), note: z.string().trim().max(1000).optional() });
+const outcomeSchema = z.object({ outcome: z.enum(REVIEW_OUTCOMES), decidedOn: isoDateField.optional(), note: z.string().trim().max(1000).optional() });
 
 function checkDates(on: string, filedOn: string | undefined, outcome: string, decidedOn: string | undefined) {
   if (filedOn && filedOn > on) throw validationFailed({ filedOn: '日期不能晚于今天' });

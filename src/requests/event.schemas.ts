@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { isoDateField } from '../calendar/dates.js';
 import { DISPOSITION_CODES } from '../workflow/dispositions.js';
 
-const date = isoDateField;
 const text = (max: number) => z.string().trim().min(1).max(max);
 const lines = z
   .union([z.array(text(500)), z.string()])
@@ -19,7 +18,7 @@ export const clientEventSchema = z.discriminatedUnion(
   [
     z.object({ type: z.literal('ASSIGN'), assignee: z.union([z.coerce.number().int().positive(), z.string().trim().min(3)]) }),
     z.object({ type: z.literal('REQUEST_CORRECTION'), items: lines, dueInWorkingDays: whole.min(1).max(30) }),
-    z.object({ type: z.literal('CORRECTION_RECEIVED'), receivedOn: date.optional() }),
+    z.object({ type: z.literal('CORRECTION_RECEIVED'), receivedOn: isoDateField.optional() }),
     z.object({
       type: z.literal('CONSULT_THIRD_PARTY'),
       party: text(200),
@@ -30,15 +29,15 @@ export const clientEventSchema = z.discriminatedUnion(
       type: z.literal('THIRD_PARTY_REPLIED'),
       opinion: z.enum(['agree', 'object', 'no_reply']),
       reasons: z.string().trim().max(2000).default(''),
-      repliedOn: date.optional(),
+      repliedOn: isoDateField.optional(),
     }),
     z.object({ type: z.literal('REQUEST_REASONS'), matter: text(1000), replyWithinWorkingDays: whole.min(1).max(30) }),
-    z.object({ type: z.literal('DEFER_ANSWER'), dueOn: date, reason: text(1000) }),
-    z.object({ type: z.literal('REASONS_GIVEN'), text: reasonsText, receivedOn: date.optional() }),
+    z.object({ type: z.literal('DEFER_ANSWER'), dueOn: isoDateField, reason: text(1000) }),
+    z.object({ type: z.literal('REASONS_GIVEN'), text: reasonsText, receivedOn: isoDateField.optional() }),
     z.object({ type: z.literal('REQUEST_EXTENSION'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('EXTEND'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('ISSUE_FEE_NOTICE'), method: z.enum(['per_item', 'per_page']), quantity: whole.min(1).max(100_000) }),
-    z.object({ type: z.literal('FEE_PAID'), paidOn: date.optional() }),
+    z.object({ type: z.literal('FEE_PAID'), paidOn: isoDateField.optional() }),
     z.object({ type: z.literal('TRANSFER'), agency: text(64) }),
     z.object({
       type: z.literal('ANSWER'),

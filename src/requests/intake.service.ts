@@ -300,9 +300,10 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
   const now = today(ctx.clock);
   // A receipt date before last year is taken for a typo (2016 for 2026): it would number the case in
   // that year, file it overdue at once and change an annual report already published (art. 50).
-  const earliest = `${yearOf(now) - 1}-01-01`;
-  if (extras.data && extras.data.receivedOn > now) extraFields.receivedOn = '收到申请的日期不能晚于今天';
-  else if (extras.data && extras.data.receivedOn < earliest) extraFields.receivedOn = `收到申请的日期不能早于 ${yearOf(now) - 1} 年 1 月 1 日`;
+  const lastYear = yearOf(now) - 1;
+  const dated = extras.data?.receivedOn;
+  if (dated && dated > now) extraFields.receivedOn = '收到申请的日期不能晚于今天';
+  else if (dated && dated < `${lastYear}-01-01`) extraFields.receivedOn = `收到申请的日期不能早于 ${lastYear} 年 1 月 1 日`;
   const { app, agency } = await validateApplication(ctx, args.input, extraFields);
   if (args.refused) throw args.refused;
   if (!canSeeAgency(args.principal, agency.id)) throw validationFailed({ agency: '只能登记本机关收到的申请' });
