@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { eq, inArray } from 'drizzle-orm';
+import { simpleParser } from 'mailparser';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
 import { api, staffClient, testApp } from './helpers/app.js';
@@ -200,4 +203,20 @@ t.test('with the scheduler running, mail goes out as soon as what queued it is c
   t.equal(to(smtp.messages[7]!), 'down@example.com');
   await new Promise((r) => setTimeout(r, 200));
   t.equal(smtp.messages.length, 8, 'each mail once');
+});
+
+t.test('without SMTP_URL each mail is a complete .eml file under DATA_DIR/mail', async (t) => {
+  const dataDir = t.testdir({});
+  const { app, db } = await testApp(t, { config: { dataDir } });
+  const receipt = (await api(app).post('/api/requests', application({ applicant: { name: '李文', email: 'li@example.com' } }))).json();
+  t.same(await app.ogi.outbox.runOnce(), { sent: 1, retried: 0, failed: 0 });
+  const [row] = await db.select().from(outbox).where(eq(outbox.recipient, 'li@example.com'));
+  const dir = path.join(dataDir, 'mail');
+  t.same(readdirSync(dir), [`${String(row!.id).padStart(8, '0')}.eml`], 'one file, named by the outbox row, nothing half-written beside it');
+  const mail = await simpleParser(readFileSync(path.join(dir, readdirSync(dir)[0]!)));
+  t.equal(mail.subject, `【政府信息公开】您的申请已收到（${receipt.trackingNumber}）`);
+  t.equal(mail.to && 'text' in mail.to ? mail.to.text : '', 'li@example.com');
+  t.match(mail.text, new RegExp(`查询码：${receipt.accessCode}`));
+  t.match(row, { status: 'sent', text: '', html: '' });
+  t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 }, 'written once');
 });
