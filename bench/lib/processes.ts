@@ -79,16 +79,21 @@ export async function measured(opts: autocannon.Options, serverPid: number): Pro
   return { result, cpu: { server: (cpuMs(serverPid) - before.server) / n, postgres: (postgresCpuMs() - before.postgres) / n, load: (load.user + load.system) / 1000 / n } };
 }
 
+// As production should run: identity numbers sealed. One key for every instance a benchmark starts on
+// its fresh database.
+const PERSONAL_DATA_KEY = randomBytes(32).toString('hex');
+
 /**
  * The service as it runs in production (Dockerfile): the compiled build (the bench scripts run
  * `npm run build` first), logging at the default level, a JSON line per request, to `logFile`.
+ * `entry`: another script to run with the same configuration (bench/lib/stack-server.ts).
  */
-export async function startService(args: { databaseUrl: string; port: number; logFile: string }): Promise<ChildProcess> {
+export async function startService(args: { databaseUrl: string; port: number; logFile: string; entry?: string[] }): Promise<ChildProcess> {
   // Mail is sent as it is queued (no SMTP_URL: written as files), into a directory of this run's own.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ogi-bench-data-'));
   process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   return start(
-    ['dist/src/server.js'],
+    args.entry ?? ['dist/src/server.js'],
     {
       DATABASE_URL: args.databaseUrl,
       DATA_DIR: dataDir,
@@ -99,8 +104,7 @@ export async function startService(args: { databaseUrl: string; port: number; lo
       ADMIN_EMAIL: 'admin@bench.local',
       ADMIN_PASSWORD: 'bench-password-1',
       NODE_ENV: 'production',
-      // As production should run: identity numbers sealed (a fresh database each run, so any key).
-      PERSONAL_DATA_KEY: randomBytes(32).toString('hex'),
+      PERSONAL_DATA_KEY,
     },
     { url: `http://127.0.0.1:${args.port}/health`, logFile: args.logFile },
   );
