@@ -18,5 +18,6 @@ app.get<{ Params: { tn: string } }>('/floor/select/:tn', async (request) => {
   const [row] = rowsOf(await db.execute(sql`select tracking_number, state, received_on, due_on from cases where tracking_number = ${request.params.tn}`));
   return row ?? {};
 });
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('stack floor ready');
