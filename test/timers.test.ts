@@ -1,9 +1,11 @@
 import { and, count, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase, rowsOf } from '../src/db/client.js';
 import { agencies, caseEvents, cases, outbox, timers } from '../src/db/schema.js';
 import { api, staffClient, testApp, testConfig } from './helpers/app.js';
+import { createPostgresDatabase, TEST_DATABASE_URL } from './helpers/database.js';
 import { application } from './helpers/factories.js';
 import { seedCases } from './helpers/seed.js';
 import { smtpPeer } from './helpers/smtp.js';
@@ -84,3 +86,51 @@ t.test('two instances on one database sweep 1,000 cases falling due at the same 
   const [sent] = await first.db.select({ n: count() }).from(outbox).where(and(eq(outbox.template, 'overdue_alert'), eq(outbox.status, 'sent')));
   t.equal(sent!.n, 1000);
 });
+
+t.test(
+  'what runs every minute reads pending timers and mail through their indexes, however many done ones the years leave, whatever plan PostgreSQL caches',
+  { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: PGlite plans each statement anew' },
+  async (t) => {
+    // A prepared statement's generic plan, which PostgreSQL may cache after five runs, is the one that
+    // used to miss the partial indexes: force it for every statement of this database.
+    const created = await createPostgresDatabase();
+    const admin = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`alter database "${new URL(created.url).pathname.slice(1)}" set plan_cache_mode = force_generic_plan`);
+    await admin.end();
+    // One connection, so that its statistics can be flushed when asked.
+    const handle = await openDatabase({ databaseUrl: created.url, dataDir: '', inMemory: false, poolSize: 1 });
+    t.teardown(async () => {
+      await handle.close();
+      await created.drop();
+    });
+    const { app, clock, db } = await testApp(t, { database: Object.assign(handle, { url: created.url }) });
+    const clerk = await staffClient(app, 'clerk', 'fgj');
+    const receipts = [];
+    for (let i = 0; i < 3; i += 1) receipts.push((await api(app).post('/api/requests', application({ agency: 'fgj' }))).json().trackingNumber as string);
+    // Years of finished work: timers done and mail sent, which the indexes of pending ones leave out.
+    await db.execute(sql`insert into timers (case_id, kind, due_on, fire_at, status, created_at)
+      select c.id, 'answer_due', c.due_on, now() - interval '1 year', 'done', now() from cases c, generate_series(1, 20000)`);
+    await db.execute(sql`insert into outbox (dedupe_key, case_id, template, recipient, subject, text, html, status, next_attempt_at, created_at)
+      select 'old-' || g, null, 'acknowledgment', 'someone@example.com', 's', '', '', 'sent', now() - interval '1 year', now() from generate_series(1, 6000) g`);
+    await db.execute(sql`analyze timers; analyze outbox`);
+    const scans = async () => {
+      await db.execute(sql`select pg_stat_force_next_flush()`);
+      const rows = rowsOf<{ relname: string; seq_scan: string; idx_scan: string }>(
+        await db.execute(sql`select relname, seq_scan, coalesce(idx_scan, 0) as idx_scan from pg_stat_user_tables where relname in ('timers', 'outbox') order by relname`),
+      );
+      return Object.fromEntries(rows.map((r) => [r.relname, { seq: Number(r.seq_scan), idx: Number(r.idx_scan) }]));
+    };
+    const before = await scans();
+
+    const asked = await clerk.post(`/api/cases/${receipts[0]}/events`, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
+    t.equal(asked.statusCode, 200, 'an event on a case (its pending timers read and replaced)');
+    t.equal((await app.ogi.outbox.runOnce()).sent, 4, 'the mail worker (three acknowledgments, one correction notice)');
+    clock.set('2026-04-20T02:00:00Z');
+    t.ok((await app.ogi.sweeper.runOnce()).applied > 0, 'the sweeper, with timers due');
+
+    const after = await scans();
+    t.equal(after.timers!.seq - before.timers!.seq, 0, 'no timer read by a scan of them all');
+    t.equal(after.outbox!.seq - before.outbox!.seq, 0, 'no mail read by a scan of them all');
+    t.ok(after.timers!.idx > before.timers!.idx && after.outbox!.idx > before.outbox!.idx, 'both read through their indexes');
+  },
+);

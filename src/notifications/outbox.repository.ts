@@ -12,6 +12,11 @@ export const MAIL_QUEUED = 'mail.queued';
 
 export type NewMail = Omit<typeof outbox.$inferInsert, 'status' | 'attempts'>;
 
+// The predicate of the partial index on pending mail (db/schema.ts), written as a literal: with
+// 'pending' bound as a parameter, the generic plan PostgreSQL may cache for the prepared lease
+// statement cannot use it and reads every mail ever sent (19 ms at 14,000 mails, against 0.5).
+const isPending = sql`${outbox.status} = 'pending'`;
+
 /** Queues mails; one whose key is already queued is left out, so an intent replayed never mails twice. */
 export async function enqueueMails(tx: Executor, mails: NewMail[]): Promise<void> {
   await insertRows(
@@ -28,7 +33,7 @@ export async function leaseDueMail(db: Executor, now: Date, leaseUntil: Date, li
     const due = await tx
       .select({ id: outbox.id })
       .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, now))))
+      .where(and(isPending, lte(outbox.nextAttemptAt, now), or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, now))))
       .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
       .limit(limit)
       .for('update', { skipLocked: true });

@@ -7,6 +7,11 @@ import type { DesiredTimer } from '../workflow/deadlines.js';
 
 export type TimerRow = typeof timers.$inferSelect;
 
+// The predicate of the partial indexes on pending timers (db/schema.ts), written as a literal: with
+// 'pending' bound as a parameter, the generic plan PostgreSQL may cache for a prepared statement
+// cannot use them and reads every timer ever made (0.02 against 3 ms at 42,000 timers).
+const isPending = sql`${timers.status} = 'pending'`;
+
 /**
  * Makes each case's pending timers exactly the desired ones: stale ones are canceled, missing ones
  * added; three statements whatever the number of cases.
@@ -17,7 +22,7 @@ export async function syncTimersOf(tx: Executor, cases: { caseId: number; desire
     ? await tx
         .select({ id: timers.id, caseId: timers.caseId, kind: timers.kind, fireAt: timers.fireAt })
         .from(timers)
-        .where(and(inArray(timers.caseId, known), eq(timers.status, 'pending')))
+        .where(and(inArray(timers.caseId, known), isPending))
     : [];
   const same = (p: { kind: string; fireAt: Date }, d: DesiredTimer) => p.kind === d.kind && p.fireAt.getTime() === d.fireAt.getTime();
   const stale: number[] = [];
@@ -41,7 +46,7 @@ export async function claimDueTimers(tx: Executor, now: Date, limit: number): Pr
   return tx
     .select()
     .from(timers)
-    .where(and(eq(timers.status, 'pending'), lte(timers.fireAt, now)))
+    .where(and(isPending, lte(timers.fireAt, now)))
     .orderBy(asc(timers.fireAt), asc(timers.id))
     .limit(limit)
     .for('update', { skipLocked: true });
