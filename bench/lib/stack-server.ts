@@ -1,7 +1,8 @@
 // The service's own stack doing the bare baselines' work: the whole app as the service builds it
 // (access log, security headers, hooks, body parsing, drizzle on the same client), with two routes
 // added that run the baselines' one INSERT and one-row SELECT. What it reaches is the most any route
-// of ours could reach on this machine, however little the route itself did.
+// of ours could reach on this machine, however little the route itself did. Run from source (tsx),
+// beside the service run from its build: the same code.
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
