@@ -115,7 +115,7 @@ try {
   // Our stack (access log, security headers, hooks, drizzle) doing only the bare work: no route of ours
   // can do better than this, so a target above it cannot be met by the route's own code.
   for (const r of rows.filter((r) => r.floor)) {
-    console.log(`${r.name}: our stack doing the bare work ${r.floor!.rps.toFixed(0)} req/s = ${(r.floor!.rps / r.bare.rps).toFixed(3)} of bare (p99 ${r.floor!.p99} ms); ours = ${(r.ours.rps / r.floor!.rps).toFixed(3)} of that`);
+    console.log(`${r.name}: our stack doing the bare work ${r.floor!.rps.toFixed(0)} req/s = ${(r.floor!.rps / r.bare.rps).toFixed(3)} of bare (p99 ${r.floor!.p99} ms, errors ${r.floor!.errors}); ours = ${(r.ours.rps / r.floor!.rps).toFixed(3)} of that`);
   }
   if (rowsOnly) console.log(`same rows as a submission, one SQL statement, no application work: ${rowsOnly.ours.rps.toFixed(0)} req/s = ${(rowsOnly.ours.rps / rowsOnly.bare.rps).toFixed(2)} of the bare INSERT (${rowsOnly.bare.rps.toFixed(0)}), p99 ${rowsOnly.ours.p99} ms, errors ${rowsOnly.ours.errors}`);
 

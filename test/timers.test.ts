@@ -1,11 +1,10 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { openDatabase, rowsOf } from '../src/db/client.js';
 import { agencies, caseEvents, cases, outbox, timers } from '../src/db/schema.js';
 import { api, staffClient, testApp, testConfig } from './helpers/app.js';
-import { createPostgresDatabase, TEST_DATABASE_URL } from './helpers/database.js';
+import { openTestDatabase, TEST_DATABASE_URL } from './helpers/database.js';
 import { application } from './helpers/factories.js';
 import { seedCases } from './helpers/seed.js';
 import { smtpPeer } from './helpers/smtp.js';
@@ -93,17 +92,9 @@ t.test(
   async (t) => {
     // A prepared statement's generic plan, which PostgreSQL may cache after five runs, is the one that
     // used to miss the partial indexes: force it for every statement of this database.
-    const created = await createPostgresDatabase();
-    const admin = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`alter database "${new URL(created.url).pathname.slice(1)}" set plan_cache_mode = force_generic_plan`);
-    await admin.end();
     // One connection, so that its statistics can be flushed when asked.
-    const handle = await openDatabase({ databaseUrl: created.url, dataDir: '', inMemory: false, poolSize: 1 });
-    t.teardown(async () => {
-      await handle.close();
-      await created.drop();
-    });
-    const { app, clock, db } = await testApp(t, { database: Object.assign(handle, { url: created.url }) });
+    const database = await openTestDatabase(t, { poolSize: 1, settings: { plan_cache_mode: 'force_generic_plan' } });
+    const { app, clock, db } = await testApp(t, { database });
     const clerk = await staffClient(app, 'clerk', 'fgj');
     const receipts = [];
     for (let i = 0; i < 3; i += 1) receipts.push((await api(app).post('/api/requests', application({ agency: 'fgj' }))).json().trackingNumber as string);

@@ -10,7 +10,7 @@ import { rowsOf } from '../../src/db/client.js';
 
 const app = await buildApp({ config: loadConfig() });
 const { db } = app.ogi.ctx;
-await db.execute(sql`create table if not exists bench_baseline (id bigserial primary key, payload jsonb not null, created_at timestamptz not null default now())`);
+// bench_baseline is the bare INSERT's table, made by bench/lib/baseline-server.ts, which starts first.
 app.post('/floor/insert', async (request, reply) => {
   const [row] = rowsOf<{ id: string }>(await db.execute(sql`insert into bench_baseline (payload) values (${JSON.stringify(request.body)}::jsonb) returning id`));
   return reply.status(201).send({ id: row!.id });

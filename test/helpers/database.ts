@@ -42,11 +42,12 @@ export function databaseUrlFor(base: string, name: string): string {
   return url.toString();
 }
 
-/** Creates an empty PostgreSQL database; the returned `drop` removes it (connections are cut). */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** Creates an empty PostgreSQL database, with `settings` for every connection to it; the returned `drop` removes it (connections are cut). */
+export async function createPostgresDatabase(settings: Record<string, string> = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `ogi_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
+  for (const [key, value] of Object.entries(settings)) await admin.unsafe(`alter database ${name} set ${key} = ${value}`);
   await admin.end();
   return {
     url: databaseUrlFor(TEST_DATABASE_URL!, name),
@@ -58,10 +59,13 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
-/** `url` is set on PostgreSQL, so a second app instance can open the same database. */
-export async function openTestDatabase(t: Test, options: { poolSize?: number } = {}): Promise<DatabaseHandle & { url: string | null }> {
+/**
+ * `url` is set on PostgreSQL, so a second app instance can open the same database. `settings`
+ * (PostgreSQL only): server settings for every connection to it, such as a plan cache mode.
+ */
+export async function openTestDatabase(t: Test, options: { poolSize?: number; settings?: Record<string, string> } = {}): Promise<DatabaseHandle & { url: string | null }> {
   if (TEST_DATABASE_URL) {
-    const database = await createPostgresDatabase();
+    const database = await createPostgresDatabase(options.settings);
     const handle = await openDatabase({ databaseUrl: database.url, dataDir: '', inMemory: false, poolSize: options.poolSize });
     t.teardown(async () => {
       await handle.close();
