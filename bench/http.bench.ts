@@ -130,7 +130,7 @@ try {
   for (const r of [...rows, ...(rowsOnly ? [{ name: 'same rows, one statement', target: 0, ...rowsOnly }] : [])]) {
     const ceiling = (cores * 1000) / total(r.ours.cpu);
     console.log(`${r.name.slice(0, 42).padEnd(42)}${cpuLine('ours', r.ours.cpu)}   ${ceiling.toFixed(0)} req/s = ${(ceiling / r.bare.rps).toFixed(3)} of bare`);
-    if ('floor' in r && r.floor) console.log(`${''.padEnd(42)}${cpuLine('floor', r.floor.cpu)}   ${((cores * 1000) / total(r.floor.cpu) / r.bare.rps).toFixed(3)} of bare`);
+    if (r.floor) console.log(`${''.padEnd(42)}${cpuLine('floor', r.floor.cpu)}   ${((cores * 1000) / total(r.floor.cpu) / r.bare.rps).toFixed(3)} of bare`);
     console.log(`${''.padEnd(42)}${cpuLine('bare', r.bare.cpu)}`);
   }
   console.log(`service peak RSS: ${peakRss.toFixed(0)} MB (target under 300 MB: ${peakRss < 300 ? 'met' : 'NOT met'})`);
