@@ -39,7 +39,7 @@ import { createNumbers } from './requests/numbers.js';
 import { publishDefaultGuides } from './guide/guide.service.js';
 import { ensurePersonalDataKey, personalDataJob } from './requests/personal-data.service.js';
 import { requestRoutes } from './requests/requests.routes.js';
-import { ensureAdministrator } from './staff/auth.service.js';
+import { ensureAdministrator, expireSignIns } from './staff/auth.service.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { staffPages } from './staff/staff.pages.js';
 import { createScheduler, type Job, type Scheduler } from './timers/scheduler.js';
@@ -142,7 +142,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const scheduler = createScheduler({
     intervalMs: config.schedulerIntervalMs,
     log: app.log,
-    jobs: [{ name: 'timers', runOnce: sweeper.runOnce }, { name: 'outbox', runOnce: outbox.runOnce }, personalData],
+    jobs: [{ name: 'timers', runOnce: sweeper.runOnce }, { name: 'outbox', runOnce: outbox.runOnce }, personalData, { name: 'sign-ins', runOnce: () => expireSignIns(ctx) }],
   });
   // Mail goes out as soon as what queued it is committed, not at the next interval.
   ctx.events.on(MAIL_QUEUED, () => scheduler.wake('outbox'));

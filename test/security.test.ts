@@ -1,25 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import t from 'tap';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { PROJECT_ROOT } from '../src/config/paths.js';
 import { attachments } from '../src/db/schema.js';
-import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, logCapture, staffClient, testApp } from './helpers/app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
-
-/** A log destination that keeps each line written to it. */
-function logCapture(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 t.test('security headers', async (t) => {
   const { app } = await testApp(t);

@@ -80,6 +80,17 @@ export const sessions = pgTable(
   (t) => [index('sessions_staff_idx').on(t.staffId)],
 );
 
+/**
+ * Sign-in attempts per e-mail address, known to an account or not, in the window that began with the
+ * first of them (src/staff/auth.service.ts): shared by every instance, so that several instances
+ * and many client addresses do not multiply what one account can be tried.
+ */
+export const signInAttempts = pgTable('sign_in_attempts', {
+  email: text('email').primaryKey(),
+  attempts: integer('attempts').notNull(),
+  windowStartedAt: instant('window_started_at').notNull(),
+});
+
 export const calendarYears = pgTable('calendar_years', {
   year: integer('year').primaryKey(),
   holidays: jsonb('holidays').$type<string[]>().notNull(),

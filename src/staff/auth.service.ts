@@ -2,6 +2,7 @@
 // only a hash of each token is stored.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { AppError, validationFailed } from '../http/errors.js';
 import { MAX_INTEGER, parseInput } from '../http/validation.js';
@@ -9,7 +10,11 @@ import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { generatePassword, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import {
+  clearSignInAttempts,
   countActiveAdmins,
+  countSignInAttempt,
+  deleteEndedSignInWindows,
+  deleteExpiredSessions,
   deleteSession,
   deleteSessionsOf,
   findLiveSession,
@@ -29,13 +34,40 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 
 const loginSchema = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
 
+/**
+ * Sign-in failures are limited (GB/T 22239-2019 等级保护基本要求 8.1.4.1 b, 限制非法登录次数): an
+ * address may be tried 5 times in a window of 15 minutes from the first try; further tries are
+ * refused until the window ends, the right password too, and a successful sign-in or an
+ * administrator's password reset starts the count again. Counted per address whether an account
+ * has it or not, so the answers do not tell which addresses have one; counted in the database, so
+ * that neither several instances nor many client addresses multiply it.
+ */
+export const SIGN_IN_ATTEMPTS = 5;
+export const SIGN_IN_WINDOW_MINUTES = 15;
+
+const windowFrom = (now: Date) => new Date(now.getTime() - SIGN_IN_WINDOW_MINUTES * 60_000);
+const shanghaiTime = (at: Date) => toShanghaiIso(at).slice(11, 16);
+
 export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web' = 'api') {
-  const { email, password } = parseInput(loginSchema, input);
+  const { email: typed, password } = parseInput(loginSchema, input);
+  const email = typed.toLowerCase();
+  const now = ctx.clock.now();
+  // Counted before the password is checked: tries arriving together cannot all get past the count.
+  const { attempts, windowStartedAt } = await countSignInAttempt(ctx.db, email, now, windowFrom(now));
+  const windowEnds = new Date(windowStartedAt.getTime() + SIGN_IN_WINDOW_MINUTES * 60_000);
+  if (attempts > SIGN_IN_ATTEMPTS) {
+    throw new AppError(401, 'auth.sign_in_paused', `登录尝试次数过多，该账号暂停登录至 ${shanghaiTime(windowEnds)}（北京时间），请届时再试；忘记密码请联系管理员重置`);
+  }
   const account = await findStaffByEmail(ctx.db, email);
   const valid = account && !account.disabledAt ? await verifyPassword(password, account.passwordHash) : await verifyAgainstNothing(password);
-  if (!account || !valid) throw new AppError(401, 'auth.invalid_credentials', '邮箱或密码不正确');
+  if (!account || !valid) {
+    const left = SIGN_IN_ATTEMPTS - attempts;
+    if (left === 0) ctx.log.warn({ account: email, until: windowEnds.toISOString() }, 'sign-in paused after repeated failures');
+    const hint = left === 0 ? `。尝试次数已达上限，该账号暂停登录至 ${shanghaiTime(windowEnds)}（北京时间）` : left <= 2 ? `，还可尝试 ${left} 次` : '';
+    throw new AppError(401, 'auth.invalid_credentials', `邮箱或密码不正确${hint}`);
+  }
+  await clearSignInAttempts(ctx.db, email);
   const token = randomBytes(32).toString('base64url');
-  const now = ctx.clock.now();
   await insertSession(ctx.db, {
     tokenHash: hashToken(token),
     staffId: account.id,
@@ -44,6 +76,13 @@ export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web'
     expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000),
   });
   return { token, principal: toPrincipal(account) };
+}
+
+/** Housekeeping, with the timers: sessions past their end and sign-in windows that are over. */
+export async function expireSignIns(ctx: AppContext): Promise<void> {
+  const now = ctx.clock.now();
+  await deleteExpiredSessions(ctx.db, now);
+  await deleteEndedSignInWindows(ctx.db, windowFrom(now));
 }
 
 export async function authenticate(ctx: AppContext, token: string): Promise<{ principal: Principal; kind: 'api' | 'web' } | null> {
@@ -158,6 +197,8 @@ export async function resetStaffPassword(ctx: AppContext, principal: Principal, 
   await ctx.db.transaction(async (tx) => {
     await setPasswordHash(tx, account.id, passwordHash);
     await deleteSessionsOf(tx, account.id);
+    // The person can sign in at once with the new password, whatever was tried meanwhile.
+    await clearSignInAttempts(tx, account.email);
   });
   // Who reset whose password, for the record; never the password.
   ctx.log.info({ by: principal.id, account: account.id }, 'staff password reset');

@@ -1,4 +1,5 @@
 // Builds the whole app for a test file on a fresh database, with a manual clock and no rate limits.
+import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Test } from 'tap';
@@ -9,6 +10,18 @@ import type { DatabaseHandle } from '../../src/db/client.js';
 import { openTestDatabase } from './database.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
+
+/** A log destination that keeps each line written to it (testApp's `logStream`, with `logLevel` set). */
+export function logCapture(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, stream };
+}
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
