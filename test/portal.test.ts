@@ -280,11 +280,18 @@ t.test('public portal, guides and administration', async (t) => {
     const staffRes = await admin.post('/admin/staff', { name: '李办理', email: 'li@test.local', password: 'li-password-1', role: 'clerk', agency: 'czj' });
     t.equal(staffRes.statusCode, 303);
     const li = await signIn(app, 'li@test.local', 'li-password-1');
+    // The administrator chose Li's first password: Li sets one of Li's own before anything else.
+    const first = await li.get('/staff');
+    t.equal(first.statusCode, 303);
+    t.equal(first.headers.location, '/staff/password', 'the first sign-in leads to the password change');
+    t.match(pageText((await li.get('/staff/password')).body), /您的密码由管理员设置或由系统生成/);
+    t.equal((await li.post('/staff/password', { currentPassword: 'li-password-1', newPassword: 'li-password-2' })).statusCode, 303);
+    t.equal((await li.get('/staff')).statusCode, 200, 'then the desk opens');
     const listing = await admin.get('/admin/staff');
     const row = listing.body.split('<tr>').find((r) => r.includes('li@test.local'))!;
     const id = /action="\/admin\/staff\/(\d+)\/status"/.exec(row)![1];
     // Li forgot the password: the administrator gives a new one, shown once, and Li's sessions end.
-    const liApi = await login(app, 'li@test.local', 'li-password-1');
+    const liApi = await login(app, 'li@test.local', 'li-password-2');
     await admin.get('/admin/staff');
     const reset = await admin.post(`/admin/staff/${id}/password`, {});
     t.equal(reset.statusCode, 200);
@@ -292,11 +299,13 @@ t.test('public portal, guides and administration', async (t) => {
     const password = /新密码为：\s*(\S+)/.exec(pageText(reset.body))?.[1] ?? '';
     t.match(password, /^[A-HJKMNP-RT-Ya-hjkmnp-rt-y346789]{16}$/, 'a generated password with no look-alike characters, shown on the page');
     t.match(pageText(reset.body), /只显示这一次/);
-    t.equal((await li.get('/staff')).statusCode, 303, 'the page session with the old password ended');
+    t.match((await li.get('/staff')).headers.location, /^\/staff\/login/, 'the page session with the old password ended');
     t.equal((await api(app, liApi).get('/api/auth/me')).statusCode, 401, 'and the API token');
-    t.equal((await api(app).post('/api/auth/login', { email: 'li@test.local', password: 'li-password-1' })).statusCode, 401, 'the old password no longer signs in');
+    t.equal((await api(app).post('/api/auth/login', { email: 'li@test.local', password: 'li-password-2' })).statusCode, 401, 'the old password no longer signs in');
     const liAgain = await signIn(app, 'li@test.local', password);
-    t.equal((await liAgain.get('/staff')).statusCode, 200, 'the new one does');
+    t.equal((await liAgain.get('/staff')).headers.location, '/staff/password', 'the new one does, to the password change first: the administrator knows it');
+    t.equal((await liAgain.post('/staff/password', { currentPassword: password, newPassword: 'li-password-3' })).statusCode, 303);
+    t.equal((await liAgain.get('/staff')).statusCode, 200);
     t.equal((await liAgain.post(`/admin/staff/${id}/password`, {})).statusCode, 403, 'a clerk resets no password');
     t.equal((await admin.post(`/admin/staff/${id}/password`, {}, { csrf: false })).statusCode, 403, 'not without the form token');
     t.notMatch((await admin.get('/admin/staff')).body, new RegExp(password), 'the password is not shown again');
@@ -311,12 +320,12 @@ t.test('public portal, guides and administration', async (t) => {
     const byApi = await api(app, adminToken).post(`/api/staff/${id}/password`, {});
     t.equal(byApi.statusCode, 200);
     t.match(byApi.json(), { id: Number(id), email: 'li@test.local', password: /^[A-HJKMNP-RT-Ya-hjkmnp-rt-y346789]{16}$/ });
-    t.equal((await liAgain.get('/staff')).statusCode, 303, 'signed out again');
+    t.match((await liAgain.get('/staff')).headers.location, /^\/staff\/login/, 'signed out again');
     const liLatest = await signIn(app, 'li@test.local', byApi.json().password);
     t.equal((await api(app, await login(app, 'li@test.local', byApi.json().password)).post(`/api/staff/${id}/password`, {})).statusCode, 403, 'a clerk cannot by the API either');
 
     t.equal((await admin.post(`/admin/staff/${id}/status`, { disabled: '1' })).statusCode, 303);
-    t.equal((await liLatest.get('/staff')).statusCode, 303, 'a disabled account is signed out');
+    t.match((await liLatest.get('/staff')).headers.location, /^\/staff\/login/, 'a disabled account is signed out');
 
     await admin.get('/admin/calendar');
     const badYear = await admin.post('/admin/calendar', { year: '2027', holidays: '2027-13-01', workdays: '' });

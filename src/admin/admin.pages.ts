@@ -190,7 +190,8 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   app.get('/admin/staff', { preHandler: admin }, async (request, reply) => staffPageModel(reply, { notice: noticeOf(request) }));
   app.post('/admin/staff', post, async (request, reply) => {
     try {
-      await createStaff(ctx, request.body);
+      // The administrator chose the first password: the person sets their own at the first sign-in.
+      await createStaff(ctx, { ...(request.body as object), passwordChangeRequired: true });
       return redirectWithNotice(reply, '/admin/staff', 'saved');
     } catch (err) {
       const { status, body } = refusalOf(err);

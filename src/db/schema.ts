@@ -62,6 +62,8 @@ export const staff = pgTable('staff', {
   role: text('role').$type<'admin' | 'supervisor' | 'clerk'>().notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
   passwordHash: text('password_hash').notNull(),
+  /** The password was given by another (an administrator's reset or new account on the administration page, the generated first administrator): changed before anything else. */
+  passwordChangeRequired: boolean('password_change_required').notNull().default(false),
   disabledAt: instant('disabled_at'),
   createdAt: createdAt(),
 });

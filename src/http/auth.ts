@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { authenticate } from '../staff/auth.service.js';
 import type { Principal } from '../staff/principal.js';
 import type { StaffRole } from '../workflow/types.js';
-import { forbidden, unauthorized } from './errors.js';
+import { AppError, forbidden, unauthorized } from './errors.js';
 
 export const SESSION_COOKIE = 'ogi_session';
 
@@ -41,21 +41,33 @@ export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest,
   return session.principal;
 }
 
+/**
+ * `whilePasswordChangeRequired`: the routes open to someone whose password was given by another
+ * (an administrator's reset or new account, the generated first administrator): changing it,
+ * signing out, who am I.
+ * Every other staff route waits until it is changed.
+ */
+type Guard = { whilePasswordChangeRequired?: boolean };
+
 /** API routes: a valid bearer token, and one of the roles if given. */
-export function staffOnly(ctx: AppContext, roles?: StaffRole[]) {
+export function staffOnly(ctx: AppContext, roles?: StaffRole[], guard: Guard = {}) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const principal = await resolvePrincipal(ctx, request, 'api');
     if (!principal) throw unauthorized();
     if (roles && !roles.includes(principal.role)) throw forbidden();
+    if (principal.passwordChangeRequired && !guard.whilePasswordChangeRequired) {
+      throw new AppError(403, 'auth.password_change_required', '您的密码由管理员设置或由系统生成，请先修改密码（POST /api/auth/password）后再继续');
+    }
   };
 }
 
 /** Pages: a signed-in session, else off to the sign-in page (and back afterwards). */
-export function staffPage(ctx: AppContext, roles?: StaffRole[]) {
+export function staffPage(ctx: AppContext, roles?: StaffRole[], guard: Guard = {}) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = await resolvePrincipal(ctx, request, 'web');
     if (!principal) return reply.redirect(`/staff/login?next=${encodeURIComponent(request.url)}`, 303);
     if (roles && !roles.includes(principal.role)) throw forbidden();
+    if (principal.passwordChangeRequired && !guard.whilePasswordChangeRequired) return reply.redirect('/staff/password', 303);
   };
 }
 

@@ -94,7 +94,9 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
   await deleteSession(ctx.db, hashToken(token));
 }
 
-const passwordChange = z.object({ currentPassword: z.string().min(1), newPassword: z.string().min(MIN_PASSWORD, `新密码至少 ${MIN_PASSWORD} 个字符`).max(200) });
+const passwordChange = z
+  .object({ currentPassword: z.string().min(1), newPassword: z.string().min(MIN_PASSWORD, `新密码至少 ${MIN_PASSWORD} 个字符`).max(200) })
+  .refine((p) => p.newPassword !== p.currentPassword, { path: ['newPassword'], message: '新密码不能与当前密码相同' });
 
 export async function changePassword(ctx: AppContext, principal: Principal, token: string, input: unknown): Promise<void> {
   const { currentPassword, newPassword } = parseInput(passwordChange, input);
@@ -105,7 +107,7 @@ export async function changePassword(ctx: AppContext, principal: Principal, toke
   const passwordHash = await hashPassword(newPassword);
   // Other sessions of this account end with it: a changed password locks out whoever else had it.
   await ctx.db.transaction(async (tx) => {
-    await setPasswordHash(tx, account.id, passwordHash);
+    await setPasswordHash(tx, account.id, passwordHash, false);
     await deleteSessionsOf(tx, account.id, hashToken(token));
   });
 }
@@ -116,6 +118,8 @@ const newStaffSchema = z.object({
   name: z.string().trim().min(1).max(50),
   role: z.enum(['admin', 'supervisor', 'clerk']),
   agency: z.string().trim().optional().nullable(),
+  /** The person changes the password at the first sign-in (always for accounts made on the administration page). */
+  passwordChangeRequired: z.boolean().optional().default(false),
 });
 
 export async function createStaff(ctx: AppContext, input: unknown) {
@@ -128,7 +132,7 @@ export async function createStaff(ctx: AppContext, input: unknown) {
     agencyId = agency.id;
   }
   try {
-    const row = await insertStaff(ctx.db, { email: data.email, name: data.name, role: data.role, agencyId, passwordHash: await hashPassword(data.password) });
+    const row = await insertStaff(ctx.db, { email: data.email, name: data.name, role: data.role, agencyId, passwordHash: await hashPassword(data.password), passwordChangeRequired: data.passwordChangeRequired });
     return { id: row.id, email: row.email, name: row.name, role: row.role, agency: data.role === 'admin' ? null : data.agency };
   } catch (err) {
     if (uniqueViolation(err) !== null) throw validationFailed({ email: '该邮箱已有账号' });
@@ -146,14 +150,15 @@ export async function ensureAdministrator(ctx: AppContext): Promise<{ email: str
   if (adminEmail) {
     if (await findStaffByEmail(ctx.db, adminEmail)) return null;
     const password = adminPassword ?? generatePassword();
-    await insertStaff(ctx.db, { email: adminEmail, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password) });
+    await insertStaff(ctx.db, { email: adminEmail, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password), passwordChangeRequired: !adminPassword });
     return adminPassword ? null : { email: adminEmail, password };
   }
   if ((await countActiveAdmins(ctx.db)) > 0) return null;
   const email = 'admin@ogi.localhost';
   const password = generatePassword();
   try {
-    await insertStaff(ctx.db, { email, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password) });
+    // Printed where whoever reads the output sees it: changed at the first sign-in.
+    await insertStaff(ctx.db, { email, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password), passwordChangeRequired: true });
   } catch (err) {
     // Another instance starting at the same moment created it.
     if (uniqueViolation(err) !== null) return null;
@@ -162,8 +167,8 @@ export async function ensureAdministrator(ctx: AppContext): Promise<{ email: str
   return { email, password };
 }
 
-function toPrincipal(row: { id: number; email: string; name: string; role: Principal['role']; agencyId: number | null }): Principal {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agencyId };
+function toPrincipal(row: { id: number; email: string; name: string; role: Principal['role']; agencyId: number | null; passwordChangeRequired: boolean }): Principal {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agencyId, passwordChangeRequired: row.passwordChangeRequired };
 }
 
 /** The account an administrator acts on, by the id in the path; 404 for none (or an id no account can have). */
@@ -195,7 +200,8 @@ export async function resetStaffPassword(ctx: AppContext, principal: Principal, 
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   await ctx.db.transaction(async (tx) => {
-    await setPasswordHash(tx, account.id, passwordHash);
+    // Known to the administrator who passed it on: the person sets their own before anything else.
+    await setPasswordHash(tx, account.id, passwordHash, true);
     await deleteSessionsOf(tx, account.id);
     // The person can sign in at once with the new password, whatever was tried meanwhile.
     await clearSignInAttempts(tx, account.email);

@@ -16,6 +16,8 @@ function safeNext(next: unknown): string {
 }
 
 export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+  // Open while the password must be changed (src/http/auth.ts).
+  const open = { whilePasswordChangeRequired: true };
   const loginLimit: RateLimit = rateLimit && {
     ...rateLimit,
     // Per address and per account, counted once the form is read.
@@ -49,22 +51,24 @@ export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx
     },
   );
 
-  app.post('/staff/logout', { preHandler: [staffPage(ctx), app.csrfProtection] }, async (request, reply) => {
+  app.post('/staff/logout', { preHandler: [staffPage(ctx, undefined, open), app.csrfProtection] }, async (request, reply) => {
     await logout(ctx, request.sessionToken!);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/staff/login', 303);
   });
 
-  app.get('/staff/password', { preHandler: staffPage(ctx) }, async (_request, reply: FastifyReply) => reply.page('staff/password', { title: '修改密码' }));
+  app.get('/staff/password', { preHandler: staffPage(ctx, undefined, open) }, async (request, reply: FastifyReply) =>
+    reply.page('staff/password', { title: '修改密码', required: request.principal!.passwordChangeRequired }),
+  );
 
-  app.post('/staff/password', { preHandler: [staffPage(ctx), app.csrfProtection] }, async (request, reply) => {
+  app.post('/staff/password', { preHandler: [staffPage(ctx, undefined, open), app.csrfProtection] }, async (request, reply) => {
     try {
       await changePassword(ctx, request.principal!, request.sessionToken!, request.body);
       return redirectWithNotice(reply, '/staff', 'password_changed');
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const { status, body } = toErrorBody(err);
-      return reply.status(status).page('staff/password', { title: '修改密码', errors: body.fields ?? { _: body.message }, errorMessage: body.message });
+      return reply.status(status).page('staff/password', { title: '修改密码', required: request.principal!.passwordChangeRequired, errors: body.fields ?? { _: body.message }, errorMessage: body.message });
     }
   });
 }

@@ -19,8 +19,9 @@ export async function insertStaff(db: Executor, values: typeof staff.$inferInser
   return row!;
 }
 
-export async function setPasswordHash(db: Executor, id: number, passwordHash: string): Promise<void> {
-  await db.update(staff).set({ passwordHash }).where(eq(staff.id, id));
+/** `changeRequired`: the password was given by someone else, and must be changed at the next sign-in. */
+export async function setPasswordHash(db: Executor, id: number, passwordHash: string, changeRequired: boolean): Promise<void> {
+  await db.update(staff).set({ passwordHash, passwordChangeRequired: changeRequired }).where(eq(staff.id, id));
 }
 
 export async function countActiveAdmins(db: Executor): Promise<number> {

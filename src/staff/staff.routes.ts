@@ -7,22 +7,23 @@ import { changePassword, createStaff, login, logout, resetStaffPassword } from '
 import { listStaff } from './staff.repository.js';
 
 export async function staffRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+  const open = { whilePasswordChangeRequired: true };
   app.post('/api/auth/login', { config: { rateLimit } }, async (request) => {
     const { token, principal } = await login(ctx, request.body, 'api');
     return { token, staff: principal };
   });
 
-  app.post('/api/auth/logout', { preHandler: staffOnly(ctx) }, async (request, reply) => {
+  app.post('/api/auth/logout', { preHandler: staffOnly(ctx, undefined, open) }, async (request, reply) => {
     await logout(ctx, request.sessionToken!);
     return reply.status(204).send();
   });
 
-  app.post('/api/auth/password', { preHandler: staffOnly(ctx) }, async (request, reply) => {
+  app.post('/api/auth/password', { preHandler: staffOnly(ctx, undefined, open) }, async (request, reply) => {
     await changePassword(ctx, request.principal!, request.sessionToken!, request.body);
     return reply.status(204).send();
   });
 
-  app.get('/api/auth/me', { preHandler: staffOnly(ctx) }, async (request) => request.principal);
+  app.get('/api/auth/me', { preHandler: staffOnly(ctx, undefined, open) }, async (request) => request.principal);
 
   app.post('/api/staff', { preHandler: staffOnly(ctx, ['admin']) }, async (request, reply) => reply.status(201).send(await createStaff(ctx, request.body)));
 
