@@ -16,7 +16,7 @@ t.test('in a real browser', async (t) => {
     return;
   }
   mkdirSync(SHOTS, { recursive: true });
-  const { app } = await testApp(t);
+  const { app, clock } = await testApp(t);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const browser: Browser = await chromium.launch({
@@ -152,6 +152,35 @@ t.test('in a real browser', async (t) => {
     await shot(page, 'corrected', 375);
     const files = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().attachments as { filename: string }[];
     t.same(files.map((f) => f.filename), ['项目计划说明.pdf'], 'the document reached the clerk');
+  });
+  // Last: it moves the server's clock on by an hour and more.
+  await t.test('a clerk typing a long answer stays signed in; a desk left alone is signed out after 30 minutes', async (t) => {
+    const page = await open(1280);
+    await page.clock.install();
+    await page.goto(`${base}/staff/cases/new`);
+    await page.getByLabel('电子邮箱').fill(ADMIN.email);
+    await page.getByLabel('密码').fill(ADMIN.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${base}/staff/cases/new`);
+    const description = page.getByLabel('所需政府信息的内容描述');
+    for (let i = 0; i < 4; i += 1) {
+      // Ten minutes of writing; the page script tells the server within five.
+      clock.set(new Date(clock.now().getTime() + 10 * 60_000));
+      await description.pressSequentially('第二段');
+      const told = page.waitForResponse((r) => r.url() === `${base}/staff/session`);
+      await page.clock.runFor(5 * 60_000);
+      t.equal((await told).status(), 204, `told after ${(i + 1) * 10} minutes`);
+    }
+    // Sixty minutes after the page was loaded, twenty after the last typing: still signed in.
+    clock.set(new Date(clock.now().getTime() + 20 * 60_000));
+    await page.goto(`${base}/staff`);
+    t.equal(page.url(), `${base}/staff`, 'after an hour of writing on one page, still signed in');
+
+    clock.set(new Date(clock.now().getTime() + 30 * 60_000));
+    await page.clock.runFor(30 * 60_000);
+    await page.goto(`${base}/staff`);
+    await page.waitForURL(/\/staff\/login/);
+    t.pass('left alone for 30 minutes, the desk asks to sign in again');
   });
   t.same(violations, [], 'no page breaks its Content Security Policy');
 });

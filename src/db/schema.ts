@@ -78,6 +78,8 @@ export const sessions = pgTable(
     kind: text('kind').$type<'api' | 'web'>().notNull(),
     createdAt: createdAt(),
     expiresAt: instant('expires_at').notNull(),
+    /** A page session's last use (to the minute): one unused for SESSION_IDLE_MINUTES has ended. */
+    lastSeenAt: instant('last_seen_at').notNull().defaultNow(),
   },
   (t) => [index('sessions_staff_idx').on(t.staffId)],
 );

@@ -57,6 +57,10 @@ export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx
     return reply.redirect('/staff/login', 303);
   });
 
+  // Asked by the page script while someone works on a page without loading another (typing a long
+  // answer): the guard has counted it as use of the session (SESSION_IDLE_MINUTES).
+  app.get('/staff/session', { preHandler: staffPage(ctx, undefined, open) }, async (_request, reply) => reply.status(204).send());
+
   app.get('/staff/password', { preHandler: staffPage(ctx, undefined, open) }, async (request, reply: FastifyReply) =>
     reply.page('staff/password', { title: '修改密码', required: request.principal!.passwordChangeRequired }),
   );

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { agencies, sessions, signInAttempts, staff } from '../db/schema.js';
 
@@ -45,13 +45,18 @@ export async function insertSession(db: Executor, values: typeof sessions.$infer
   await db.insert(sessions).values(values);
 }
 
-export async function findLiveSession(db: Executor, tokenHash: string, now: Date) {
+/** A session not past its end, of an account not disabled; a page session also used since `idleFrom`. */
+export async function findLiveSession(db: Executor, tokenHash: string, now: Date, idleFrom: Date) {
   const [row] = await db
     .select({ session: sessions, staff })
     .from(sessions)
     .innerJoin(staff, eq(staff.id, sessions.staffId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(staff.disabledAt)));
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), or(eq(sessions.kind, 'api'), gt(sessions.lastSeenAt, idleFrom)), isNull(staff.disabledAt)));
   return row ?? null;
+}
+
+export async function touchSession(db: Executor, tokenHash: string, now: Date): Promise<void> {
+  await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
 }
 
 export async function deleteSession(db: Executor, tokenHash: string): Promise<void> {
@@ -68,8 +73,9 @@ export async function setDisabled(db: Executor, id: number, disabledAt: Date | n
   await db.update(staff).set({ disabledAt }).where(eq(staff.id, id));
 }
 
-export async function deleteExpiredSessions(db: Executor, now: Date): Promise<void> {
-  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+/** Sessions past their end, and page sessions unused since `idleFrom` (findLiveSession no longer finds them). */
+export async function deleteEndedSessions(db: Executor, now: Date, idleFrom: Date): Promise<void> {
+  await db.delete(sessions).where(or(lt(sessions.expiresAt, now), and(eq(sessions.kind, 'web'), lt(sessions.lastSeenAt, idleFrom))));
 }
 
 /**
