@@ -322,6 +322,34 @@ t.test("an administrator's changes to accounts are logged: who, whose, never the
   t.notOk(lines.join('\n').includes(reset.json().password), 'the new password is not in the logs');
 });
 
+t.test('sign-ins, failed ones, sign-outs and password changes are logged: whose, the address masked, never a password', async (t) => {
+  const { lines, stream } = logCapture();
+  const { app } = await testApp(t, { config: { logLevel: 'info' }, logStream: stream });
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const web = webClient(app);
+  await web.get('/staff/login');
+  t.equal((await web.post('/staff/login', { email: clerk.email, password: 'a-wrong-guess-1' })).statusCode, 401);
+  t.equal((await web.post('/staff/login', { email: clerk.email, password: clerk.password })).statusCode, 303);
+  await web.get('/staff/password');
+  t.equal((await web.post('/staff/password', { currentPassword: clerk.password, newPassword: 'a-new-password-2' })).statusCode, 303);
+  await web.get('/staff');
+  t.equal((await web.post('/staff/logout', {})).statusCode, 303);
+  const domain = `***@${clerk.email.split('@')[1]}`;
+  const records = lines.map((l) => JSON.parse(l)).filter((l) => /^(staff (signed|password changed)|sign-in failed)/.test(l.msg) && [clerk.id, domain].includes(l.account));
+  t.same(
+    records.map((l) => [l.msg, l.account]),
+    [
+      ['staff signed in', clerk.id], // the test client's own sign-in through the API
+      ['sign-in failed', domain],
+      ['staff signed in', clerk.id],
+      ['staff password changed', clerk.id],
+      ['staff signed out', clerk.id],
+    ],
+  );
+  const text = lines.join('\n');
+  for (const secret of [clerk.email, clerk.password, 'a-wrong-guess-1', 'a-new-password-2']) t.notOk(text.includes(secret), `${secret} is not in the logs`);
+});
+
 t.test('configuration errors name each wrong variable', async (t) => {
   let error: unknown;
   try {

@@ -75,9 +75,12 @@ export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web'
     const left = SIGN_IN_ATTEMPTS - attempts;
     if (left === 0) ctx.log.warn({ account: email, until: windowEnds.toISOString() }, 'sign-in paused after repeated failures');
     const hint = left === 0 ? `。尝试次数已达上限，该账号暂停登录至 ${shanghaiTime(windowEnds)}（北京时间）` : left <= 2 ? `，还可尝试 ${left} 次` : '';
+    // For the security audit (GB/T 22239-2019 8.1.4.3): which address, masked by the logger.
+    ctx.log.info({ account: email, attempts }, 'sign-in failed');
     throw new AppError(401, 'auth.invalid_credentials', `邮箱或密码不正确${hint}`);
   }
   await clearSignInAttempts(ctx.db, email);
+  ctx.log.info({ account: account.id, kind }, 'staff signed in');
   const token = randomBytes(32).toString('base64url');
   await insertSession(ctx.db, {
     tokenHash: hashToken(token),
@@ -106,8 +109,9 @@ export async function authenticate(ctx: AppContext, token: string): Promise<{ pr
   return { principal: toPrincipal(found.staff), kind: found.session.kind };
 }
 
-export async function logout(ctx: AppContext, token: string): Promise<void> {
+export async function logout(ctx: AppContext, principal: Principal, token: string): Promise<void> {
   await deleteSession(ctx.db, hashToken(token));
+  ctx.log.info({ account: principal.id }, 'staff signed out');
 }
 
 const passwordChange = z
@@ -126,6 +130,7 @@ export async function changePassword(ctx: AppContext, principal: Principal, toke
     await setPasswordHash(tx, account.id, passwordHash, false);
     await deleteSessionsOf(tx, account.id, hashToken(token));
   });
+  ctx.log.info({ account: account.id }, 'staff password changed');
 }
 
 const newStaffSchema = z.object({

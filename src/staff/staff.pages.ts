@@ -52,7 +52,7 @@ export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx
   );
 
   app.post('/staff/logout', { preHandler: [staffPage(ctx, undefined, open), app.csrfProtection] }, async (request, reply) => {
-    await logout(ctx, request.sessionToken!);
+    await logout(ctx, request.principal!, request.sessionToken!);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/staff/login', 303);
   });

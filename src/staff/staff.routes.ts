@@ -14,7 +14,7 @@ export async function staffRoutes(app: FastifyInstance, { ctx, rateLimit }: { ct
   });
 
   app.post('/api/auth/logout', { preHandler: staffOnly(ctx, undefined, open) }, async (request, reply) => {
-    await logout(ctx, request.sessionToken!);
+    await logout(ctx, request.principal!, request.sessionToken!);
     return reply.status(204).send();
   });
 
