@@ -90,14 +90,14 @@ t.test("the clerks' desk", async (t) => {
     const a = await signIn(app, clerk2Account.email, clerk2Account.password);
     const b = await signIn(app, clerk2Account.email, clerk2Account.password);
     await a.get('/staff/password');
-    const bad = await a.post('/staff/password', { currentPassword: 'wrong', newPassword: 'a-brand-new-password' });
+    const bad = await a.post('/staff/password', { currentPassword: 'wrong', newPassword: 'a-Brand-new-password' });
     t.equal(bad.statusCode, 400);
     t.match(pageText(bad.body), /当前密码不正确/);
-    const changed = await a.post('/staff/password', { currentPassword: clerk2Account.password, newPassword: 'a-brand-new-password' });
+    const changed = await a.post('/staff/password', { currentPassword: clerk2Account.password, newPassword: 'a-Brand-new-password' });
     t.equal(changed.statusCode, 303);
     t.equal((await a.get('/staff')).statusCode, 200, 'this session stays');
     t.equal((await b.get('/staff')).statusCode, 303, 'the other session of the account ends');
-    await signIn(app, clerk2Account.email, 'a-brand-new-password');
+    await signIn(app, clerk2Account.email, 'a-Brand-new-password');
   });
 
   await t.test('the case page masks the ID number; revealing it is recorded', async (t) => {
@@ -351,7 +351,7 @@ t.test("the clerks' desk", async (t) => {
   await t.test('two clerks at once: one wins, the other sees why and the fresh case', async (t) => {
     const { trackingNumber: tn } = await submit();
     const pageA = await clerk.get(`/staff/cases/${tn}`);
-    const other = await signIn(app, clerk2Account.email, 'a-brand-new-password');
+    const other = await signIn(app, clerk2Account.email, 'a-Brand-new-password');
     const pageB = await other.get(`/staff/cases/${tn}`);
     const versionA = /name="expectedVersion" value="(\d+)"/.exec(pageA.body)![1];
     const versionB = /name="expectedVersion" value="(\d+)"/.exec(pageB.body)![1];

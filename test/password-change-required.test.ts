@@ -64,6 +64,25 @@ t.test('the generated first administrator changes the printed password at the fi
   t.match((await as.post('/api/staff', { email: 'c@test.local', password: 'clerk-password-1', name: '办理人', role: 'clerk', agency: 'fgj' })).json(), {
     error: 'auth.password_change_required',
   });
-  t.equal((await as.post('/api/auth/password', { currentPassword: generated.password, newPassword: 'admin-own-password' })).statusCode, 204);
+  t.equal((await as.post('/api/auth/password', { currentPassword: generated.password, newPassword: 'Own-passw0rd-1' })).statusCode, 204);
   t.equal((await as.post('/api/staff', { email: 'c@test.local', password: 'clerk-password-1', name: '办理人', role: 'clerk', agency: 'fgj' })).statusCode, 201);
+});
+
+t.test('a password one chooses oneself has 10 characters or more of three kinds, and not the name of one’s address', async (t) => {
+  const { app } = await testApp(t);
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const name = clerk.email.split('@')[0]!;
+  const change = (newPassword: string) => clerk.post('/api/auth/password', { currentPassword: clerk.password, newPassword });
+  for (const [password, message] of [
+    ['Ab1-short', '新密码至少 10 个字符'],
+    ['only-lower-and-symbols', '新密码须包含小写字母、大写字母、数字、其他符号中的至少三种'],
+    ['ONLYUPPER12345', '新密码须包含小写字母、大写字母、数字、其他符号中的至少三种'],
+    [`X9-${name.toUpperCase()}`, '新密码不能包含邮箱的用户名部分'],
+  ] as const) {
+    const res = await change(password);
+    t.equal(res.statusCode, 400, password);
+    t.same(res.json().fields, { newPassword: message }, `${password}: ${message}`);
+  }
+  t.equal((await api(app).post('/api/auth/login', { email: clerk.email, password: clerk.password })).statusCode, 200, 'nothing changed meanwhile');
+  t.equal((await change('申请公开-Gov2026')).statusCode, 204, 'Chinese characters count as other characters');
 });

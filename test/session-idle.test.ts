@@ -4,6 +4,7 @@ import t from 'tap';
 import { sessions, signInAttempts } from '../src/db/schema.js';
 import { expireSignIns } from '../src/staff/auth.service.js';
 import { ADMIN, api, login, testApp } from './helpers/app.js';
+import { application } from './helpers/factories.js';
 import { signIn } from './helpers/web.js';
 
 const minutes = (n: number) => n * 60_000;
@@ -26,6 +27,27 @@ t.test('a page session unused for 30 minutes is signed out; each use starts the 
   t.equal(idle.headers.location, `/staff/login?next=${encodeURIComponent('/staff/cases/new')}`, 'back to the sign-in, and to the page afterwards');
   t.match((await web.post('/staff/logout', {})).headers.location, /^\/staff\/login/, 'nothing but signing in again opens it');
   t.equal((await (await signIn(app, ADMIN.email, ADMIN.password)).get('/staff')).statusCode, 200);
+});
+
+t.test('a form sent after the session ended leads, once signed in again, back to the page it was on', async (t) => {
+  const { app, clock } = await testApp(t);
+  const start = clock.now().getTime();
+  const tn = (await api(app).post('/api/requests', application())).json().trackingNumber as string;
+  const web = await signIn(app, ADMIN.email, ADMIN.password);
+  t.equal((await web.get(`/staff/cases/${tn}`)).statusCode, 200);
+  clock.set(new Date(start + minutes(31)));
+  const sent = await web.post(`/staff/cases/${tn}/notes`, { text: '已电话联系申请人' });
+  t.equal(sent.statusCode, 303);
+  const casePage = `/staff/cases/${tn}`;
+  t.equal(sent.headers.location, `/staff/login?next=${encodeURIComponent(casePage)}`, 'the case page, not the address the note was sent to');
+  await web.get(sent.headers.location as string);
+  const back = await web.post('/staff/login', { email: ADMIN.email, password: ADMIN.password, next: casePage });
+  t.equal(back.headers.location, casePage);
+  t.equal((await web.get(casePage)).statusCode, 200);
+
+  clock.set(new Date(start + minutes(62)));
+  t.equal((await web.post('/staff/cases/new', {})).headers.location, `/staff/login?next=${encodeURIComponent('/staff/cases/new')}`, 'a form sent to its own page comes back to it');
+  t.equal((await web.post('/staff/logout', {})).headers.location, `/staff/login?next=${encodeURIComponent('/staff')}`, 'one with no page of its own, to the desk');
 });
 
 t.test('an API token is not ended by an idle hour, only by its 12 hours', async (t) => {

@@ -61,11 +61,28 @@ export function staffOnly(ctx: AppContext, roles?: StaffRole[], guard: Guard = {
   };
 }
 
+/**
+ * Where to come back to after signing in. A form sent once the session has ended (30 minutes unused)
+ * goes back to the page it was on: its own address when that is a page, else the page above it
+ * (`/staff/cases/:tn` for `/staff/cases/:tn/events`), never an address only forms are sent to.
+ */
+function pageToReturnTo(request: FastifyRequest): string {
+  if (request.method === 'GET' || request.method === 'HEAD') return request.url;
+  let pattern = request.routeOptions.url ?? '';
+  let path = request.url.split('?')[0]!;
+  while (pattern.lastIndexOf('/') > 0) {
+    if (request.server.hasRoute({ method: 'GET', url: pattern })) return path;
+    pattern = pattern.slice(0, pattern.lastIndexOf('/'));
+    path = path.slice(0, path.lastIndexOf('/'));
+  }
+  return '/staff';
+}
+
 /** Pages: a signed-in session, else off to the sign-in page (and back afterwards). */
 export function staffPage(ctx: AppContext, roles?: StaffRole[], guard: Guard = {}) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = await resolvePrincipal(ctx, request, 'web');
-    if (!principal) return reply.redirect(`/staff/login?next=${encodeURIComponent(request.url)}`, 303);
+    if (!principal) return reply.redirect(`/staff/login?next=${encodeURIComponent(pageToReturnTo(request))}`, 303);
     if (roles && !roles.includes(principal.role)) throw forbidden();
     if (principal.passwordChangeRequired && !guard.whilePasswordChangeRequired) return reply.redirect('/staff/password', 303);
   };

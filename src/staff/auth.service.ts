@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { AppError, validationFailed } from '../http/errors.js';
 import { MAX_INTEGER, parseInput } from '../http/validation.js';
 import { findAgencyBySlug } from '../agencies/agencies.repository.js';
-import { generatePassword, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.js';
+import { generatePassword, hashPassword, MIN_PASSWORD, verifyAgainstNothing, verifyPassword, weakPasswordReason } from './passwords.js';
 import type { Principal } from './principal.js';
 import {
   clearSignInAttempts,
@@ -39,7 +39,6 @@ export const SESSION_IDLE_MINUTES = 30;
 // A session's last use is written at most once a minute.
 const TOUCH_AFTER_MS = 60_000;
 const idleFrom = (now: Date) => new Date(now.getTime() - SESSION_IDLE_MINUTES * 60_000);
-export const MIN_PASSWORD = 10;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -115,11 +114,13 @@ export async function logout(ctx: AppContext, principal: Principal, token: strin
 }
 
 const passwordChange = z
-  .object({ currentPassword: z.string().min(1), newPassword: z.string().min(MIN_PASSWORD, `新密码至少 ${MIN_PASSWORD} 个字符`).max(200) })
+  .object({ currentPassword: z.string().min(1), newPassword: z.string().max(200) }) // its rules: weakPasswordReason
   .refine((p) => p.newPassword !== p.currentPassword, { path: ['newPassword'], message: '新密码不能与当前密码相同' });
 
 export async function changePassword(ctx: AppContext, principal: Principal, token: string, input: unknown): Promise<void> {
   const { currentPassword, newPassword } = parseInput(passwordChange, input);
+  const weak = weakPasswordReason(newPassword, principal.email);
+  if (weak) throw validationFailed({ newPassword: weak });
   const account = await findStaffById(ctx.db, principal.id);
   if (!account || !(await verifyPassword(currentPassword, account.passwordHash))) {
     throw validationFailed({ currentPassword: '当前密码不正确' });

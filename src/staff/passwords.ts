@@ -26,6 +26,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+/**
+ * What a password someone chooses for themselves must be (GB/T 22239-2019 8.1.4.1 a, 身份鉴别信息具有
+ * 复杂度要求): 10 characters or more, of at least three kinds (lower case, upper case, digits, other
+ * characters), without the name part of the person's e-mail address. Null when it is.
+ */
+export function weakPasswordReason(password: string, email: string): string | null {
+  if (password.length < MIN_PASSWORD) return `新密码至少 ${MIN_PASSWORD} 个字符`;
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(password)).length;
+  if (kinds < 3) return '新密码须包含小写字母、大写字母、数字、其他符号中的至少三种';
+  const name = email.split('@')[0]!.toLowerCase();
+  if (name.length >= 3 && password.toLowerCase().includes(name)) return '新密码不能包含邮箱的用户名部分';
+  return null;
+}
+
+export const MIN_PASSWORD = 10;
+
 let dummy: Promise<string> | null = null;
 
 /** Spends the same time as a real check when the account does not exist, so timing does not reveal which e-mails exist. */
