@@ -44,8 +44,8 @@ export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest,
 /**
  * `whilePasswordChangeRequired`: the routes open to someone whose password was given by another
  * (an administrator's reset or new account, the generated first administrator): changing it,
- * signing out, who am I.
- * Every other staff route waits until it is changed.
+ * signing out, who am I, the page script's sign of use. Every other staff route waits until it is
+ * changed.
  */
 type Guard = { whilePasswordChangeRequired?: boolean };
 

@@ -26,6 +26,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+export const MIN_PASSWORD = 10;
+
 /**
  * What a password someone chooses for themselves must be (GB/T 22239-2019 8.1.4.1 a, 身份鉴别信息具有
  * 复杂度要求): 10 characters or more, of at least three kinds (lower case, upper case, digits, other
@@ -39,8 +41,6 @@ export function weakPasswordReason(password: string, email: string): string | nu
   if (name.length >= 3 && password.toLowerCase().includes(name)) return '新密码不能包含邮箱的用户名部分';
   return null;
 }
-
-export const MIN_PASSWORD = 10;
 
 let dummy: Promise<string> | null = null;
 
