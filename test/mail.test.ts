@@ -1,24 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { eq, inArray } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
-import { api, staffClient, testApp } from './helpers/app.js';
+import { api, logCapture, staffClient, testApp } from './helpers/app.js';
 import { application } from './helpers/factories.js';
 import { smtpPeer } from './helpers/smtp.js';
 
 t.test('mail through a real SMTP peer', async (t) => {
   const smtp = await smtpPeer();
   t.teardown(() => smtp.stop());
-  const logged: { msg?: string; outboxId?: number }[] = [];
-  const logStream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line));
-      callback();
-    },
-  });
+  const { lines, stream: logStream } = logCapture();
   const { app, clock, db } = await testApp(t, { config: { smtpUrl: smtp.url, logLevel: 'warn' }, logStream });
   const anon = api(app);
 
@@ -157,7 +150,7 @@ t.test('mail through a real SMTP peer', async (t) => {
     const [row] = await db.select().from(outbox).where(eq(outbox.recipient, to));
     t.match(row, { status: 'sent', lastError: null });
     t.same(
-      logged.filter((l) => l.outboxId === row!.id).map((l) => l.msg),
+      lines.map((l) => JSON.parse(l) as { msg?: string; outboxId?: number }).filter((l) => l.outboxId === row!.id).map((l) => l.msg),
       ['mail not delivered; its lease ran out meanwhile, the worker holding it now decides'],
       'the log says the failure was left to the worker holding the mail, not that it will be retried',
     );

@@ -52,7 +52,9 @@ t.test('pages lead to the password change, and only signing out is open besides'
   const again = await signIn(app, clerk.email, 'my-own-password-2');
   const reset = (await admin.post(`/api/staff/${clerk.id}/password`, {})).json().password as string;
   const meanwhile = await signIn(app, clerk.email, reset);
-  t.equal((await meanwhile.post('/staff/logout', {})).statusCode, 303, 'signing out is open');
+  const out = await meanwhile.post('/staff/logout', {});
+  t.equal(out.headers.location, '/staff/login', 'signing out is open: to the sign-in page, not to the password change');
+  t.match((await meanwhile.get('/staff/password')).headers.location, /^\/staff\/login/, 'and the session has ended');
   t.match((await again.get('/staff')).headers.location, /^\/staff\/login/, 'the reset ended the sessions before it');
 });
 

@@ -5,7 +5,6 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
@@ -16,7 +15,7 @@ import { KEY_FILE } from '../src/config/personal-data-key.js';
 import { keyCheckOf, sealIdNumber } from '../src/requests/personal-data.js';
 import { holdPersonalDataKey } from '../src/requests/personal-data.service.js';
 import { rowsOf } from '../src/db/client.js';
-import { ADMIN, api, DEFAULT_NOW, login, staffClient, testConfig } from './helpers/app.js';
+import { ADMIN, api, DEFAULT_NOW, logCapture, login, staffClient, testConfig } from './helpers/app.js';
 import { TEST_DATABASE_URL } from './helpers/database.js';
 import { application, VALID_RESIDENT_ID } from './helpers/factories.js';
 import { serverStorage } from './helpers/process.js';
@@ -311,13 +310,7 @@ t.test('the embedded database keeps its key in DATA_DIR', async (t) => {
 
 t.test('PostgreSQL without PERSONAL_DATA_KEY stores the numbers unsealed and says so at start', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only' }, async (t) => {
   const storage = await serverStorage(t, 'nokey');
-  const lines: string[] = [];
-  const logStream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { lines, stream: logStream } = logCapture();
   const config = testConfig({ databaseUrl: storage.databaseUrl, inMemoryDatabase: false, dataDir: storage.dataDir, logLevel: 'warn' });
   let app = await buildApp({ config, clock: manualClock(DEFAULT_NOW), logStream });
   t.match(lines.join(''), /PERSONAL_DATA_KEY is not set: identity numbers are stored in PostgreSQL unencrypted/);
