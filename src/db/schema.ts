@@ -278,6 +278,24 @@ export const letters = pgTable(
   (t) => [uniqueIndex('letters_case_event_kind_idx').on(t.caseId, t.eventSeq, t.kind)],
 );
 
+/**
+ * The applicant's view of a case (GET /api/requests/:tn) as JSON, stored once built and served
+ * while the case row and its agency's row are still the versions it was built from: their `xmin`
+ * (the transaction that wrote them) is kept beside it. Whatever changes what the view shows writes
+ * the case row in the same transaction (the triggers of migration 0009 make it so for the timeline,
+ * letters, files and timers), so a view found with the same `xmin` is the view anew. `format`
+ * names the code that built it (src/requests/applicant-view.ts).
+ */
+export const applicantViews = pgTable('applicant_views', {
+  caseId: bigint('case_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => cases.id, { onDelete: 'cascade' }),
+  caseXmin: bigint('case_xmin', { mode: 'number' }).notNull(),
+  agencyXmin: bigint('agency_xmin', { mode: 'number' }).notNull(),
+  format: text('format').notNull(),
+  body: text('body').notNull(),
+});
+
 export const outbox = pgTable(
   'outbox',
   {

@@ -66,12 +66,6 @@ export async function findCase(db: Executor, trackingNumber: string): Promise<Ca
   return row ?? null;
 }
 
-/** Art. 35: the date the applicant was asked to give reasons by, as the 说明理由告知书 said. */
-export async function findReasonsReplyBy(db: Executor, caseId: number): Promise<string | null> {
-  const [row] = await db.select({ replyBy: sql<string | null>`${cases.snapshot} #>> '{context,reasonsRequest,replyBy}'` }).from(cases).where(eq(cases.id, caseId));
-  return row?.replyBy ?? null;
-}
-
 /** Locks the case row for the rest of the transaction: events on one case apply one after another. */
 export async function lockCase(tx: Executor, where: { trackingNumber: string } | { id: number }): Promise<CaseRow | null> {
   const condition = 'id' in where ? eq(cases.id, where.id) : eq(cases.trackingNumber, where.trackingNumber);

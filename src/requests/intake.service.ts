@@ -21,6 +21,7 @@ import { applicantColumn, applicantRecord, applicationSchema, registrationExtras
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
 import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
 import { generateAccessCode, hashAccessCode } from './access-codes.js';
+import { fileNewCasesOnly } from './applicant-views.repository.js';
 import { applyIntents, letterNumberOwners } from './intents.js';
 import { applicantKeyOf, sealIdNumber } from './personal-data.js';
 import { assertKeyCurrent, holdPersonalDataKey, keyRetired } from './personal-data.service.js';
@@ -206,7 +207,12 @@ type Filed = { row: CaseRow; agency: AgencyRow } | { refused: AppError };
 function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> {
   return ctx.db.transaction(async (tx) => {
     // The agencies are read with the lock (in one round trip); the calendar only once the lock is held.
-    const [, current, found] = await together([holdSchedules(tx), holdPersonalDataKey(tx, ctx), findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))])]);
+    const [, current, found] = await together([
+      holdSchedules(tx),
+      holdPersonalDataKey(tx, ctx),
+      findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))]),
+      fileNewCasesOnly(tx),
+    ]);
     if (!current) return filings.map(() => ({ refused: keyRetired() }));
     const agencies = new Map(found.map((a) => [a.slug, a]));
     const accepted = filings.filter((f) => agencies.has(f.agencySlug));
@@ -312,7 +318,7 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
   const accessCode = generateAccessCode();
   const applicant = applicantRecord(app);
   const [row] = await ctx.db.transaction(async (tx) => {
-    const [, current] = await together([holdSchedules(tx), holdPersonalDataKey(tx, ctx)]);
+    const [, current] = await together([holdSchedules(tx), holdPersonalDataKey(tx, ctx), fileNewCasesOnly(tx)]);
     if (!current) throw keyRetired();
     return createCaseRecords(tx, ctx, [
       {

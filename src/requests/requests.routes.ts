@@ -1,11 +1,14 @@
 import type {} from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/multipart.js';
 import { textField } from '../http/validation.js';
 import { DuplicateSubmission, idempotencyKeyOf, submitApplication } from './intake.service.js';
-import { correctByApplicant, explainByApplicant, lookupRequest, withdrawByApplicant } from './tracking.service.js';
+import { correctByApplicant, explainByApplicant, lookupRequestJson, withdrawByApplicant } from './tracking.service.js';
+
+/** The applicant's view, JSON already: sent as it is. */
+const json = (reply: FastifyReply, body: string) => reply.type('application/json; charset=utf-8').send(body);
 
 export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
   app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
@@ -28,29 +31,29 @@ export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { 
   app.get<{ Params: { trackingNumber: string }; Querystring: { accessCode?: string } }>(
     '/api/requests/:trackingNumber',
     { config: { rateLimit } },
-    async (request) => lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode: request.query.accessCode ?? '' }),
+    async (request, reply) => json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode: request.query.accessCode ?? '' })),
   );
 
   // The applicant withdraws the request: { accessCode, reason? } → the applicant's view, now closed.
-  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/withdraw', { config: { rateLimit } }, async (request) => {
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/withdraw', { config: { rateLimit } }, async (request, reply) => {
     const accessCode = textField(request.body, 'accessCode');
     await withdrawByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: request.body });
-    return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
+    return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));
   });
 
   // The applicant corrects the application (art. 30): { accessCode, text } as JSON, or multipart with
   // files in `attachments` → the applicant's view, the answer period running again.
-  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/correction', { config: { rateLimit } }, async (request) => {
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/correction', { config: { rateLimit } }, async (request, reply) => {
     const { fields, uploads } = await readBody(request);
     const accessCode = textField(fields, 'accessCode');
     await correctByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: fields, uploads });
-    return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
+    return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));
   });
 
   // The applicant explains the requests (art. 35): { accessCode, text } → the applicant's view.
-  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/reasons', { config: { rateLimit } }, async (request) => {
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/reasons', { config: { rateLimit } }, async (request, reply) => {
     const accessCode = textField(request.body, 'accessCode');
     await explainByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: request.body });
-    return lookupRequest(ctx, { trackingNumber: request.params.trackingNumber, accessCode });
+    return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));
   });
 }
