@@ -40,7 +40,7 @@ export async function loadYear(ctx: AppContext, args: { principal: Principal; ye
 
 /**
  * For administrators: the next year's official schedule is missing from November, when the State
- * Council usually publishes it, or any open case's deadline runs into a year not loaded (ogi-rules §1:
+ * Council usually publishes it, or any open case's deadline runs into a year not loaded (docs/statute.md §1:
  * counted on weekends only, marked provisional). Null when there is nothing to load.
  */
 export async function scheduleNotice(ctx: AppContext): Promise<{ missingYear: number | null; provisionalCases: number } | null> {

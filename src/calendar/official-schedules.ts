@@ -1,5 +1,5 @@
 // The State Council's yearly holiday notices (国务院办公厅关于部分节假日安排的通知), as listed in
-// ogi-rules.md §1. Loaded into the database on first start; administrators load later years
+// docs/statute.md §1. Loaded into the database on first start; administrators load later years
 // (PUT /api/calendar/years/:year) when each November's notice is out.
 import { addDays, compareDates, type IsoDate } from './dates.js';
 import type { YearSchedule } from './working-days.js';

@@ -1,4 +1,4 @@
-// Processing fees (art. 42; 《政府信息公开信息处理费管理办法》国办函〔2020〕109号, ogi-rules.md §3).
+// Processing fees (art. 42; 《政府信息公开信息处理费管理办法》国办函〔2020〕109号, docs/statute.md §3).
 // One method per application, never both. Amounts in whole yuan.
 
 export type FeeMethod = 'per_item' | 'per_page';
