@@ -246,20 +246,22 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
   await t.test('loading next year\'s schedule recomputes provisional deadlines', async (t) => {
     clock.set('2026-12-15T02:00:00Z');
     const c = await register('2026-12-15');
-    t.match(c, { dueOn: '2027-01-12' });
+    // 2027 not loaded: 元旦 (fixed by date) is skipped already, the date provisional (《全国年节及纪念日放假办法》 art. 2).
+    t.match(c, { dueOn: '2027-01-13', dueProvisional: true });
     t.equal((await clerk.get(`/api/cases/${c.trackingNumber}`)).json().dueProvisional, true);
     t.equal((await clerk.put('/api/calendar/years/2027', { holidays: [], workdays: [] })).statusCode, 403, 'administrators only');
     const admin = api(app, await login(app, ADMIN.email, ADMIN.password));
-    const res = await admin.put('/api/calendar/years/2027', { holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] });
+    // A notice (made up for the test) that also gives Monday 4 January off moves the date.
+    const res = await admin.put('/api/calendar/years/2027', { holidays: ['2027-01-01', '2027-01-02', '2027-01-03', '2027-01-04'], workdays: [] });
     t.equal(res.statusCode, 200, res.body);
     t.ok(res.json().recomputedCases >= 1);
     const view = (await clerk.get(`/api/cases/${c.trackingNumber}`)).json();
-    t.match(view, { dueOn: '2027-01-13', dueProvisional: false });
-    t.match(view.events.at(-1), { type: 'CALENDAR_CHANGED', payload: { previousDueOn: '2027-01-12', dueOn: '2027-01-13', provisional: false } });
+    t.match(view, { dueOn: '2027-01-14', dueProvisional: false });
+    t.match(view.events.at(-1), { type: 'CALENDAR_CHANGED', payload: { previousDueOn: '2027-01-13', dueOn: '2027-01-14', provisional: false } });
     const [timer] = await db.select().from(timers).innerJoin(cases, eq(cases.id, timers.caseId)).where(and(eq(cases.trackingNumber, c.trackingNumber), eq(timers.status, 'pending')));
-    t.equal(timer?.timers.dueOn, '2027-01-13', 'the timer follows the new deadline');
+    t.equal(timer?.timers.dueOn, '2027-01-14', 'the timer follows the new deadline');
     const deadline = await api(app).get('/api/calendar/deadline?from=2026-12-15&workingDays=20');
-    t.same(deadline.json(), { from: '2026-12-15', workingDays: 20, due: '2027-01-13', provisional: false });
+    t.same(deadline.json(), { from: '2026-12-15', workingDays: 20, due: '2027-01-14', provisional: false });
     const bad = await admin.put('/api/calendar/years/2027', { holidays: ['2026-12-31'], workdays: ['2027-01-06'] });
     t.equal(bad.statusCode, 400);
     t.match(bad.json().fields, { holidays: /不在 2027 年内/, workdays: /不是周末/ });

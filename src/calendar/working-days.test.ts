@@ -66,9 +66,14 @@ const deadlines: [string, number, string, boolean, string][] = [
   ['2025-09-26', 6, '2025-10-11', false, 'Saturday 10-11 worked'],
   ['2025-09-22', 20, '2025-10-24', false, '20 working days across National Day 2025'],
   ['2026-12-01', 20, '2026-12-29', false, '20 days ending inside 2026'],
-  ['2026-12-28', 5, '2027-01-04', true, 'into 2027, not loaded: weekends only, provisional'],
-  ['2026-12-15', 20, '2027-01-12', true, '20 days into 2027, provisional'],
+  // 2027 is not loaded: weekends and the holidays fixed by date (《全国年节及纪念日放假办法》 art. 2),
+  // with a make-up day for each that falls on a weekend (art. 6); provisional.
+  ['2026-12-28', 5, '2027-01-05', true, 'into 2027, not loaded: Friday 1 January (元旦) is off, provisional'],
+  ['2026-12-15', 20, '2027-01-13', true, '20 days into 2027 skip 元旦, provisional'],
   ['2027-03-01', 5, '2027-03-08', true, 'entirely inside 2027'],
+  ['2027-04-30', 1, '2027-05-05', true, '劳动节 2027: 1–2 May fall on a weekend, made up on Monday 3 and Tuesday 4 May'],
+  ['2027-09-30', 1, '2027-10-06', true, '国庆节 2027: 1 October a Friday, 2–3 on the weekend, made up on 4 and 5 October'],
+  ['2027-12-30', 2, '2028-01-04', true, '元旦 2028 falls on a Saturday: made up on Monday 3 January'],
   ['2026-05-01', 0, '2026-05-01', false, 'zero days'],
 ];
 
@@ -85,7 +90,7 @@ t.test('working days between two dates (start day not counted)', async (t) => {
     ['2025-12-31', '2026-01-05', 2, false],
     ['2026-03-02', '2026-03-02', 0, false],
     ['2026-03-09', '2026-03-02', 0, false],
-    ['2026-12-30', '2027-01-05', 4, true],
+    ['2026-12-30', '2027-01-05', 3, true],
   ];
   for (const [from, to, days, provisional] of table) {
     t.same(workingDaysBetween({ from, to, calendar }), { days, provisional }, `${from} → ${to}`);
@@ -96,7 +101,10 @@ t.test('single days', async (t) => {
   t.same(isWorkingDay(calendar, '2026-02-14'), { working: true, provisional: false }, 'make-up Saturday');
   t.same(isWorkingDay(calendar, '2026-02-16'), { working: false, provisional: false }, 'Spring Festival Monday');
   t.same(isWorkingDay(calendar, '2026-03-07'), { working: false, provisional: false }, 'ordinary Saturday');
-  t.same(isWorkingDay(calendar, '2027-01-01'), { working: true, provisional: true }, 'unloaded year: weekends only');
+  t.same(isWorkingDay(calendar, '2027-01-01'), { working: false, provisional: true }, 'unloaded year: 元旦 is fixed by date');
+  t.same(isWorkingDay(calendar, '2027-01-04'), { working: true, provisional: true }, 'unloaded year: an ordinary Monday');
+  t.same(isWorkingDay(calendar, '2027-05-04'), { working: false, provisional: true }, 'unloaded year: the second make-up day of 劳动节');
+  t.same(isWorkingDay(calendar, '2027-02-08'), { working: true, provisional: true }, 'unloaded year: lunar holidays are unknown until the notice');
   t.same(workingDayOnOrAfter({ date: '2026-10-01', calendar }), { date: '2026-10-08', provisional: false });
   t.same(workingDayOnOrAfter({ date: '2026-10-10', calendar }), { date: '2026-10-10', provisional: false });
   t.same(workingDayOnOrAfter({ date: '2026-11-28', calendar }), { date: '2026-11-30', provisional: false });

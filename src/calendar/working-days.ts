@@ -1,10 +1,11 @@
-// Working days (工作日) as the 条例 counts them (ogi-rules.md §1):
+// Working days (工作日) as the 条例 counts them (docs/statute.md §1):
 // - Monday to Friday are working days, minus the official holidays of the State Council's yearly
 //   notice, plus the weekend days that notice makes working days (调休上班);
 // - the day on which a period starts is not counted: "within 20 working days of receipt" ends with
 //   the 20th working day after the receipt date;
-// - a year whose notice is not loaded counts weekends only, and every result that touched such a
-//   year is flagged provisional, to be recomputed when the administrator loads the year.
+// - a year whose notice is not loaded counts weekends and the holidays fixed by date (元旦, 劳动节,
+//   国庆节, with their make-up days), and every result that touched such a year is flagged
+//   provisional, to be recomputed when the administrator loads the year (docs/statute.md §6a).
 // Pure: the schedules are passed in; nothing here reads a clock, a global or the database.
 // Internally days are counted as integers (days since 1970-01-01), which keeps long sweeps cheap.
 import { type IsoDate, weekday, yearOf } from './dates.js';
@@ -53,13 +54,58 @@ const isWeekend = (day: number) => {
   return d === 0 || d === 6;
 };
 
+/**
+ * 《全国年节及纪念日放假办法》(2024) art. 2: the holidays for all citizens fixed by date — 元旦 1 January,
+ * 劳动节 1–2 May, 国庆节 1–3 October. (Spring Festival, Qingming, Dragon Boat and Mid-Autumn follow the
+ * lunar calendar, and the 调休 days are the yearly notice's: neither can be known before it.)
+ */
+const FIXED_HOLIDAYS = ['01-01', '05-01', '05-02', '10-01', '10-02', '10-03'] as const;
+
+/**
+ * A year whose notice is not loaded: its fixed holidays and, art. 6, for each of them that falls on
+ * a Saturday or Sunday a make-up day (补假) on the following working day. Derived from the year
+ * alone, so kept once per year.
+ */
+const provisionalYears = new Map<number, LoadedYear>();
+function provisionalYear(year: number): LoadedYear {
+  let loaded = provisionalYears.get(year);
+  if (!loaded) {
+    const off = new Set(FIXED_HOLIDAYS.map((md) => toDay(`${year}-${md}`)));
+    for (const holiday of [...off].sort((a, b) => a - b)) {
+      if (!isWeekend(holiday)) continue;
+      let makeUp = holiday + 1;
+      while (isWeekend(makeUp) || off.has(makeUp)) makeUp += 1;
+      off.add(makeUp);
+    }
+    loaded = { first: toDay(`${year}-01-01`), last: toDay(`${year}-12-31`), holidays: off, workdays: new Set() };
+    provisionalYears.set(year, loaded);
+  }
+  return loaded;
+}
+
+const yearOfDay = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
+
 function workingDay(calendar: Calendar, day: number): { working: boolean; provisional: boolean } {
   const schedule = yearContaining(calendar, day);
-  if (!schedule) return { working: !isWeekend(day), provisional: true };
+  if (!schedule) return { working: !isWeekend(day) && !provisionalYear(yearOfDay(day)).holidays.has(day), provisional: true };
   if (schedule.workdays.has(day)) return { working: true, provisional: false };
   if (schedule.holidays.has(day)) return { working: false, provisional: false };
   return { working: !isWeekend(day), provisional: false };
 }
+
+/**
+ * Whether a date stated from `since` on rests on a year whose notice is not loaded: it is then
+ * provisional, and letters and mails that state it say so (PROVISIONAL_NOTE).
+ */
+export function isProvisionalDate(args: { date: IsoDate; since: IsoDate; calendar: Calendar }): boolean {
+  for (let year = Math.min(yearOf(args.since), yearOf(args.date)); year <= yearOf(args.date); year += 1) {
+    if (!args.calendar.years.has(year)) return true;
+  }
+  return false;
+}
+
+/** What a letter or mail adds to a date that is provisional (docs/statute.md §6a). */
+export const PROVISIONAL_NOTE = '（暂定，以国务院公布的节假日安排为准）';
 
 export function isWorkingDay(calendar: Calendar, date: IsoDate): Counted<{ working: boolean }> {
   return workingDay(calendar, toDay(date));
@@ -68,7 +114,7 @@ export function isWorkingDay(calendar: Calendar, date: IsoDate): Counted<{ worki
 // Far more than any statutory period (20 + 20 working days plus stopped time) can span.
 const MAX_WORKING_DAYS = 2000;
 
-/** The `days`-th working day after `from`; `from` itself is not counted (ogi-rules.md §1). */
+/** The `days`-th working day after `from`; `from` itself is not counted (docs/statute.md §1). */
 export function addWorkingDays(args: { from: IsoDate; days: number; calendar: Calendar }): Counted<{ due: IsoDate }> {
   const { from, days, calendar } = args;
   if (!Number.isInteger(days) || days < 0 || days > MAX_WORKING_DAYS) {

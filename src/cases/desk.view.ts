@@ -106,7 +106,7 @@ function deadlineSteps(c: CaseView): string[] {
     const what = p.reason === 'consultation' ? '征求意见' : '待缴纳信息处理费';
     steps.push(`计时中止（${what}）：${chineseDate(p.from)} 至 ${p.to ? `${chineseDate(p.to)}，${p.workingDays} 个工作日不计入` : '今（尚未恢复）'}`);
   }
-  if (d.dueOn) steps.push(`答复期限：${chineseDate(d.dueOn)}${d.provisional ? '（跨入尚未公布节假日安排的年度，暂按周末计算，公布后自动重新计算）' : ''}`);
+  if (d.dueOn) steps.push(`答复期限：${chineseDate(d.dueOn)}${d.provisional ? '（暂定：跨入尚未公布节假日安排的年度，暂按周末和元旦、劳动节、国庆节的法定日期计算，公布后自动重新计算）' : ''}`);
   return steps;
 }
 

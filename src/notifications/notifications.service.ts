@@ -4,6 +4,7 @@ import type { IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { afterCommit, type Tx } from '../db/client.js';
 import type { AgencyRow } from '../agencies/agencies.repository.js';
+import { PROVISIONAL_NOTE } from '../calendar/working-days.js';
 import { chineseDate } from '../letters/dates.js';
 import type { LetterRow } from '../letters/letters.repository.js';
 import { htmlToText } from '../letters/text.js';
@@ -90,8 +91,8 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
     agencyPhone: agency.phone,
     receivedOnText: chineseDate(row.receivedOn),
     onText: chineseDate(args.on),
-    dueOnText: chineseDate(args.decision.deadlines.answerDueOn),
-    provisional: args.decision.deadlines.provisional,
+    // A date resting on a year whose holidays are not yet published says so (docs/statute.md §6a).
+    dueOnText: `${chineseDate(args.decision.deadlines.answerDueOn)}${args.decision.deadlines.provisional && args.decision.deadlines.answerDueOn ? PROVISIONAL_NOTE : ''}`,
     description: row.description,
     dispositionLabel: isDisposition(row.disposition) ? DISPOSITIONS[row.disposition].label : null,
     workingDaysLeft: args.workingDaysLeft,
