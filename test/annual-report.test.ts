@@ -4,10 +4,11 @@ import { APPLICANT_COLUMNS, TABLE3_ROWS, table3Problems, type ApplicantColumn, t
 import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
 import { ADMIN, login, staffClient, testApp } from './helpers/app.js';
 import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
-import { application, VALID_CREDIT_CODE } from './helpers/factories.js';
+import { answerBody, application, VALID_CREDIT_CODE } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
 
-type Spec = { agency: string; column: ApplicantColumn; receivedOn: string; concludedOn: string | null; disposition: string | null };
+/** `forwarded`: transferred to another agency's case (art. 36(5)); at the district level the two are one application. */
+type Spec = { agency: string; column: ApplicantColumn; receivedOn: string; concludedOn: string | null; disposition: string | null; forwarded?: boolean };
 
 const ORG: Record<Exclude<ApplicantColumn, 'person'>, string> = {
   business: 'business',
@@ -66,7 +67,7 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
   // December 2025: some answered in December, others carried into 2026.
   at('2025-12-15');
   const decAnswered = await register('fgj', 'person', '2025-12-01');
-  await act('fgj', decAnswered.tn, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+  await act('fgj', decAnswered.tn, answerBody('disclosed'));
   conclude(decAnswered.spec, '2025-12-15', 'disclosed');
   const carried: { tn: string; spec: Spec; column: ApplicantColumn }[] = [];
   for (const [i, column] of APPLICANT_COLUMNS.entries()) carried.push({ ...(await register(['fgj', 'czj', 'mzj'][i % 3]!, column, '2025-12-10')), column });
@@ -75,25 +76,36 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
   at('2026-01-12');
   for (const [i, c] of carried.entries()) {
     const code = i % 2 ? 'partially_disclosed' : 'withheld_third_party_rights';
-    await act(c.spec.agency, c.tn, { type: 'ANSWER', disposition: code, text: '答复', withheldReasons: '涉及第三方' });
+    await act(c.spec.agency, c.tn, answerBody(code));
     conclude(c.spec, '2026-01-12', code);
   }
 
   // Every answer code, over every applicant column and three agencies, during 2026.
   at('2026-03-02');
-  const answerable = DISPOSITION_CODES.filter((d) => !['other_no_correction', 'other_fee_unpaid', 'unavailable_unclear_after_correction'].includes(d));
+  const needHistory = ['other_no_correction', 'other_fee_unpaid', 'unavailable_unclear_after_correction', 'rejected_duplicate', 'rejected_excessive'];
+  const answerable = DISPOSITION_CODES.filter((d) => !needHistory.includes(d));
   for (const [i, code] of answerable.entries()) {
     const agency = ['fgj', 'czj', 'mzj'][i % 3]!;
     const c = await register(agency, APPLICANT_COLUMNS[i % APPLICANT_COLUMNS.length]!, '2026-03-02');
-    await act(agency, c.tn, { type: 'ANSWER', disposition: code, text: '答复内容' });
+    await act(agency, c.tn, answerBody(code));
     conclude(c.spec, '2026-03-02', code);
   }
   // Unclear even after correction (art. 30).
   const unclear = await register('czj', 'research', '2026-03-02');
   await act('czj', unclear.tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
-  await act('czj', unclear.tn, { type: 'CORRECTION_RECEIVED' });
-  await act('czj', unclear.tn, { type: 'ANSWER', disposition: 'unavailable_unclear_after_correction', text: '仍不明确' });
+  await act('czj', unclear.tn, { type: 'CORRECTION_RECEIVED', text: '所需为区发改局2025年的文件' });
+  await act('czj', unclear.tn, answerBody('unavailable_unclear_after_correction'));
   conclude(unclear.spec, '2026-03-02', 'unavailable_unclear_after_correction');
+  // A repeat of the same applicant's request answered in December (art. 36(6)).
+  const repeat = await register('fgj', 'person', '2026-03-02');
+  await act('fgj', repeat.tn, answerBody('rejected_duplicate', { earlierCase: decAnswered.tn }));
+  conclude(repeat.spec, '2026-03-02', 'rejected_duplicate');
+  // Requests beyond reason whose reasons did not hold (art. 35).
+  const excessive = await register('mzj', 'other_org', '2026-03-02');
+  await act('mzj', excessive.tn, { type: 'REQUEST_REASONS', matter: '您本月已提出申请120件', replyWithinWorkingDays: 5 });
+  await act('mzj', excessive.tn, { type: 'REASONS_GIVEN', text: '用于研究' });
+  await act('mzj', excessive.tn, answerBody('rejected_excessive'));
+  conclude(excessive.spec, '2026-03-02', 'rejected_excessive');
   // No correction in time; no fee paid in time: the sweeper closes them.
   const noCorrection = await register('fgj', 'public_welfare', '2026-03-02');
   await act('fgj', noCorrection.tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
@@ -104,8 +116,9 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
   await act('czj', withdrawn.tn, { type: 'WITHDRAW', reason: '申请人撤回' });
   conclude(withdrawn.spec, '2026-03-02', 'other');
   const transferred = await register('fgj', 'business', '2026-03-02');
-  await act('fgj', transferred.tn, { type: 'TRANSFER', agency: 'czj' });
+  await act('fgj', transferred.tn, { type: 'TRANSFER', agency: 'czj', reason: '该项目由区财政局审批' });
   conclude(transferred.spec, '2026-03-02', 'unavailable_not_held');
+  transferred.spec.forwarded = true;
   specs.push({ agency: 'czj', column: 'business', receivedOn: '2026-03-02', concludedOn: null, disposition: null });
 
   at('2026-04-15');
@@ -123,14 +136,16 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
   const admin = await staffClient(app, 'admin');
   t.equal((await admin.get(`/api/cases/${overdue.tn}`)).json().state, 'overdue');
   at('2027-01-08');
-  await act('fgj', decNext.tn, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+  await act('fgj', decNext.tn, answerBody('disclosed'));
   conclude(decNext.spec, '2027-01-08', 'disclosed');
 
   for (const year of [2025, 2026, 2027]) {
     await t.test(`${year}: every cell, for the district and each agency`, async (t) => {
       const district = (await admin.get(`/api/reports/annual?year=${year}`)).json();
       t.equal(district.agency, null);
-      t.same(district.rows, expected(specs, year), 'every cell of the district table');
+      // 国办公开办函〔2021〕30号: at the level that holds both agencies a forwarded application is one
+      // application — the receiving agency's case counts, the forwarding one's (四)1 is left out.
+      t.same(district.rows, expected(specs.filter((s) => !s.forwarded), year), 'every cell of the district table, the forwarded application once');
       t.same(table3Problems(district.rows), [], '一 + 二 = (七) + 四 in every column; the columns add up to 总计 in every row');
       const sum = Object.fromEntries(TABLE3_ROWS.map((k) => [k, Object.fromEntries([...APPLICANT_COLUMNS, 'total'].map((c) => [c, 0]))])) as Table3;
       for (const a of ['qzfb', 'fgj', 'czj', 'zwzx', 'bb', 'mzj', 'rsj', 'zjj', 'hbj', 'jyj', 'wjj', 'syjj', 'sjj', 'nlj', 'swj']) {
@@ -138,7 +153,10 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
         t.same(agency.rows, expected(specs.filter((s) => s.agency === a), year), `${a}: every cell`);
         for (const row of TABLE3_ROWS) for (const c of [...APPLICANT_COLUMNS, 'total'] as const) sum[row][c] += agency.rows[row][c];
       }
-      t.same(district.rows, sum, 'the district table is the sum of the agencies\' tables');
+      t.same(sum, expected(specs, year), 'the agencies\' tables count the forwarding agency\'s conclusion');
+      const forwarded = expected(specs.filter((s) => s.forwarded), year);
+      for (const row of TABLE3_ROWS) for (const c of [...APPLICANT_COLUMNS, 'total'] as const) sum[row][c] -= forwarded[row][c];
+      t.same(district.rows, sum, 'the district table is the sum of the agencies\' tables less the forwarded case');
     });
   }
 
@@ -158,13 +176,38 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.equal(csv.statusCode, 200);
     t.match(csv.headers['content-type'], /text\/csv/);
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
-    t.equal(lines.length, 2 + TABLE3_ROWS.length);
-    t.match(lines[1], /^行,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计$/);
-    t.match(lines[3], /^二、上年结转政府信息公开申请数量,1,1,1,1,1,1,6$/);
+    // 国办公开办函〔2021〕30号: table 三 with its three header rows, then table 四, laid out as the format has them.
+    t.equal(lines.length, 4 + TABLE3_ROWS.length + 1 + 5);
+    t.same(lines.slice(1, 4), [
+      '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）,,,申请人情况,,,,,,',
+      ',,,自然人,法人或其他组织,,,,,总计',
+      ',,,,商业企业,科研机构,社会公益组织,法律服务机构,其他,',
+    ]);
+    t.match(lines[5], /^二、上年结转政府信息公开申请数量,,,1,1,1,1,1,1,6$/);
+    const labels = lines.map((l) => l.split(',').slice(0, 3).join('|'));
+    t.ok(labels.includes('三、本年度办理结果|（一）予以公开|'), '(一) a row of its own');
+    t.ok(labels.includes('|（二）部分公开（区分处理的，只计这一情形，不计其他情形）|'), '(二) with the format\'s note');
+    t.ok(labels.includes('|（三）不予公开|1.属于国家秘密'));
+    t.ok(labels.includes('||3.危及“三安全一稳定”'), '(三)3 with Chinese quotes');
+    t.ok(labels.includes('|（六）其他处理|1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请'), '(六)1 word for word');
+    t.ok(labels.includes('||2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请'), '(六)2 word for word');
+    t.ok(labels.includes('||3.其他'), '(六)3 is 其他');
+    t.ok(labels.includes('|（七）总计|'));
+    t.same(lines.slice(-4, -1), [
+      '行政复议,,,,,行政诉讼,,,,,,,,,',
+      ',,,,,未经复议直接起诉,,,,,复议后起诉,,,,',
+      '结果维持,结果纠正,其他结果,尚未审结,总计,结果维持,结果纠正,其他结果,尚未审结,总计,结果维持,结果纠正,其他结果,尚未审结,总计',
+    ], 'table 四: 行政复议, then 行政诉讼 split into 未经复议直接起诉 and 复议后起诉');
+    t.match(lines.at(-1), /^(\d+,){14}\d+$/, 'one data row of 15 cells');
     const web = await signIn(app, ADMIN.email, ADMIN.password);
     const page = await web.get('/staff/reports?year=2026');
     t.match(page.body, /<th rowspan="22" scope="rowgroup">三、本年度办理结果<\/th>/, 'the results span their rows');
     t.match(page.body, /<th rowspan="8" scope="rowgroup">（三）不予公开<\/th>/);
+    t.match(page.body, /<th scope="row">3\.危及“三安全一稳定”<\/th>/);
+    t.match(page.body, /<th colspan="2" scope="row">（二）部分公开（区分处理的，只计这一情形，不计其他情形）<\/th>/);
+    t.match(page.body, /<th scope="row">1\.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请<\/th>/);
+    t.match(page.body, /<th colspan="5" scope="colgroup">未经复议直接起诉<\/th><th colspan="5" scope="colgroup">复议后起诉<\/th>/, 'table 四 as the format lays it out');
+    t.match(page.body, /<tr data-row="table4">(<td>\d+<\/td>){15}<\/tr>/);
     t.match(page.body, /<tr data-row="carried_over"><th colspan="3" scope="row">二、上年结转政府信息公开申请数量<\/th><td>1<\/td>/);
     const link = /href="(\/staff\/reports\.csv\?[^"]+)"/.exec(page.body)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
     t.ok(link, 'the page links its CSV');
@@ -209,7 +252,7 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.match(before, /2026年总体情况良好/);
 
     // A case received in 2026 answered later changes the live table but not the published report.
-    await act('mzj', overdue.tn, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+    await act('mzj', overdue.tn, answerBody('disclosed'));
     const live = (await admin.get('/api/reports/annual?year=2026')).json().rows;
     t.equal(live.carried_forward.total, 3, '2026 still ends with it open (answered in 2027)');
     const backdated = await clerks.mzj!.post('/api/cases', { ...application({ agency: 'mzj' }), channel: 'post', receivedOn: '2026-12-30' });

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { caseEvents, cases, letters } from '../src/db/schema.js';
-import { REMEDY_SENTENCE } from '../src/letters/letters.model.js';
+import { remedySentences, type Remedy } from '../src/letters/remedy.js';
 import { api, staffClient, testApp } from './helpers/app.js';
 import { application, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
@@ -41,7 +41,9 @@ t.test("the clerks' desk", async (t) => {
     const version = /name="expectedVersion" value="(\d+)"/.exec(page.body)?.[1];
     return web.post(`/staff/cases/${tn}/events`, { expectedVersion: version, ...fields });
   };
-  const assertLetter = async (t: Test, tn: string, kind: string, article: RegExp, more: RegExp[] = [], remedy = true) => {
+  /** The fgj agency's review body and court, as every remedy clause of its letters names them. */
+  const remedyOf = (remedy: Remedy) => remedySentences({ remedy, reviewBody: '湘潭市雨湖区人民政府', court: '湘潭市雨湖区人民法院' });
+  const assertLetter = async (t: Test, tn: string, kind: string, article: RegExp, more: RegExp[] = [], remedy: Remedy = 'review_or_suit') => {
     const letter = await letterOf(tn, kind);
     t.ok(letter, `a ${kind} letter is stored`);
     if (!letter) return;
@@ -49,7 +51,9 @@ t.test("the clerks' desk", async (t) => {
     t.match(letter.bodyText, /湘潭市雨湖区发展和改革局/, `${kind}: names the agency`);
     t.match(letter.bodyText, new RegExp(tn), `${kind}: gives the tracking number`);
     t.match(letter.documentNumber, /^雨发改依申〔2026〕\d+号$/, `${kind}: has a document number`);
-    if (remedy) t.ok(letter.bodyText.includes(REMEDY_SENTENCE), `${kind}: states the remedy word for word`);
+    // 行政复议法 arts. 20, 23; 法释〔2011〕17号 art. 2(1): the remedy by decision, none in an interim letter.
+    if (remedy === 'none') t.notMatch(letter.bodyText, /如对本.{0,8}不服/, `${kind}: an interim letter offers no remedy`);
+    for (const sentence of remedyOf(remedy)) t.ok(letter.bodyText.includes(sentence), `${kind}: states the remedy (${remedy}) word for word`);
     for (const m of more) t.match(letter.bodyText, m);
     const printable = await clerk.get(`/staff/cases/${tn}/letters/${letter.id}`);
     t.equal(printable.statusCode, 200);
@@ -129,7 +133,7 @@ t.test("the clerks' desk", async (t) => {
     res = await act(clerk, tn, { type: 'REQUEST_CORRECTION', items: '请写明文件名称\r\n请写明大致成文时间', dueInWorkingDays: '10' });
     t.equal(res.statusCode, 303);
     t.match(await caseRow(tn), { state: 'awaiting_correction', dueOn: null });
-    await assertLetter(t, tn, 'correction_notice', /第三十条/, [/1\. ?请写明文件名称|请写明文件名称/, /2026年3月16日前/]);
+    await assertLetter(t, tn, 'correction_notice', /第三十条/, [/1\. ?请写明文件名称|请写明文件名称/, /2026年3月16日前/], 'none');
 
     clock.set('2026-03-09T02:00:00Z');
     await signInAgain();
@@ -161,8 +165,8 @@ t.test("the clerks' desk", async (t) => {
     let res = await act(clerk, tn, { type: 'CONSULT_THIRD_PARTY', partyKind: 'third_party', party: '湘潭某建设有限公司', matter: '施工合同金额' });
     t.equal(res.statusCode, 303);
     t.match(await caseRow(tn), { state: 'consulting', clockStopped: true });
-    await assertLetter(t, tn, 'consultation_request', /第三十二条/, [/湘潭某建设有限公司/, /2026年3月23日前/], false);
-    await assertLetter(t, tn, 'consultation_notice', /第三十二条/, [/不计算在答复期限内/]);
+    await assertLetter(t, tn, 'consultation_request', /第三十二条/, [/湘潭某建设有限公司/, /2026年3月23日前/], 'none');
+    await assertLetter(t, tn, 'consultation_notice', /第三十二条/, [/不计算在答复期限内/], 'none');
     t.equal((await letterOf(tn, 'consultation_request'))!.recipient, 'third_party');
 
     clock.set('2026-03-06T02:00:00Z');
@@ -189,7 +193,7 @@ t.test("the clerks' desk", async (t) => {
     t.equal(res.statusCode, 303);
     // 04-03 + 10 working days, skipping Qingming (04-04..04-06).
     t.match(await caseRow(tn), { dueOn: '2026-04-20' });
-    await assertLetter(t, tn, 'extension_notice', /第三十三条第二款/, [/延长10个工作日/, /2026年4月20日前/, /需调取历史档案/]);
+    await assertLetter(t, tn, 'extension_notice', /第三十三条第二款/, [/延长10个工作日/, /2026年4月20日前/, /需调取历史档案/], 'none');
     res = await act(supervisor, tn, { type: 'EXTEND', workingDays: '5', reason: '再延' });
     t.equal(res.statusCode, 409);
     t.match(pageText(res.body), /只能延长一次/);
@@ -207,21 +211,35 @@ t.test("the clerks' desk", async (t) => {
     t.match(await caseRow(tn), { state: 'received', clockStopped: false, dueOn: '2026-03-30' });
     t.match(await lastEntry(tn), { type: 'REQUEST_REASONS', payload: { matter: '您自2026年1月起已向本机关提出申请120件', replyWithinWorkingDays: 10 } });
     // Ten working days from Monday 2 March: Monday 16 March.
-    await assertLetter(t, tn, 'reasons_request', /第三十五条/, [/提出申请120件/, /明显超过合理范围/, /2026年3月16日前/, /不予处理/]);
+    await assertLetter(t, tn, 'reasons_request', /第三十五条/, [/提出申请120件/, /明显超过合理范围/, /2026年3月16日前/, /不予处理/], 'none');
     const mine = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
     t.match(mine.letters.at(-1), { kind: 'reasons_request', title: '政府信息公开申请说明理由告知书' }, 'the applicant sees the letter');
     t.equal(mine.timeline.at(-1).type, 'REQUEST_REASONS');
     res = await act(clerk, tn, { type: 'REQUEST_REASONS', matter: '再次要求', replyWithinWorkingDays: '5' });
     t.equal(res.statusCode, 409);
     t.match(pageText(res.body), /不能重复要求/);
+    // Art. 35: "unreasonable" only once the reasons are in, or their reply date has passed without them.
+    res = await act(clerk, tn, { type: 'ANSWER', disposition: 'rejected_excessive', text: '逾期未说明理由，本机关不予处理。' });
+    t.equal(res.statusCode, 409);
+    t.match(pageText(res.body), /art35_excessive_after_reasons_or_reply_date/);
+    clock.set('2026-03-17T02:00:00Z');
+    await signInAgain();
     res = await act(clerk, tn, { type: 'ANSWER', disposition: 'rejected_excessive', text: '逾期未说明理由，本机关不予处理。' });
     t.equal(res.statusCode, 303);
     t.match(await caseRow(tn), { state: 'answered', disposition: 'rejected_excessive' });
+    await assertLetter(t, tn, 'answer', /第三十五条/, [/已于2026年3月2日要求您说明申请理由，您未在2026年3月16日前说明理由/, /不予处理/]);
+    clock.set('2026-03-02T02:00:00Z');
+    await signInAgain();
 
     // Another applicant's reasons hold, but the work cannot be done in time: the office head sets a later date.
     const { trackingNumber: tn2 } = await submit();
     t.notMatch(pageText((await supervisor.get(`/staff/cases/${tn2}`)).body), /确定延迟答复的期限/, 'not offered before reasons were asked for');
     res = await act(clerk, tn2, { type: 'REQUEST_REASONS', matter: '您本月已向本机关提出申请60件', replyWithinWorkingDays: '5' });
+    t.equal(res.statusCode, 303);
+    res = await act(supervisor, tn2, { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '需逐件检索所涉档案' });
+    t.equal(res.statusCode, 409, 'not before the reasons are in (art. 35)');
+    t.match(pageText(res.body), /art35_deferral_after_reasons_given/);
+    res = await act(clerk, tn2, { type: 'REASONS_GIVEN', text: '为撰写区域发展研究报告，需要逐年比对。', receivedOn: '2026-03-02' });
     t.equal(res.statusCode, 303);
     res = await act(clerk, tn2, { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '需逐件检索所涉档案' });
     t.equal(res.statusCode, 409, 'a clerk cannot set the later date');
@@ -231,7 +249,7 @@ t.test("the clerks' desk", async (t) => {
     res = await act(supervisor, tn2, { type: 'DEFER_ANSWER', dueOn: '2026-05-29', reason: '需逐件检索所涉档案' });
     t.equal(res.statusCode, 303);
     t.match(await caseRow(tn2), { state: 'received', dueOn: '2026-05-29' });
-    await assertLetter(t, tn2, 'deferral_notice', /第三十五条/, [/理由合理/, /需逐件检索所涉档案/, /2026年5月29日前作出答复/]);
+    await assertLetter(t, tn2, 'deferral_notice', /第三十五条/, [/理由合理/, /需逐件检索所涉档案/, /2026年5月29日前作出答复/], 'none');
     t.match(pageText((await clerk.get(`/staff/cases/${tn2}`)).body), /延迟答复：.*2026年5月29日 前答复（条例第三十五条）/);
   });
 
@@ -302,16 +320,24 @@ t.test("the clerks' desk", async (t) => {
     );
     t.equal(res.statusCode, 303, res.body.slice(0, 500));
     t.match(await caseRow(tn), { state: 'answered', disposition: 'partially_disclosed', concludedOn: '2026-03-02' });
-    await assertLetter(t, tn, 'answer', /第三十七条/, [/部分公开/, /个人住址属于个人隐私/, /项目清单（已处理）\.pdf/]);
+    await assertLetter(t, tn, 'answer', /第三十七条/, [/部分公开/, /个人住址属于个人隐私/, /项目清单（已处理）\.pdf/], 'partial');
     const tracked = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
     t.same(tracked.releasedFiles.map((f: { filename: string }) => f.filename), ['项目清单（已处理）.pdf']);
     t.same(tracked.letters.map((l: { kind: string }) => l.kind), ['receipt', 'answer'], 'the applicant sees their letters');
-    t.ok(tracked.letters[1].text.includes(REMEDY_SENTENCE));
+    t.ok(remedyOf('partial').every((sentence) => tracked.letters[1].text.includes(sentence)), 'the applicant reads the remedy the partial disclosure carries');
 
     const other = await submit();
-    const notHeld = await act(clerk, other.trackingNumber, { type: 'ANSWER', disposition: 'unavailable_not_held', text: '经检索，本机关未制作或获取该信息。', responsibleAgency: '湘潭市自然资源和规划局（电话 0731-55555555）' });
+    const notHeld = await act(clerk, other.trackingNumber, {
+      type: 'ANSWER',
+      disposition: 'unavailable_not_held',
+      text: '经检索，本机关未制作或获取该信息。',
+      responsibleAgency: '湘潭市自然资源和规划局',
+      responsibleAgencyContact: '电话 0731-55555555',
+      notResponsibleReason: '建设项目用地审批信息由市自然资源和规划局制作并保存。',
+    });
     t.equal(notHeld.statusCode, 303);
-    await assertLetter(t, other.trackingNumber, 'answer', /第三十六条第四项、第五项/, [/湘潭市自然资源和规划局/]);
+    // Art. 36(5) exactly when the responsible agency is named: its name, contact and the reason.
+    await assertLetter(t, other.trackingNumber, 'answer', /第三十六条第五项/, [/湘潭市自然资源和规划局/, /联系方式：电话 0731-55555555/, /理由是：建设项目用地审批信息/]);
   });
 
   await t.test('withdrawal', async (t) => {
@@ -326,7 +352,7 @@ t.test("the clerks' desk", async (t) => {
     const first = await submit({ description: '请公开雨湖区2025年度城市道路维修工程的预算和决算报告' });
     const whileOpen = await submit({ description: '请公开雨湖区2025年度城市道路维修工程的预算及决算报告' });
     t.notMatch(pageText((await clerk.get(`/staff/cases/${whileOpen.trackingNumber}`)).body), /可能为重复申请/, 'an earlier request not yet answered is no repeat');
-    await act(clerk, first.trackingNumber, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开，见附件。' });
+    await act(clerk, first.trackingNumber, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供预算和决算报告，见附件。' });
     const repeat = await submit({ description: '请公开雨湖区2025年度城市道路维修工程的预算及决算报告' });
     const page = await clerk.get(`/staff/cases/${repeat.trackingNumber}`);
     t.match(pageText(page.body), new RegExp(`可能为重复申请.*${first.trackingNumber}`));

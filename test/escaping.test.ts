@@ -47,6 +47,7 @@ t.test('HTML and script typed by applicants or clerks show as text on every page
   await act(clerk, { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 40 });
   await act(clerk, { type: 'FEE_PAID' });
   await act(clerk, { type: 'REQUEST_REASONS', matter: `${SCRIPT}本月申请120件`, replyWithinWorkingDays: 5 });
+  await act(clerk, { type: 'REASONS_GIVEN', text: `${SCRIPT}用于研究` });
   await act(supervisor, { type: 'DEFER_ANSWER', dueOn: '2026-06-30', reason: `${IMG}逐件检索` });
   await act(clerk, { type: 'ANSWER', disposition: 'partially_disclosed', text: `${SCRIPT}部分公开`, withheldReasons: `${IMG}个人隐私`, legalBasis: SCRIPT });
 

@@ -170,7 +170,7 @@ t.test('with the scheduler running, mail goes out as soon as what queued it is c
   t.equal(smtp.messages[0]!.subject, `【政府信息公开】您的申请已收到（${receipt.trackingNumber}）`, 'the acknowledgment');
 
   const clerk = await staffClient(app, 'clerk', 'fgj');
-  const answered = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+  const answered = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' });
   t.equal(answered.statusCode, 200);
   await smtp.waitFor(2);
   t.equal(to(smtp.messages[1]!), 'prompt@example.com', 'the answer, from a clerk’s action');

@@ -35,7 +35,7 @@ t.test('internal notes on a case', async (t) => {
 
   await t.test('also once answered; refused when empty, too long, or another agency\'s', async (t) => {
     const receipt = await file();
-    t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开。' })).statusCode, 200);
+    t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' })).statusCode, 200);
     const late = await clerk.post(`/api/cases/${receipt.trackingNumber}/notes`, { text: '答复书已于3月4日当面交申请人签收' });
     t.equal(late.statusCode, 201);
     t.match(late.json(), { state: 'answered', events: [{}, {}, { type: 'NOTE', payload: { text: '答复书已于3月4日当面交申请人签收' } }] });

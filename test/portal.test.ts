@@ -183,7 +183,7 @@ t.test('public portal, guides and administration', async (t) => {
     t.equal(pageText(wrong.body).match(/没有找到[^。]+/)?.[0], pageText(unknown.body).match(/没有找到[^。]+/)?.[0]);
 
     const clerk = await staffClient(app, 'clerk', 'fgj');
-    const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '予以公开，见附件。' }, [{ filename: '清单.pdf', content: PDF }]);
+    const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息，见附件。' }, [{ filename: '清单.pdf', content: PDF }]);
     const answer = await app.inject({ method: 'POST', url: `/api/cases/${trackingNumber}/events`, headers: { authorization: `Bearer ${clerk.token()}`, ...form.headers }, payload: form.payload });
     t.equal(answer.statusCode, 200, answer.body);
     const page = await anon.get(`/track?trackingNumber=${trackingNumber}&accessCode=${accessCode}`);

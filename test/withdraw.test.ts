@@ -58,7 +58,7 @@ t.test('an applicant withdraws a request online', async (t) => {
 
   await t.test('an answered request cannot be withdrawn', async (t) => {
     const receipt = await file();
-    t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' })).statusCode, 200);
+    t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' })).statusCode, 200);
     const res = await anon.post(`/api/requests/${receipt.trackingNumber}/withdraw`, { accessCode: receipt.accessCode });
     t.equal(res.statusCode, 409);
     t.equal((await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().state, 'answered');

@@ -146,13 +146,23 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.match(res.json(), { state: 'assigned', dueOn: '2026-04-27' });
 
     const before = await snapshotOf(tn);
-    res = await act(tn, { type: 'ANSWER', disposition: 'partially_disclosed', text: '部分公开，合同金额涉及商业秘密不予公开', expectedVersion: before.version! - 1 });
+    res = await act(tn, { type: 'ANSWER', disposition: 'partially_disclosed', text: '现提供合同文本，合同金额部分不予公开。', withheldReasons: '合同金额涉及第三方商业秘密，第三方不同意公开。', expectedVersion: before.version! - 1 });
     t.equal(res.statusCode, 409);
     t.match(res.json(), { error: 'workflow.stale_version', rule: 'optimistic_version' });
     t.same(await snapshotOf(tn), before, 'a stale version changes nothing');
 
-    res = await act(tn, { type: 'ANSWER', disposition: 'partially_disclosed', text: '部分公开，合同金额涉及商业秘密不予公开', expectedVersion: before.version });
+    const partial = { type: 'ANSWER', disposition: 'partially_disclosed', text: '现提供合同文本，合同金额部分不予公开。', withheldReasons: '合同单价涉及第三方商业秘密。' };
+    // Art. 32: the third party objected; disclosing anyway needs the public interest stated.
+    res = await act(tn, { ...partial, expectedVersion: before.version });
+    t.equal(res.statusCode, 409);
+    t.equal(res.json().rule, 'art32_disclosure_over_objection_reasoned');
+    res = await act(tn, { ...partial, publicInterest: '该项目使用财政资金，公众对合同总额的知情利益重大。', expectedVersion: before.version });
     t.match(res.json(), { state: 'answered', disposition: 'partially_disclosed', concludedOn: '2026-03-17', allowedEvents: [] });
+    t.same(
+      res.json().letters.map((l: { kind: string; recipient: string }) => [l.kind, l.recipient]).slice(-2),
+      [['answer', 'applicant'], ['third_party_notice', 'third_party']],
+      'the third party is told in writing, in a numbered letter of its own',
+    );
     t.same(
       res.json().events.map((e: { type: string }) => e.type),
       ['REGISTERED', 'ASSIGN', 'REQUEST_CORRECTION', 'CORRECTION_RECEIVED', 'CONSULT_THIRD_PARTY', 'THIRD_PARTY_REPLIED', 'EXTEND', 'ISSUE_FEE_NOTICE', 'FEE_PAID', 'ANSWER'],
@@ -220,7 +230,7 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.match(view.events.at(-1), { type: 'DEADLINE_PASSED', actor: { kind: 'system' }, payload: { dueOn: '2026-02-02' } });
     const second = await app.ogi.sweeper.runOnce();
     t.same(second, { applied: 0, ignored: 0, failed: 0 }, 'a second sweep changes nothing');
-    const res = await act(c.trackingNumber, { type: 'ANSWER', disposition: 'disclosed', text: '予以公开' });
+    const res = await act(c.trackingNumber, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' });
     t.match(res.json(), { state: 'answered', concludedOn: '2026-03-17' });
   });
 

@@ -43,10 +43,15 @@ export const DEMO_AGENCIES: NewAgency[] = [
     fax: '0731-52325002',
     email: 'yhzwgk@xtyh.gov.cn',
     website: 'http://www.xtyh.gov.cn/',
-    // 行政复议法 (2023) art. 24: a county-level government's acts are reviewed by the government above it.
-    reviewBody: '湘潭市人民政府',
-    // 行政诉讼法 art. 15: suits against a county-level government go to the intermediate court.
-    court: '湘潭市中级人民法院',
+    // The office answers in its own name (its letters are numbered 雨政办…), so it is the one
+    // reviewed and sued, not the district government: an office a government designates for its OGI
+    // work and that acts in its own name is the defendant (法释〔2021〕5号 art. 6), and as a working
+    // department of the district government it is reviewed by that government (行政复议法 2023
+    // art. 24(1)(1)) and sued at the basic-level court. A letter issued in the district government's
+    // own name would instead go to the city government and the intermediate court (art. 24(1)(2);
+    // 行政诉讼法 art. 15(1)).
+    reviewBody: DISTRICT_GOVERNMENT,
+    court: DISTRICT_COURT,
   },
   department('fgj', '发展和改革局', '雨发改', '区发改局办公室', '5楼', '5101'),
   department('czj', '财政局', '雨财', '区财政局办公室', '6楼', '5201'),

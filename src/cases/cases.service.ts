@@ -13,7 +13,7 @@ import { findPublishedOfCase } from '../published/published.service.js';
 import { reviewsOf } from '../reports/reports.repository.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
 import { openCaseIdNumber, UNREADABLE } from '../requests/personal-data.service.js';
-import { canSeeAgency, type Principal } from '../staff/principal.js';
+import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
 import { ANSWER_PERIOD } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
@@ -199,7 +199,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     publishedId: published?.id ?? null,
     reviews,
     answerText: answer?.text ?? null,
-    allowedEvents: allowedEvents({ snapshot, calendar, on, actor: { kind: 'staff', id: principal.id, role: principal.role } }),
+    allowedEvents: allowedEvents({ snapshot, calendar, on, actor: staffActor(principal, row) }),
   };
 }
 
@@ -232,7 +232,7 @@ async function recordStaffEntry<T>(
       type: args.type,
       on: today(ctx.clock),
       at: ctx.clock.now(),
-      actor: { kind: 'staff', id: args.principal.id, role: args.principal.role },
+      actor: staffActor(args.principal, row),
       stateAfter: row.state,
       dueOnAfter: row.dueOn,
       payload: args.payload,

@@ -5,7 +5,7 @@ import { chineseDate } from '../letters/dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
 import { RESELECT_FILES } from '../requests/attachments.js';
 import { DISPOSITIONS, DISPOSITION_CODES } from '../workflow/dispositions.js';
-import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/reviews.service.js';
+import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/tables.js';
 import type { CaseView } from './cases.service.js';
 
 const label = (options: readonly (readonly [string, string])[], value: string | null | undefined) => options.find(([v]) => v === value)?.[1] ?? value ?? '';
@@ -34,7 +34,7 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
   switch (type) {
     case 'SUBMITTED':
     case 'REGISTERED':
-      return `渠道：${label(CHANNELS, s('channel'))}；收到日期：${chineseDate(s('receivedOn'))}${Number(p.attachments) ? `；附件 ${s('attachments')} 个` : ''}`;
+      return `渠道：${label(CHANNELS, s('channel'))}；${s('arrivedOn') ? `${chineseDate(s('arrivedOn'))}到达，非工作日，` : ''}收到日期：${chineseDate(s('receivedOn'))}${Number(p.attachments) ? `；附件 ${s('attachments')} 个` : ''}`;
     case 'TRANSFERRED_IN':
       return `由 ${s('from')} 转来`;
     case 'ACCESS_CODE_REISSUED':
@@ -67,7 +67,9 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
     case 'FEE_PAID':
       return `缴费日期：${chineseDate(s('paidOn'))}`;
     case 'TRANSFER':
-      return `转送 ${s('agencyName')}，新编号 ${s('to')}`;
+      return `转送 ${s('agencyName')}，新编号 ${s('to')}${s('reason') ? `；理由：${s('reason')}` : ''}`;
+    case 'REOPEN':
+      return `理由：${s('reason')}；补正后申请收到日期：${chineseDate(s('receivedOn'))}，答复期限自该日起计算`;
     case 'ANSWER': {
       const code = s('disposition') as keyof typeof DISPOSITIONS;
       return `${DISPOSITIONS[code]?.label ?? code}${Array.isArray(p.releasedFiles) && p.releasedFiles.length ? `；随附文件 ${p.releasedFiles.length} 个` : ''}`;
@@ -163,7 +165,14 @@ export function casePageModel(
     agencyOptions: options.agencyOptions.filter((a) => a.slug !== c.agency.slug),
     dispositionOptions: DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid').map((code) => ({ code, label: `${DISPOSITIONS[code].row} ${DISPOSITIONS[code].label}` })),
     extensionRequest: c.deadline.extensionRequest,
-    concluded: c.state === 'answered' || c.state === 'closed',
+    // Table 四: a review or suit against a decision, or against the failure to answer once overdue.
+    reviewable: c.state === 'answered' || c.state === 'closed' || c.state === 'overdue' || c.reviews.length > 0,
+    reviewTargets: [
+      { value: 'decision', label: '答复或其他处理决定', selected: c.state === 'answered' || c.state === 'closed' },
+      { value: 'failure_to_answer', label: '逾期未答复（不履行答复职责）', selected: !(c.state === 'answered' || c.state === 'closed') },
+    ],
+    // Art. 32: disclosing over a third party's objection needs the public-interest reasons.
+    thirdPartyObjected: c.deadline.consultations.some((k) => k.partyKind === 'third_party' && k.opinion === 'object'),
     reviews: c.reviews.map((r) => ({ ...r, kindLabel: REVIEW_KIND_LABELS[r.kind], outcomeLabel: REVIEW_OUTCOME_LABELS[r.outcome], filedOnText: chineseDate(r.filedOn), decidedOnText: chineseDate(r.decidedOn) })),
     reviewKinds: Object.entries(REVIEW_KIND_LABELS).map(([value, label]) => ({ value, label })),
     reviewOutcomes: Object.entries(REVIEW_OUTCOME_LABELS).map(([value, label]) => ({ value, label })),

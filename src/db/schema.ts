@@ -167,6 +167,7 @@ export const cases = pgTable(
     feeAmountYuan: integer('fee_amount_yuan'),
     feeNoticeOn: day('fee_notice_on'),
     feePaidOn: day('fee_paid_on'),
+    /** The case this one was forwarded from (art. 36(5)): at a level holding both agencies they are one application. */
     transferredFromId: bigint('transferred_from_id', { mode: 'number' }),
     /** An earlier answered request of the same applicant for similar information, found at intake (art. 36(6)). */
     possibleRepeatOfId: bigint('possible_repeat_of_id', { mode: 'number' }),
@@ -188,6 +189,8 @@ export const cases = pgTable(
     index('cases_applicant_name_trgm_idx').using('gin', sql`${t.applicantName} gin_trgm_ops`),
     // Empty once an installation has its key, so finding a number an instance without it wrote costs nothing.
     index('cases_unsealed_idx').on(t.id).where(idNumberUnsealed),
+    // The forwarded cases, which a report at a level holding both agencies leaves out (reports.repository.ts).
+    index('cases_transferred_from_idx').on(t.transferredFromId).where(sql`transferred_from_id is not null`),
   ],
 );
 
@@ -381,6 +384,8 @@ export const reviews = pgTable(
       .notNull()
       .references(() => cases.id),
     kind: text('kind').$type<'review' | 'lawsuit_direct' | 'lawsuit_after_review'>().notNull(),
+    /** Against an answer or other decision, or against the failure to answer in time (行政复议法 art. 11(14)); both count in table 四. */
+    against: text('against').$type<'decision' | 'failure_to_answer'>().notNull().default('decision'),
     filedOn: day('filed_on').notNull(),
     outcome: text('outcome').$type<'upheld' | 'corrected' | 'other' | 'pending'>().notNull(),
     decidedOn: day('decided_on'),

@@ -9,9 +9,11 @@ import { ANSWER_PERIOD, CONSULTATION_PERIOD, CORRECTION_WINDOW, MAX_EXTENSION, P
  * (guide_versions.edition), so changing the text here changes new publications only:
  * 1. the text until 2026-11-28;
  * 2. adds the applicant's reasons (art. 35) to the process, and tracking, correcting, explaining
- *    and withdrawing online.
+ *    and withdrawing online;
+ * 3. states the remedy by decision (行政复议法 2023 art. 23: review first against a refusal to
+ *    disclose), as the letters do (letters/remedy.ts).
  */
-export const GUIDE_EDITION = 2;
+export const GUIDE_EDITION = 3;
 
 export function guideDocument(args: { agency: { slug: string; name: string }; data: GuideData; version: number; publishedOn: string; publicUrl: string; edition?: number }) {
   const { agency, data } = args;
@@ -40,6 +42,7 @@ export function guideDocument(args: { agency: { slug: string; name: string }; da
       { channel: 'in_person', label: '当面申请', text: `在办公时间（${data.officeHours}）到${data.address}当面提交；书写有困难的，可以口头提出，由工作人员代为填写。` },
       { channel: 'post', label: '邮寄申请', text: `将申请表邮寄至${data.address}，邮编 ${data.postcode}，收件人为${data.officeName}。${data.envelopeMarking}` },
       { channel: 'fax', label: '传真申请', text: `将申请表传真至 ${data.fax}，并电话确认。` },
+      ...(edition >= 3 ? [{ channel: 'email', label: '电子邮件申请', text: `将申请表发送至 ${data.email}。以传真、电子邮件提交的，非工作日收到的，以其后第一个工作日为收到申请之日（条例第三十一条）。` }] : []),
     ],
     applicationContents: [
       '申请人的姓名或者名称、身份证明、联系方式；',
@@ -95,7 +98,15 @@ export function guideDocument(args: { agency: { slug: string; name: string }; da
     remedies: {
       reviewBody: data.reviewBody,
       court: data.court,
-      text: `申请人认为本机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼（条例第五十一条）。对本机关作出的答复不服的，可以自收到答复之日起60日内依法向${data.reviewBody}申请行政复议，或者在6个月内依法向${data.court}提起行政诉讼。`,
+      text:
+        edition >= 3
+          ? [
+              `申请人认为本机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼（条例第五十一条）。`,
+              `对本机关决定不予公开（包括部分公开中不予公开的部分）的答复不服的，应当先自收到答复之日起60日内向${data.reviewBody}申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼（《中华人民共和国行政复议法》第二十三条）。`,
+              `对本机关作出的其他答复（予以公开、无法提供、不予处理、终止处理、告知负责机关、收费通知等）不服，或者本机关逾期未答复的，可以自收到答复或者答复期限届满之日起60日内依法向${data.reviewBody}申请行政复议，或者在6个月内依法向${data.court}提起行政诉讼；对拒绝提供公开出版物、拒绝另行制作或者加工信息的答复，人民法院不予受理行政诉讼，可以依法申请行政复议，并可以按答复告知的途径获取相关信息。`,
+              `补正告知、延期答复告知、征求意见告知、说明理由告知、延迟答复告知和接收回执等是办理过程中的告知，不是对申请的答复。`,
+            ].join('')
+          : `申请人认为本机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼（条例第五十一条）。对本机关作出的答复不服的，可以自收到答复之日起60日内依法向${data.reviewBody}申请行政复议，或者在6个月内依法向${data.court}提起行政诉讼。`,
     },
     serviceCommitments: data.serviceCommitments,
   };

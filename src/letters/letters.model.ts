@@ -1,15 +1,15 @@
-// What each letter of ogi-rules.md §6 says, as a view model for its template. Pure: everything it
+// What each letter of docs/statute.md §6 says, as a view model for its template. Pure: everything it
 // needs comes in as arguments.
 import type { IsoDate } from '../calendar/dates.js';
+import { isProvisionalDate, PROVISIONAL_NOTE, type Calendar } from '../calendar/working-days.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import type { Deadlines } from '../workflow/deadlines.js';
-import { DISPOSITIONS, isDisposition, type Disposition } from '../workflow/dispositions.js';
+import { isDisposition, type Disposition } from '../workflow/dispositions.js';
 import type { LetterKind } from '../workflow/request.machine.js';
 import type { CaseContext } from '../workflow/types.js';
+import { answerArticle, answerDecision, outcomeLabel, TIAOLI, type AnswerFacts } from './answer.js';
 import { chineseDate } from './dates.js';
-
-/** The remedy every decision states (条例第五十一条; 行政复议法 第二十条, 行政诉讼法 第四十六条), word for word. */
-export const REMEDY_SENTENCE = '如对本答复不服，可以自收到本答复之日起60日内依法申请行政复议，或者在6个月内依法向人民法院提起行政诉讼。';
+import { remedyOf, remedySentences } from './remedy.js';
 
 export const LETTER_TITLES: Record<LetterKind, string> = {
   receipt: '政府信息公开申请接收回执',
@@ -21,9 +21,18 @@ export const LETTER_TITLES: Record<LetterKind, string> = {
   consultation_notice: '政府信息公开申请征求意见告知书',
   fee_notice: '政府信息公开信息处理费收费通知书',
   answer: '政府信息公开申请答复书',
+  third_party_notice: '政府信息公开告知书（致第三方）',
   transfer_notice: '政府信息公开申请告知书',
   closure_notice: '政府信息公开申请终止处理告知书',
+  reopen_notice: '政府信息公开申请恢复办理告知书',
 };
+
+/** Letters addressed to a third party (arts. 32, 34), not to the applicant, who does not see them. */
+const TO_THIRD_PARTY: readonly LetterKind[] = ['consultation_request', 'third_party_notice'];
+
+export function recipientOf(kind: LetterKind): 'applicant' | 'third_party' {
+  return TO_THIRD_PARTY.includes(kind) ? 'third_party' : 'applicant';
+}
 
 export type LetterAgency = {
   name: string;
@@ -49,6 +58,8 @@ export type LetterInput = {
   suggestsPublication: boolean;
   context: CaseContext;
   deadlines: Deadlines;
+  /** Which years' holiday notices are loaded: a date resting on one that is not is stated as provisional. */
+  calendar: Calendar;
   /** What the event that caused the letter said (answer text, transfer target, …). */
   payload: Record<string, unknown>;
   /** Files released with an answer. */
@@ -57,36 +68,30 @@ export type LetterInput = {
   transferredTo: LetterAgency | null;
 };
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
-function answerModel(payload: Record<string, unknown>, context: CaseContext) {
+/** The day an application arrived: a registration gives it when it differs from the receipt; online, the day of the receipt letter. */
+const arrivedOn = (input: LetterInput): IsoDate => str(input.payload.arrivedOn) || input.issuedOn;
+
+function answerFacts(payload: Record<string, unknown>): AnswerFacts {
   const code = str(payload.disposition);
-  const disposition: Disposition = isDisposition(code) ? code : 'other';
-  const info = DISPOSITIONS[disposition];
-  const group = disposition === 'disclosed' ? 'disclosed' : disposition === 'partially_disclosed' ? 'partial' : disposition.split('_')[0]!;
   return {
-    disposition,
-    dispositionLabel: info.label,
-    group,
-    isDisclosed: group === 'disclosed',
-    isPartial: group === 'partial',
-    isWithheld: group === 'withheld',
-    isUnavailable: group === 'unavailable',
-    isRejected: group === 'rejected',
-    isOther: group === 'other',
-    isNotHeld: disposition === 'unavailable_not_held',
-    isDuplicate: disposition === 'rejected_duplicate',
-    article: `《中华人民共和国政府信息公开条例》${info.article}`,
-    text: str(payload.text),
+    disposition: isDisposition(code) ? code : 'other',
     legalBasis: str(payload.legalBasis),
     withheldReasons: str(payload.withheldReasons),
+    alreadyPublicAt: str(payload.alreadyPublicAt),
     responsibleAgency: str(payload.responsibleAgency),
+    responsibleAgencyContact: str(payload.responsibleAgencyContact),
+    notResponsibleReason: str(payload.notResponsibleReason),
+    howToObtain: str(payload.howToObtain),
+    otherChannel: str(payload.otherChannel),
+    publicInterest: str(payload.publicInterest),
     earlierCase: str(payload.earlierCase),
-    consultedThirdParty: context.consultations.some((c) => c.partyKind === 'third_party' && c.opinion === 'object'),
+    earlierAnsweredOn: str(payload.earlierAnsweredOn),
   };
 }
 
-function feeModel(context: CaseContext, payload: Record<string, unknown>) {
+function feeModel(context: CaseContext, payload: Record<string, unknown>, you: string) {
   const fee = context.fee!;
   const perItem = fee.method === 'per_item';
   const earlier = typeof payload.itemsEarlierInMonth === 'number' ? payload.itemsEarlierInMonth : null;
@@ -97,7 +102,7 @@ function feeModel(context: CaseContext, payload: Record<string, unknown>) {
     // Per item: where this application's items fall in the applicant's count for the month.
     runningCount:
       perItem && earlier !== null
-        ? `您本月此前已向本机关累计申请${earlier}件，本申请计为本月第${fee.quantity === 1 ? earlier + 1 : `${earlier + 1}至${earlier + fee.quantity}`}件`
+        ? `${you}本月此前已向本机关累计申请${earlier}件，本申请计为本月第${fee.quantity === 1 ? earlier + 1 : `${earlier + 1}至${earlier + fee.quantity}`}件`
         : null,
     amountYuan: fee.amountYuan,
     tiers: perItem
@@ -106,8 +111,19 @@ function feeModel(context: CaseContext, payload: Record<string, unknown>) {
   };
 }
 
+/** The disposition an answer letter decides, for the remedy; other letters decide none. */
+function dispositionOf(kind: LetterKind, payload: Record<string, unknown>): Disposition | null {
+  return kind === 'answer' ? answerFacts(payload).disposition : null;
+}
+
 export function letterModel(input: LetterInput) {
-  const { kind, context, deadlines, payload } = input;
+  const { kind, context, deadlines, payload, agency } = input;
+  // Organisations are addressed as 贵单位, people as 您.
+  const you = input.applicant.kind === 'organization' ? '贵单位' : '您';
+  /** A date the letter states; one resting on a year whose holidays are not yet known says so (docs/statute.md §6a). */
+  const dated = (date: IsoDate | null | undefined) =>
+    date ? `${chineseDate(date)}${isProvisionalDate({ date, since: input.issuedOn, calendar: input.calendar }) ? PROVISIONAL_NOTE : ''}` : '';
+  const correction = context.correction;
   const base = {
     title: LETTER_TITLES[kind],
     documentNumber: input.documentNumber,
@@ -115,79 +131,117 @@ export function letterModel(input: LetterInput) {
     receivedOnText: chineseDate(input.receivedOn),
     trackingNumber: input.trackingNumber,
     applicantName: input.applicant.name,
+    you,
     description: input.description,
-    agency: input.agency,
-    remedy: REMEDY_SENTENCE,
-    answerDueText: chineseDate(deadlines.answerDueOn),
+    agency,
+    remedy: remedySentences({ remedy: remedyOf({ kind, disposition: dispositionOf(kind, payload) }), reviewBody: agency.reviewBody, court: agency.court }),
+    answerDueText: dated(deadlines.answerDueOn),
+    // Art. 30: once corrected, letters quote the corrected application and the day it was received.
+    corrected: correction?.receivedOn ? { receivedOnText: chineseDate(correction.receivedOn), text: correction.text ?? null } : null,
   };
   switch (kind) {
     case 'receipt':
       return {
         ...base,
-        article: '《中华人民共和国政府信息公开条例》第二十九条、第三十一条、第三十三条',
+        article: `${TIAOLI}第二十九条、第三十一条、第三十三条`,
         suggestsPublication: input.suggestsPublication,
-        // Art. 31: arriving online (sent by the applicant or transferred by another agency) on a day that
-        // is no working day, it counts as received on the next one; the receipt, issued the day it
-        // arrived, says so rather than "received" on a day still to come.
-        sentOnText: input.issuedOn < input.receivedOn ? chineseDate(input.issuedOn) : null,
+        // Art. 31: arriving online, by fax or e-mail (sent by the applicant or transferred by another
+        // agency) on a day that is no working day, it counts as received on the next one; the receipt
+        // says so rather than "received" on a day it had not arrived or was still to come.
+        sentOnText: arrivedOn(input) < input.receivedOn ? chineseDate(arrivedOn(input)) : null,
       };
     case 'correction_notice':
       return {
         ...base,
-        article: '《中华人民共和国政府信息公开条例》第三十条',
-        items: context.correction?.items ?? [],
-        correctionDueText: chineseDate(deadlines.correctionDueOn),
-        correctionDays: context.correction?.dueInWorkingDays,
+        article: `${TIAOLI}第三十条`,
+        items: correction?.items ?? [],
+        correctionDueText: dated(deadlines.correctionDueOn),
+        correctionDays: correction?.dueInWorkingDays,
       };
     case 'reasons_request':
       return {
         ...base,
-        article: '《中华人民共和国政府信息公开条例》第三十五条',
+        article: `${TIAOLI}第三十五条`,
         matter: context.reasonsRequest?.matter ?? '',
-        replyByText: chineseDate(context.reasonsRequest?.replyBy ?? null),
+        replyByText: dated(context.reasonsRequest?.replyBy),
       };
     case 'deferral_notice':
       return {
         ...base,
-        article: '《中华人民共和国政府信息公开条例》第三十五条',
-        reasonsRequestedOnText: chineseDate(context.reasonsRequest?.requestedOn ?? null),
+        article: `${TIAOLI}第三十五条`,
+        reasonsRequestedOnText: chineseDate(context.reasonsRequest?.requestedOn),
+        reasonsGivenOnText: chineseDate(context.reasonsRequest?.repliedOn),
         reason: context.deferral?.reason ?? '',
       };
     case 'extension_notice':
       return {
         ...base,
-        article: '《中华人民共和国政府信息公开条例》第三十三条第二款',
+        article: `${TIAOLI}第三十三条第二款`,
         workingDays: context.extension?.workingDays,
         reason: context.extension?.reason,
       };
     case 'consultation_request':
     case 'consultation_notice': {
       const c = context.consultations.at(-1)!;
-      const agency = c.partyKind === 'agency';
+      const isAgency = c.partyKind === 'agency';
       return {
         ...base,
-        article: agency ? '《中华人民共和国政府信息公开条例》第三十四条' : '《中华人民共和国政府信息公开条例》第三十二条',
+        article: isAgency ? `${TIAOLI}第三十四条` : `${TIAOLI}第三十二条`,
         party: c.party,
         matter: c.matter,
-        isAgency: agency,
-        replyDueText: chineseDate(deadlines.consultationDueOn),
+        isAgency,
+        replyDueText: dated(deadlines.consultationDueOn),
         startedOnText: chineseDate(c.startedOn),
       };
     }
     case 'fee_notice':
       return {
         ...base,
-        article: '《中华人民共和国政府信息公开条例》第四十二条，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）',
-        fee: feeModel(context, payload),
-        paymentDueText: chineseDate(deadlines.paymentDueOn),
+        article: `${TIAOLI}第四十二条，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）`,
+        fee: feeModel(context, payload, you),
+        paymentDueText: dated(deadlines.paymentDueOn),
       };
-    case 'answer':
-      return { ...base, answer: answerModel(payload, context), releasedFiles: input.releasedFiles };
+    case 'answer': {
+      const facts = answerFacts(payload);
+      const objection = context.consultations.find((c) => c.partyKind === 'third_party' && c.opinion === 'object');
+      return {
+        ...base,
+        outcome: outcomeLabel(facts.disposition),
+        decision: answerDecision({
+          facts,
+          you,
+          case: {
+            correction: correction ? { requestedOn: correction.requestedOn, receivedOn: correction.receivedOn } : null,
+            reasonsRequest: context.reasonsRequest ?? null,
+            objection: objection ? { party: objection.party, reasons: objection.reasons ?? '' } : null,
+          },
+        }),
+        text: str(payload.text),
+        releasedFiles: input.releasedFiles,
+      };
+    }
+    case 'third_party_notice': {
+      const facts = answerFacts(payload);
+      const objection = context.consultations.filter((c) => c.partyKind === 'third_party' && c.opinion === 'object').at(-1)!;
+      return {
+        ...base,
+        article: `${TIAOLI}第三十二条`,
+        party: objection.party,
+        startedOnText: chineseDate(objection.startedOn),
+        repliedOnText: chineseDate(objection.repliedOn),
+        objectionReasons: objection.reasons ?? '',
+        publicInterest: facts.publicInterest,
+        partial: facts.disposition === 'partially_disclosed',
+        releasedFiles: input.releasedFiles,
+        answerArticle: answerArticle(facts),
+      };
+    }
     case 'transfer_notice':
       return {
         ...base,
-        article: '《中华人民共和国政府信息公开条例》第三十六条第五项',
+        article: `${TIAOLI}第三十六条第五项`,
         to: input.transferredTo,
+        reason: str(payload.reason),
         newTrackingNumber: str(payload.to),
       };
     case 'closure_notice': {
@@ -195,16 +249,20 @@ export function letterModel(input: LetterInput) {
       return {
         ...base,
         feeUnpaid,
-        article: feeUnpaid
-          ? '《中华人民共和国政府信息公开条例》第四十二条，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）'
-          : '《中华人民共和国政府信息公开条例》第三十条',
+        article: feeUnpaid ? `${TIAOLI}第四十二条，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）` : `${TIAOLI}第三十条`,
         correctionDueText: chineseDate(deadlines.correctionDueOn),
         paymentDueText: chineseDate(deadlines.paymentDueOn),
       };
     }
+    case 'reopen_notice': {
+      const reopened = context.reopened!;
+      return {
+        ...base,
+        article: `${TIAOLI}第三十条`,
+        correctionRequestedOnText: chineseDate(correction?.requestedOn),
+        closedOnText: chineseDate(reopened.closedOn),
+        reason: reopened.reason,
+      };
+    }
   }
-}
-
-export function recipientOf(kind: LetterKind): 'applicant' | 'third_party' {
-  return kind === 'consultation_request' ? 'third_party' : 'applicant';
 }

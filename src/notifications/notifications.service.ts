@@ -27,6 +27,7 @@ const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string 
   answer: (m) => `【政府信息公开】${m.agencyName}已答复您的申请（${m.trackingNumber}）`,
   transfer_notice: (m) => `【政府信息公开】您的申请已转送负责机关（${m.trackingNumber}）`,
   closure_notice: (m) => `【政府信息公开】您的申请已终止处理（${m.trackingNumber}）`,
+  reopen_notice: (m) => `【政府信息公开】您的申请已恢复办理（${m.trackingNumber}）`,
   correction_received: (m) => `【政府信息公开】您的补正已收到（${m.trackingNumber}）`,
   withdrawal_notice: (m) => `【政府信息公开】您的申请已撤回（${m.trackingNumber}）`,
   reasons_received: (m) => `【政府信息公开】您说明的申请理由已收到（${m.trackingNumber}）`,

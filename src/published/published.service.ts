@@ -10,7 +10,7 @@ import { notFound, ruleViolation, validationFailed } from '../http/errors.js';
 import { parseInput } from '../http/validation.js';
 import { appendTimeline, lockCase } from '../requests/cases.repository.js';
 import { openCaseIdNumber } from '../requests/personal-data.service.js';
-import { canSeeAgency, type Principal } from '../staff/principal.js';
+import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 
 const publishSchema = z.object({
   title: z.string().trim().min(4).max(200),
@@ -33,7 +33,7 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
         .insert(publishedAnswers)
         .values({ caseId: row.id, agencyId: row.agencyId, ...data, publishedOn: today(ctx.clock), publishedBy: principal.id })
         .returning({ id: publishedAnswers.id });
-      await appendTimeline(tx, { caseId: row.id, type: 'PUBLISHED', on: today(ctx.clock), at: ctx.clock.now(), actor: { kind: 'staff', id: principal.id, role: principal.role }, stateAfter: row.state, dueOnAfter: row.dueOn, payload: { publishedId: published!.id } });
+      await appendTimeline(tx, { caseId: row.id, type: 'PUBLISHED', on: today(ctx.clock), at: ctx.clock.now(), actor: staffActor(principal, row), stateAfter: row.state, dueOnAfter: row.dueOn, payload: { publishedId: published!.id } });
       return published!.id;
     } catch (err) {
       if (uniqueViolation(err) !== null) throw ruleViolation('art44_published_once', '该答复已经公开');

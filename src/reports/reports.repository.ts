@@ -7,8 +7,17 @@ import type { Table3Count } from './tables.js';
 
 export type Span = { start: string; end: string; agencyId?: number };
 
+/**
+ * Table 三's counts for a span and scope. An application one agency forwarded to another (art. 36(5))
+ * is one application at a level that holds both (国办公开办函〔2021〕30号; docs/statute.md §5): there
+ * the receiving agency's case counts and the forwarding one's, concluded (四)1, is left out whole, so
+ * the identities hold. An agency's own report counts its forwarded cases as it concluded them.
+ */
 export async function table3Counts(db: Executor, span: Span): Promise<Table3Count[]> {
-  const agency = span.agencyId === undefined ? sql`` : sql`and agency_id = ${span.agencyId}`;
+  const agency =
+    span.agencyId === undefined
+      ? sql`and not exists (select 1 from cases forwarded where forwarded.transferred_from_id = cases.id)`
+      : sql`and agency_id = ${span.agencyId}`;
   const rows = rowsOf<{ column: string; disposition: string | null; new: number; carried_over: number; concluded: number; carried_forward: number }>(
     await db.execute(sql`
       select applicant_column as "column", disposition,

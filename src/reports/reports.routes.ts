@@ -22,29 +22,21 @@ import {
   computeTables,
 } from './reports.service.js';
 import { listReports } from './reports.repository.js';
-import { recordReview, REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS, updateReviewOutcome } from './reviews.service.js';
-import { REVIEW_KINDS, REVIEW_OUTCOMES, table3Csv, table3Layout, type Table4 } from './tables.js';
+import { recordReview, updateReviewOutcome } from './reviews.service.js';
+import { reportCsv, table3Layout, table4Layout } from './tables.js';
 
 type YearScope = { Params: { year: string; scope: string } };
-
-/** Table 四 laid out like the official form. */
-function table4Layout(table: Table4) {
-  return {
-    head: [...REVIEW_OUTCOMES.map((o) => REVIEW_OUTCOME_LABELS[o]), '总计'],
-    rows: REVIEW_KINDS.map((kind) => ({ label: REVIEW_KIND_LABELS[kind], cells: [...REVIEW_OUTCOMES, 'total'].map((o) => table[kind][o as keyof Table4['review']]) })),
-  };
-}
 
 /** The year a report is usually written for: the one before this one in Asia/Shanghai. */
 const lastYear = (ctx: AppContext) => Number(today(ctx.clock).slice(0, 4)) - 1;
 
-/** Table 三 as a CSV download, for the API and the staff's page alike. */
-async function sendTable3Csv(ctx: AppContext, request: FastifyRequest<{ Querystring: { year?: string; agency?: string } }>, reply: FastifyReply) {
+/** Tables 三 and 四 as a CSV download, for the API and the staff's page alike. */
+async function sendReportCsv(ctx: AppContext, request: FastifyRequest<{ Querystring: { year?: string; agency?: string } }>, reply: FastifyReply) {
   const report = await annualReportApi(ctx, request.principal!, request.query);
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${report.year}年${report.agencyName}政府信息公开申请情况.csv`)}`)
-    .send(table3Csv({ year: report.year, agencyName: report.agencyName, table: report.rows }));
+    .send(reportCsv({ year: report.year, agencyName: report.agencyName, table: report.rows, table4: report.table4 }));
 }
 
 function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
@@ -65,7 +57,7 @@ function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
 export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const staff = staffOnly(ctx);
   app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual', { preHandler: staff }, async (request) => annualReportApi(ctx, request.principal!, request.query));
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { preHandler: staff }, (request, reply) => sendTable3Csv(ctx, request, reply));
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { preHandler: staff }, (request, reply) => sendReportCsv(ctx, request, reply));
 
   app.post<{ Params: { trackingNumber: string } }>('/api/cases/:trackingNumber/reviews', { preHandler: staff }, async (request, reply) =>
     reply.status(201).send(await recordReview(ctx, request.principal!, request.params.trackingNumber, request.body)),
@@ -109,7 +101,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
       csvUrl: `/staff/reports.csv?year=${year}${scope ? `&agency=${scope.slug}` : ''}`,
     });
   });
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports.csv', { preHandler: staffPage(ctx) }, (request, reply) => sendTable3Csv(ctx, request, reply));
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports.csv', { preHandler: staffPage(ctx) }, (request, reply) => sendReportCsv(ctx, request, reply));
 
   // Administrators: drafts, editing, publication.
   const admin = staffPage(ctx, ['admin']);

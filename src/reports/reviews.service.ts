@@ -11,11 +11,12 @@ import { findVisibleCase } from '../cases/cases.service.js';
 import type { Principal } from '../staff/principal.js';
 import { REVIEW_KINDS, REVIEW_OUTCOMES } from './tables.js';
 
-export const REVIEW_KIND_LABELS = { review: '行政复议', lawsuit_direct: '行政诉讼（未经复议直接起诉）', lawsuit_after_review: '行政诉讼（复议后起诉）' } as const;
-export const REVIEW_OUTCOME_LABELS = { upheld: '结果维持', corrected: '结果纠正', other: '其他结果', pending: '尚未审结' } as const;
+/** What a review or suit is against: an answer (or other decision), or the failure to answer in time. */
+export const REVIEW_TARGETS = ['decision', 'failure_to_answer'] as const;
 
 const reviewSchema = z.object({
   kind: z.enum(REVIEW_KINDS),
+  against: z.enum(REVIEW_TARGETS).optional(),
   filedOn: isoDateField,
   outcome: z.enum(REVIEW_OUTCOMES).default('pending'),
   decidedOn: isoDateField.optional(),
@@ -29,14 +30,24 @@ function checkDates(on: string, filedOn: string | undefined, outcome: string, de
   if (outcome !== 'pending' && !decidedOn) throw validationFailed({ decidedOn: '请填写审结日期' });
 }
 
+/**
+ * A review or suit for table 四. Against a decision once the case is concluded; against the failure
+ * to answer (行政复议法 arts. 11(14), 23(1)(3): an overdue request) when it was filed after the answer
+ * deadline and before any answer. `against` defaults to what the case allows.
+ */
 export async function recordReview(ctx: AppContext, principal: Principal, trackingNumber: string, input: unknown) {
   const row = await findVisibleCase(ctx, principal, trackingNumber);
-  if (row.state !== 'answered' && row.state !== 'closed') throw ruleViolation('review_after_answer', '只能对已经答复或终止处理的申请登记复议、诉讼');
   const data = parseInput(reviewSchema, input);
+  const concluded = row.state === 'answered' || row.state === 'closed';
+  const against = data.against ?? (concluded ? 'decision' : 'failure_to_answer');
+  if (against === 'decision' && !concluded) throw ruleViolation('review_after_answer', '只能对已经答复或终止处理的申请登记复议、诉讼；对逾期未答复的，请选择“不履行答复职责”');
   checkDates(today(ctx.clock), data.filedOn, data.outcome, data.decidedOn);
+  if (against === 'failure_to_answer' && !(row.dueOn !== null && data.filedOn > row.dueOn && (row.concludedOn === null || data.filedOn <= row.concludedOn))) {
+    throw ruleViolation('review_of_failure_after_due_date', '对逾期未答复申请复议、起诉的，立案日期须在答复期限届满之后、作出答复之前（行政复议法第十一条第十四项）');
+  }
   const [created] = await ctx.db
     .insert(reviews)
-    .values({ caseId: row.id, kind: data.kind, filedOn: data.filedOn, outcome: data.outcome, decidedOn: data.decidedOn ?? null, note: data.note, createdBy: principal.id })
+    .values({ caseId: row.id, kind: data.kind, against, filedOn: data.filedOn, outcome: data.outcome, decidedOn: data.decidedOn ?? null, note: data.note, createdBy: principal.id })
     .returning();
   return created!;
 }

@@ -1,5 +1,5 @@
-// The annual report's tables (国办公开办函〔2021〕30号; ogi-rules.md §5), folded from SQL counts. Pure.
-import { DISPOSITIONS, DISPOSITION_CODES, type Disposition } from '../workflow/dispositions.js';
+// The annual report's tables (国办公开办函〔2021〕30号; docs/statute.md §5), folded from SQL counts. Pure.
+import { DISPOSITION_GROUPS, DISPOSITIONS, DISPOSITION_CODES, PARTIAL_NOTE, type Disposition, type DispositionGroup } from '../workflow/dispositions.js';
 
 /** Table 三's applicant columns: 自然人 | 法人或其他组织 (商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他) | 总计. */
 export const APPLICANT_COLUMNS = ['person', 'business', 'research', 'public_welfare', 'legal_services', 'other_org'] as const;
@@ -76,26 +76,37 @@ export function foldTable4(counts: { kind: string; outcome: string; n: number }[
   return table;
 }
 
-/** Rows of table 三 as the official form lays them out, with the group labels that span rows. */
+/** How the report format numbers and labels the group a result row sits in: （三）不予公开. */
+function groupLabel(group: DispositionGroup): string {
+  const label = `（${group.slice(1, 2)}）${DISPOSITION_GROUPS[group]}`;
+  return group === '(二)' ? `${label}${PARTIAL_NOTE}` : label;
+}
+
+/** The item label of a result row inside its group, as the format has it: `1.属于国家秘密`; none for a group of one row. */
+function itemLabel(code: Disposition): string {
+  const { row, item } = DISPOSITIONS[code];
+  return row.length === 3 ? '' : `${row.slice(3)}.${item}`;
+}
+
+const ALL_COLUMNS = [...APPLICANT_COLUMNS, 'total'] as const;
+
+/** Rows of table 三 as the official form (国办公开办函〔2021〕30号) lays them out, with the group labels that span rows. */
 export function table3Layout(table: Table3) {
-  const group = (code: string) => DISPOSITIONS[code as Disposition].row.match(/^\(.\)/)![0];
-  const GROUPS: Record<string, string> = { '(一)': '（一）予以公开', '(二)': '（二）部分公开（区分处理的，只计这一情形，不计其他情形）', '(三)': '（三）不予公开', '(四)': '（四）无法提供', '(五)': '（五）不予处理', '(六)': '（六）其他处理' };
-  const cells = (key: Table3RowKey) => [...APPLICANT_COLUMNS, 'total'].map((c) => table[key][c as ApplicantColumn | 'total']);
+  const cells = (key: Table3RowKey) => ALL_COLUMNS.map((c) => table[key][c]);
   const resultRows = DISPOSITION_CODES.map((code) => {
-    const g = group(code);
-    const members = DISPOSITION_CODES.filter((c) => group(c) === g);
-    const sub = DISPOSITIONS[code].row.slice(g.length);
+    const { group } = DISPOSITIONS[code];
+    const members = DISPOSITION_CODES.filter((c) => DISPOSITIONS[c].group === group);
     return {
       key: code,
-      group: GROUPS[g]!,
-      groupSpan: members[0] === code ? (members.length > 1 ? members.length : 1) : 0,
+      group: groupLabel(group),
+      groupSpan: members[0] === code ? members.length : 0,
       single: members.length === 1,
-      label: members.length === 1 ? '' : `${sub}.${DISPOSITIONS[code].label.replace(/^[^：]+：/, '')}`,
+      label: itemLabel(code),
       cells: cells(code),
     };
   });
   return {
-    head: [...APPLICANT_COLUMNS, 'total'].map((c) => COLUMN_LABELS[c as ApplicantColumn | 'total']),
+    head: ALL_COLUMNS.map((c) => COLUMN_LABELS[c]),
     newRow: cells('new'),
     carriedOverRow: cells('carried_over'),
     resultRows,
@@ -105,16 +116,44 @@ export function table3Layout(table: Table3) {
   };
 }
 
-export function table3Csv(args: { year: number; agencyName: string; table: Table3 }): string {
-  const header = ['行', ...[...APPLICANT_COLUMNS, 'total'].map((c) => COLUMN_LABELS[c as ApplicantColumn | 'total'])];
-  const label = (key: Table3RowKey) =>
-    key === 'new' ? '一、本年新收政府信息公开申请数量'
-      : key === 'carried_over' ? '二、上年结转政府信息公开申请数量'
-        : key === 'total' ? '三、本年度办理结果（七）总计'
-          : key === 'carried_forward' ? '四、结转下年度继续办理'
-            : `三、本年度办理结果${DISPOSITIONS[key].row} ${DISPOSITIONS[key].label}`;
-  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [`${args.year}年度 ${args.agencyName} 收到和处理政府信息公开申请情况`, header.join(',')];
-  for (const key of TABLE3_ROWS) lines.push([quote(label(key)), ...[...APPLICANT_COLUMNS, 'total'].map((c) => String(args.table[key][c as ApplicantColumn | 'total']))].join(','));
+export const REVIEW_KIND_LABELS = { review: '行政复议', lawsuit_direct: '行政诉讼（未经复议直接起诉）', lawsuit_after_review: '行政诉讼（复议后起诉）' } as const;
+export const REVIEW_OUTCOME_LABELS = { upheld: '结果维持', corrected: '结果纠正', other: '其他结果', pending: '尚未审结' } as const;
+const OUTCOMES_AND_TOTAL = [...REVIEW_OUTCOMES, 'total'] as const;
+const outcomeLabel = (o: (typeof OUTCOMES_AND_TOTAL)[number]) => (o === 'total' ? '总计' : REVIEW_OUTCOME_LABELS[o]);
+
+/**
+ * Table 四 as the format lays it out: 行政复议 (five columns), then 行政诉讼 split into 未经复议直接起诉
+ * and 复议后起诉 (five each), over one data row of 15 cells.
+ */
+export function table4Layout(table: Table4) {
+  return {
+    outcomes: OUTCOMES_AND_TOTAL.map(outcomeLabel),
+    cells: REVIEW_KINDS.flatMap((kind) => OUTCOMES_AND_TOTAL.map((o) => table[kind][o])),
+  };
+}
+
+const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvLine = (cells: (string | number)[]) => cells.map((c) => quote(String(c))).join(',');
+
+/** Table 三 and table 四 of a year as CSV, laid out as the format has them (a merged cell is one cell and blanks). */
+export function reportCsv(args: { year: number; agencyName: string; table: Table3; table4: Table4 }): string {
+  const t3 = table3Layout(args.table);
+  const lines = [
+    csvLine([`${args.year}年度 ${args.agencyName} 收到和处理政府信息公开申请情况`]),
+    csvLine(['（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', '', '', '申请人情况', '', '', '', '', '', '']),
+    csvLine(['', '', '', COLUMN_LABELS.person, '法人或其他组织', '', '', '', '', COLUMN_LABELS.total]),
+    csvLine(['', '', '', '', COLUMN_LABELS.business, COLUMN_LABELS.research, COLUMN_LABELS.public_welfare, COLUMN_LABELS.legal_services, COLUMN_LABELS.other_org, '']),
+    csvLine(['一、本年新收政府信息公开申请数量', '', '', ...t3.newRow]),
+    csvLine(['二、上年结转政府信息公开申请数量', '', '', ...t3.carriedOverRow]),
+    ...t3.resultRows.map((r, k) => csvLine([k === 0 ? '三、本年度办理结果' : '', r.groupSpan ? r.group : '', r.label, ...r.cells])),
+    csvLine(['', '（七）总计', '', ...t3.totalRow]),
+    csvLine(['四、结转下年度继续办理', '', '', ...t3.carriedForwardRow]),
+    '',
+    csvLine(['政府信息公开行政复议、行政诉讼情况']),
+    csvLine(['行政复议', '', '', '', '', '行政诉讼', '', '', '', '', '', '', '', '', '']),
+    csvLine(['', '', '', '', '', '未经复议直接起诉', '', '', '', '', '复议后起诉', '', '', '', '']),
+    csvLine(REVIEW_KINDS.flatMap(() => OUTCOMES_AND_TOTAL.map(outcomeLabel))),
+    csvLine(table4Layout(args.table4).cells),
+  ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

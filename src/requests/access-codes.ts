@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../http/errors.js';
 import { createDirectory } from '../notifications/directory.js';
 import { notificationMails, queueMails } from '../notifications/notifications.service.js';
-import { canSeeAgency, type Principal } from '../staff/principal.js';
+import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { parseSnapshot } from '../workflow/workflow.js';
 import { appendTimeline, findCaseById, lockCase, setAccessCodeHash } from './cases.repository.js';
 
@@ -54,7 +54,7 @@ export async function reissueAccessCode(ctx: AppContext, principal: Principal, t
       type: 'ACCESS_CODE_REISSUED',
       on,
       at: ctx.clock.now(),
-      actor: { kind: 'staff', id: principal.id, role: principal.role },
+      actor: staffActor(principal, row),
       stateAfter: row.state,
       dueOnAfter: row.dueOn,
       payload: { mailed: Boolean(row.applicant.email) },

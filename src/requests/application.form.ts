@@ -59,6 +59,7 @@ export const CHANNEL_OPTIONS = [
   ['post', '邮寄（以签收日为收到日）'],
   ['fax', '传真'],
   ['email', '电子邮件'],
+  ['oral', '口头申请（由工作人员记录，条例第二十九条）'],
   ['online', '网上（其他平台）'],
 ] as const;
 

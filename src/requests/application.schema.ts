@@ -6,7 +6,14 @@ import type { ApplicantRecord } from '../db/schema.js';
 import { creditCodeProblem, residentIdProblem } from './identity-numbers.js';
 
 export const ORG_CATEGORIES = ['business', 'research', 'public_welfare', 'legal_services', 'other'] as const;
-export const CHANNELS = ['online', 'in_person', 'post', 'fax', 'email'] as const;
+export const CHANNELS = ['online', 'in_person', 'post', 'fax', 'email', 'oral'] as const;
+/**
+ * Art. 31: what arrives online, by fax or by e-mail is received when both sides confirm, which the
+ * agency does on its next working day: the day it arrives if that is a working day, else the next.
+ * In person, by post and orally (art. 29, written down by staff) it is received the day it is handed
+ * in, signed for or made.
+ */
+export const RECEIVED_NEXT_WORKING_DAY: readonly Channel[] = ['online', 'fax', 'email'];
 export type Channel = (typeof CHANNELS)[number];
 
 export const LIMITS = {

@@ -10,6 +10,7 @@ const lines = z
   .transform((v) => (typeof v === 'string' ? v.split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : v))
   .pipe(z.array(z.string()).min(1, '请列出需要补正的事项').max(20));
 const whole = z.coerce.number().int('请填写整数');
+const optionalText = (max: number) => z.string().trim().max(max).default('');
 /** Art. 35: the applicant's reasons, recorded by a clerk or given online. */
 export const reasonsText = z.string({ error: '请填写申请理由' }).trim().min(1, '请填写申请理由').max(5000, '申请理由不超过5000字');
 
@@ -18,7 +19,8 @@ export const clientEventSchema = z.discriminatedUnion(
   [
     z.object({ type: z.literal('ASSIGN'), assignee: z.union([z.coerce.number().int().positive(), z.string().trim().min(3)]) }),
     z.object({ type: z.literal('REQUEST_CORRECTION'), items: lines, dueInWorkingDays: whole.min(1).max(30) }),
-    z.object({ type: z.literal('CORRECTION_RECEIVED'), receivedOn: isoDateField.optional() }),
+    // Art. 30: the corrected application, in words when it came so (quoted by the answer).
+    z.object({ type: z.literal('CORRECTION_RECEIVED'), receivedOn: isoDateField.optional(), text: optionalText(5000) }),
     z.object({
       type: z.literal('CONSULT_THIRD_PARTY'),
       party: text(200),
@@ -38,20 +40,35 @@ export const clientEventSchema = z.discriminatedUnion(
     z.object({ type: z.literal('EXTEND'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('ISSUE_FEE_NOTICE'), method: z.enum(['per_item', 'per_page']), quantity: whole.min(1).max(100_000) }),
     z.object({ type: z.literal('FEE_PAID'), paidOn: isoDateField.optional() }),
-    z.object({ type: z.literal('TRANSFER'), agency: text(64) }),
+    // Art. 36(5): why the information is not this agency's to disclose (else: the responsible agency's duty, stated from the choice).
+    z.object({ type: z.literal('TRANSFER'), agency: text(64), reason: optionalText(1000) }),
+    // What each disposition requires beside the text is a rule of the workflow (rules.ts, 409).
     z.object({
       type: z.literal('ANSWER'),
       disposition: z.enum(DISPOSITION_CODES, { error: '请选择答复类型（条例第三十六条）' }),
       text: text(20_000),
-      legalBasis: z.string().trim().max(1000).default(''),
-      /** Partial disclosure and withholding: why the rest is withheld (art. 37). */
-      withheldReasons: z.string().trim().max(5000).default(''),
-      /** Not held here: the agency responsible, if known (art. 36(5)). */
-      responsibleAgency: z.string().trim().max(500).default(''),
+      /** Art. 36(3): the law relied on; for 其他, its own basis. */
+      legalBasis: optionalText(1000),
+      /** Partial disclosure and withholding: why the rest is withheld (arts. 36(3), 37). */
+      withheldReasons: optionalText(5000),
+      /** Art. 36(1): already published — where to find it. */
+      alreadyPublicAt: optionalText(1000),
+      /** Not this agency's (art. 36(5)): the agency responsible, its contact, and why. */
+      responsibleAgency: optionalText(500),
+      responsibleAgencyContact: optionalText(500),
+      notResponsibleReason: optionalText(1000),
+      /** Art. 39(2): how to obtain the publication; art. 38: how else to obtain it. */
+      howToObtain: optionalText(1000),
+      /** Art. 39(1): where a complaint or report belongs instead. */
+      otherChannel: optionalText(1000),
+      /** Art. 32: why the public interest outweighs the third party's objection. */
+      publicInterest: optionalText(5000),
       /** A repeat: the earlier case answered (art. 36(6)). */
       earlierCase: z.string().trim().max(40).default(''),
     }),
-    z.object({ type: z.literal('WITHDRAW'), reason: z.string().trim().max(1000).default('') }),
+    z.object({ type: z.literal('WITHDRAW'), reason: optionalText(1000) }),
+    // Art. 30: the office head takes up a request closed for no correction, for a good reason shown.
+    z.object({ type: z.literal('REOPEN'), reason: text(1000), receivedOn: isoDateField.optional(), text: optionalText(5000) }),
   ],
   { error: '不认识的操作类型' },
 );

@@ -13,11 +13,11 @@ import type { ApplicantRecord } from '../db/schema.js';
 import { validationFailed, type AppError, type FieldMessages } from '../http/errors.js';
 import { tryParse } from '../http/validation.js';
 import { findAgenciesBySlugs, findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
-import { canSeeAgency, type Principal } from '../staff/principal.js';
+import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
 import type { EventActor } from '../workflow/types.js';
 import { startCase } from '../workflow/workflow.js';
-import { applicantColumn, applicantRecord, applicationSchema, registrationExtras, type Application } from './application.schema.js';
+import { applicantColumn, applicantRecord, applicationSchema, RECEIVED_NEXT_WORKING_DAY, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
 import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
 import { generateAccessCode, hashAccessCode } from './access-codes.js';
@@ -313,13 +313,15 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
   const { app, agency } = await validateApplication(ctx, args.input, extraFields);
   if (args.refused) throw args.refused;
   if (!canSeeAgency(args.principal, agency.id)) throw validationFailed({ agency: '只能登记本机关收到的申请' });
-  const { channel, receivedOn } = extras.data!;
+  const { channel, receivedOn: arrivedOn } = extras.data!;
   const files = await checkUploads(args.uploads);
   const accessCode = generateAccessCode();
   const applicant = applicantRecord(app);
   const [row] = await ctx.db.transaction(async (tx) => {
     const [, current] = await together([holdSchedules(tx), holdPersonalDataKey(tx, ctx), fileNewCasesOnly(tx)]);
     if (!current) throw keyRetired();
+    const calendar = await ctx.calendar(tx);
+    const receivedOn = RECEIVED_NEXT_WORKING_DAY.includes(channel) ? workingDayOnOrAfter({ date: arrivedOn, calendar }).date : arrivedOn;
     return createCaseRecords(tx, ctx, [
       {
         agency,
@@ -331,11 +333,12 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
         accessCodeHash: hashAccessCode(accessCode),
         accessCode,
         files,
-        actor: { kind: 'staff', id: args.principal.id, role: args.principal.role },
+        actor: staffActor(args.principal, { agencyId: agency.id }),
         entryType: 'REGISTERED',
-        entryPayload: {},
+        // The receipt says when it arrived, if that was a day off and it counts from the next working day.
+        entryPayload: receivedOn === arrivedOn ? {} : { arrivedOn },
       },
-    ]);
+    ], calendar);
   });
   return toReceipt(row!, accessCode, agency);
 }

@@ -50,10 +50,11 @@ export function letterNumberOwners(items: { agencyId: number; on: IsoDate; inten
 /** The letters for many cases, numbered and rendered, in the order of `jobs`; the caller writes them. */
 async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers: number[]): Promise<NewLetter[]> {
   const values: NewLetter[] = [];
+  const calendar = jobs.length ? await ctx.calendar(tx) : null;
   for (const [k, { item, kind, agency }] of jobs.entries()) {
     const { row, decision, on, payload, seq } = item;
     const documentNumber = `${agency.shortName}依申〔${yearOf(on)}〕${numbers[k]}号`;
-    const released = kind === 'answer' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
+    const released = kind === 'answer' || kind === 'third_party_notice' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
     const target = kind === 'transfer_notice' && typeof payload.agency === 'string' ? await findAgencyBySlug(tx, payload.agency) : null;
     const model = letterModel({
       kind,
@@ -67,6 +68,7 @@ async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers
       suggestsPublication: row.suggestsPublication,
       context: decision.snapshot.context,
       deadlines: decision.deadlines,
+      calendar: calendar!,
       payload,
       releasedFiles: released,
       transferredTo: target ? letterAgency(target) : null,

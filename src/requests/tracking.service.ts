@@ -115,7 +115,7 @@ export async function correctByApplicant(ctx: AppContext, args: { trackingNumber
     (on, calendar) => {
       // Art. 31: sent online, received the day it arrives, or the next working day.
       const receivedOn = workingDayOnOrAfter({ date: on, calendar }).date;
-      return { event: { type: 'CORRECTION_RECEIVED', receivedOn }, payload: { receivedOn, text, attachments: files.length } };
+      return { event: { type: 'CORRECTION_RECEIVED', receivedOn, text }, payload: { receivedOn, text, attachments: files.length } };
     },
     async (tx, row) => {
       if (files.length) await insertAttachments(tx, row.id, 'correction', files, ctx.clock.now());

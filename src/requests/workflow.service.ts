@@ -7,16 +7,16 @@ import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
 import { notFound, ruleViolation, staleVersion, validationFailed } from '../http/errors.js';
 import { parseInput } from '../http/validation.js';
-import { canSeeAgency, type Principal } from '../staff/principal.js';
+import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { findStaffByEmail, findStaffById } from '../staff/staff.repository.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
-import type { ClientEvent, EventActor, WorkflowEvent } from '../workflow/types.js';
+import type { ClientEvent, EarlierCase, EventActor, WorkflowEvent } from '../workflow/types.js';
 import { decide, parseSnapshot, type Decision } from '../workflow/workflow.js';
 import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
-import { appendTimelineEntries, countEarlierItemsInMonth, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
+import { appendTimelineEntries, countEarlierItemsInMonth, findCase, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
 import { caseDetails, createCaseRecords } from './intake.service.js';
 import { applicantKeyOf, isSealed } from './personal-data.js';
 import { holdPersonalDataKey, keyRetired } from './personal-data.service.js';
@@ -98,7 +98,9 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
       const agency = await findAgencyBySlug(tx, input.agency);
       if (!agency) throw validationFailed({ agency: '没有这个机关' });
       if (agency.id === row.agencyId) throw validationFailed({ agency: '不能转送给本机关' });
-      return { event: { type: input.type, agency: agency.slug, agencyName: agency.name }, payload: { agency: agency.slug, agencyName: agency.name } };
+      // Art. 36(5) asks for the reason; a client that gives none states the one its choice implies.
+      const reason = input.reason || `根据职责分工，该政府信息由${agency.name}负责公开。`;
+      return { event: { type: input.type, agency: agency.slug, agencyName: agency.name, reason }, payload: { agency: agency.slug, agencyName: agency.name, reason } };
     }
     case 'ISSUE_FEE_NOTICE': {
       const itemsEarlierInMonth = input.method === 'per_item' ? await countEarlierItemsInMonth(tx, row) : 0;
@@ -106,8 +108,12 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
       return { event, payload: { ...event } };
     }
     case 'CORRECTION_RECEIVED': {
-      const event = { type: input.type, receivedOn: input.receivedOn ?? on };
-      return { event, payload: { receivedOn: event.receivedOn } };
+      const event = { type: input.type, receivedOn: input.receivedOn ?? on, text: input.text };
+      return { event, payload: { receivedOn: event.receivedOn, ...(input.text ? { text: input.text } : {}) } };
+    }
+    case 'REOPEN': {
+      const event = { type: input.type, reason: input.reason, receivedOn: input.receivedOn ?? on, text: input.text };
+      return { event, payload: { ...event, type: undefined } };
     }
     case 'THIRD_PARTY_REPLIED': {
       const event = { type: input.type, opinion: input.opinion, reasons: input.reasons, repliedOn: input.repliedOn ?? on };
@@ -120,14 +126,31 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
     case 'FEE_PAID':
       return { event: { type: input.type, paidOn: input.paidOn ?? on }, payload: { paidOn: input.paidOn ?? on } };
     case 'ANSWER': {
-      const { type: _, ...details } = input;
-      return { event: { type: input.type, disposition: input.disposition, text: input.text }, payload: details };
+      const { type: _, earlierCase: named, ...details } = input;
+      const earlierCase = named ? await describeEarlierCase(tx, row, named) : null;
+      const payload = { ...details, ...(earlierCase ? { earlierCase: earlierCase.trackingNumber, earlierAnsweredOn: earlierCase.answeredOn } : {}) };
+      return { event: { type: input.type, ...details, earlierCase }, payload };
     }
     default: {
       const { type: _, ...rest } = input;
       return { event: input, payload: rest };
     }
   }
+}
+
+/**
+ * Art. 36(6): what the duplicate rule must know of the earlier request an answer names — whether it is
+ * the same applicant's (the same applicant key), at the same agency, and answered (and when).
+ */
+async function describeEarlierCase(tx: Tx, row: CaseRow, trackingNumber: string): Promise<EarlierCase> {
+  const earlier = await findCase(tx, trackingNumber.toUpperCase());
+  if (!earlier || earlier.id === row.id) return { trackingNumber, sameApplicant: false, sameAgency: false, answeredOn: null };
+  return {
+    trackingNumber: earlier.trackingNumber,
+    sameApplicant: earlier.applicantKey === row.applicantKey,
+    sameAgency: earlier.agencyId === row.agencyId,
+    answeredOn: earlier.state === 'answered' ? earlier.concludedOn : null,
+  };
 }
 
 /** A staff member's action on a case (POST /api/cases/:tn/events); an answer may release files to the applicant. */
@@ -137,7 +160,6 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
   const uploads = args.uploads ?? [];
   if (uploads.length && input.type !== 'ANSWER') throw validationFailed({ attachments: '只有作出答复时可以随附文件' });
   const released = await checkUploads(uploads);
-  const actor: EventActor = { kind: 'staff', id: args.principal.id, role: args.principal.role };
   return ctx.db.transaction(async (tx) => {
     // A transfer files a case at the receiving agency: schedules first (calendar.repository.ts), then
     // the key it may seal the number with (personal-data.service.ts), then the case.
@@ -149,6 +171,7 @@ export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: s
     const row = await lockCase(tx, { trackingNumber: args.trackingNumber });
     if (!row || !canSeeAgency(args.principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion();
+    const actor = staffActor(args.principal, row);
     const on = today(ctx.clock);
     const { event, payload } = await resolveEvent(tx, row, input, on);
     if (released.length) {

@@ -1,5 +1,5 @@
 // Who is acting, and which cases they may see (clerks and supervisors: their own agency's only).
-import type { StaffRole } from '../workflow/types.js';
+import type { StaffActor, StaffRole } from '../workflow/types.js';
 
 export type Principal = {
   id: number;
@@ -13,4 +13,9 @@ export type Principal = {
 
 export function canSeeAgency(principal: Principal, agencyId: number): boolean {
   return principal.role === 'admin' || principal.agencyId === agencyId;
+}
+
+/** A member of staff acting on a case, as the workflow's rules see them: of the case's agency or not. */
+export function staffActor(principal: Principal, row: { agencyId: number }): StaffActor {
+  return { kind: 'staff', id: principal.id, role: principal.role, ofCaseAgency: principal.agencyId === row.agencyId };
 }

@@ -31,6 +31,7 @@ export const EVENT_LABELS: Record<EventType | 'SUBMITTED' | 'REGISTERED' | 'CALE
   TRANSFER: '告知并转送负责机关',
   ANSWER: '作出答复',
   WITHDRAW: '申请人撤回申请',
+  REOPEN: '恢复办理（申请人有正当理由逾期补正）',
   DEADLINE_PASSED: '答复期限届满',
   CORRECTION_PERIOD_ENDED: '补正期限届满，不再处理',
   CONSULTATION_PERIOD_ENDED: '征求意见期限届满，恢复计时',

@@ -1,4 +1,4 @@
-// The life of a request for disclosure (条例 2019, ogi-rules.md §3), as a pure xstate machine. Its
+// The life of a request for disclosure (条例 2019, docs/statute.md §3), as a pure xstate machine. Its
 // actions are intents (notify someone, issue a letter) that the service turns into rows; it does no
 // I/O and keeps no timers: statutory deadlines are derived (deadlines.ts) and swept from the database.
 import { and, assertEvent, assign, setup } from 'xstate';
@@ -19,8 +19,10 @@ export type LetterKind =
   | 'consultation_notice'
   | 'fee_notice'
   | 'answer'
+  | 'third_party_notice'
   | 'transfer_notice'
-  | 'closure_notice';
+  | 'closure_notice'
+  | 'reopen_notice';
 export type LetterIntent = { type: 'issueLetter'; params: { kind: LetterKind } };
 export type Intent = NotifyIntent | LetterIntent;
 
@@ -37,6 +39,11 @@ export function createRequestMachine(calendar: Calendar) {
       allowed,
       allowedAndAssigned: (args) => allowed(args) && args.context.assignee !== null,
       byApplicant: ({ event }) => event.actor.kind === 'applicant',
+      // Art. 32: disclosed although the third party objected, because the public interest weighs more.
+      overThirdPartyObjection: ({ context, event }) =>
+        event.type === 'ANSWER' &&
+        (event.disposition === 'disclosed' || event.disposition === 'partially_disclosed') &&
+        context.consultations.some((c) => c.partyKind === 'third_party' && c.opinion === 'object'),
     },
     actions: {
       notify: (_, _params: NotifyIntent['params']) => {},
@@ -52,7 +59,19 @@ export function createRequestMachine(calendar: Calendar) {
       // Art. 30: the answer period runs from the day the corrected application arrives.
       restartClock: assign(({ context, event }) => {
         assertEvent(event, 'CORRECTION_RECEIVED');
-        return { clockStartOn: event.receivedOn, correction: { ...context.correction!, receivedOn: event.receivedOn } };
+        return { clockStartOn: event.receivedOn, correction: { ...context.correction!, receivedOn: event.receivedOn, text: event.text || null } };
+      }),
+      // Art. 30: reopened for a good reason shown, with the corrected application: the answer period
+      // runs from its receipt, as for a correction made in time.
+      reopen: assign(({ context, event }) => {
+        assertEvent(event, 'REOPEN');
+        const by = event.actor.kind === 'staff' ? event.actor.id : null;
+        return {
+          clockStartOn: event.receivedOn,
+          correction: { ...context.correction!, receivedOn: event.receivedOn, text: event.text || null },
+          outcome: null,
+          reopened: { on: event.on, reason: event.reason, by, closedOn: context.outcome!.concludedOn },
+        };
       }),
       recordConsultation: assign(({ context, event }) => {
         assertEvent(event, 'CONSULT_THIRD_PARTY');
@@ -154,7 +173,14 @@ export function createRequestMachine(calendar: Calendar) {
   } as const;
   const concluding = {
     TRANSFER: { target: 'closed', guard: 'allowed', actions: ['concludeTransferred', letter('transfer_notice'), notify('transfer_notice')] },
-    ANSWER: { target: 'answered', guard: 'allowed', actions: ['concludeAnswered', letter('answer'), notify('answer')] },
+    ANSWER: [
+      {
+        target: 'answered',
+        guard: and(['allowed', 'overThirdPartyObjection']),
+        actions: ['concludeAnswered', letter('answer'), letter('third_party_notice'), notify('answer')],
+      },
+      { target: 'answered', guard: 'allowed', actions: ['concludeAnswered', letter('answer'), notify('answer')] },
+    ],
   } as const;
   const anytime = {
     ASSIGN: { guard: 'allowed', actions: ['recordAssignee'] },
@@ -227,7 +253,16 @@ export function createRequestMachine(calendar: Calendar) {
         on: { ...concluding, ...anytime },
       },
       answered: { type: 'final' },
-      closed: { type: 'final' },
+      // Not final: a request closed for no correction may be reopened (art. 30); the rules allow
+      // nothing else here.
+      closed: {
+        on: {
+          REOPEN: [
+            { target: 'assigned', guard: 'allowedAndAssigned', actions: ['reopen', letter('reopen_notice'), notify('reopen_notice')] },
+            { target: 'received', guard: 'allowed', actions: ['reopen', letter('reopen_notice'), notify('reopen_notice')] },
+          ],
+        },
+      },
     },
   });
 }

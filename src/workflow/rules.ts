@@ -3,9 +3,9 @@
 // it breaks, so the two can never disagree.
 import { workingDayOnOrAfter, workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import { CORRECTION_WINDOW, deadlinesOf, MAX_EXTENSION } from './deadlines.js';
-import { ANSWER_DISPOSITIONS } from './dispositions.js';
+import { ANSWER_DISPOSITIONS, withholdsSomething } from './dispositions.js';
 import { processingFee } from './fees.js';
-import type { CaseContext, EventOf, EventType, Stamp, WorkflowEvent } from './types.js';
+import { CLIENT_EVENT_TYPES, type CaseContext, type EventOf, type EventType, type Stamp, type WorkflowEvent } from './types.js';
 
 type RuleArgs<E> = { context: CaseContext; event: E; calendar: Calendar };
 export type Rule<E> = { name: string; message: string; holds: (args: RuleArgs<E>) => boolean };
@@ -38,8 +38,42 @@ const timerIsCurrent = (key: 'answerDueOn' | 'correctionDueOn' | 'consultationDu
   holds: ({ context, event, calendar }) => deadlinesOf({ context, calendar })[key] === event.dueOn,
 });
 
-/** Who may decide an extension (art. 33) or a deferral (art. 35): the office head, not a clerk. */
-const byOfficeHead = ({ event }: RuleArgs<Stamp>) => event.actor.kind === 'staff' && event.actor.role !== 'clerk';
+/**
+ * Who may decide an extension (art. 33), a deferral (art. 35) or a reopening (art. 30): the head of
+ * the agency's OGI office (role `supervisor`), not a clerk. Only the case's own agency acts on it
+ * (caseAgencyActs below), so this is the office head *of that agency*.
+ */
+const byOfficeHead = ({ event }: RuleArgs<Stamp>) => event.actor.kind === 'staff' && event.actor.role === 'supervisor';
+
+/**
+ * Every client event: a member of staff acts on a case only as staff of its agency. An installation
+ * administrator manages accounts, agencies, guides and the calendar but decides no case; another
+ * agency's office head no more than its clerks (条例 arts. 4, 33: the agency that received the
+ * application answers it). Applicants and the system are not staff and are not concerned.
+ */
+const caseAgencyActs: Rule<Stamp> = {
+  name: 'decisions_by_case_agency_staff',
+  message: '只有受理该申请的机关的工作人员可以办理；系统管理员和其他机关的工作人员不能对本申请作出处理',
+  holds: ({ event }) => event.actor.kind !== 'staff' || (event.actor.ofCaseAgency && event.actor.role !== 'admin'),
+};
+
+/** Art. 35: an art. 33 extension after the office head set a later date for the answer would state a date it does not give. */
+const noExtensionAfterDeferral: Rule<Stamp> = {
+  name: 'art35_no_extension_after_deferral',
+  message: '已依照条例第三十五条确定延迟答复的期限，不能再延长答复期限',
+  holds: ({ context }) => !context.deferral,
+};
+
+const filled = (text: string | undefined) => (text ?? '').trim().length > 0;
+
+/** Art. 35: the applicant's reasons are in, or the day by which they were asked for has passed without them. */
+const reasonsInOrLate = (context: CaseContext, on: string) => {
+  const asked = context.reasonsRequest;
+  return Boolean(asked && (asked.repliedOn || on > asked.replyBy));
+};
+
+/** What an answer's text must at least say (a sentence, not a placeholder). */
+export const MIN_ANSWER_TEXT = 10;
 
 const dateInRange = (earliest: string, date: string, latest: string) => earliest <= date && date <= latest;
 
@@ -93,6 +127,16 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
         message: '第三方不同意公开的，须记录其理由（条例第三十二条）',
         holds: ({ event }) => event.opinion !== 'object' || event.reasons.trim().length > 0,
       },
+      // Arts. 32, 34: silence counts only once the 15 working days have run (the timer records it then).
+      {
+        name: 'art32_silence_after_15_working_days',
+        message: '征求意见的15个工作日尚未届满，不能登记为“逾期未提出意见”（条例第三十二条、第三十四条）',
+        holds: ({ context, event, calendar }) => {
+          if (event.opinion !== 'no_reply') return true;
+          const due = deadlinesOf({ context, calendar }).consultationDueOn;
+          return due !== null && event.on > due;
+        },
+      },
     ],
   },
   REQUEST_EXTENSION: {
@@ -112,6 +156,7 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
         message: '已有延期申请等待负责人审批',
         holds: ({ context }) => !context.extensionRequest,
       },
+      noExtensionAfterDeferral,
       withinAnswerPeriod,
     ],
     payload: [
@@ -147,10 +192,11 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
   },
   DEFER_ANSWER: {
     pre: [
+      // Art. 35: the agency finds the reasons reasonable — so they must have been given.
       {
-        name: 'art35_reasons_asked_first',
-        message: '须先要求申请人说明理由，认为理由合理的，方可确定延迟答复的期限（条例第三十五条）',
-        holds: ({ context }) => Boolean(context.reasonsRequest),
+        name: 'art35_deferral_after_reasons_given',
+        message: '须先要求申请人说明理由，并在收到理由、认为理由合理后，方可确定延迟答复的期限（条例第三十五条）',
+        holds: ({ context }) => Boolean(context.reasonsRequest?.repliedOn),
       },
       // Art. 35 leaves the decision to the agency; as for an art. 33 extension, its office head takes it.
       {
@@ -188,6 +234,7 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
         message: '答复期限只能延长一次（条例第三十三条）',
         holds: ({ context }) => context.extension === null,
       },
+      noExtensionAfterDeferral,
       withinAnswerPeriod,
     ],
     payload: [
@@ -225,18 +272,105 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
     payload: [
       {
         name: 'art36_answer_disposition',
-        message: '答复须选择条例第三十六条规定的处理方式；"逾期不补正""逾期未缴费"由系统在期限届满后自动处理',
+        message: '答复须选择条例第三十六条规定的处理方式；“逾期不补正”“逾期未缴费”由系统在期限届满后自动处理',
         holds: ({ event }) => (ANSWER_DISPOSITIONS as string[]).includes(event.disposition),
       },
       {
+        name: 'answer_text_at_least_10_characters',
+        message: `答复正文至少${MIN_ANSWER_TEXT}个字，写明答复的具体内容`,
+        holds: ({ event }) => [...event.text.trim()].length >= MIN_ANSWER_TEXT,
+      },
+      {
         name: 'art30_unclear_only_after_correction',
-        message: '只有要求补正且收到补正材料后，才能以"补正后申请内容仍不明确"答复（条例第三十条）',
+        message: '只有要求补正且收到补正材料后，才能以“补正后申请内容仍不明确”答复（条例第三十条）',
         holds: ({ context, event }) =>
           event.disposition !== 'unavailable_unclear_after_correction' || Boolean(context.correction?.receivedOn),
+      },
+      {
+        name: 'art37_withheld_reasons_given',
+        message: '不予公开或者部分公开的，须说明不予公开的理由（条例第三十六条第三项、第三十七条）',
+        holds: ({ event }) => !withholdsSomething(event.disposition) || filled(event.withheldReasons),
+      },
+      {
+        name: 'art36_3_law_named',
+        message: '以“其他法律行政法规禁止公开”不予公开的，须写明所依据的法律、行政法规及其条款（条例第十四条、第三十六条第三项）',
+        holds: ({ event }) => event.disposition !== 'withheld_prohibited_by_law' || filled(event.legalBasis),
+      },
+      {
+        name: 'art32_disclosure_over_objection_reasoned',
+        message: '第三方不同意公开，本机关认为不公开会对公共利益造成重大影响而决定公开的，须写明理由，并书面告知第三方（条例第三十二条）',
+        holds: ({ context, event }) =>
+          !(event.disposition === 'disclosed' || event.disposition === 'partially_disclosed') ||
+          !context.consultations.some((c) => c.partyKind === 'third_party' && c.opinion === 'object') ||
+          filled(event.publicInterest),
+      },
+      {
+        name: 'art36_5_responsible_agency_contact_and_reason',
+        message: '告知负责公开的行政机关的，须写明该机关的名称、联系方式和不属于本机关负责公开的理由（条例第三十六条第五项）',
+        holds: ({ event }) =>
+          event.disposition !== 'unavailable_not_held' || !filled(event.responsibleAgency) || (filled(event.responsibleAgencyContact) && filled(event.notResponsibleReason)),
+      },
+      {
+        name: 'art36_6_duplicate_names_earlier_answer',
+        message: '以“重复申请”不予处理的，须写明同一申请人向本机关提出、本机关已经答复的申请编号（条例第三十六条第六项）',
+        holds: ({ event }) => {
+          if (event.disposition !== 'rejected_duplicate') return true;
+          const earlier = event.earlierCase;
+          return Boolean(earlier && earlier.sameApplicant && earlier.sameAgency && earlier.answeredOn !== null);
+        },
+      },
+      {
+        name: 'art39_2_how_to_obtain_publication',
+        message: '要求提供公开出版物的，须告知获取该出版物的途径（条例第三十九条第二款）',
+        holds: ({ event }) => event.disposition !== 'rejected_publication' || filled(event.howToObtain),
+      },
+      {
+        name: 'art35_excessive_after_reasons_request',
+        message: '以“无正当理由大量反复申请”不予处理前，须先要求申请人说明理由（条例第三十五条）',
+        holds: ({ context, event }) => event.disposition !== 'rejected_excessive' || Boolean(context.reasonsRequest),
+      },
+      {
+        name: 'art35_excessive_after_reasons_or_reply_date',
+        message: '须在收到申请人说明的理由、或者说明理由的期限届满后，才能认定理由不合理（条例第三十五条）',
+        holds: ({ context, event }) => event.disposition !== 'rejected_excessive' || !context.reasonsRequest || reasonsInOrLate(context, event.on),
+      },
+      {
+        name: 'art35_excessive_not_after_deferral',
+        message: '已认定申请理由合理并确定延迟答复的期限，不能再以“无正当理由大量反复申请”不予处理（条例第三十五条）',
+        holds: ({ context, event }) => event.disposition !== 'rejected_excessive' || !context.deferral,
+      },
+      {
+        name: 'other_states_its_basis',
+        message: '以“其他处理”答复的，须写明所依据的法律、法规或者条例条款',
+        holds: ({ event }) => event.disposition !== 'other' || filled(event.legalBasis),
       },
     ],
   },
   WITHDRAW: {},
+  // Art. 30: a request deemed abandoned for no correction "无正当理由" may be taken up again when the
+  // applicant shows a good reason; the office head decides, and the answer period runs from the
+  // corrected application's receipt.
+  REOPEN: {
+    pre: [
+      {
+        name: 'art30_reopen_after_no_correction_closure',
+        message: '只有因逾期未补正而不再处理的申请，可以在申请人说明正当理由后恢复办理（条例第三十条）',
+        holds: ({ context }) => context.outcome?.reason === 'no_correction',
+      },
+      {
+        name: 'art30_reopen_by_office_head',
+        message: '恢复办理由政府信息公开工作机构负责人决定，办理人员不能自行决定',
+        holds: byOfficeHead,
+      },
+    ],
+    payload: [
+      {
+        name: 'art30_reopen_correction_date',
+        message: '补正后申请的收到日期须在补正告知之后、且不晚于今天（非工作日收到的，为下一个工作日）',
+        holds: ({ context, event, calendar }) => context.correction !== null && receivedSince(context.correction.requestedOn, { ...event, calendar }),
+      },
+    ],
+  },
   DEADLINE_PASSED: { payload: [timerIsCurrent('answerDueOn')] },
   CORRECTION_PERIOD_ENDED: { payload: [timerIsCurrent('correctionDueOn')] },
   CONSULTATION_PERIOD_ENDED: { payload: [timerIsCurrent('consultationDueOn')] },
@@ -244,6 +378,8 @@ export const RULES: { [T in EventType]: EventRules<T> } = {
 };
 
 export type Violation = { rule: string; message: string };
+
+const CLIENT_TYPES = new Set<EventType>(CLIENT_EVENT_TYPES);
 
 /** The first rule the event breaks, or null. `preOnly` skips rules that read the event's payload. */
 export function violatedRule(args: {
@@ -253,7 +389,8 @@ export function violatedRule(args: {
   preOnly?: boolean;
 }): Violation | null {
   const rules = RULES[args.event.type] as EventRules<EventType>;
-  const all = [...(rules.pre ?? []), ...(args.preOnly ? [] : (rules.payload ?? []))] as Rule<WorkflowEvent>[];
+  const common = CLIENT_TYPES.has(args.event.type) ? [caseAgencyActs] : [];
+  const all = [...common, ...(rules.pre ?? []), ...(args.preOnly ? [] : (rules.payload ?? []))] as Rule<WorkflowEvent>[];
   const broken = all.find((rule) => !rule.holds({ context: args.context, event: args.event, calendar: args.calendar }));
   return broken ? { rule: broken.name, message: broken.message } : null;
 }

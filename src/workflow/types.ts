@@ -20,7 +20,12 @@ export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => s !==
 
 export type StaffRole = 'admin' | 'supervisor' | 'clerk';
 
-export type EventActor = { kind: 'staff'; id: number; role: StaffRole } | { kind: 'system' } | { kind: 'applicant' };
+/**
+ * Who causes an event. A member of staff is of the case's agency or not (`ofCaseAgency`): decisions
+ * on a case are its agency's alone (rules.ts), whoever else may read it.
+ */
+export type StaffActor = { kind: 'staff'; id: number; role: StaffRole; ofCaseAgency: boolean };
+export type EventActor = StaffActor | { kind: 'system' } | { kind: 'applicant' };
 
 /** Every event carries the Asia/Shanghai date it happened on and who caused it. */
 export type Stamp = { on: IsoDate; actor: EventActor };
@@ -31,7 +36,7 @@ export type Opinion = 'agree' | 'object' | 'no_reply';
 export type ClientEvent =
   | { type: 'ASSIGN'; assignee: number }
   | { type: 'REQUEST_CORRECTION'; items: string[]; dueInWorkingDays: number }
-  | { type: 'CORRECTION_RECEIVED'; receivedOn: IsoDate }
+  | { type: 'CORRECTION_RECEIVED'; receivedOn: IsoDate; text: string }
   | { type: 'CONSULT_THIRD_PARTY'; party: string; partyKind: ConsultedParty; matter: string }
   | { type: 'THIRD_PARTY_REPLIED'; opinion: Opinion; reasons: string; repliedOn: IsoDate }
   | { type: 'REQUEST_REASONS'; matter: string; replyWithinWorkingDays: number }
@@ -41,9 +46,38 @@ export type ClientEvent =
   | { type: 'EXTEND'; workingDays: number; reason: string }
   | { type: 'ISSUE_FEE_NOTICE'; method: FeeMethod; quantity: number; itemsEarlierInMonth: number }
   | { type: 'FEE_PAID'; paidOn: IsoDate }
-  | { type: 'TRANSFER'; agency: string; agencyName: string }
-  | { type: 'ANSWER'; disposition: Disposition; text: string }
-  | { type: 'WITHDRAW'; reason: string };
+  | { type: 'TRANSFER'; agency: string; agencyName: string; reason: string }
+  | ({ type: 'ANSWER'; disposition: Disposition; text: string } & AnswerDetails)
+  | { type: 'WITHDRAW'; reason: string }
+  | { type: 'REOPEN'; reason: string; receivedOn: IsoDate; text: string };
+
+/** An earlier request an answer names as the one this repeats (art. 36(6)), with what the rule must know of it. */
+export type EarlierCase = { trackingNumber: string; sameApplicant: boolean; sameAgency: boolean; answeredOn: IsoDate | null };
+
+/**
+ * What an answer states beside its code and text, as each article requires (empty: not given).
+ * Rules (rules.ts) say which are required for which code; the letter (letters/answer.ts) says them.
+ */
+export type AnswerDetails = {
+  /** Art. 36(3): the law or regulation relied on (required for 其他法律行政法规禁止公开); for 其他, its own basis. */
+  legalBasis: string;
+  /** Arts. 36(3), 37: why what is withheld is withheld. */
+  withheldReasons: string;
+  /** Art. 36(1): already published proactively — where and how to obtain it. */
+  alreadyPublicAt: string;
+  /** Art. 36(5): the agency responsible for disclosing the information, its contact and why it is not this one. */
+  responsibleAgency: string;
+  responsibleAgencyContact: string;
+  notResponsibleReason: string;
+  /** Art. 39(2): how to obtain the publication; art. 38: how else to obtain what was asked. */
+  howToObtain: string;
+  /** Art. 39(1): the channel through which the complaint or report may be made instead. */
+  otherChannel: string;
+  /** Art. 32: why the public interest outweighs a third party's objection, told to the third party in writing. */
+  publicInterest: string;
+  /** Art. 36(6): the earlier request this one repeats. */
+  earlierCase: EarlierCase | null;
+};
 
 /** Sent by the timer sweeper when a statutory period has run out; `dueOn` is the day it ran out. */
 export type TimerEvent =
@@ -72,6 +106,7 @@ export const CLIENT_EVENT_TYPES = [
   'TRANSFER',
   'ANSWER',
   'WITHDRAW',
+  'REOPEN',
 ] as const satisfies readonly ClientEvent['type'][];
 
 export type Consultation = {
@@ -97,7 +132,8 @@ export type CaseContext = {
   /** The day from which the 20 working days run: receipt, or the corrected application's arrival (art. 30). */
   clockStartOn: IsoDate;
   assignee: number | null;
-  correction: { requestedOn: IsoDate; items: string[]; dueInWorkingDays: number; receivedOn: IsoDate | null } | null;
+  /** Art. 30; `text`: what the corrected application said, when it was given in words (absent in older snapshots). */
+  correction: { requestedOn: IsoDate; items: string[]; dueInWorkingDays: number; receivedOn: IsoDate | null; text?: string | null } | null;
   extension: { workingDays: number; reason: string; grantedOn: IsoDate; grantedBy: number | null } | null;
   /** A clerk's request for an extension, waiting for the office head (art. 33). */
   extensionRequest?: { workingDays: number; reason: string; requestedOn: IsoDate; requestedBy: number | null } | null;
@@ -108,6 +144,8 @@ export type CaseContext = {
   deferral?: { dueOn: IsoDate; reason: string; decidedOn: IsoDate; decidedBy: number | null } | null;
   fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null } | null;
   outcome: Outcome | null;
+  /** Art. 30: closed for no correction, then reopened by the office head for a good reason shown. */
+  reopened?: { on: IsoDate; reason: string; by: number | null; closedOn: IsoDate } | null;
 };
 
 export type CaseInput = { receivedOn: IsoDate };

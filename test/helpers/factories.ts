@@ -60,3 +60,27 @@ export function multipartBody(fields: Record<string, unknown>, files: { field?: 
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+/**
+ * What an answer must state beside its code for the workflow to accept it (src/workflow/rules.ts):
+ * reasons for what is withheld (arts. 36(3), 37), the law relied on (art. 36(3)), where to obtain a
+ * publication (art. 39(2)), the basis of 其他. Codes that need the case's history (a repeat, an
+ * excessive request, unclear after correction) take it in `overrides`.
+ */
+const ANSWER_DETAILS: Record<string, Record<string, string>> = {
+  partially_disclosed: { withheldReasons: '清单中的个人住址属于个人隐私，公开会损害第三方合法权益，不予公开。' },
+  withheld_state_secret: { withheldReasons: '该文件经定密为秘密级国家秘密。' },
+  withheld_prohibited_by_law: { withheldReasons: '统计调查中获得的能够识别单个统计调查对象的资料，法律禁止公开。', legalBasis: '《中华人民共和国统计法》第三十九条' },
+  withheld_security_stability: { withheldReasons: '公开后可能危及公共安全。' },
+  withheld_third_party_rights: { withheldReasons: '涉及第三方商业秘密，第三方不同意公开。' },
+  withheld_internal_affairs: { withheldReasons: '属于本机关内部工作流程信息。' },
+  withheld_process_info: { withheldReasons: '属于尚在讨论中的过程稿。' },
+  withheld_enforcement_file: { withheldReasons: '属于行政执法案卷信息。' },
+  withheld_administrative_query: { withheldReasons: '属于个人社保缴费查询事项，应通过社保查询渠道办理。' },
+  rejected_publication: { howToObtain: '该年鉴由湖南人民出版社出版，可在新华书店购买或到区图书馆查阅。' },
+  other: { legalBasis: '《不动产登记暂行条例》第二十七条' },
+};
+
+export function answerBody(disposition: string, overrides: Record<string, unknown> = {}) {
+  return { type: 'ANSWER', disposition, text: '经审查，现就所申请的政府信息答复如下。', ...ANSWER_DETAILS[disposition], ...overrides };
+}

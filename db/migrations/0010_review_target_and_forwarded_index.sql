@@ -1,0 +1,2 @@
+ALTER TABLE "reviews" ADD COLUMN "against" text DEFAULT 'decision' NOT NULL;--> statement-breakpoint
+CREATE INDEX "cases_transferred_from_idx" ON "cases" USING btree ("transferred_from_id") WHERE transferred_from_id is not null;
