@@ -29,10 +29,39 @@ export function scrub(text: string): string {
 // credentials and the headers that carry them.
 const REDACTED_KEYS = new Set(['applicant', 'idNumber', 'phone', 'email', 'password', 'authorization', 'cookie', 'set-cookie']);
 
+/**
+ * A statement's failure as the ORM words it, "Failed query: <sql>\nparams: <values>": the values are
+ * an applicant's name, address, description, digests… none of which the patterns above can know. The
+ * statement stays (it names no value), the values go.
+ */
+const withoutParams = (text: string) => text.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, '\nparams: [redacted]');
+
+/** A driver's message may quote the value it refused ('invalid input syntax for type integer: "张三"'). */
+const withoutQuoted = (text: string) => text.replace(/"[^"]*"/g, '"[redacted]"');
+
+/**
+ * An error as logged: its message and stack without statement parameters, and the driver's error it
+ * wraps (`cause`) by its code, message (quoted values out) and constraint, never its `detail` ("Key
+ * (email)=(…) already exists"), `where` or parameters.
+ */
+function scrubError(error: Error): Record<string, unknown> {
+  const cause = (error as { cause?: unknown }).cause;
+  const driver = cause && typeof cause === 'object' ? (cause as { code?: unknown; message?: unknown; constraint?: unknown; constraint_name?: unknown }) : null;
+  return {
+    type: error.name,
+    message: scrub(withoutParams(error.message)),
+    stack: error.stack ? scrub(withoutParams(error.stack)) : undefined,
+    code: (error as { code?: unknown }).code,
+    ...(driver
+      ? { cause: { code: driver.code, message: typeof driver.message === 'string' ? scrub(withoutQuoted(driver.message)) : undefined, constraint: driver.constraint ?? driver.constraint_name } }
+      : {}),
+  };
+}
+
 function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { type: value.name, message: scrub(value.message), stack: value.stack ? scrub(value.stack) : undefined, code: (value as { code?: unknown }).code };
+  if (value instanceof Error) return scrubError(value);
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
   // Only plain data is walked. Fastify's request and reply objects go through their serializers (below);
   // walking them (sockets, server and all) cost three quarters of a lookup's time at LOG_LEVEL=info.
