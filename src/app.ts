@@ -1,11 +1,10 @@
 // Composes the application: database, context, plugins, then routes. Used by the server and by tests.
 import cookie from '@fastify/cookie';
-import helmet from 'helmet';
 import type { DestinationStream } from 'pino';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { adminPages } from './admin/admin.pages.js';
 import { queuesRoutes } from './admin/queues.routes.js';
 import { guidePages } from './guide/guide.pages.js';
@@ -22,15 +21,18 @@ import { systemClock, type Clock } from './calendar/clock.js';
 import { caseRoutes } from './cases/cases.routes.js';
 import { deskPages } from './cases/desk.pages.js';
 import type { Config } from './config/config.js';
+import { openToOthers } from './config/private-files.js';
 import { personalDataKeySource } from './config/personal-data-key.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
-import { errorHandler, wantsHtml } from './http/error-handler.js';
+import { clientErrorHandler, errorHandler, wantsHtml } from './http/error-handler.js';
+import { securityHeaders } from './http/security-headers.js';
+import { byteBudgets, unlimitedBytes } from './throttling/byte-budgets.js';
+import { removeAbandoned, removeStaged, stagingDir } from './uploads/staging.js';
 import { AccessLog, loggerOptions } from './http/logging.js';
 import { registerViews } from './http/views.js';
 import { healthRoutes } from './http/health.routes.js';
-import { publicRateLimit } from './http/rate-limit.js';
-import { refuseNulCharacters } from './http/validation.js';
+import { refuseIllFormedText } from './http/validation.js';
 import { createMailer } from './notifications/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
 import { MAIL_QUEUED } from './notifications/outbox.repository.js';
@@ -38,13 +40,18 @@ import { compileTemplates } from './render.js';
 import { createNumbers } from './requests/numbers.js';
 import { publishDefaultGuides } from './guide/guide.service.js';
 import { ensurePersonalDataKey, personalDataJob } from './requests/personal-data.service.js';
+import { ensureAccessCodeKey } from './requests/access-code-key.service.js';
+import { wrapBareAccessCodes } from './requests/access-codes.js';
 import { requestRoutes } from './requests/requests.routes.js';
 import { ensureAdministrator, expireSignIns } from './staff/auth.service.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { staffPages } from './staff/staff.pages.js';
 import { createScheduler, type Job, type Scheduler } from './timers/scheduler.js';
 import { createSweeper, type Sweeper } from './timers/sweeper.js';
+import { clientLimits } from './throttling/client-limits.js';
 import { randomBytes } from 'node:crypto';
+import { rmdir } from 'node:fs/promises';
+import path from 'node:path';
 import { EventEmitter } from 'node:events';
 
 export type Ogi = {
@@ -88,18 +95,32 @@ export type BuildOptions = {
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const headers = securityHeaders(config);
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 1024 * 1024,
     // Unique across instances (random prefix per process) without a random draw per request.
     genReqId: requestIds(),
     logController: new AccessLog(),
     // Slow clients: a request must arrive within 2 minutes (large uploads included), headers within 20 s.
     requestTimeout: 120_000,
-    http: { headersTimeout: 20_000, keepAliveTimeout: 5_000 },
+    // An idle keep-alive connection is closed after 5 s. Fastify sets the server's own value from
+    // this option (its default 72 s), whatever `http` says.
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: 20_000 },
+    // What Node's HTTP parser refuses (a request line or headers too long, a broken request) is
+    // answered in our error shape, with the security headers.
+    clientErrorHandler: clientErrorHandler(config),
+    // What the router refuses before any hook (a broken escape, a path parameter over 100 characters).
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      headers(request.raw, reply.raw);
+      return errorHandler(error, request, reply);
+    },
   });
 
+  // DATA_DIR holds personal data: the start says so if another user can read it (D14).
+  if (!config.inMemoryDatabase) warnIfOpenToOthers(app, config);
   const keySource = personalDataKeySource(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemoryDatabase }));
   const ctx: AppContext = {
@@ -114,6 +135,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     mails: compileTemplates('mail'),
     events: new EventEmitter(),
     personalDataKey: keySource.key,
+    uploads: {
+      dir: stagingDir(config),
+      budgets: config.rateLimitPerMinute > 0 ? byteBudgets({ perMinute: config.uploadBytesPerMinute, perClientPerMinute: config.uploadBytesPerMinutePerClient }) : unlimitedBytes,
+    },
+    // Read from the database at start (below), before any request is taken.
+    accessCodeKey: Buffer.alloc(0),
     personalDataKeyRetired: false,
   };
 
@@ -123,6 +150,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   try {
     await database.migrate(async () => {
       await ensurePersonalDataKey(ctx, keySource);
+      ctx.accessCodeKey = await ensureAccessCodeKey(ctx);
       await seedOfficialSchedules(ctx.db);
       if (config.demoData && (await countAgencies(ctx.db)) === 0) {
         await insertAgencies(ctx.db, DEMO_AGENCIES);
@@ -135,6 +163,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     throw err;
   }
 
+  const abandoned = await removeAbandoned(ctx.uploads.dir, Date.now());
+  if (abandoned) app.log.warn({ files: abandoned, dir: ctx.uploads.dir }, 'staged uploads left by a stopped process were removed');
   const sweeper = createSweeper(ctx);
   const mailer = createMailer(config);
   const outbox = createOutboxWorker(ctx, mailer);
@@ -142,12 +172,25 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const scheduler = createScheduler({
     intervalMs: config.schedulerIntervalMs,
     log: app.log,
-    jobs: [{ name: 'timers', runOnce: sweeper.runOnce }, { name: 'outbox', runOnce: outbox.runOnce }, personalData, { name: 'sign-ins', runOnce: () => expireSignIns(ctx) }],
+    jobs: [
+      { name: 'timers', runOnce: sweeper.runOnce },
+      { name: 'outbox', runOnce: outbox.runOnce },
+      personalData,
+      { name: 'sign-ins', runOnce: () => expireSignIns(ctx) },
+      { name: 'access-codes', runOnce: () => wrapBareAccessCodes(ctx) },
+    ],
   });
   // Mail goes out as soon as what queued it is committed, not at the next interval.
   ctx.events.on(MAIL_QUEUED, () => scheduler.wake('outbox'));
   app.decorate('ogi', { ctx, sweeper, outbox, scheduler, personalData, generatedAdmin, draining: false });
   app.decorateRequest('principal', null);
+  app.decorateRequest('stagedFiles', null);
+  // Uploads staged while a request was read are removed once it is answered, or abandoned.
+  const removeStagedOf = async (request: FastifyRequest) => {
+    if (request.stagedFiles?.length) await removeStaged(request.stagedFiles.splice(0));
+  };
+  app.addHook('onResponse', removeStagedOf);
+  app.addHook('onRequestAbort', removeStagedOf);
   app.decorateRequest('sessionToken', null);
 
   app.addHook('preClose', async () => {
@@ -159,38 +202,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     sweeper.stop();
     await scheduler.stop();
     mailer.close();
+    // An empty staging folder goes with the process (files a crash left are removed at a later start).
+    await rmdir(ctx.uploads.dir).catch(() => {});
     if (!options.database) await database.close();
   });
 
   app.setErrorHandler(errorHandler);
-  // Security headers, built once (the @fastify/helmet wrapper rebuilt them on every request).
-  const securityHeaders = helmet({
-    // Pages carry no inline script or style; everything comes from this origin.
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    // Tracking links carry the access code: never send it on to another site.
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: config.publicUrl.startsWith('https:') ? { maxAge: 15552000 } : false,
-    crossOriginEmbedderPolicy: false,
-  });
   app.addHook('onRequest', (request, reply, done) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || !MAY_BE_STORED.test(request.url)) reply.raw.setHeader('cache-control', 'no-store');
-    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+    headers(request.raw, reply.raw);
+    done();
   });
-  app.addHook('preValidation', refuseNulCharacters);
+  app.addHook('preValidation', refuseIllFormedText);
   // Every body is JSON, a form or multipart: plain text is refused as a type (415), not read as a string.
   app.removeContentTypeParser('text/plain');
   await app.register(cookie);
@@ -199,17 +222,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(rateLimit, { global: false });
   await registerViews(app, ctx);
 
-  const rate = publicRateLimit(config);
+  const limits = clientLimits(app, config);
   await app.register(healthRoutes, { ctx });
   await app.register(agencyRoutes, { ctx });
   await app.register(calendarRoutes, { ctx });
-  await app.register(requestRoutes, { ctx, rateLimit: rate });
-  await app.register(staffRoutes, { ctx, rateLimit: rate });
+  await app.register(requestRoutes, { ctx, limits });
+  await app.register(staffRoutes, { ctx, limits });
   await app.register(caseRoutes, { ctx });
-  await app.register(staffPages, { ctx, rateLimit: rate });
+  await app.register(staffPages, { ctx, limits });
   await app.register(deskPages, { ctx });
   await app.register(queuesRoutes, { ctx });
-  await app.register(portalPages, { ctx, rateLimit: rate });
+  await app.register(portalPages, { ctx, limits });
   await app.register(guidePages, { ctx });
   await app.register(publishedPages, { ctx });
   await app.register(adminPages, { ctx });
@@ -221,6 +244,23 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     return reply.status(404).send(body);
   });
   return app;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A number is that many hops: the socket's peer and the entries
+ * before it, counted from the service outwards (proxy-addr's `(address, i) => i < n`, as Express does;
+ * Fastify 5.12 itself treats a number as "trust nothing"). The service must then be reachable only
+ * through the proxies (docs/security.md).
+ */
+function trustedProxies(trust: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
+function warnIfOpenToOthers(app: FastifyInstance, config: Config): void {
+  for (const dir of [config.dataDir, path.join(config.dataDir, 'pgdata'), path.join(config.dataDir, 'mail')]) {
+    if (openToOthers(dir)) app.log.warn({ dir }, `${dir} can be read by other users of this machine; it holds personal data: chmod 700 it`);
+  }
 }
 
 function requestIds(): () => string {

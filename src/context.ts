@@ -8,6 +8,7 @@ import type { Database } from './db/client.js';
 import type { Renderer } from './render.js';
 import type { Numbers } from './requests/numbers.js';
 import type { PersonalDataKey } from './requests/personal-data.js';
+import type { ByteBudgets } from './throttling/byte-budgets.js';
 
 export type AppContext = {
   config: Config;
@@ -26,6 +27,10 @@ export type AppContext = {
   events: EventEmitter;
   /** Seals identity numbers at rest (requests/personal-data.ts); null: they are stored unsealed. */
   personalDataKey: PersonalDataKey;
+  /** Where uploads are staged while they arrive, and the bytes a client and the instance may upload a minute. */
+  uploads: { dir: string; budgets: ByteBudgets };
+  /** The installation's key for access codes (requests/access-code-key.service.ts), read at start. */
+  accessCodeKey: Buffer;
   /**
    * Set when a transaction that seals numbers (holdPersonalDataKey) finds the database sealed with
    * another key now (a rotation while this instance ran): applications are refused, /ready answers 503.

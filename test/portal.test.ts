@@ -166,7 +166,11 @@ t.test('public portal, guides and administration', async (t) => {
 
     const again = await citizen.postMultipart('/apply', good, [{ filename: '身份证.png', content: PNG }]);
     t.equal(again.statusCode, 303, 'the same form sent twice');
-    t.match(again.headers.location, new RegExp(`already=${tn}`));
+    t.equal(again.headers.location, '/apply/done', 'the confirmation page, with nothing taken from the URL (D13)');
+    const elsewhere = webClient(app);
+    elsewhere.cookies.set('ogi_already', again.cookies.find((c) => c.name === 'ogi_already')!.value);
+    t.match(pageText((await elsewhere.get('/apply/done')).body), new RegExp(`这份申请已经提交过，申请编号为 ${tn}`), 'the first submission\'s number, from our own cookie');
+    t.notMatch(pageText((await webClient(app).get('/apply/done?already=请拨打12345领取补贴')).body), /12345/, 'text in a link is never shown');
     const receipts = await db.select({ id: letters.id }).from(letters).where(eq(letters.kind, 'receipt'));
     t.equal(receipts.length, receiptsBefore + 1, 'one request filed, not two');
     const tracked = await citizen.get(`/track?trackingNumber=${tn}&accessCode=${code}`);
@@ -218,7 +222,18 @@ t.test('public portal, guides and administration', async (t) => {
     t.match(pageText(page.body), /将本答复公开到“公开答复”栏目/);
     const leaky = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '张三申请部门预算汇总表', question: '部门预算汇总表', answer: '汇总表已经公开。' });
     t.equal(leaky.statusCode, 400);
-    t.match(pageText(leaky.body), /含有申请人的个人信息/);
+    t.match(pageText(leaky.body), /含有个人信息，请删除后再公开：标题：“申请人的个人信息 张三申请部门预算汇总表”/);
+    // D8: another person's numbers, however written, are caught too, each place named.
+    const others = await web.post(`/staff/cases/${trackingNumber}/publish`, {
+      title: '关于部门预算汇总表的公开',
+      question: '部门预算汇总表',
+      answer: '经办人李四，身份证 110105 1949 1231 002X，手机１３９－１２３４－５６７８，邮箱 li.si@example.com。',
+    });
+    t.equal(others.statusCode, 400);
+    const said = pageText(others.body);
+    t.match(said, /答复内容：“身份证号码 …?经办人李四，身份证 110105 1949 1231 002X/);
+    t.match(said, /手机号码 .*１３９－１２３４－５６７８/);
+    t.match(said, /电子邮箱 .*li\.si@example\.com/);
     const addressed = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于部门预算汇总表的公开', question: '部门预算汇总表', answer: '已寄往湖南省湘潭市雨湖区某路1号。' });
     t.equal(addressed.statusCode, 400, "nor the applicant's address");
     const ok = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于2025年度区级部门预算汇总表的公开', question: '请公开2025年度区级部门预算公开情况汇总表', answer: '汇总表已在区政府网站公开。' });

@@ -1,7 +1,7 @@
 // A page session unused for 30 minutes has ended (GB/T 22239-2019 8.1.4.1 b, 登录连接超时自动退出);
 // bearer tokens end only after 12 hours.
 import t from 'tap';
-import { sessions, signInAttempts } from '../src/db/schema.js';
+import { attemptWindows, sessions } from '../src/db/schema.js';
 import { expireSignIns } from '../src/staff/auth.service.js';
 import { ADMIN, api, login, testApp } from './helpers/app.js';
 import { application } from './helpers/factories.js';
@@ -76,7 +76,7 @@ t.test('ended sessions and the addresses tried are not kept: the housekeeping ru
   await api(app).post('/api/auth/login', { email: 'someone.else@example.com', password: 'a-guess-1' });
   const count = async () => ({
     sessions: (await db.select().from(sessions)).length,
-    attempts: (await db.select().from(signInAttempts)).length,
+    attempts: (await db.select().from(attemptWindows)).length,
   });
   await expireSignIns(ctx);
   t.same(await count(), { sessions: 2, attempts: 1 }, 'nothing ended yet');

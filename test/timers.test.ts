@@ -125,3 +125,35 @@ t.test(
     t.ok(after.timers!.idx > before.timers!.idx && after.outbox!.idx > before.outbox!.idx, 'both read through their indexes');
   },
 );
+
+t.test('each reminder goes out once per case, whatever events, sweeps and instances come after it', async (t) => {
+  const { app, clock, db, database } = await testApp(t); // Monday 2026-03-02: due 2026-03-30, reminders on 03-23 and 03-27
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const { trackingNumber } = (await api(app).post('/api/requests', application())).json();
+  const reminders = async () =>
+    (await db.select({ n: count() }).from(outbox).innerJoin(cases, eq(cases.id, outbox.caseId)).where(and(eq(cases.trackingNumber, trackingNumber), eq(outbox.template, 'reminder'))))[0]!.n;
+  const entries = async () =>
+    (await db.select({ n: count() }).from(caseEvents).innerJoin(cases, eq(cases.id, caseEvents.caseId)).where(and(eq(cases.trackingNumber, trackingNumber), eq(caseEvents.type, 'REMINDER'))))[0]!.n;
+
+  clock.set('2026-03-23T02:00:00Z'); // 10:00, after the 5-day reminder's 08:00
+  t.same(await app.ogi.sweeper.runOnce(), { applied: 1, ignored: 0, failed: 0 });
+  t.equal(await reminders(), 1);
+  // Events after the reminder re-derive the timers of the same deadline (it was made again and sent
+  // once more after every one of them: four mails within seconds).
+  for (const event of [{ type: 'ASSIGN', assignee: clerk.email }, { type: 'REQUEST_REASONS', matter: '您本月已申请60件', replyWithinWorkingDays: 3 }, { type: 'ASSIGN', assignee: clerk.email }]) {
+    t.equal((await clerk.post(`/api/cases/${trackingNumber}/events`, event)).statusCode, 200, event.type);
+    await app.ogi.sweeper.runOnce();
+  }
+  // A second instance on the same database, and a restart of this one, sweep too.
+  const otherDb = database.url ? await openDatabase({ databaseUrl: database.url, dataDir: '', inMemory: false }) : database;
+  if (otherDb !== database) t.teardown(() => otherDb.close());
+  const other = await buildApp({ config: testConfig(), clock, database: otherDb });
+  t.teardown(() => other.close());
+  await other.ogi.sweeper.runOnce();
+  t.equal(await reminders(), 1, 'one 5-day reminder mail');
+  t.equal(await entries(), 1, 'one reminder in the timeline');
+  clock.set('2026-03-27T02:00:00Z');
+  await app.ogi.sweeper.runOnce();
+  await other.ogi.sweeper.runOnce();
+  t.equal(await reminders(), 2, 'and one 1-day reminder');
+});

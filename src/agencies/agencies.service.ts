@@ -2,6 +2,7 @@
 // (published versions), which the agency row mirrors; a new agency starts with a guide draft.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { EMAIL_MESSAGE, isEmailAddress } from '../shared/email.js';
 import type { AppContext } from '../context.js';
 import { uniqueViolation } from '../db/client.js';
 import { agencies } from '../db/schema.js';
@@ -28,7 +29,7 @@ const createSchema = z.object({
   officeHours: line(200),
   phone: line(40),
   fax: line(40),
-  email: z.string().trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, '电子邮箱格式不正确'),
+  email: z.string().trim().refine(isEmailAddress, EMAIL_MESSAGE),
   website: line(200),
   reviewBody: line(100),
   court: line(100),

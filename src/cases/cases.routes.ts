@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { staffOnly } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { readBody } from '../http/multipart.js';
-import { findAttachment } from '../requests/cases.repository.js';
+import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
@@ -18,14 +18,14 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
   app.get('/api/cases', { preHandler: staff }, async (request) => listCases(ctx, request.principal!, request.query));
 
   app.post('/api/cases', { preHandler: staff }, async (request, reply) => {
-    const { fields, uploads } = await readBody(request);
+    const { fields, uploads } = await readBody(ctx, request);
     return reply.status(201).send(await registerApplication(ctx, { principal: request.principal!, input: fields, uploads }));
   });
 
   app.get<WithTn>('/api/cases/:trackingNumber', { preHandler: staff }, async (request) => getCase(ctx, request.principal!, request.params.trackingNumber));
 
   app.post<WithTn>('/api/cases/:trackingNumber/events', { preHandler: staff }, async (request) => {
-    const { fields, uploads } = await readBody(request);
+    const { fields, uploads } = await readBody(ctx, request);
     const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: fields, uploads });
     return caseView(ctx, request.principal!, row);
   });
@@ -45,6 +45,6 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);
     const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
     if (!file) throw notFound('attachments.not_found', '没有找到该附件');
-    return sendFile(reply, file);
+    return sendFile(reply, file, attachmentContent(ctx.db, file.id));
   });
 }

@@ -1,11 +1,11 @@
 // The clerks' view of cases: the queue and the whole case. Read-only; actions go through workflow.service.
 import { z } from 'zod';
 import { today } from '../calendar/clock.js';
-import { toShanghaiIso } from '../calendar/dates.js';
+import { isIsoDate, isoDateField, toShanghaiIso } from '../calendar/dates.js';
 import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound, validationFailed } from '../http/errors.js';
-import { dropEmpty, parseInput } from '../http/validation.js';
+import { dropEmpty, MAX_INTEGER, parseInput } from '../http/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
 import { listLetters } from '../letters/letters.repository.js';
@@ -46,10 +46,11 @@ const queueQuery = z.object({
     .pipe(z.array(z.enum(CASE_STATES))),
   agency: z.string().trim().optional(),
   overdue: z.enum(['true', 'false']).optional(),
-  assignee: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),
+  // Numbers and dates the database can hold (a 500 otherwise): a staff id is an int4, a date a real day.
+  assignee: z.union([z.literal('me'), z.coerce.number().int().positive().max(MAX_INTEGER)]).optional(),
   channel: z.string().trim().max(20).optional(),
-  receivedFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  receivedTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  receivedFrom: isoDateField.optional(),
+  receivedTo: isoDateField.optional(),
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.string().max(200).optional(),
@@ -62,7 +63,8 @@ function encodeCursor(c: QueueCursor): string {
 function decodeCursor(text: string): QueueCursor {
   try {
     const [dueOn, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [unknown, unknown];
-    if ((dueOn === null || (typeof dueOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(dueOn))) && Number.isInteger(id)) {
+    // A real day and an id a bigint holds: a cursor is the client's to forge.
+    if ((dueOn === null || isIsoDate(dueOn)) && Number.isSafeInteger(id) && (id as number) >= 0) {
       return { dueOn: dueOn as string | null, id: id as number };
     }
   } catch {

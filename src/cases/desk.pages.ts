@@ -15,7 +15,7 @@ import { dropEmpty, textField } from '../http/validation.js';
 import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
 import { findLetter } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
-import { findAttachment } from '../requests/cases.repository.js';
+import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
@@ -116,7 +116,7 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
   // Multipart (scanned paper applications): the CSRF token comes in the query string.
   app.post('/staff/cases/new', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
     const principal = request.principal!;
-    const { fields, uploads, refused, filesSent } = await readForm(request);
+    const { fields, uploads, refused, filesSent } = await readForm(ctx, request);
     try {
       const receipt = await registerApplication(ctx, { principal, input: dropEmpty(fields), uploads, refused });
       return reply.page('staff/registered', { title: '申请已登记', receipt, caseUrl: `/staff/cases/${receipt.trackingNumber}` });
@@ -132,7 +132,7 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
 
   app.post<WithTn>('/staff/cases/:trackingNumber/events', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
     const tn = request.params.trackingNumber.toUpperCase();
-    const { fields, uploads, refused, filesSent } = await readForm(request);
+    const { fields, uploads, refused, filesSent } = await readForm(ctx, request);
     const input = dropEmpty(fields) as Record<string, unknown>;
     delete input._csrf;
     try {
@@ -184,6 +184,6 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);
     const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
     if (!file) throw notFound('attachments.not_found', '没有找到该附件');
-    return sendFile(reply, file);
+    return sendFile(reply, file, attachmentContent(ctx.db, file.id));
   });
 }

@@ -1,5 +1,7 @@
 // The one validated configuration object (http-contract.md "Configuration"). Nothing else reads process.env.
+import { isIP } from 'node:net';
 import path from 'node:path';
+import { isEmailAddress } from '../shared/email.js';
 
 export type Config = {
   port: number;
@@ -16,11 +18,18 @@ export type Config = {
   demoData: boolean;
   schedulerIntervalMs: number;
   publicUrl: string;
-  /** 0 turns the limits off. */
+  /** 0 turns the limits off, and every budget with them (docs/security.md). */
   rateLimitPerMinute: number;
+  /** Bytes of uploads a minute, for the instance and for one client (UPLOAD_MB_PER_MINUTE, UPLOAD_MB_PER_MINUTE_PER_CLIENT). */
+  uploadBytesPerMinute: number;
+  uploadBytesPerMinutePerClient: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
-  /** Trust X-Forwarded-* from a reverse proxy (TLS terminates there). */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-* entries to believe (TLS terminates at a reverse proxy): false, the number of
+   * proxy hops in front of the service, or the proxies' addresses (CIDR allowed), as Fastify's
+   * `trustProxy` takes them. Never "every entry": a client could then choose its own address.
+   */
+  trustProxy: false | number | string[];
   /**
    * Seals identity numbers at rest (PERSONAL_DATA_KEY, 64 hex digits). Unset: the embedded database
    * keeps a key of its own under DATA_DIR; PostgreSQL stores the numbers unsealed (a warning at start).
@@ -44,6 +53,29 @@ type Env = Record<string, string | undefined>;
 /** A 32-byte key written as 64 hexadecimal digits (PERSONAL_DATA_KEY, the embedded database's key file), or null. */
 export function keyFromHex(text: string): Buffer | null {
   return /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : null;
+}
+
+/**
+ * TRUST_PROXY: unset or 0 (no proxy), a number of hops (1: one reverse proxy), or a comma-separated
+ * list of the proxies' addresses or networks. `true` is refused: trusting every X-Forwarded-For
+ * entry lets any client name its own address and walk past the per-client limits.
+ */
+function trustProxyOf(raw: string | undefined, problems: string[]): Config['trustProxy'] {
+  if (raw === undefined || raw === '0' || raw === 'false') return false;
+  if (/^[1-9]\d?$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const address = (s: string) => {
+    const [ip, bits, ...rest] = s.split('/');
+    const family = isIP(ip ?? '');
+    return family !== 0 && rest.length === 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+  };
+  if (entries.length && entries.every(address)) return entries;
+  problems.push(
+    raw === 'true' || raw === '*'
+      ? `TRUST_PROXY=${raw}: would trust every X-Forwarded-For entry, which clients can forge; give the number of proxies in front of the service (1 for one reverse proxy) or their addresses`
+      : `TRUST_PROXY=${raw}: expected a number of proxies (1–99) or a comma-separated list of proxy addresses or networks (e.g. 10.0.0.5,10.1.0.0/16)`,
+  );
+  return false;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -80,11 +112,11 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
 
-  const email = /^[^\s@]+@[^\s@]+$/;
+  // MAIL_FROM may carry a display name ("政府信息公开平台 <no-reply@…>"): the operator writes it, not a client.
   const mailFrom = value('MAIL_FROM') ?? 'no-reply@ogi.localhost';
-  if (!email.test(mailFrom.replace(/^.*<(.*)>$/, '$1'))) problems.push(`MAIL_FROM=${mailFrom}: not an e-mail address`);
+  if (!isEmailAddress(mailFrom.replace(/^[^<>]*<([^<>]*)>$/, '$1'))) problems.push(`MAIL_FROM=${mailFrom}: not an e-mail address`);
   const adminEmail = value('ADMIN_EMAIL')?.toLowerCase() ?? null;
-  if (adminEmail && !email.test(adminEmail)) problems.push(`ADMIN_EMAIL=${adminEmail}: not an e-mail address`);
+  if (adminEmail && !isEmailAddress(adminEmail)) problems.push(`ADMIN_EMAIL=${adminEmail}: not one e-mail address`);
   const adminPassword = value('ADMIN_PASSWORD') ?? null;
   if (adminPassword && adminPassword.length < 10) problems.push('ADMIN_PASSWORD: at least 10 characters');
   if (adminPassword && !adminEmail) problems.push('ADMIN_PASSWORD is set but ADMIN_EMAIL is not');
@@ -119,8 +151,11 @@ export function loadConfig(env: Env = process.env): Config {
     schedulerIntervalMs: integer('SCHEDULER_INTERVAL_MS', 60_000, 100, 24 * 60 * 60 * 1000),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),
+    // Four full applications (5 files of 10 MB) a minute for the instance, two for one client.
+    uploadBytesPerMinute: integer('UPLOAD_MB_PER_MINUTE', 200, 51, 100_000) * 1024 * 1024,
+    uploadBytesPerMinutePerClient: integer('UPLOAD_MB_PER_MINUTE_PER_CLIENT', 100, 51, 100_000) * 1024 * 1024,
     logLevel,
-    trustProxy: value('TRUST_PROXY') === '1',
+    trustProxy: trustProxyOf(value('TRUST_PROXY'), problems),
     personalDataKey,
     personalDataPreviousKey,
   };

@@ -5,9 +5,10 @@
 // none: its instances share no directory, and a key kept in the database would protect nothing.
 // PERSONAL_DATA_PREVIOUS_KEY, when the key is being changed, comes along (requests/personal-data.service.ts).
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, keyFromHex, type Config } from './config.js';
+import { makePrivateDir } from './private-files.js';
 
 export const KEY_FILE = 'personal-data.key';
 
@@ -40,7 +41,7 @@ function readOrCreateKeyFile(file: string): Buffer {
   }
   // Written aside, then linked into place: a second process never reads half a key, and never
   // replaces one that another process has just written.
-  mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
   writeFileSync(temp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   try {

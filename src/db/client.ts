@@ -1,6 +1,5 @@
 // The database: PostgreSQL through postgres.js when DATABASE_URL is set, otherwise embedded PGlite
 // persisted under DATA_DIR. Both go through the same drizzle schema and migrations.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -12,6 +11,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATIONS_DIR } from '../config/paths.js';
+import { makePrivateDir } from '../config/private-files.js';
 import { acquireDirectoryLock } from './directory-lock.js';
 import * as schema from './schema.js';
 
@@ -110,7 +110,8 @@ export async function openDatabase(options: {
     client = new PGlite({ extensions: { pg_trgm }, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } else {
     const dir = path.join(options.dataDir, 'pgdata');
-    mkdirSync(options.dataDir, { recursive: true });
+    // Owner-only, whatever the umask: PGlite's own files inherit nothing better.
+    makePrivateDir(dir);
     // PGlite has no lock of its own: two processes on one directory would corrupt it.
     releaseLock = acquireDirectoryLock(path.join(options.dataDir, 'pgdata.lock'));
     try {

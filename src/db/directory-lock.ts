@@ -13,7 +13,7 @@ function alive(pid: number): boolean {
 export function acquireDirectoryLock(file: string): () => void {
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       let released = false;

@@ -11,6 +11,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -85,15 +86,21 @@ export const sessions = pgTable(
 );
 
 /**
- * Sign-in attempts per e-mail address, known to an account or not, in the window that began with the
- * first of them (src/staff/auth.service.ts): shared by every instance, so that several instances
- * and many client addresses do not multiply what one account can be tried.
+ * Attempts per scope and key in the window that began with the first of them
+ * (src/throttling/attempt-windows.ts): sign-ins per e-mail address (known to an account or not) and
+ * per client, wrong access codes per tracking number. Shared by every instance, so that neither
+ * several instances nor many client addresses multiply what one key can be tried.
  */
-export const signInAttempts = pgTable('sign_in_attempts', {
-  email: text('email').primaryKey(),
-  attempts: integer('attempts').notNull(),
-  windowStartedAt: instant('window_started_at').notNull(),
-});
+export const attemptWindows = pgTable(
+  'attempt_windows',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    attempts: integer('attempts').notNull(),
+    windowStartedAt: instant('window_started_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
 
 export const calendarYears = pgTable('calendar_years', {
   year: integer('year').primaryKey(),
@@ -120,6 +127,12 @@ export type ApplicantRecord = {
   email: string | null;
   address: string | null;
 };
+
+/**
+ * A case whose access code is stored as a bare hash, as before 2026-12-07 (requests/access-codes.ts):
+ * the predicate of cases_bare_access_code_idx and of the query that reads through it.
+ */
+export const accessCodeBare = sql`access_code_hash not like 'h1:%'`;
 
 /**
  * A case whose identity number is stored unsealed ('enc1:' is requests/personal-data.ts's prefix): the
@@ -189,6 +202,8 @@ export const cases = pgTable(
     index('cases_applicant_name_trgm_idx').using('gin', sql`${t.applicantName} gin_trgm_ops`),
     // Empty once an installation has its key, so finding a number an instance without it wrote costs nothing.
     index('cases_unsealed_idx').on(t.id).where(idNumberUnsealed),
+    // Empty once every access code stored bare is under the key (the access-codes job).
+    index('cases_bare_access_code_idx').on(t.id).where(accessCodeBare),
     // The forwarded cases, which a report at a level holding both agencies leaves out (reports.repository.ts).
     index('cases_transferred_from_idx').on(t.transferredFromId).where(sql`transferred_from_id is not null`),
   ],
@@ -230,10 +245,27 @@ export const attachments = pgTable(
     mime: text('mime').notNull(),
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
-    content: bytea('content').notNull(),
     createdAt: createdAt(),
   },
   (t) => [index('attachments_case_idx').on(t.caseId)],
+);
+
+/**
+ * A stored file's content in chunks of 256 KiB (requests/cases.repository.ts, CHUNK_BYTES), written
+ * and read one at a time: a 10 MB file is never one buffer, to store or to send (docs/security.md, D4).
+ * Stored uncompressed (migration 0014: `storage external`): attachments are PDFs, images and zip
+ * archives already, and compressing them again cost time for nothing.
+ */
+export const attachmentChunks = pgTable(
+  'attachment_chunks',
+  {
+    attachmentId: uuid('attachment_id')
+      .notNull()
+      .references(() => attachments.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.attachmentId, t.seq] })],
 );
 
 export const timers = pgTable(
@@ -257,6 +289,8 @@ export const timers = pgTable(
   (t) => [
     uniqueIndex('timers_one_pending_per_kind_idx').on(t.caseId, t.kind).where(sql`status = 'pending'`),
     index('timers_due_idx').on(t.fireAt).where(sql`status = 'pending'`),
+    // The timers that fired: a reminder made again by a later event on the case is not sent twice (timers.repository.ts).
+    index('timers_fired_idx').on(t.caseId, t.kind, t.fireAt).where(sql`status = 'done' and result = 'applied'`),
   ],
 );
 

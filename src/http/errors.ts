@@ -2,13 +2,16 @@
 // them: JSON `{ error, message, fields?, rule? }` under /api, a Chinese error page elsewhere.
 
 export type FieldMessages = Record<string, string>;
+/** A place in submitted text: the field and an excerpt around it. */
+export type Place = { field: string; excerpt: string };
 
 export class AppError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
-    readonly details: { fields?: FieldMessages; rule?: string } = {},
+    /** `retryAfter`: seconds, sent as Retry-After with a 429 or 503; `places`: where in what was sent a problem is. */
+    readonly details: { fields?: FieldMessages; rule?: string; retryAfter?: string; places?: Place[] } = {},
   ) {
     super(message);
   }

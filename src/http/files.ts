@@ -1,11 +1,15 @@
-// Sends a stored file as a download: its own type, a safe name, never sniffed or cached by the browser.
+// Sends a stored file as a download: its own type, a safe name, never sniffed or cached by the
+// browser; its content streamed chunk by chunk as it is read (requests/cases.repository.ts).
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
+import { withoutInvisibles } from '../shared/text.js';
 
-export function sendFile(reply: FastifyReply, file: { mime: string; filename: string; content: Buffer }) {
+export function sendFile(reply: FastifyReply, file: { mime: string; filename: string; size: number }, content: AsyncIterable<Buffer>) {
   return reply
     .header('content-type', file.mime)
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+    .header('content-length', String(file.size))
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(withoutInvisibles(file.filename))}`)
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'private, no-store')
-    .send(file.content);
+    .send(Readable.from(content));
 }

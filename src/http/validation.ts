@@ -71,26 +71,31 @@ export function textField(fields: unknown, name: string): string {
 /** PostgreSQL's integer (int4) maximum: a larger number sent for an id or a version names no row. */
 export const MAX_INTEGER = 2_147_483_647;
 
-const NUL = '\u0000';
-const NUL_MESSAGE = '不能含有空字符（U+0000）';
-export const NUL_REFUSED = '提交的内容含有空字符（U+0000），请删除后重新提交';
+/**
+ * Text no database stores as sent: a NUL character (PostgreSQL and PGlite refuse it in text, SQLSTATE
+ * 22021), or a lone UTF-16 surrogate (`"\ud800"` in JSON is valid JSON but no character; encoded for
+ * the database it fails or turns into something else). Refused as the client's mistake, on its field.
+ */
+const ILL_FORMED = /\u0000|\p{Cs}/u;
+const ILL_FORMED_MESSAGE = '含有无效字符（空字符或不完整的 Unicode 字符），请删除后重新填写';
+export const ILL_FORMED_REFUSED = '提交的内容含有无效字符（空字符或不完整的 Unicode 字符），请删除后重新提交';
 
 /**
- * The fields (dotted paths) of parsed input whose name or text holds a NUL character, which neither
- * PostgreSQL nor PGlite can store in text (SQLSTATE 22021). Walked without recursion: a body's depth
- * is the client's choice.
+ * The fields (dotted paths) of parsed input whose name or text is ill-formed (ILL_FORMED). Walked
+ * without recursion: a body's depth is the client's choice.
  */
-export function nulCharacterFields(input: unknown): FieldMessages {
+export function illFormedTextFields(input: unknown): FieldMessages {
   const fields: FieldMessages = {};
   const pending: [string, unknown][] = [['', input]];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [at, value] = next;
     if (typeof value === 'string') {
-      if (value.includes(NUL)) fields[at || '_'] = NUL_MESSAGE;
+      if (ILL_FORMED.test(value)) fields[at || '_'] = ILL_FORMED_MESSAGE;
     } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
       for (const [key, child] of Object.entries(value)) {
-        const name = key.includes(NUL) ? '_' : at ? `${at}.${key}` : key;
-        if (key.includes(NUL)) fields[name] = NUL_MESSAGE;
+        const bad = ILL_FORMED.test(key);
+        const name = bad ? '_' : at ? `${at}.${key}` : key;
+        if (bad) fields[name] = ILL_FORMED_MESSAGE;
         else pending.push([name, child]);
       }
     }
@@ -98,8 +103,8 @@ export function nulCharacterFields(input: unknown): FieldMessages {
   return fields;
 }
 
-/** Refuses a request whose path parameters, query or parsed body hold a NUL character, before anything reads or writes with it. */
-export function refuseNulCharacters(request: { params: unknown; query: unknown; body: unknown }, _reply: unknown, done: (err?: Error) => void): void {
-  const fields = { ...nulCharacterFields(request.params), ...nulCharacterFields(request.query), ...nulCharacterFields(request.body) };
-  done(Object.keys(fields).length ? validationFailed(fields, NUL_REFUSED) : undefined);
+/** Refuses a request whose path parameters, query or parsed body hold ill-formed text, before anything reads or writes with it. */
+export function refuseIllFormedText(request: { params: unknown; query: unknown; body: unknown }, _reply: unknown, done: (err?: Error) => void): void {
+  const fields = { ...illFormedTextFields(request.params), ...illFormedTextFields(request.query), ...illFormedTextFields(request.body) };
+  done(Object.keys(fields).length ? validationFailed(fields, ILL_FORMED_REFUSED) : undefined);
 }

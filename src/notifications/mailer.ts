@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/config.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js';
 
 export type MailMessage = { id: number; to: string; subject: string; text: string; html: string };
 export type Mailer = { send(message: MailMessage): Promise<void>; close(): void };
@@ -11,7 +12,8 @@ export function createMailer(config: Config): Mailer {
   const host = new URL(config.publicUrl).hostname || 'ogi.localhost';
   const envelope = (m: MailMessage) => ({
     from: config.mailFrom,
-    to: m.to,
+    // The address alone, as an object: nodemailer would read a list or a display name out of a string.
+    to: { name: '', address: m.to },
     subject: m.subject,
     text: m.text,
     html: m.html,
@@ -36,9 +38,10 @@ export function createMailer(config: Config): Mailer {
     // meanwhile), under a temporary name and then renamed: a reader never finds half a message.
     async send(m) {
       const info = await transport.sendMail(envelope(m));
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const file = path.join(dir, `${String(m.id).padStart(8, '0')}.eml`);
-      await writeFile(`${file}.partial`, info.message as Buffer);
+      // A mail carries the applicant's name and, in the acknowledgment, the access code: owner-only.
+      await writeFile(`${file}.partial`, info.message as Buffer, { mode: PRIVATE_FILE_MODE });
       await rename(`${file}.partial`, file);
     },
     close: () => transport.close(),

@@ -10,18 +10,21 @@ import { AppError, notFound } from '../http/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readForm } from '../http/multipart.js';
 import { isHttps } from '../http/auth.js';
-import type { RateLimit } from '../http/rate-limit.js';
+import type { ClientLimits } from '../throttling/client-limits.js';
 import { dropEmpty, textField } from '../http/validation.js';
 import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { chineseDate } from '../letters/dates.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { applicationFormModel } from '../requests/application.form.js';
 import { RESELECT_FILES, UPLOAD_RULES } from '../requests/attachments.js';
-import { findAttachment } from '../requests/cases.repository.js';
+import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
 import { correctByApplicant, explainByApplicant, findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
 
 const RECEIPT_COOKIE = 'ogi_receipt';
+/** The form was sent before: the first submission's tracking number, for the confirmation page (never text from the URL). */
+const ALREADY_COOKIE = 'ogi_already';
+const TRACKING_NUMBER = /^[A-Z]{2,8}-\d{4}-\d{5,7}$/;
 
 type TrackQuery = { trackingNumber?: string; accessCode?: string };
 
@@ -34,7 +37,7 @@ async function renderApply(ctx: AppContext, reply: FastifyReply, values: unknown
   });
 }
 
-export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: AppContext; limits: ClientLimits }) {
   app.get<{ Querystring: { q?: string } }>('/', async (request, reply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 50) : '';
     const agencies = (await listAgencies(ctx.db)).filter((a) => !q || a.name.includes(q) || a.officeName.includes(q));
@@ -49,8 +52,8 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
   app.get<{ Params: { slug: string } }>('/apply/:slug', async (request, reply) => renderApply(ctx, reply, { agency: request.params.slug }, {}));
 
   // Multipart (attachments): the CSRF token travels in the query string.
-  app.post('/apply', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
-    const { fields, uploads, refused, filesSent } = await readForm(request);
+  app.post('/apply', { onRequest: limits.submission, preHandler: app.csrfProtection }, async (request, reply) => {
+    const { fields, uploads, refused, filesSent } = await readForm(ctx, request);
     const input = dropEmpty(fields) as Record<string, unknown>;
     const formToken = typeof input.formToken === 'string' && input.formToken.length <= 64 ? input.formToken : undefined;
     try {
@@ -64,18 +67,22 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
       });
       return reply.redirect('/apply/done', 303);
     } catch (err) {
-      if (err instanceof DuplicateSubmission) return reply.redirect(`/apply/done?already=${encodeURIComponent(err.trackingNumber)}`, 303);
+      if (err instanceof DuplicateSubmission) {
+        reply.setCookie(ALREADY_COOKIE, err.trackingNumber, { path: '/apply/done', httpOnly: true, sameSite: 'lax', secure: isHttps(ctx, request), maxAge: 15 * 60 });
+        return reply.redirect('/apply/done', 303);
+      }
       if (!(err instanceof AppError)) throw err;
       const { status, body } = toErrorBody(err);
       return renderApply(ctx, reply, fields, body.fields ?? { _: body.message }, status, filesSent);
     }
   });
 
-  app.get<{ Querystring: { already?: string } }>('/apply/done', async (request, reply) => {
+  app.get('/apply/done', { onRequest: limits.accessCode }, async (request, reply) => {
     const [trackingNumber, accessCode] = (request.cookies[RECEIPT_COOKIE] ?? '').split('.');
     if (!trackingNumber || !accessCode) {
-      const already = typeof request.query.already === 'string' ? request.query.already.slice(0, 40) : null;
-      return reply.page('apply-done', { title: '申请已提交', missing: true, already });
+      // Shown only in the shape of a tracking number, from our own cookie: a link cannot put words on this page.
+      const already = request.cookies[ALREADY_COOKIE] ?? '';
+      return reply.page('apply-done', { title: '申请已提交', missing: true, already: TRACKING_NUMBER.test(already) ? already : null });
     }
     const row = await findTrackedCase(ctx, trackingNumber, accessCode);
     const [agency, [receipt]] = await Promise.all([findAgencyById(ctx.db, row.agencyId), listLetterTexts(ctx.db, row.id, 'applicant')]);
@@ -135,10 +142,10 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
       return reply.status(404).page('track', { title: '查询办理进度', error: err.message, trackingNumber: trackingNumber ?? '' });
     }
   };
-  app.get<{ Querystring: TrackQuery }>('/track', { config: { rateLimit } }, async (request, reply) => trackPage(reply, request.query, { notice: noticeOf(request) }));
+  app.get<{ Querystring: TrackQuery }>('/track', { onRequest: limits.accessCode }, async (request, reply) => trackPage(reply, request.query, { notice: noticeOf(request) }));
 
   // The applicant withdraws the request from its tracking page, after ticking the confirmation.
-  app.post<{ Body: Record<string, unknown> | null }>('/track/withdraw', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> | null }>('/track/withdraw', { onRequest: limits.accessCode, preHandler: app.csrfProtection }, async (request, reply) => {
     // A field sent twice arrives as a list: read as missing.
     const [trackingNumber, accessCode, reason, confirm] = ['trackingNumber', 'accessCode', 'reason', 'confirm'].map((name) => textField(request.body, name)) as [string, string, string, string];
     const query = { trackingNumber, accessCode };
@@ -153,7 +160,7 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
   });
 
   // The applicant explains the requests, as the 说明理由告知书 asked (art. 35).
-  app.post<{ Body: Record<string, unknown> | null }>('/track/reasons', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> | null }>('/track/reasons', { onRequest: limits.accessCode, preHandler: app.csrfProtection }, async (request, reply) => {
     const [trackingNumber, accessCode, text] = ['trackingNumber', 'accessCode', 'text'].map((name) => textField(request.body, name)) as [string, string, string];
     try {
       await explainByApplicant(ctx, { trackingNumber, accessCode, input: { text } });
@@ -167,12 +174,12 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
   // The applicant sends the correction the 补正告知书 asked for (art. 30), with any documents. Multipart:
   // the CSRF token, the number and the code travel in the query string, so a refused upload still
   // shows the request's page.
-  app.post<{ Querystring: TrackQuery }>('/track/correction', { preHandler: app.csrfProtection, config: { rateLimit } }, async (request, reply) => {
+  app.post<{ Querystring: TrackQuery }>('/track/correction', { onRequest: limits.accessCode, preHandler: app.csrfProtection }, async (request, reply) => {
     const [trackingNumber, accessCode] = ['trackingNumber', 'accessCode'].map((name) => textField(request.query, name)) as [string, string];
     let text = '';
     let reselect: string | null = null;
     try {
-      const { fields, uploads, refused, filesSent } = await readForm(request);
+      const { fields, uploads, refused, filesSent } = await readForm(ctx, request);
       text = textField(fields, 'text');
       if (filesSent) reselect = RESELECT_FILES;
       if (refused) throw refused;
@@ -184,18 +191,18 @@ export async function portalPages(app: FastifyInstance, { ctx, rateLimit }: { ct
     return redirectWithNotice(reply, `/track?trackingNumber=${encodeURIComponent(trackingNumber.trim().toUpperCase())}&accessCode=${encodeURIComponent(accessCode)}`, 'corrected');
   });
 
-  app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/letters/:id', { config: { rateLimit } }, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/letters/:id', { onRequest: limits.accessCode }, async (request, reply) => {
     const row = await findTrackedCase(ctx, request.query.trackingNumber ?? '', request.query.accessCode ?? '');
     const letter = /^\d{1,12}$/.test(request.params.id) ? await findLetter(ctx.db, row.id, Number(request.params.id)) : null;
     if (!letter || letter.recipient !== 'applicant') throw notFound('letters.not_found', '没有找到该文书');
     return reply.page('letter', { title: letter.title, letter, printable: true, backUrl: `/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}&accessCode=${encodeURIComponent(request.query.accessCode ?? '')}` });
   });
 
-  app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/files/:id', { config: { rateLimit } }, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/files/:id', { onRequest: limits.accessCode }, async (request, reply) => {
     const row = await findTrackedCase(ctx, request.query.trackingNumber ?? '', request.query.accessCode ?? '');
     const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
     // Only what the agency released; the application's own attachments stay with the agency.
     if (!file || file.role !== 'released') throw notFound('attachments.not_found', '没有找到该文件');
-    return sendFile(reply, file);
+    return sendFile(reply, file, attachmentContent(ctx.db, file.id));
   });
 }

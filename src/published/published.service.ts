@@ -6,7 +6,8 @@ import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { uniqueViolation, type Executor } from '../db/client.js';
 import { agencies, publishedAnswers } from '../db/schema.js';
-import { notFound, ruleViolation, validationFailed } from '../http/errors.js';
+import { AppError, notFound, ruleViolation, type Place } from '../http/errors.js';
+import { findPersonalData, KIND_LABELS } from '../shared/personal-data-detector.js';
 import { parseInput } from '../http/validation.js';
 import { appendTimeline, lockCase } from '../requests/cases.repository.js';
 import { openCaseIdNumber } from '../requests/personal-data.service.js';
@@ -18,16 +19,37 @@ const publishSchema = z.object({
   answer: z.string().trim().min(5).max(20_000),
 });
 
+const FIELD_LABELS: Record<string, string> = { title: '标题', question: '申请内容', answer: '答复内容' };
+
+/**
+ * Where what is to be published holds personal data: anyone's identity number, mobile number or
+ * e-mail address however written (shared/personal-data-detector.ts), and the applicant's own name,
+ * numbers and address as recorded on the case.
+ */
+function personalDataIn(data: Record<'title' | 'question' | 'answer', string>, own: (string | null)[]): Place[] {
+  const places: Place[] = [];
+  for (const [field, text] of Object.entries(data)) {
+    for (const f of findPersonalData(text)) places.push({ field, excerpt: `${KIND_LABELS[f.kind]} ${f.excerpt}` });
+    for (const value of own) {
+      if (!value || value.length < 2) continue;
+      const at = text.indexOf(value);
+      if (at >= 0 && !places.some((p) => p.field === field && p.excerpt.includes(value))) places.push({ field, excerpt: `申请人的个人信息 ${text.slice(Math.max(0, at - 10), at + value.length + 10)}` });
+    }
+  }
+  return places;
+}
+
 export async function publishAnswer(ctx: AppContext, principal: Principal, trackingNumber: string, input: unknown): Promise<number> {
   const data = parseInput(publishSchema, input);
   return ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, { trackingNumber: trackingNumber.toUpperCase() });
     if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (row.state !== 'answered') throw ruleViolation('art44_publish_answered_only', '只有已经答复的申请才能主动公开（条例第四十四条）');
-    // The applicant's name, ID, contact details and address must not appear in what is published.
-    const personal = [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address].filter((v): v is string => Boolean(v) && v!.length >= 2);
-    const leaked = personal.find((v) => [data.title, data.question, data.answer].some((text) => text.includes(v)));
-    if (leaked) throw validationFailed({ _: '公开内容中含有申请人的个人信息，请删除后再公开' }, '公开内容中含有申请人的个人信息，请删除后再公开');
+    const places = personalDataIn(data, [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address]);
+    if (places.length) {
+      const where = places.map((p) => `${FIELD_LABELS[p.field]}：“${p.excerpt}”`).join('；');
+      throw new AppError(400, 'publication.personal_data', `公开内容中含有个人信息，请删除后再公开：${where}`, { places });
+    }
     try {
       const [published] = await tx
         .insert(publishedAnswers)

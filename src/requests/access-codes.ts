@@ -1,6 +1,8 @@
 // The applicant's access code: with the tracking number it opens the request's progress (/track).
-// Cases keep only its hash; a clerk can issue a new one to an applicant who lost it.
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+// Cases keep only an HMAC-SHA-256 of it under the installation's access-code key
+// (access-code-key.service.ts): a leaked table gives nothing back, where a bare hash of an 8-character
+// code is reversed by trying them all. A clerk can issue a new one to an applicant who lost theirs.
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -8,7 +10,7 @@ import { createDirectory } from '../notifications/directory.js';
 import { notificationMails, queueMails } from '../notifications/notifications.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { parseSnapshot } from '../workflow/workflow.js';
-import { appendTimeline, findCaseById, lockCase, setAccessCodeHash } from './cases.repository.js';
+import { appendTimeline, bareAccessCodes, findCaseById, lockCase, replaceAccessCodeDigests, setAccessCodeHash } from './cases.repository.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
 const ACCESS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -20,12 +22,26 @@ export function generateAccessCode(): string {
   return code;
 }
 
-export const hashAccessCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+/** What codes were stored as until 2026-12-07: a bare SHA-256 of the code; the HMAC is taken over it. */
+const sha256 = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
 
-/** Without a stored hash (unknown number) the code is hashed all the same, so both failures take the same time. */
-export function accessCodeMatches(code: unknown, storedHash: string | undefined): boolean {
-  const hash = Buffer.from(hashAccessCode(String(code ?? '')), 'hex');
-  return storedHash !== undefined && timingSafeEqual(hash, Buffer.from(storedHash, 'hex'));
+/**
+ * The stored form: `h1:` and the HMAC (key version 1, the installation's key) of the code's SHA-256,
+ * so that a code stored bare can be brought under the key without knowing it (wrapLegacyDigest).
+ */
+export const DIGEST_PREFIX = 'h1:';
+export const wrapLegacyDigest = (key: Buffer, legacy: string) => DIGEST_PREFIX + createHmac('sha256', key).update(legacy).digest('hex');
+export const accessCodeDigest = (key: Buffer, code: string) => wrapLegacyDigest(key, sha256(code));
+
+/**
+ * Whether the code is the one stored, under the key or (stored before it was kept so) bare. Without
+ * a stored digest (unknown number) the code is digested all the same, so both failures take the same time.
+ */
+export function accessCodeMatches(key: Buffer, code: unknown, stored: string | undefined): boolean {
+  const legacy = sha256(String(code ?? ''));
+  const mine = stored?.startsWith(DIGEST_PREFIX) ? wrapLegacyDigest(key, legacy) : legacy;
+  const expected = stored ?? mine.replace(/./g, '0');
+  return stored !== undefined && mine.length === expected.length && timingSafeEqual(Buffer.from(mine), Buffer.from(expected));
 }
 
 /**
@@ -47,7 +63,7 @@ export async function reissueAccessCode(ctx: AppContext, principal: Principal, t
       ids.push(from);
       from = (await findCaseById(tx, from))?.transferredFromId ?? null;
     }
-    await setAccessCodeHash(tx, ids, hashAccessCode(accessCode));
+    await setAccessCodeHash(tx, ids, accessCodeDigest(ctx.accessCodeKey, accessCode));
     const on = today(ctx.clock);
     const seq = await appendTimeline(tx, {
       caseId: row.id,
@@ -74,4 +90,20 @@ export async function reissueAccessCode(ctx: AppContext, principal: Principal, t
     await queueMails(tx, ctx, mails);
     return { trackingNumber: row.trackingNumber, accessCode, mailedTo: mails[0]?.recipient ?? null };
   });
+}
+
+/**
+ * With the timers: access codes stored as a bare hash (before 2026-12-07) are brought under the key,
+ * a batch at a time, without knowing them (wrapLegacyDigest); the index that finds them holds only
+ * those, so once none is left the job costs one empty read. Returns how many were brought.
+ */
+export async function wrapBareAccessCodes(ctx: AppContext): Promise<number> {
+  let wrapped = 0;
+  for (let rows; (rows = await bareAccessCodes(ctx.db, 1000)).length; ) {
+    const n = await replaceAccessCodeDigests(ctx.db, rows.map((r) => ({ id: r.id, was: r.accessCodeHash, digest: wrapLegacyDigest(ctx.accessCodeKey, r.accessCodeHash) })));
+    wrapped += n;
+    if (n === 0) break;
+  }
+  if (wrapped) ctx.log.info({ wrapped }, 'access codes stored as a bare hash are now kept under the key');
+  return wrapped;
 }

@@ -4,15 +4,19 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import type { Bundle } from './applicant-view.js';
 
-/** The row a lookup opens, with the stored view when it was built from the case and agency as they are now. */
-export type StoredView = { access_code_hash: string; body: string | null };
+/**
+ * The row a lookup opens, with the stored view when it was built from the case and agency as they are
+ * now, and the number's wrong codes in the current window (attempt_windows), all in one statement.
+ */
+export type StoredView = { access_code_hash: string; body: string | null; failures: number | null; failures_since: number | null };
 
-export async function findStoredView(db: Executor, trackingNumber: string, format: string): Promise<StoredView | null> {
+export async function findStoredView(db: Executor, trackingNumber: string, format: string, windowFrom: Date): Promise<StoredView | null> {
   const [row] = rowsOf<StoredView>(
     await db.execute(sql`
-      select c.access_code_hash, v.body
+      select c.access_code_hash, v.body, w.attempts as failures, (extract(epoch from w.window_started_at) * 1000)::float8 as failures_since
       from cases c join agencies a on a.id = c.agency_id
       left join applicant_views v on v.case_id = c.id and v.case_xmin = c.xmin::text::bigint and v.agency_xmin = a.xmin::text::bigint and v.format = ${format}
+      left join attempt_windows w on w.scope = 'access_code' and w.key = c.tracking_number and w.window_started_at > ${windowFrom.toISOString()}::timestamptz
       where c.tracking_number = ${trackingNumber}`),
   );
   return row ?? null;

@@ -2,6 +2,7 @@
 // information, the form wanted and how to obtain it. Messages are shown beside the fields.
 import { z } from 'zod';
 import { isoDateField } from '../calendar/dates.js';
+import { EMAIL_MESSAGE, isEmailAddress } from '../shared/email.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import { creditCodeProblem, residentIdProblem } from './identity-numbers.js';
 
@@ -35,7 +36,6 @@ const optionalText = (max: number) =>
 
 const MOBILE = /^(\+?86)?1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}(-\d{1,6})?$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const phone = z
   .string()
@@ -50,7 +50,7 @@ const email = z
   .optional()
   .nullable()
   .transform((v) => (v ? v.toLowerCase() : null))
-  .refine((v) => v === null || EMAIL.test(v), '电子邮箱格式不正确');
+  .refine((v) => v === null || isEmailAddress(v), EMAIL_MESSAGE);
 const idNumber = z
   .string()
   .trim()

@@ -1,13 +1,19 @@
 // Files attached to an application or released with an answer. The type is read from the content,
 // never from the name; the stored name is ours, the client's name is kept only for display.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { tooLarge, validationFailed } from '../http/errors.js';
+import { withoutInvisibles } from '../shared/text.js';
+import { archiveProblem } from '../uploads/office-archives.js';
+import type { StagedFile } from '../uploads/staging.js';
 import { LIMITS } from './application.schema.js';
 
-export type Upload = { filename: string; content: Buffer };
-export type CheckedUpload = { filename: string; content: Buffer; mime: string; size: number; sha256: string };
+/** A file as it arrived, staged on disk (uploads/staging.ts), with the name the client gave it. */
+export type Upload = StagedFile & { filename: string };
+/** A file accepted: its type recognised from its content, its name made safe. */
+export type CheckedUpload = Upload & { mime: string };
+
+const OFFICE = new Set(['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
 
 const ACCEPTED: Record<string, string> = {
   'application/pdf': 'pdf',
@@ -22,12 +28,12 @@ export const UPLOAD_RULES = `最多 ${LIMITS.attachmentCount} 个文件，每个
 /** A form refused with files in it comes back without them: a browser cannot be handed files back. */
 export const RESELECT_FILES = '您选择的文件没有保存，请重新选择后再提交。';
 
-/** A display name that cannot escape a directory or carry control characters, ending in the sniffed extension. */
+/** A display name that cannot escape a directory or carry control, bidi or zero-width characters, ending in the sniffed extension. */
 export function safeDisplayName(name: string, ext: string): string {
-  const base = path.posix.basename(name.replace(/\\/g, '/'));
+  const base = path.posix.basename(withoutInvisibles(name).replace(/\\/g, '/'));
   const stem = base
     .replace(/\.[^.]*$/, '')
-    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '')
+    .replace(/[<>:"/\\|?*]/g, '')
     .replace(/^\.+/, '')
     .trim()
     .slice(0, 80);
@@ -45,24 +51,25 @@ export function attachmentTooLarge(filename: string, field = 'attachments') {
   return tooLarge('attachments.too_large', message, { [field]: message });
 }
 
+/**
+ * Accepts staged files whose content is of a type we take: recognised from the file's first bytes
+ * only (HEAD_BYTES), never from its name; an Office file only once its archive's declared sizes pass
+ * (uploads/office-archives.ts).
+ */
 export async function checkUploads(uploads: Upload[]): Promise<CheckedUpload[]> {
   if (uploads.length > LIMITS.attachmentCount) throw tooManyAttachments();
   const checked: CheckedUpload[] = [];
   for (const [i, upload] of uploads.entries()) {
-    if (upload.content.length > LIMITS.attachmentBytes) throw attachmentTooLarge(upload.filename, `attachments.${i}`);
-    if (upload.content.length === 0) throw validationFailed({ [`attachments.${i}`]: `附件“${upload.filename}”是空文件` });
-    const type = await fileTypeFromBuffer(upload.content);
+    if (upload.size > LIMITS.attachmentBytes) throw attachmentTooLarge(upload.filename, `attachments.${i}`);
+    if (upload.size === 0) throw validationFailed({ [`attachments.${i}`]: `附件“${upload.filename}”是空文件` });
+    const type = await fileTypeFromBuffer(upload.head);
     const ext = type ? ACCEPTED[type.mime] : undefined;
     if (!type || !ext) {
       throw validationFailed({ [`attachments.${i}`]: `附件“${upload.filename}”的文件类型不受支持，只接受 ${ACCEPTED_LABEL}` });
     }
-    checked.push({
-      filename: safeDisplayName(upload.filename, ext),
-      content: upload.content,
-      mime: type.mime,
-      size: upload.content.length,
-      sha256: createHash('sha256').update(upload.content).digest('hex'),
-    });
+    const problem = OFFICE.has(type.mime) ? await archiveProblem(upload) : null;
+    if (problem) throw validationFailed({ [`attachments.${i}`]: `附件“${upload.filename}”不能接受：${problem}` });
+    checked.push({ ...upload, filename: safeDisplayName(upload.filename, ext), mime: type.mime });
   }
   return checked;
 }

@@ -1,8 +1,9 @@
 // Case rows, their timeline and attachments.
+import { createReadStream } from 'node:fs';
 import { and, asc, eq, gt, gte, inArray, lt, not, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
-import { attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord, type AttachmentRole } from '../db/schema.js';
+import { accessCodeBare, attachmentChunks, attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord, type AttachmentRole } from '../db/schema.js';
 import type { EventActor } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -57,6 +58,22 @@ export async function sealApplicants(db: Executor, rows: { id: number; idType: s
     update cases c set applicant = jsonb_set(c.applicant, '{idNumber}', to_jsonb(v.sealed)), applicant_key = v.applicant_key
     from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, id_type text, was text, sealed text, applicant_key text)
     where c.id = v.id and c.applicant->>'idNumber' = v.was and c.applicant->>'idType' is not distinct from v.id_type
+    returning c.id`);
+  return rowsOf(result).length;
+}
+
+/** Cases whose access code is stored as a bare hash, `limit` of them (through an index that holds only those). */
+export async function bareAccessCodes(db: Executor, limit: number): Promise<{ id: number; accessCodeHash: string }[]> {
+  return db.select({ id: cases.id, accessCodeHash: cases.accessCodeHash }).from(cases).where(accessCodeBare).limit(limit);
+}
+
+/** Replaces access code digests (as stored: `was`) in one statement; one changed meanwhile (a reissue) is left as it is. */
+export async function replaceAccessCodeDigests(db: Executor, rows: { id: number; was: string; digest: string }[]): Promise<number> {
+  if (!rows.length) return 0;
+  const result = await db.execute(sql`
+    update cases c set access_code_hash = v.digest
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id bigint, was text, digest text)
+    where c.id = v.id and c.access_code_hash = v.was
     returning c.id`);
   return rowsOf(result).length;
 }
@@ -176,11 +193,32 @@ export async function listTimeline(db: Executor, caseId: number) {
     .orderBy(asc(caseEvents.seq));
 }
 
+/** Stored files are kept in chunks of this size: a file is never whole in memory, to store or to send. */
+export const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Stores files staged on disk with their case: a row each, and their content read from disk chunk by
+ * chunk, a statement per chunk, so that what is in memory at once is one chunk whatever the file.
+ */
 export async function insertAttachments(tx: Executor, caseId: number, role: AttachmentRole, files: CheckedUpload[], at: Date): Promise<void> {
   if (!files.length) return;
-  await tx.insert(attachments).values(
-    files.map((f) => ({ id: crypto.randomUUID(), caseId, role, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, content: f.content, createdAt: at })),
-  );
+  const rows = files.map((f) => ({ id: crypto.randomUUID(), caseId, role, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, createdAt: at }));
+  await tx.insert(attachments).values(rows);
+  for (const [k, file] of files.entries()) {
+    let seq = 0;
+    for await (const chunk of createReadStream(file.path, { highWaterMark: CHUNK_BYTES })) {
+      await tx.insert(attachmentChunks).values({ attachmentId: rows[k]!.id, seq: seq++, data: chunk as Buffer });
+    }
+  }
+}
+
+/** A stored file's content, chunk after chunk: read one at a time, as the answer is sent. */
+export async function* attachmentContent(db: Executor, attachmentId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq += 1) {
+    const [row] = await db.select({ data: attachmentChunks.data }).from(attachmentChunks).where(and(eq(attachmentChunks.attachmentId, attachmentId), eq(attachmentChunks.seq, seq)));
+    if (!row) return;
+    yield row.data;
+  }
 }
 
 export async function listAttachments(db: Executor, caseId: number) {
@@ -191,9 +229,10 @@ export async function listAttachments(db: Executor, caseId: number) {
     .orderBy(asc(attachments.createdAt), asc(attachments.filename));
 }
 
+/** A stored file's description (its content: attachmentContent). */
 export async function findAttachment(db: Executor, caseId: number, id: string) {
   const [row] = await db
-    .select()
+    .select({ id: attachments.id, role: attachments.role, filename: attachments.filename, mime: attachments.mime, size: attachments.size })
     .from(attachments)
     .where(and(eq(attachments.caseId, caseId), eq(attachments.id, id)));
   return row ?? null;

@@ -20,7 +20,7 @@ import { startCase } from '../workflow/workflow.js';
 import { applicantColumn, applicantRecord, applicationSchema, RECEIVED_NEXT_WORKING_DAY, registrationExtras, type Application } from './application.schema.js';
 import { checkUploads, type CheckedUpload, type Upload } from './attachments.js';
 import { appendTimelineEntries, findLikelyRepeats, findSubmission, insertAttachments, insertCases, recordSubmissions, type CaseRow } from './cases.repository.js';
-import { generateAccessCode, hashAccessCode } from './access-codes.js';
+import { accessCodeDigest, generateAccessCode } from './access-codes.js';
 import { fileNewCasesOnly } from './applicant-views.repository.js';
 import { applyIntents, letterNumberOwners } from './intents.js';
 import { applicantKeyOf, sealIdNumber } from './personal-data.js';
@@ -229,7 +229,7 @@ function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> 
             channel: 'online',
             // Art. 31: received on the day it arrives if that is a working day, else the next one.
             receivedOn: workingDayOnOrAfter({ date: f.arrivedOn, calendar }).date,
-            accessCodeHash: hashAccessCode(f.accessCode),
+            accessCodeHash: accessCodeDigest(ctx.accessCodeKey, f.accessCode),
             accessCode: f.accessCode,
             files: f.files,
             actor: { kind: 'applicant' },
@@ -330,7 +330,7 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
         details: caseDetails(app),
         channel,
         receivedOn,
-        accessCodeHash: hashAccessCode(accessCode),
+        accessCodeHash: accessCodeDigest(ctx.accessCodeKey, accessCode),
         accessCode,
         files,
         actor: staffActor(args.principal, { agencyId: agency.id }),

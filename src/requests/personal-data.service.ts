@@ -11,6 +11,7 @@ import { getSetting, lockForSettingChange, putSetting, readSettingHolding } from
 import type { Executor, Tx } from '../db/client.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
+import { sealAccessCodeKey } from './access-code-key.service.js';
 import { sealApplicants, sealedApplicants, unsealedApplicants } from './cases.repository.js';
 import { applicantKeyOf, keyCheckOf, openIdNumber, PersonalDataKeyError, sealIdNumber } from './personal-data.js';
 
@@ -48,6 +49,7 @@ export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource):
   await ctx.db.transaction(async (tx) => {
     await lockForSettingChange(tx, KEY_LOCK);
     while (await sealBatch(tx, key)) {}
+    await sealAccessCodeKey(tx, { from: null, to: key });
     await putSetting(tx, KEY_CHECK, check);
   });
 }
@@ -79,6 +81,7 @@ async function reseal(ctx: AppContext, previous: Buffer, key: Buffer, check: str
       count += resealed.length;
     }
     while (await sealBatch(tx, key)) {}
+    await sealAccessCodeKey(tx, { from: previous, to: key });
     await putSetting(tx, KEY_CHECK, check);
   });
   ctx.log.warn(

@@ -1,7 +1,6 @@
-import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
-import type { RateLimit } from '../http/rate-limit.js';
+import type { ClientLimits } from '../throttling/client-limits.js';
 import { readBody } from '../http/multipart.js';
 import { textField } from '../http/validation.js';
 import { DuplicateSubmission, idempotencyKeyOf, submitApplication } from './intake.service.js';
@@ -10,9 +9,9 @@ import { correctByApplicant, explainByApplicant, lookupRequestJson, withdrawByAp
 /** The applicant's view, JSON already: sent as it is. */
 const json = (reply: FastifyReply, body: string) => reply.type('application/json; charset=utf-8').send(body);
 
-export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
-  app.post('/api/requests', { config: { rateLimit } }, async (request, reply) => {
-    const { fields, uploads } = await readBody(request);
+export async function requestRoutes(app: FastifyInstance, { ctx, limits }: { ctx: AppContext; limits: ClientLimits }) {
+  app.post('/api/requests', { onRequest: limits.submission }, async (request, reply) => {
+    const { fields, uploads } = await readBody(ctx, request);
     const { idempotencyKey, refused } = idempotencyKeyOf(request.headers['idempotency-key']);
     try {
       const receipt = await submitApplication(ctx, { input: fields, uploads, idempotencyKey, refused });
@@ -30,12 +29,12 @@ export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { 
 
   app.get<{ Params: { trackingNumber: string }; Querystring: { accessCode?: string } }>(
     '/api/requests/:trackingNumber',
-    { config: { rateLimit } },
+    { onRequest: limits.accessCode },
     async (request, reply) => json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode: request.query.accessCode ?? '' })),
   );
 
   // The applicant withdraws the request: { accessCode, reason? } → the applicant's view, now closed.
-  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/withdraw', { config: { rateLimit } }, async (request, reply) => {
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/withdraw', { onRequest: limits.accessCode }, async (request, reply) => {
     const accessCode = textField(request.body, 'accessCode');
     await withdrawByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: request.body });
     return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));
@@ -43,15 +42,15 @@ export async function requestRoutes(app: FastifyInstance, { ctx, rateLimit }: { 
 
   // The applicant corrects the application (art. 30): { accessCode, text } as JSON, or multipart with
   // files in `attachments` → the applicant's view, the answer period running again.
-  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/correction', { config: { rateLimit } }, async (request, reply) => {
-    const { fields, uploads } = await readBody(request);
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/correction', { onRequest: limits.accessCode }, async (request, reply) => {
+    const { fields, uploads } = await readBody(ctx, request);
     const accessCode = textField(fields, 'accessCode');
     await correctByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: fields, uploads });
     return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));
   });
 
   // The applicant explains the requests (art. 35): { accessCode, text } → the applicant's view.
-  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/reasons', { config: { rateLimit } }, async (request, reply) => {
+  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/reasons', { onRequest: limits.accessCode }, async (request, reply) => {
     const accessCode = textField(request.body, 'accessCode');
     await explainByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: request.body });
     return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));

@@ -1,12 +1,18 @@
 // The applicant's view of a request: tracking number plus access code. An unknown number and a
-// wrong code give the same answer, so neither can be probed.
+// wrong code give the same answer, so neither can be probed. Wrong codes are counted per number,
+// whatever the route or client (throttling/attempt-windows.ts): past ATTEMPT_LIMITS.access_code in
+// the window, the number is paused for everyone until the window ends (at most 15 minutes), so that
+// spreading guesses over clients, instances or routes gains nothing.
 import { z } from 'zod';
 import { today } from '../calendar/clock.js';
 import type { IsoDate } from '../calendar/dates.js';
 import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
-import { notFound, ruleViolation } from '../http/errors.js';
+import { toShanghaiIso } from '../calendar/dates.js';
+import { AppError, notFound, ruleViolation } from '../http/errors.js';
+import { pausedUntil, secondsUntil, windowFrom, type AttemptWindow } from '../throttling/attempt-windows.js';
+import { countAttempt, findAttemptWindow } from '../throttling/attempt-windows.repository.js';
 import { parseInput } from '../http/validation.js';
 import type { ClientEvent } from '../workflow/types.js';
 import { accessCodeMatches } from './access-codes.js';
@@ -19,18 +25,41 @@ import { applyToLockedCase } from './workflow.service.js';
 
 const NOT_FOUND_MESSAGE = '没有找到与该申请编号和查询码相符的申请，请核对后重试';
 
-/** The row the code opens; otherwise the same 404 whether the number is unknown or the code wrong. */
-function opened<T>(row: T | null | undefined, storedHash: string | undefined, accessCode: unknown): T {
-  if (!accessCodeMatches(accessCode, storedHash) || !row) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
-  return row;
+const normalized = (trackingNumber: string) => String(trackingNumber ?? '').trim().toUpperCase();
+
+/** Whether this installation counts wrong codes (RATE_LIMIT_PER_MINUTE=0 turns every budget off). */
+const counting = (ctx: AppContext) => ctx.config.rateLimitPerMinute > 0;
+
+/**
+ * Checks a code against the number's stored digest. Paused numbers are refused before the code is
+ * looked at (429, Retry-After); a wrong code, or a number no case has, is counted and answered with
+ * the same 404. `window`: the number's failures if the caller read them already (the lookup reads
+ * them with the case, in one statement); otherwise read here.
+ */
+async function opened<T>(ctx: AppContext, args: { trackingNumber: string; row: T | null | undefined; storedHash: string | undefined; accessCode: unknown; window?: AttemptWindow | null }): Promise<T> {
+  const now = ctx.clock.now();
+  const key = normalized(args.trackingNumber);
+  if (counting(ctx)) {
+    const window = args.window !== undefined ? args.window : await findAttemptWindow(ctx.db, { scope: 'access_code', key, now });
+    const until = pausedUntil('access_code', window, now);
+    if (until) throw trackingPaused(until, now);
+  }
+  if (!accessCodeMatches(ctx.accessCodeKey, args.accessCode, args.storedHash) || !args.row) {
+    if (counting(ctx)) await countAttempt(ctx.db, { scope: 'access_code', key, now });
+    throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+  }
+  return args.row;
 }
 
-const normalized = (trackingNumber: string) => String(trackingNumber ?? '').trim().toUpperCase();
+const trackingPaused = (until: Date, now: Date) =>
+  new AppError(429, 'requests.tracking_paused', `该申请编号的查询码错误次数过多，暂停查询至 ${toShanghaiIso(until).slice(11, 16)}（北京时间），请届时再试`, {
+    retryAfter: secondsUntil(until, now),
+  });
 
 export async function findTrackedCase(ctx: AppContext, trackingNumber: string, accessCode: string): Promise<CaseRow> {
   // A NUL (from a forged receipt cookie; requests are refused with one) is in no case's number and cannot be sent to the database.
   const row = trackingNumber.includes('\u0000') ? null : await findCase(ctx.db, normalized(trackingNumber));
-  return opened(row, row?.accessCodeHash, accessCode);
+  return opened(ctx, { trackingNumber, row, storedHash: row?.accessCodeHash, accessCode });
 }
 
 /**
@@ -42,12 +71,14 @@ export async function findTrackedCase(ctx: AppContext, trackingNumber: string, a
  */
 export async function lookupRequestJson(ctx: AppContext, args: { trackingNumber: string; accessCode: string }): Promise<string> {
   const trackingNumber = normalized(args.trackingNumber);
-  const stored = await findStoredView(ctx.db, trackingNumber, VIEW_FORMAT);
-  const { body } = opened(stored, stored?.access_code_hash, args.accessCode);
+  const stored = await findStoredView(ctx.db, trackingNumber, VIEW_FORMAT, windowFrom(ctx.clock.now()));
+  const window = stored ? (stored.failures === null ? null : { attempts: Number(stored.failures), windowStartedAt: new Date(Number(stored.failures_since)) }) : undefined;
+  const { body } = await opened(ctx, { trackingNumber, row: stored, storedHash: stored?.access_code_hash, accessCode: args.accessCode, window });
   if (body !== null) return body;
   const loaded = await loadBundle(ctx.db, trackingNumber);
-  // Read anew: the code may have been reissued in between.
-  const bundle = opened(loaded, loaded?.access_code_hash, args.accessCode);
+  // Read anew: the code may have been reissued in between (no second count: the first check passed).
+  if (!loaded || !accessCodeMatches(ctx.accessCodeKey, args.accessCode, loaded.access_code_hash)) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+  const bundle = loaded;
   const built = JSON.stringify(applicantView(bundle));
   try {
     await storeView(ctx.db, bundle, VIEW_FORMAT, built);
@@ -74,9 +105,12 @@ async function applicantStep(
   step: (on: IsoDate, calendar: Calendar) => { event: ClientEvent; payload: Record<string, unknown> },
   alsoWrite?: (tx: Tx, row: CaseRow) => Promise<void>,
 ): Promise<void> {
+  // Checked (and a wrong code counted) before the transaction, which would roll the count back.
+  await findTrackedCase(ctx, args.trackingNumber, args.accessCode);
   await ctx.db.transaction(async (tx) => {
     const locked = await lockCase(tx, { trackingNumber: normalized(args.trackingNumber) });
-    const row = opened(locked, locked?.accessCodeHash, args.accessCode);
+    if (!locked || !accessCodeMatches(ctx.accessCodeKey, args.accessCode, locked.accessCodeHash)) throw notFound('requests.not_found', NOT_FOUND_MESSAGE);
+    const row = locked;
     const on = today(ctx.clock);
     const { event, payload } = step(on, await ctx.calendar(tx));
     const result = await applyToLockedCase(tx, ctx, { row, event: { ...event, on, actor: { kind: 'applicant' } }, payload });

@@ -2,6 +2,7 @@
 // only a hash of each token is stored.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { EMAIL_MESSAGE, isEmailAddress } from '../shared/email.js';
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { AppError, validationFailed } from '../http/errors.js';
@@ -9,11 +10,10 @@ import { MAX_INTEGER, parseInput } from '../http/validation.js';
 import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { generatePassword, hashPassword, MIN_PASSWORD, verifyAgainstNothing, verifyPassword, weakPasswordReason } from './passwords.js';
 import type { Principal } from './principal.js';
+import { ATTEMPT_LIMITS, pausedUntil, secondsUntil, windowEnd, WINDOW_MINUTES } from '../throttling/attempt-windows.js';
+import { clearAttempts, countAttempt, deleteEndedWindows, findAttemptWindow } from '../throttling/attempt-windows.repository.js';
 import {
-  clearSignInAttempts,
   countActiveAdmins,
-  countSignInAttempt,
-  deleteEndedSignInWindows,
   deleteEndedSessions,
   deleteSession,
   deleteSessionsOf,
@@ -50,27 +50,43 @@ const loginSchema = z.object({ email: z.string().trim().min(1).max(254), passwor
  * refused until the window ends, the right password too, and a successful sign-in or an
  * administrator's password reset starts the count again. Counted per address whether an account
  * has it or not, so the answers do not tell which addresses have one; counted in the database, so
- * that neither several instances nor many client addresses multiply it.
+ * that neither several instances nor many client addresses multiply it (throttling/attempt-windows.ts).
  */
-export const SIGN_IN_ATTEMPTS = 5;
-export const SIGN_IN_WINDOW_MINUTES = 15;
+export const SIGN_IN_ATTEMPTS = ATTEMPT_LIMITS.sign_in_address;
+export const SIGN_IN_WINDOW_MINUTES = WINDOW_MINUTES;
 
-const windowFrom = (now: Date) => new Date(now.getTime() - SIGN_IN_WINDOW_MINUTES * 60_000);
 const shanghaiTime = (at: Date) => toShanghaiIso(at).slice(11, 16);
 
-export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web' = 'api') {
+/**
+ * Password spraying (one client, many addresses, a password or two each) passes under every
+ * address's own count: a client's failed sign-ins are counted too, page and API alike, and past
+ * ATTEMPT_LIMITS.sign_in_client in the window that client is refused until it ends (429); other
+ * clients sign in as usual. A budget of RATE_LIMIT_PER_MINUTE: off when it is 0.
+ */
+async function refuseSprayingClient(ctx: AppContext, client: string | undefined, now: Date): Promise<void> {
+  if (!client || ctx.config.rateLimitPerMinute === 0) return;
+  const until = pausedUntil('sign_in_client', await findAttemptWindow(ctx.db, { scope: 'sign_in_client', key: client, now }), now);
+  if (until) {
+    throw new AppError(429, 'auth.client_paused', `本机登录失败次数过多，请于 ${shanghaiTime(until)}（北京时间）后再试`, { retryAfter: secondsUntil(until, now) });
+  }
+}
+
+export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web' = 'api', client?: string) {
   const { email: typed, password } = parseInput(loginSchema, input);
   const email = typed.toLowerCase();
   const now = ctx.clock.now();
+  await refuseSprayingClient(ctx, client, now);
   // Counted before the password is checked: tries arriving together cannot all get past the count.
-  const { attempts, windowStartedAt } = await countSignInAttempt(ctx.db, email, now, windowFrom(now));
-  const windowEnds = new Date(windowStartedAt.getTime() + SIGN_IN_WINDOW_MINUTES * 60_000);
+  const window = await countAttempt(ctx.db, { scope: 'sign_in_address', key: email, now });
+  const { attempts } = window;
+  const windowEnds = windowEnd(window);
   if (attempts > SIGN_IN_ATTEMPTS) {
     throw new AppError(401, 'auth.sign_in_paused', `登录尝试次数过多，该账号暂停登录至 ${shanghaiTime(windowEnds)}（北京时间），请届时再试；忘记密码请联系管理员重置`);
   }
   const account = await findStaffByEmail(ctx.db, email);
   const valid = account && !account.disabledAt ? await verifyPassword(password, account.passwordHash) : await verifyAgainstNothing(password);
   if (!account || !valid) {
+    if (client && ctx.config.rateLimitPerMinute > 0) await countAttempt(ctx.db, { scope: 'sign_in_client', key: client, now });
     const left = SIGN_IN_ATTEMPTS - attempts;
     if (left === 0) ctx.log.warn({ account: email, until: windowEnds.toISOString() }, 'sign-in paused after repeated failures');
     const hint = left === 0 ? `。尝试次数已达上限，该账号暂停登录至 ${shanghaiTime(windowEnds)}（北京时间）` : left <= 2 ? `，还可尝试 ${left} 次` : '';
@@ -78,7 +94,7 @@ export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web'
     ctx.log.info({ account: email, attempts }, 'sign-in failed');
     throw new AppError(401, 'auth.invalid_credentials', `邮箱或密码不正确${hint}`);
   }
-  await clearSignInAttempts(ctx.db, email);
+  await clearAttempts(ctx.db, { scope: 'sign_in_address', key: email });
   ctx.log.info({ account: account.id, kind }, 'staff signed in');
   const token = randomBytes(32).toString('base64url');
   await insertSession(ctx.db, {
@@ -96,7 +112,7 @@ export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web'
 export async function expireSignIns(ctx: AppContext): Promise<void> {
   const now = ctx.clock.now();
   await deleteEndedSessions(ctx.db, now, idleFrom(now));
-  await deleteEndedSignInWindows(ctx.db, windowFrom(now));
+  await deleteEndedWindows(ctx.db, now);
 }
 
 export async function authenticate(ctx: AppContext, token: string): Promise<{ principal: Principal; kind: 'api' | 'web' } | null> {
@@ -135,7 +151,7 @@ export async function changePassword(ctx: AppContext, principal: Principal, toke
 }
 
 const newStaffSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, '电子邮箱格式不正确'),
+  email: z.string().trim().toLowerCase().max(254).refine(isEmailAddress, EMAIL_MESSAGE),
   password: z.string().min(MIN_PASSWORD, `密码至少 ${MIN_PASSWORD} 个字符`).max(200),
   name: z.string().trim().min(1).max(50),
   role: z.enum(['admin', 'supervisor', 'clerk']),
@@ -226,7 +242,7 @@ export async function resetStaffPassword(ctx: AppContext, principal: Principal, 
     await setPasswordHash(tx, account.id, passwordHash, true);
     await deleteSessionsOf(tx, account.id);
     // The person can sign in at once with the new password, whatever was tried meanwhile.
-    await clearSignInAttempts(tx, account.email);
+    await clearAttempts(tx, { scope: 'sign_in_address', key: account.email });
   });
   // Who reset whose password, for the record; never the password.
   ctx.log.info({ by: principal.id, account: account.id }, 'staff password reset');

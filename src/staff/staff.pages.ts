@@ -1,29 +1,24 @@
 // Staff sign-in for pages: a session cookie (HttpOnly, SameSite=Lax, Secure behind TLS), CSRF on
 // every form, logout, password change, and throttled sign-in.
 import type {} from '@fastify/csrf-protection';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import { isHttps, SESSION_COOKIE, staffPage } from '../http/auth.js';
 import { AppError } from '../http/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
-import type { RateLimit } from '../http/rate-limit.js';
+import type { ClientLimits } from '../throttling/client-limits.js';
 import { noticeOf, redirectWithNotice } from '../http/views.js';
 import { changePassword, login, logout, SESSION_HOURS } from './auth.service.js';
 
 function safeNext(next: unknown): string {
-  // Only our own paths: never an open redirect.
-  return typeof next === 'string' && /^\/(staff|admin)(\/|$|\?)/.test(next) ? next : '/staff';
+  // Only our own paths (never an open redirect), of printable characters: a line break would split
+  // the Location header, which Node refuses with a server error.
+  return typeof next === 'string' && next.length <= 2000 && /^\/(staff|admin)(?:[/?][\x21-\x7e]*)?$/.test(next) ? next : '/staff';
 }
 
-export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+export async function staffPages(app: FastifyInstance, { ctx, limits }: { ctx: AppContext; limits: ClientLimits }) {
   // Open while the password must be changed (src/http/auth.ts).
   const open = { whilePasswordChangeRequired: true };
-  const loginLimit: RateLimit = rateLimit && {
-    ...rateLimit,
-    // Per address and per account, counted once the form is read.
-    hook: 'preHandler',
-    keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-  };
 
   app.get<{ Querystring: { next?: string } }>('/staff/login', async (request, reply) =>
     reply.page('staff/login', { title: '工作人员登录', next: safeNext(request.query.next), notice: noticeOf(request) }),
@@ -31,10 +26,11 @@ export async function staffPages(app: FastifyInstance, { ctx, rateLimit }: { ctx
 
   app.post<{ Body: { email?: string; password?: string; next?: string } }>(
     '/staff/login',
-    { preHandler: app.csrfProtection, config: { rateLimit: loginLimit } },
+    // One bucket per client with the API's sign-in; each address has its own count besides (auth.service.ts).
+    { onRequest: limits.signIn, preHandler: app.csrfProtection },
     async (request, reply) => {
       try {
-        const { token } = await login(ctx, request.body, 'web');
+        const { token } = await login(ctx, request.body, 'web', request.ip);
         reply.setCookie(SESSION_COOKIE, token, {
           path: '/',
           httpOnly: true,

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import { rowsOf, type Executor } from '../db/client.js';
-import { agencies, sessions, signInAttempts, staff } from '../db/schema.js';
+import type { Executor } from '../db/client.js';
+import { agencies, sessions, staff } from '../db/schema.js';
 
 export type StaffRow = typeof staff.$inferSelect;
 
@@ -76,32 +76,4 @@ export async function setDisabled(db: Executor, id: number, disabledAt: Date | n
 /** Sessions past their end, and page sessions unused since `idleFrom` (findLiveSession no longer finds them). */
 export async function deleteEndedSessions(db: Executor, now: Date, idleFrom: Date): Promise<void> {
   await db.delete(sessions).where(or(lt(sessions.expiresAt, now), and(eq(sessions.kind, 'web'), lt(sessions.lastSeenAt, idleFrom))));
-}
-
-/**
- * Counts one sign-in attempt for the address, in one statement, so that attempts arriving together
- * at several instances are all counted: the window's count with this one, and when the window began
- * (a window begun before `windowFrom` is over, and this attempt begins a new one).
- */
-export async function countSignInAttempt(db: Executor, email: string, now: Date, windowFrom: Date): Promise<{ attempts: number; windowStartedAt: Date }> {
-  const at = now.toISOString();
-  const current = sql`a.window_started_at > ${windowFrom.toISOString()}::timestamptz`;
-  const [row] = rowsOf<{ attempts: number; started_ms: number }>(
-    await db.execute(sql`
-      insert into sign_in_attempts as a (email, attempts, window_started_at) values (${email}, 1, ${at}::timestamptz)
-      on conflict (email) do update set
-        attempts = case when ${current} then a.attempts + 1 else 1 end,
-        window_started_at = case when ${current} then a.window_started_at else excluded.window_started_at end
-      returning a.attempts, (extract(epoch from a.window_started_at) * 1000)::float8 as started_ms`),
-  );
-  return { attempts: Number(row!.attempts), windowStartedAt: new Date(Number(row!.started_ms)) };
-}
-
-export async function clearSignInAttempts(db: Executor, email: string): Promise<void> {
-  await db.delete(signInAttempts).where(eq(signInAttempts.email, email));
-}
-
-/** Windows begun before `windowFrom` are over: what they counted no longer matters. */
-export async function deleteEndedSignInWindows(db: Executor, windowFrom: Date): Promise<void> {
-  await db.delete(signInAttempts).where(lt(signInAttempts.windowStartedAt, windowFrom));
 }

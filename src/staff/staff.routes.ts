@@ -1,15 +1,14 @@
-import type {} from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import type { RateLimit } from '../http/rate-limit.js';
+import type { ClientLimits } from '../throttling/client-limits.js';
 import { staffOnly } from '../http/auth.js';
 import { changePassword, createStaff, login, logout, resetStaffPassword } from './auth.service.js';
 import { listStaff } from './staff.repository.js';
 
-export async function staffRoutes(app: FastifyInstance, { ctx, rateLimit }: { ctx: AppContext; rateLimit: RateLimit }) {
+export async function staffRoutes(app: FastifyInstance, { ctx, limits }: { ctx: AppContext; limits: ClientLimits }) {
   const open = { whilePasswordChangeRequired: true };
-  app.post('/api/auth/login', { config: { rateLimit } }, async (request) => {
-    const { token, principal } = await login(ctx, request.body, 'api');
+  app.post('/api/auth/login', { onRequest: limits.signIn }, async (request) => {
+    const { token, principal } = await login(ctx, request.body, 'api', request.ip);
     return { token, staff: principal };
   });
 

@@ -38,6 +38,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     schedulerIntervalMs: 60_000,
     publicUrl: 'http://ogi.test',
     rateLimitPerMinute: 0,
+    uploadBytesPerMinute: 200 * 1024 * 1024,
+    uploadBytesPerMinutePerClient: 100 * 1024 * 1024,
     logLevel: 'silent',
     trustProxy: false,
     personalDataKey: null,

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_bare_access_code_idx" ON "cases" USING btree ("id") WHERE access_code_hash not like 'h1:%';

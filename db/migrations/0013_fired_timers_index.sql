@@ -1,0 +1,1 @@
+CREATE INDEX "timers_fired_idx" ON "timers" USING btree ("case_id","kind","fire_at") WHERE status = 'done' and result = 'applied';
