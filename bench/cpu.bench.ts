@@ -2,9 +2,9 @@
 // HTTP benchmark's throughput goes. Run: DATABASE_URL=postgres://… npm run bench:cpu
 import { buildApp } from '../src/app.js';
 import { manualClock } from '../src/calendar/clock.js';
-import { testConfig } from '../test/helpers/app.js';
+import { testConfig } from '../test/helpers/test-app.js';
 import { application } from '../test/helpers/factories.js';
-import { freshPostgres, requirePostgres } from './lib/database.js';
+import { freshPostgres, requirePostgres } from './lib/bench-database.js';
 
 const database = await freshPostgres(requirePostgres());
 try {

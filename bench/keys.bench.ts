@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.js';
 import { manualClock } from '../src/calendar/clock.js';
 import { loadConfig, type Config } from '../src/config/config.js';
-import { freshPostgres, requirePostgres } from './lib/database.js';
+import { freshPostgres, requirePostgres } from './lib/bench-database.js';
 
 const N = Number(process.env.BENCH_CASES ?? 1_000_000);
 const database = await freshPostgres(requirePostgres());

@@ -8,9 +8,9 @@ import { loadConfig } from '../src/config/config.js';
 import { computeTables } from '../src/reports/reports.service.js';
 import { table3Problems } from '../src/reports/tables.js';
 import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
-import { listCases } from '../src/cases/cases.service.js';
+import { listCases } from '../src/desk/desk.service.js';
 import { signIn } from '../test/helpers/web.js';
-import { freshPostgres, requirePostgres } from './lib/database.js';
+import { freshPostgres, requirePostgres } from './lib/bench-database.js';
 
 const N = Number(process.env.BENCH_CASES ?? 1_000_000);
 const database = await freshPostgres(requirePostgres());

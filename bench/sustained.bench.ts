@@ -11,7 +11,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { application } from '../test/helpers/factories.js';
 import { freePort } from '../test/helpers/process.js';
-import { freshPostgres, requirePostgres } from './lib/database.js';
+import { freshPostgres, requirePostgres } from './lib/bench-database.js';
 import { cpuMs, fileApplications, postgresCpuMs, rssMb, startService } from './lib/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);

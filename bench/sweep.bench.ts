@@ -6,7 +6,7 @@ import { manualClock } from '../src/calendar/clock.js';
 import { loadConfig } from '../src/config/config.js';
 import { agencies, cases, outbox } from '../src/db/schema.js';
 import { createStaff } from '../src/staff/auth.service.js';
-import { freshPostgres, requirePostgres } from './lib/database.js';
+import { freshPostgres, requirePostgres } from './lib/bench-database.js';
 import { seedCases } from '../test/helpers/seed.js';
 
 const N = Number(process.env.BENCH_TIMERS ?? 10_000);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { application, multipartBody, PDF } from '../test/helpers/factories.js';
 import { freePort } from '../test/helpers/process.js';
-import { freshPostgres, requirePostgres } from './lib/database.js';
+import { freshPostgres, requirePostgres } from './lib/bench-database.js';
 import { rssMb, startService } from './lib/processes.js';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 4);

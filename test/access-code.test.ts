@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
-import { api, staffClient, testApp } from './helpers/app.js';
+import { api, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 

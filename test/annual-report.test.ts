@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { APPLICANT_COLUMNS, TABLE3_ROWS, table3Problems, type ApplicantColumn, type Table3 } from '../src/reports/tables.js';
 import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
-import { ADMIN, login, staffClient, testApp } from './helpers/app.js';
-import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
+import { ADMIN, login, staffClient, testApp } from './helpers/test-app.js';
+import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/test-databases.js';
 import { answerBody, application, VALID_CREDIT_CODE } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
 

@@ -7,7 +7,7 @@ import { rowsOf } from '../src/db/client.js';
 import { applicantViews } from '../src/db/schema.js';
 import { applicantView, VIEW_FORMAT } from '../src/requests/applicant-view.js';
 import { loadBundle, storeView } from '../src/requests/applicant-views.repository.js';
-import { ADMIN, api, login, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, login, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import t from 'tap';
 import { PROJECT_ROOT } from '../src/config/paths.js';
-import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, staffClient, testApp } from './helpers/test-app.js';
 import { application, PDF, VALID_RESIDENT_ID } from './helpers/factories.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ADMIN, api, login, testApp } from './helpers/app.js';
+import { ADMIN, api, login, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
 

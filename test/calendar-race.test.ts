@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { cases } from '../src/db/schema.js';
-import { ADMIN, api, login, testApp } from './helpers/app.js';
+import { ADMIN, api, login, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 
 // Art. 33: the due date counts working days by the official schedule. A schedule loaded while

@@ -1,7 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { caseEvents, cases, letters, outbox, timers } from '../src/db/schema.js';
-import { api, testApp } from './helpers/app.js';
+import { api, testApp } from './helpers/test-app.js';
 import { application, PNG } from './helpers/factories.js';
 import { webClient } from './helpers/web.js';
 

@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import t from 'tap';
 import { rowsOf } from '../src/db/client.js';
-import { openTestDatabase, TEST_DATABASE_URL } from './helpers/database.js';
+import { openTestDatabase, TEST_DATABASE_URL } from './helpers/test-databases.js';
 
 const skip = TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database has no connection to cut';
 

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { attachments, cases } from '../src/db/schema.js';
-import { api, staffClient, testApp } from './helpers/app.js';
-import { caseMails } from './helpers/database.js';
+import { api, staffClient, testApp } from './helpers/test-app.js';
+import { caseMails } from './helpers/test-databases.js';
 import { application, EXE, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 

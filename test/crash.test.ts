@@ -3,7 +3,7 @@ import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { agencies, caseEvents, cases, outbox, timers } from '../src/db/schema.js';
 import { createStaff } from '../src/staff/auth.service.js';
-import { testConfig } from './helpers/app.js';
+import { testConfig } from './helpers/test-app.js';
 import { serverStorage, startServer, stopServer, waitForHealth, type ServerProcess } from './helpers/process.js';
 import { seedCases } from './helpers/seed.js';
 

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { caseEvents, cases, letters } from '../src/db/schema.js';
 import { remedySentences, type Remedy } from '../src/letters/remedy.js';
-import { api, staffClient, testApp } from './helpers/app.js';
+import { api, staffClient, testApp } from './helpers/test-app.js';
 import { application, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 

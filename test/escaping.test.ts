@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { cases, letters, outbox } from '../src/db/schema.js';
-import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, staffClient, testApp } from './helpers/test-app.js';
 import { application, PDF } from './helpers/factories.js';
 import { signIn, webClient } from './helpers/web.js';
 

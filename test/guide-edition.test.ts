@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import t from 'tap';
 import { agencies, guideVersions } from '../src/db/schema.js';
-import { ADMIN, api, testApp } from './helpers/app.js';
+import { ADMIN, api, testApp } from './helpers/test-app.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 
 const formFields = (html: string) => ({

@@ -4,7 +4,7 @@
 import { count, eq } from 'drizzle-orm';
 import t from 'tap';
 import { cases, outbox } from '../src/db/schema.js';
-import { testApp } from './helpers/app.js';
+import { testApp } from './helpers/test-app.js';
 import { application, multipartBody, PDF, PNG } from './helpers/factories.js';
 
 t.test('POST /api/requests with an Idempotency-Key', async (t) => {

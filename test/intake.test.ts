@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import t from 'tap';
 import { attachments, caseEvents, cases, timers } from '../src/db/schema.js';
-import { api, staffClient, testApp } from './helpers/app.js';
+import { api, staffClient, testApp } from './helpers/test-app.js';
 import { application, EXE, multipartBody, organizationApplication, PDF, PNG } from './helpers/factories.js';
 
 t.test('intake (art. 29, 31)', async (t) => {

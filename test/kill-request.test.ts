@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { attachments, caseEvents, cases, letters, outbox, timers } from '../src/db/schema.js';
-import { testConfig } from './helpers/app.js';
+import { testConfig } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { serverStorage, startServer, stopServer, waitForHealth } from './helpers/process.js';
 

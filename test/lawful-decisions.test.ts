@@ -5,8 +5,8 @@ import { and, eq } from 'drizzle-orm';
 import t from 'tap';
 import { cases, letters } from '../src/db/schema.js';
 import { reviewFirst, reviewOrSuit } from '../src/letters/remedy.js';
-import { api, staffClient, testApp } from './helpers/app.js';
-import { caseMails } from './helpers/database.js';
+import { api, staffClient, testApp } from './helpers/test-app.js';
+import { caseMails } from './helpers/test-databases.js';
 import { answerBody, application, organizationApplication } from './helpers/factories.js';
 
 const FGJ_REVIEW = '湘潭市雨湖区人民政府';

@@ -3,8 +3,8 @@
 // "Failed query … params" text nor the driver's error details.
 import { sql } from 'drizzle-orm';
 import t from 'tap';
-import { api, logCapture, testApp } from './helpers/app.js';
-import { openTestDatabase } from './helpers/database.js';
+import { api, logCapture, testApp } from './helpers/test-app.js';
+import { openTestDatabase } from './helpers/test-databases.js';
 import { application, VALID_RESIDENT_ID } from './helpers/factories.js';
 
 t.test('a failed statement with personal data in its parameters leaves none of it in the log', async (t) => {

@@ -4,7 +4,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
-import { api, logCapture, staffClient, testApp } from './helpers/app.js';
+import { api, logCapture, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { smtpPeer } from './helpers/smtp.js';
 

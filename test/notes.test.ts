@@ -1,5 +1,5 @@
 import t from 'tap';
-import { api, staffClient, testApp } from './helpers/app.js';
+import { api, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 

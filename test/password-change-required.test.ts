@@ -1,7 +1,7 @@
 // A password someone else gave (an administrator's reset, an account made on the administration
 // page, the generated first administrator) is changed at the first sign-in, before anything else.
 import t from 'tap';
-import { api, login, staffClient, testApp } from './helpers/app.js';
+import { api, login, staffClient, testApp } from './helpers/test-app.js';
 import { pageText, signIn } from './helpers/web.js';
 
 t.test('after an administrator resets a password, the API does nothing but the change until it is made', async (t) => {

@@ -2,8 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { agencies, letters, outbox } from '../src/db/schema.js';
 import { DEMO_AGENCIES } from '../src/agencies/demo-agencies.js';
-import { ADMIN, api, login, staffClient, testApp } from './helpers/app.js';
-import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/database.js';
+import { ADMIN, api, login, staffClient, testApp } from './helpers/test-app.js';
+import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/test-databases.js';
 import { application, multipartBody, PDF, PNG, VALID_RESIDENT_ID } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 

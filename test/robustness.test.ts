@@ -6,7 +6,7 @@
 import net from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import t, { type Test } from 'tap';
-import { ADMIN, login, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, login, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { signIn } from './helpers/web.js';
 

@@ -4,7 +4,7 @@ import t from 'tap';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { PROJECT_ROOT } from '../src/config/paths.js';
 import { attachments } from '../src/db/schema.js';
-import { ADMIN, api, logCapture, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, logCapture, staffClient, testApp } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 

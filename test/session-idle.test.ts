@@ -3,7 +3,7 @@
 import t from 'tap';
 import { attemptWindows, sessions } from '../src/db/schema.js';
 import { expireSignIns } from '../src/staff/auth.service.js';
-import { ADMIN, api, login, testApp } from './helpers/app.js';
+import { ADMIN, api, login, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { signIn } from './helpers/web.js';
 

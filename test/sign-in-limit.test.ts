@@ -1,7 +1,7 @@
 // Sign-in failures are limited per address, in the database: 5 tries in 15 minutes, shared by every
 // instance and every client address (GB/T 22239-2019 8.1.4.1 b, 限制非法登录次数).
 import t from 'tap';
-import { ADMIN, api, logCapture, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, logCapture, staffClient, testApp } from './helpers/test-app.js';
 import { pageText, webClient } from './helpers/web.js';
 
 type Answer = { status: number; error: string; message: string };

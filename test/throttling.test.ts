@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config/config.js';
 import { cases } from '../src/db/schema.js';
 import { getSetting } from '../src/db/settings.repository.js';
 import { wrapBareAccessCodes } from '../src/requests/access-codes.js';
-import { ADMIN, api, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 
 const from = (remoteAddress: string) => ({ remoteAddress });

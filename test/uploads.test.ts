@@ -12,7 +12,7 @@ import yazl from 'yazl';
 import { attachmentChunks, attachments, cases } from '../src/db/schema.js';
 import { CHUNK_BYTES } from '../src/requests/cases.repository.js';
 import { stagingDir } from '../src/uploads/staging.js';
-import { staffClient, testApp, testConfig } from './helpers/app.js';
+import { staffClient, testApp, testConfig } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 
 /** A PDF of `bytes` (a valid header, then filler): what a scanned document weighs. */

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { api, staffClient, testApp } from './helpers/app.js';
-import { caseMails } from './helpers/database.js';
+import { api, staffClient, testApp } from './helpers/test-app.js';
+import { caseMails } from './helpers/test-databases.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 

@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import t from 'tap';
 import { agencies, caseEvents, cases, timers } from '../src/db/schema.js';
-import { ADMIN, api, login, staffClient, testApp } from './helpers/app.js';
+import { ADMIN, api, login, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 
 t.test('staff drive the statutory workflow over the API', async (t) => {

@@ -14,7 +14,7 @@ import { listVersions } from '../guide/guide.repository.js';
 import { staffPage } from '../http/auth.js';
 import { errorList, fieldModel } from '../http/forms.js';
 import { noticeOf, orRefusalPage, redirectWithNotice, refusalOf } from '../http/views.js';
-import { chineseDate } from '../letters/dates.js';
+import { chineseDate } from '../letters/chinese-dates.js';
 import { createStaff, resetStaffPassword, setStaffDisabled } from '../staff/auth.service.js';
 import { listStaff } from '../staff/staff.repository.js';
 import { timerCounts } from '../timers/timers.repository.js';

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { staffOnly } from '../http/auth.js';
-import { notFound } from '../http/errors.js';
-import { parseInput } from '../http/validation.js';
+import { notFound } from '../shared/errors.js';
+import { parseInput } from '../shared/validation.js';
 import { countOutbox, listOutbox, MAIL_QUEUED, retryMail } from '../notifications/outbox.repository.js';
 import { timerCounts } from '../timers/timers.repository.js';
 

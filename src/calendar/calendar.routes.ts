@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { staffOnly } from '../http/auth.js';
-import { parseInput } from '../http/validation.js';
+import { parseInput } from '../shared/validation.js';
 import { listYears } from './calendar.repository.js';
 import { loadYear } from './calendar.service.js';
 import { isoDateField } from './dates.js';

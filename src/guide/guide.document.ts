@@ -1,7 +1,7 @@
 // The public guide (art. 12; the district document's item 十九) as a document built from an agency's
 // guide data: what the page shows and GET /api/agencies/:slug/guide returns. Pure.
 import type { GuideData } from '../db/schema.js';
-import { chineseDate } from '../letters/dates.js';
+import { chineseDate } from '../letters/chinese-dates.js';
 import { ANSWER_PERIOD, CONSULTATION_PERIOD, CORRECTION_WINDOW, MAX_EXTENSION, PAYMENT_PERIOD } from '../workflow/deadlines.js';
 
 /**

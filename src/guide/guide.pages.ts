@@ -1,11 +1,11 @@
 // The guides: district index, each agency's current guide, earlier versions, and what changed.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { validationFailed } from '../http/errors.js';
-import { chineseDate } from '../letters/dates.js';
+import { validationFailed } from '../shared/errors.js';
+import { chineseDate } from '../letters/chinese-dates.js';
 import { SESSION_COOKIE } from '../http/auth.js';
 import { noticeOf, pageData } from '../http/views.js';
-import { MAX_INTEGER } from '../http/validation.js';
+import { MAX_INTEGER } from '../shared/validation.js';
 import { compareVersions, guideIndex, publishedGuide } from './guide.service.js';
 
 type Slug = { Params: { slug: string } };

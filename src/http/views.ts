@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import { createHandlebars } from '../render.js';
 import type { Principal } from '../staff/principal.js';
 import { toErrorBody } from './error-handler.js';
-import { AppError } from './errors.js';
+import { AppError } from '../shared/errors.js';
 
 function partialsIn(dir: string): Record<string, string> {
   const partials: Record<string, string> = {};

@@ -3,7 +3,7 @@
 // docs/statute.md §6). Pure: the answer's details come in; sentences come out.
 import type { Disposition } from '../workflow/dispositions.js';
 import { DISPOSITIONS } from '../workflow/dispositions.js';
-import { chineseDate } from './dates.js';
+import { chineseDate } from './chinese-dates.js';
 
 export const TIAOLI = '《中华人民共和国政府信息公开条例》';
 

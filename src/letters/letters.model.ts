@@ -8,7 +8,7 @@ import { isDisposition, type Disposition } from '../workflow/dispositions.js';
 import type { LetterKind } from '../workflow/request.machine.js';
 import type { CaseContext } from '../workflow/types.js';
 import { answerArticle, answerDecision, outcomeLabel, TIAOLI, type AnswerFacts } from './answer.js';
-import { chineseDate } from './dates.js';
+import { chineseDate } from './chinese-dates.js';
 import { remedyOf, remedySentences } from './remedy.js';
 
 export const LETTER_TITLES: Record<LetterKind, string> = {

@@ -12,7 +12,7 @@ import type { AnswerDetails, ClientEvent, EventActor } from '../workflow/types.j
 import { decide, startCase, type Decision } from '../workflow/workflow.js';
 import { LETTER_TITLES, letterModel, type LetterAgency } from './letters.model.js';
 import { remedyOf, reviewFirst, reviewOrSuit } from './remedy.js';
-import { htmlToText } from './text.js';
+import { htmlToText } from './html-to-text.js';
 
 const calendar = buildCalendar(OFFICIAL_SCHEDULES);
 const letters = compileTemplates('letters');

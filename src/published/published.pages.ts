@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { staffPage } from '../http/auth.js';
 import { orRefusalPage, redirectWithNotice } from '../http/views.js';
-import { chineseDate } from '../letters/dates.js';
+import { chineseDate } from '../letters/chinese-dates.js';
 import { getPublished, publishAnswer, searchPublished } from './published.service.js';
 
 export async function publishedPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {

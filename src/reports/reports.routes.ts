@@ -8,7 +8,7 @@ import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
 import { staffOnly, staffPage } from '../http/auth.js';
 import { noticeOf, orRefusalPage, redirectWithNotice } from '../http/views.js';
-import { dropEmpty } from '../http/validation.js';
+import { dropEmpty } from '../shared/validation.js';
 import {
   annualReportApi,
   generateReportDraft,

@@ -5,9 +5,9 @@ import { isoDateField } from '../calendar/dates.js';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { reviews } from '../db/schema.js';
-import { notFound, ruleViolation, validationFailed } from '../http/errors.js';
-import { parseInput } from '../http/validation.js';
-import { findVisibleCase } from '../cases/cases.service.js';
+import { notFound, ruleViolation, validationFailed } from '../shared/errors.js';
+import { parseInput } from '../shared/validation.js';
+import { findVisibleCase } from '../desk/desk.service.js';
 import type { Principal } from '../staff/principal.js';
 import { REVIEW_KINDS, REVIEW_OUTCOMES } from './tables.js';
 

@@ -2,7 +2,7 @@
 // database holds of the case. Pure: the bundle in, the view out.
 import { createHash } from 'node:crypto';
 import { toShanghaiIso } from '../calendar/dates.js';
-import { eventLabel, stateLabel } from '../cases/cases.service.js';
+import { eventLabel, stateLabel } from '../desk/desk.service.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import { EVENT_LABELS, STATE_LABELS } from '../workflow/labels.js';
 import { OPEN_STATES, type CaseState } from '../workflow/types.js';

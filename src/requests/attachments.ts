@@ -2,7 +2,7 @@
 // never from the name; the stored name is ours, the client's name is kept only for display.
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import { tooLarge, validationFailed } from '../http/errors.js';
+import { tooLarge, validationFailed } from '../shared/errors.js';
 import { withoutInvisibles } from '../shared/text.js';
 import { archiveProblem } from '../uploads/office-archives.js';
 import type { StagedFile } from '../uploads/staging.js';

@@ -8,10 +8,10 @@ import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js'
 import type { AppContext } from '../context.js';
 import { uniqueViolation, type Tx } from '../db/client.js';
 import { createGroupCommit, type GroupCommit } from '../db/group-commit.js';
-import { together } from '../db/together.js';
+import { pipelined } from '../db/pipelined.js';
 import type { ApplicantRecord } from '../db/schema.js';
-import { validationFailed, type AppError, type FieldMessages } from '../http/errors.js';
-import { tryParse } from '../http/validation.js';
+import { validationFailed, type AppError, type FieldMessages } from '../shared/errors.js';
+import { tryParse } from '../shared/validation.js';
 import { findAgenciesBySlugs, findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
@@ -74,7 +74,7 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
   const on = today(ctx.clock);
   // The repeat search, and the tracking and letter numbers (drawn in one statement, on a connection of
   // their own on PostgreSQL), go out together.
-  const [found, numbers] = await together([
+  const [found, numbers] = await pipelined([
     findLikelyRepeats(tx, candidates.map((i) => ({ agencyId: list[i]!.agency.id, applicantKey: list[i]!.applicantKey, description: list[i]!.details.description }))),
     ctx.numbers.drawEach(tx, [
       ...list.map((a) => ({ series: 'tracking' as const, agencyId: a.agency.id, year: yearOf(a.receivedOn) })),
@@ -109,7 +109,7 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
   const byNumber = new Map((await insertCases(tx, values)).map((r) => [r.trackingNumber, r]));
   const rows = values.map((v) => byNumber.get(v.trackingNumber)!);
   for (const [i, row] of rows.entries()) await insertAttachments(tx, row.id, 'application', list[i]!.files, at);
-  const [seqs] = await together([
+  const [seqs] = await pipelined([
     appendTimelineEntries(
       tx,
       rows.map((row, i) => ({
@@ -207,7 +207,7 @@ type Filed = { row: CaseRow; agency: AgencyRow } | { refused: AppError };
 function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> {
   return ctx.db.transaction(async (tx) => {
     // The agencies are read with the lock (in one round trip); the calendar only once the lock is held.
-    const [, current, found] = await together([
+    const [, current, found] = await pipelined([
       holdSchedules(tx),
       holdPersonalDataKey(tx, ctx),
       findAgenciesBySlugs(tx, [...new Set(filings.map((f) => f.agencySlug))]),
@@ -318,7 +318,7 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
   const accessCode = generateAccessCode();
   const applicant = applicantRecord(app);
   const [row] = await ctx.db.transaction(async (tx) => {
-    const [, current] = await together([holdSchedules(tx), holdPersonalDataKey(tx, ctx), fileNewCasesOnly(tx)]);
+    const [, current] = await pipelined([holdSchedules(tx), holdPersonalDataKey(tx, ctx), fileNewCasesOnly(tx)]);
     if (!current) throw keyRetired();
     const calendar = await ctx.calendar(tx);
     const receivedOn = RECEIVED_NEXT_WORKING_DAY.includes(channel) ? workingDayOnOrAfter({ date: arrivedOn, calendar }).date : arrivedOn;

@@ -3,12 +3,12 @@
 import { yearOf, type IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
-import { together } from '../db/together.js';
+import { pipelined } from '../db/pipelined.js';
 import type { letters } from '../db/schema.js';
 import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repository.js';
 import { insertLetters } from '../letters/letters.repository.js';
 import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../letters/letters.model.js';
-import { htmlToText } from '../letters/text.js';
+import { htmlToText } from '../letters/html-to-text.js';
 import { createDirectory } from '../notifications/directory.js';
 import { notificationMails, queueMails } from '../notifications/notifications.service.js';
 import type { NewMail } from '../notifications/outbox.repository.js';
@@ -107,5 +107,5 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
     }
   }
   // Sent together: the mails carry what they need of the letters, not their ids.
-  await together([insertLetters(tx, issued), queueMails(tx, ctx, mails)]);
+  await pipelined([insertLetters(tx, issued), queueMails(tx, ctx, mails)]);
 }

@@ -10,7 +10,7 @@ import type { AppContext } from '../context.js';
 import { getSetting, lockForSettingChange, putSetting, readSettingHolding } from '../db/settings.repository.js';
 import type { Executor, Tx } from '../db/client.js';
 import type { ApplicantRecord } from '../db/schema.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../shared/errors.js';
 import { sealAccessCodeKey } from './access-code-key.service.js';
 import { sealApplicants, sealedApplicants, unsealedApplicants } from './cases.repository.js';
 import { applicantKeyOf, keyCheckOf, openIdNumber, PersonalDataKeyError, sealIdNumber } from './personal-data.js';

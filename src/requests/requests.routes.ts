@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { ClientLimits } from '../throttling/client-limits.js';
 import { readBody } from '../http/multipart.js';
-import { textField } from '../http/validation.js';
+import { textField } from '../shared/validation.js';
 import { DuplicateSubmission, idempotencyKeyOf, submitApplication } from './intake.service.js';
 import { correctByApplicant, explainByApplicant, lookupRequestJson, withdrawByApplicant } from './tracking.service.js';
 

@@ -10,10 +10,10 @@ import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js'
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
 import { toShanghaiIso } from '../calendar/dates.js';
-import { AppError, notFound, ruleViolation } from '../http/errors.js';
+import { AppError, notFound, ruleViolation } from '../shared/errors.js';
 import { pausedUntil, secondsUntil, windowFrom, type AttemptWindow } from '../throttling/attempt-windows.js';
 import { countAttempt, findAttemptWindow } from '../throttling/attempt-windows.repository.js';
-import { parseInput } from '../http/validation.js';
+import { parseInput } from '../shared/validation.js';
 import type { ClientEvent } from '../workflow/types.js';
 import { accessCodeMatches } from './access-codes.js';
 import { applicantView, VIEW_FORMAT, type ApplicantView } from './applicant-view.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import postgres from 'postgres';
 import t from 'tap';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/database.js';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/test-databases.js';
 import { application } from '../helpers/factories.js';
 import { freePort, startServer, stopServer, waitForHealth } from '../helpers/process.js';
 

@@ -1,7 +1,7 @@
 // Run by `npm run test:faults` (PostgreSQL only): two service processes behind one database under load.
 import postgres from 'postgres';
 import t from 'tap';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/database.js';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/test-databases.js';
 import { application } from '../helpers/factories.js';
 import { freePort, startServer, stopServer, waitForHealth } from '../helpers/process.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createServer } from 'node:net';
 import type { Test } from 'tap';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
-import { createPostgresDatabase, TEST_DATABASE_URL } from './database.js';
+import { createPostgresDatabase, TEST_DATABASE_URL } from './test-databases.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

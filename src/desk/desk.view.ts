@@ -1,12 +1,12 @@
 // View models for the clerks' desk: what the queue and the case page show, already in Chinese.
 import type { AttachmentRole } from '../db/schema.js';
-import type { FieldMessages } from '../http/errors.js';
-import { chineseDate } from '../letters/dates.js';
+import type { FieldMessages } from '../shared/errors.js';
+import { chineseDate } from '../letters/chinese-dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
 import { RESELECT_FILES } from '../requests/attachments.js';
 import { DISPOSITIONS, DISPOSITION_CODES } from '../workflow/dispositions.js';
 import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/tables.js';
-import type { CaseView } from './cases.service.js';
+import type { CaseView } from './desk.service.js';
 
 const label = (options: readonly (readonly [string, string])[], value: string | null | undefined) => options.find(([v]) => v === value)?.[1] ?? value ?? '';
 const CHANNELS = [['online', '网上提交'], ...CHANNEL_OPTIONS.filter(([v]) => v !== 'online'), ['transfer', '其他机关转送']] as const;

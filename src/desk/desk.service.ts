@@ -4,8 +4,8 @@ import { today } from '../calendar/clock.js';
 import { isIsoDate, isoDateField, toShanghaiIso } from '../calendar/dates.js';
 import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound, validationFailed } from '../http/errors.js';
-import { dropEmpty, MAX_INTEGER, parseInput } from '../http/validation.js';
+import { AppError, notFound, validationFailed } from '../shared/errors.js';
+import { dropEmpty, MAX_INTEGER, parseInput } from '../shared/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
 import { listLetters } from '../letters/letters.repository.js';
@@ -20,7 +20,7 @@ import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import { EVENT_LABELS, STATE_LABELS } from '../workflow/labels.js';
 import { CASE_STATES, type CaseState } from '../workflow/types.js';
 import { allowedEvents, derive, parseSnapshot } from '../workflow/workflow.js';
-import { listQueue, type QueueCursor } from './cases.repository.js';
+import { listQueue, type QueueCursor } from './queue.repository.js';
 
 export function eventLabel(type: string): string {
   return (EVENT_LABELS as Record<string, string>)[type] ?? type;

@@ -7,7 +7,7 @@
  * of a failed transaction fails only because the transaction is aborted). Waiting for all means the
  * caller's transaction cannot end, and roll back, while one of them is still on its way.
  */
-export async function together<T extends readonly unknown[] | []>(statements: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+export async function pipelined<T extends readonly unknown[] | []>(statements: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const settled: PromiseSettledResult<unknown>[] = await Promise.allSettled(statements as readonly unknown[]);
   const values: unknown[] = [];
   for (const s of settled) {

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { manualClock } from '../../src/calendar/clock.js';
 import type { Config } from '../../src/config/config.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
-import { openTestDatabase } from './database.js';
+import { openTestDatabase } from './test-databases.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { staffOnly } from '../http/auth.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../shared/errors.js';
 import { readBody } from '../http/multipart.js';
 import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
-import { addNote, caseView, findVisibleCase, getCase, listCases } from './cases.service.js';
+import { addNote, caseView, findVisibleCase, getCase, listCases } from './desk.service.js';
 import { sendFile } from '../http/files.js';
 
 type WithTn = { Params: { trackingNumber: string } };
