@@ -1,6 +1,6 @@
 // View models for the clerks' desk: what the queue and the case page show, already in Chinese.
 import type { AttachmentRole } from '../db/schema.js';
-import type { FieldMessages } from '../shared/errors.js';
+import type { FieldMessages } from '../common/errors.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
 import { RESELECT_FILES } from '../requests/attachments.js';
@@ -154,6 +154,8 @@ export function casePageModel(
     timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
     can,
     anyAction: c.allowedEvents.length > 0,
+    // One form per action the workflow allows now: templates/partials/actions/<EVENT>.hbs.
+    actionForms: c.allowedEvents.map((type) => ({ partial: `actions/${type}` })),
     error: options.error ?? null,
     errors: options.error?.fields ?? {},
     values,

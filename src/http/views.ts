@@ -11,12 +11,14 @@ import type { AppContext } from '../context.js';
 import { createHandlebars } from '../render.js';
 import type { Principal } from '../staff/principal.js';
 import { toErrorBody } from './error-handler.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 
-function partialsIn(dir: string): Record<string, string> {
+/** The partials under templates/<dir>, by name: `text-field`, or `actions/ASSIGN` for one in a subfolder. */
+function partialsIn(dir: string, prefix = ''): Record<string, string> {
   const partials: Record<string, string> = {};
-  for (const file of readdirSync(path.join(TEMPLATES_DIR, dir))) {
-    if (file.endsWith('.hbs')) partials[file.replace(/\.hbs$/, '')] = `${dir}/${file}`;
+  for (const entry of readdirSync(path.join(TEMPLATES_DIR, dir), { withFileTypes: true })) {
+    if (entry.isDirectory()) Object.assign(partials, partialsIn(`${dir}/${entry.name}`, `${prefix}${entry.name}/`));
+    else if (entry.name.endsWith('.hbs')) partials[prefix + entry.name.replace(/\.hbs$/, '')] = `${dir}/${entry.name}`;
   }
   return partials;
 }

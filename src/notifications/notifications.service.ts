@@ -12,10 +12,11 @@ import type { CaseRow } from '../requests/cases.repository.js';
 import type { Deadlines } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import type { Recipient } from '../workflow/request.machine.js';
+import type { MailTemplate } from '../workflow/types.js';
 import type { Directory } from './directory.js';
 import { enqueueMails, MAIL_QUEUED, type NewMail } from './outbox.repository.js';
 
-const SUBJECTS: Record<string, (m: { trackingNumber: string; agencyName: string }) => string> = {
+const SUBJECTS: Record<MailTemplate, (m: { trackingNumber: string; agencyName: string }) => string> = {
   acknowledgment: (m) => `【政府信息公开】您的申请已收到（${m.trackingNumber}）`,
   access_code: (m) => `【政府信息公开】您的申请查询码已重新生成（${m.trackingNumber}）`,
   correction_notice: (m) => `【政府信息公开】请补正您的申请（${m.trackingNumber}）`,
@@ -44,7 +45,7 @@ export type NotificationArgs = {
   decision: { deadlines: Pick<Deadlines, 'answerDueOn' | 'provisional'> };
   seq: number;
   on: IsoDate;
-  template: string;
+  template: MailTemplate;
   to: Recipient;
   agency: AgencyRow;
   /** The letters issued with the notice, which the mail carries. */
@@ -77,7 +78,6 @@ async function addressesFor(directory: Directory, row: CaseRow, to: Recipient): 
 /** The outbox rows for one notification: the mail rendered once, one row per address. */
 export async function notificationMails(ctx: AppContext, directory: Directory, args: NotificationArgs): Promise<NewMail[]> {
   const subject = SUBJECTS[args.template];
-  if (!subject) throw new Error(`no mail subject for ${args.template}`);
   // A notice that only forwards its letters has no body of its own: templates/mail/letter_notice.hbs.
   const body = ctx.mails.has(args.template) ? args.template : 'letter_notice';
   const addresses = await addressesFor(directory, args.row, args.to);

@@ -2,13 +2,10 @@
 // database holds of the case. Pure: the bundle in, the view out.
 import { createHash } from 'node:crypto';
 import { toShanghaiIso } from '../calendar/dates.js';
-import { eventLabel, stateLabel } from '../desk/desk.service.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
-import { EVENT_LABELS, STATE_LABELS } from '../workflow/labels.js';
+import { eventLabel, shownToApplicant, STATE_LABELS, stateLabel, TIMELINE } from '../workflow/labels.js';
 import { OPEN_STATES, type CaseState } from '../workflow/types.js';
 
-// Internal steps the applicant is not told about.
-const INTERNAL = new Set(['ASSIGN', 'ID_REVEALED', 'REMINDER', 'REQUEST_EXTENSION', 'NOTE']);
 // What of a timeline entry's payload the applicant may see.
 const PUBLIC_PAYLOAD = ['to', 'from', 'agencyName', 'receivedOn', 'workingDays', 'disposition', 'paidOn', 'repliedOn'];
 
@@ -57,7 +54,7 @@ export function applicantView(b: Bundle) {
     dispositionLabel: isDisposition(b.disposition) ? DISPOSITIONS[b.disposition].label : null,
     concludedOn: b.concluded_on,
     timeline: b.timeline
-      .filter((e) => !INTERNAL.has(e.type))
+      .filter((e) => shownToApplicant(e.type))
       .map((e) => ({
         type: e.type,
         label: eventLabel(e.type),
@@ -80,11 +77,31 @@ export function applicantView(b: Bundle) {
 export type ApplicantView = ReturnType<typeof applicantView>;
 
 /**
+ * Everything the view is made with: the functions (by their text) and the words and lists they use.
+ * A test (test/view-fences.test.ts) checks that every name this file imports or declares is here.
+ */
+const FINGERPRINTED = {
+  applicantView,
+  reasonsAwaited,
+  shownToApplicant,
+  toShanghaiIso,
+  eventLabel,
+  stateLabel,
+  isDisposition,
+  STATE_LABELS,
+  TIMELINE,
+  DISPOSITIONS,
+  PUBLIC_PAYLOAD,
+  OPEN_STATES,
+};
+export const FINGERPRINTED_NAMES = Object.keys(FINGERPRINTED);
+
+/**
  * Names the code and the words a stored view was built with: a view stored by another version of
  * them is built anew, so a release that changes what the applicant sees (a label, a step no longer
- * internal) takes effect on every request at once. The functions' own text is part of it.
+ * internal) takes effect on every request at once.
  */
 export const VIEW_FORMAT = createHash('sha256')
-  .update(JSON.stringify([String(applicantView), String(reasonsAwaited), String(toShanghaiIso), STATE_LABELS, EVENT_LABELS, DISPOSITIONS, [...INTERNAL], PUBLIC_PAYLOAD]))
+  .update(JSON.stringify(Object.entries(FINGERPRINTED).map(([name, value]) => [name, typeof value === 'function' ? String(value) : value])))
   .digest('hex')
   .slice(0, 16);

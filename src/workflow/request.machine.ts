@@ -5,10 +5,10 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { addWorkingDays, type Calendar } from '../calendar/working-days.js';
 import { processingFee } from './fees.js';
 import { violatedRule } from './rules.js';
-import type { CaseContext, CaseInput, WorkflowEvent } from './types.js';
+import type { CaseContext, CaseInput, MailTemplate, WorkflowEvent } from './types.js';
 
 export type Recipient = 'applicant' | 'assignee' | 'supervisors' | 'third_party';
-export type NotifyIntent = { type: 'notify'; params: { template: string; to: Recipient } };
+export type NotifyIntent = { type: 'notify'; params: { template: MailTemplate; to: Recipient } };
 export type LetterKind =
   | 'receipt'
   | 'correction_notice'
@@ -26,7 +26,7 @@ export type LetterKind =
 export type LetterIntent = { type: 'issueLetter'; params: { kind: LetterKind } };
 export type Intent = NotifyIntent | LetterIntent;
 
-const notify = (template: string, to: Recipient = 'applicant') => ({ type: 'notify' as const, params: { template, to } });
+const notify = (template: MailTemplate, to: Recipient = 'applicant') => ({ type: 'notify' as const, params: { template, to } });
 const letter = (kind: LetterKind) => ({ type: 'issueLetter' as const, params: { kind } });
 
 export function createRequestMachine(calendar: Calendar) {
@@ -208,8 +208,11 @@ export function createRequestMachine(calendar: Calendar) {
       extension: null,
       extensionRequest: null,
       consultations: [],
+      reasonsRequest: null,
+      deferral: null,
       fee: null,
       outcome: null,
+      reopened: null,
     }),
     initial: 'received',
     entry: [letter('receipt'), notify('acknowledgment')],

@@ -85,7 +85,8 @@ const dateInRange = (earliest: string, date: string, latest: string) => earliest
 const receivedSince = (askedOn: string, args: { receivedOn: string; on: string; calendar: Calendar }) =>
   dateInRange(askedOn, args.receivedOn, workingDayOnOrAfter({ date: args.on, calendar: args.calendar }).date);
 
-export const RULES: { [T in EventType]: EventRules<T> } = {
+/** The rules of each event, in the order they are checked; an event with none beside the common ones may be left out. */
+export const RULES: { [T in EventType]?: EventRules<T> } = {
   ASSIGN: {},
   REQUEST_CORRECTION: {
     pre: [
@@ -388,9 +389,19 @@ export function violatedRule(args: {
   calendar: Calendar;
   preOnly?: boolean;
 }): Violation | null {
-  const rules = RULES[args.event.type] as EventRules<EventType>;
+  const rules = (RULES[args.event.type] ?? {}) as EventRules<EventType>;
   const common = CLIENT_TYPES.has(args.event.type) ? [caseAgencyActs] : [];
   const all = [...common, ...(rules.pre ?? []), ...(args.preOnly ? [] : (rules.payload ?? []))] as Rule<WorkflowEvent>[];
   const broken = all.find((rule) => !rule.holds({ context: args.context, event: args.event, calendar: args.calendar }));
   return broken ? { rule: broken.name, message: broken.message } : null;
+}
+
+/**
+ * The names of the rules that may refuse an event of this type (409 `rule`), in the order they are
+ * checked, beside `workflow_state_does_not_allow` (the state does not take it): for the API's
+ * description of each event (docs/api.md) and docs/workflow.md.
+ */
+export function ruleNamesFor(type: EventType): string[] {
+  const rules = (RULES[type] ?? {}) as EventRules<EventType>;
+  return [...(CLIENT_TYPES.has(type) ? [caseAgencyActs] : []), ...(rules.pre ?? []), ...(rules.payload ?? [])].map((rule) => rule.name);
 }

@@ -90,6 +90,46 @@ export type WorkflowEvent = (ClientEvent | TimerEvent) & Stamp;
 export type EventType = WorkflowEvent['type'];
 export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
 
+/** What a case's timeline records: its workflow events, and the steps around them that change no state. */
+export type TimelineType =
+  | EventType
+  | 'SUBMITTED'
+  | 'REGISTERED'
+  | 'TRANSFERRED_IN'
+  | 'CALENDAR_CHANGED'
+  | 'REMINDER'
+  | 'ID_REVEALED'
+  | 'ACCESS_CODE_REISSUED'
+  | 'PUBLISHED'
+  | 'NOTE';
+
+/**
+ * The mails the system sends (templates/mail; a notice that only carries its letters uses
+ * letter_notice.hbs). A new one is added here; the compiler then asks for its subject.
+ */
+export type MailTemplate =
+  | 'acknowledgment'
+  | 'access_code'
+  | 'correction_notice'
+  | 'deferral_notice'
+  | 'reasons_request'
+  | 'consultation_notice'
+  | 'extension_notice'
+  | 'fee_notice'
+  | 'answer'
+  | 'transfer_notice'
+  | 'closure_notice'
+  | 'reopen_notice'
+  | 'correction_received'
+  | 'withdrawal_notice'
+  | 'reasons_received'
+  | 'reminder'
+  | 'extension_request'
+  | 'overdue_alert'
+  | 'reasons_given'
+  | 'correction_submitted'
+  | 'withdrawn_by_applicant';
+
 export const CLIENT_EVENT_TYPES = [
   'ASSIGN',
   'REQUEST_CORRECTION',
@@ -136,16 +176,16 @@ export type CaseContext = {
   correction: { requestedOn: IsoDate; items: string[]; dueInWorkingDays: number; receivedOn: IsoDate | null; text?: string | null } | null;
   extension: { workingDays: number; reason: string; grantedOn: IsoDate; grantedBy: number | null } | null;
   /** A clerk's request for an extension, waiting for the office head (art. 33). */
-  extensionRequest?: { workingDays: number; reason: string; requestedOn: IsoDate; requestedBy: number | null } | null;
+  extensionRequest: { workingDays: number; reason: string; requestedOn: IsoDate; requestedBy: number | null } | null;
   consultations: Consultation[];
-  /** Art. 35: the applicant was asked to explain requests of a number or frequency clearly beyond reason. Absent in snapshots older than the event. */
-  reasonsRequest?: { matter: string; requestedOn: IsoDate; replyBy: IsoDate; repliedOn?: IsoDate | null } | null;
+  /** Art. 35: the applicant was asked to explain requests of a number or frequency clearly beyond reason. */
+  reasonsRequest: { matter: string; requestedOn: IsoDate; replyBy: IsoDate; repliedOn?: IsoDate | null } | null;
   /** Art. 35: the reasons hold, but the answer cannot be given in the art. 33 period: a later date, decided by the office head. */
-  deferral?: { dueOn: IsoDate; reason: string; decidedOn: IsoDate; decidedBy: number | null } | null;
+  deferral: { dueOn: IsoDate; reason: string; decidedOn: IsoDate; decidedBy: number | null } | null;
   fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null } | null;
   outcome: Outcome | null;
   /** Art. 30: closed for no correction, then reopened by the office head for a good reason shown. */
-  reopened?: { on: IsoDate; reason: string; by: number | null; closedOn: IsoDate } | null;
+  reopened: { on: IsoDate; reason: string; by: number | null; closedOn: IsoDate } | null;
 };
 
 export type CaseInput = { receivedOn: IsoDate };

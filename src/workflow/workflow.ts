@@ -95,10 +95,23 @@ export function allowedEvents(args: { snapshot: WorkflowSnapshot; calendar: Cale
   });
 }
 
+/**
+ * Context fields added after snapshots were first stored, with what their absence in an older
+ * snapshot means. A field added to CaseContext later goes here as well as into the machine's initial
+ * context; parseSnapshot fills it in, so the rest of the code never meets a snapshot without it.
+ */
+const ADDED_LATER = {
+  extensionRequest: null,
+  reasonsRequest: null,
+  deferral: null,
+  reopened: null,
+} satisfies Partial<CaseContext>;
+
+/** A stored snapshot, brought up to the current shape (ADDED_LATER); an unknown shape is refused. */
 export function parseSnapshot(value: unknown): WorkflowSnapshot {
   const s = value as Partial<WorkflowSnapshot> | null;
-  if (!s || s.version !== 1 || !isCaseState(s.state) || typeof s.context !== 'object') {
+  if (!s || s.version !== 1 || !isCaseState(s.state) || typeof s.context !== 'object' || s.context === null) {
     throw new Error('stored workflow snapshot has an unknown shape');
   }
-  return s as WorkflowSnapshot;
+  return { version: 1, state: s.state, context: { ...ADDED_LATER, ...s.context } };
 }
