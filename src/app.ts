@@ -30,9 +30,10 @@ import { securityHeaders } from './http/security-headers.js';
 import { byteBudgets, unlimitedBytes } from './throttling/byte-budgets.js';
 import { removeAbandoned, removeStaged, stagingDir } from './uploads/staging.js';
 import { AccessLog, loggerOptions } from './http/logging.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerViews } from './http/views.js';
 import { healthRoutes } from './http/health.routes.js';
-import { refuseIllFormedText } from './shared/validation.js';
+import { refuseIllFormedText } from './common/validation.js';
 import { createMailer } from './notifications/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
 import { MAIL_QUEUED } from './notifications/outbox.repository.js';
@@ -221,6 +222,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(multipart);
   await app.register(rateLimit, { global: false });
   await registerViews(app, ctx);
+  await registerOpenApi(app, ctx);
 
   const limits = clientLimits(app, config);
   await app.register(healthRoutes, { ctx });

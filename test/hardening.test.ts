@@ -5,7 +5,7 @@ import path from 'node:path';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { manualClock } from '../src/calendar/clock.js';
-import { isEmailAddress } from '../src/shared/email.js';
+import { isEmailAddress } from '../src/common/email.js';
 import { api, DEFAULT_NOW, logCapture, staffClient, testApp, testConfig } from './helpers/test-app.js';
 import { smtpPeer } from './helpers/smtp.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ERRORS } from '../http/openapi.js';
+import { agencySummarySchema } from './agencies.schemas.js';
 import type { AppContext } from '../context.js';
 import { listAgencies, type AgencyRow } from './agencies.repository.js';
 
@@ -20,5 +23,6 @@ export function agencySummary(a: AgencyRow) {
 }
 
 export async function agencyRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  app.get('/api/agencies', async () => (await listAgencies(ctx.db)).map(agencySummary));
+  const schema = { tags: ['public'], summary: 'The agencies that take applications', response: { 200: z.array(agencySummarySchema), ...ERRORS } };
+  app.get('/api/agencies', { schema }, async () => (await listAgencies(ctx.db)).map(agencySummary));
 }

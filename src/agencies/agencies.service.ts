@@ -2,12 +2,12 @@
 // (published versions), which the agency row mirrors; a new agency starts with a guide draft.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { EMAIL_MESSAGE, isEmailAddress } from '../shared/email.js';
+import { EMAIL_MESSAGE, isEmailAddress } from '../common/email.js';
 import type { AppContext } from '../context.js';
 import { uniqueViolation } from '../db/client.js';
 import { agencies } from '../db/schema.js';
-import { notFound, validationFailed } from '../shared/errors.js';
-import { parseInput } from '../shared/validation.js';
+import { notFound, validationFailed } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
 import type { Principal } from '../staff/principal.js';
 import { defaultGuide } from '../guide/guide.defaults.js';
 import { saveDraft } from '../guide/guide.repository.js';

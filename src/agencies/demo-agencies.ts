@@ -1,4 +1,4 @@
-// The offices named in the district document (../shared/seed, 雨湖区2017年政务公开工作要点), with
+// The offices named in the district document the project started from (雨湖区2017年政务公开工作要点), with
 // plausible contact data, loaded into an empty database unless DEMO_DATA=0.
 import type { agencies } from '../db/schema.js';
 

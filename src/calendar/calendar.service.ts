@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
 import { cases } from '../db/schema.js';
-import { validationFailed } from '../shared/errors.js';
-import { parseInput } from '../shared/validation.js';
+import { validationFailed } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
 import { appendTimelineEntries, updateCases } from '../requests/cases.repository.js';
 import type { Principal } from '../staff/principal.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
@@ -19,14 +19,14 @@ import { isoDateField, yearOf } from './dates.js';
 import { scheduleProblems, type Calendar } from './working-days.js';
 
 const dates = z.array(isoDateField).max(366).transform((d) => [...new Set(d)]);
-const scheduleSchema = z.object({ holidays: dates, workdays: dates });
+export const scheduleInput = z.object({ holidays: dates, workdays: dates });
 const yearSchema = z.coerce.number().int().min(2000).max(2100);
 
 export async function loadYear(ctx: AppContext, args: { principal: Principal; year: unknown; input: unknown }) {
   const yearResult = yearSchema.safeParse(args.year);
   if (!yearResult.success) throw validationFailed({ year: '年份应为 2000 至 2100 之间的整数' });
   const year = yearResult.data;
-  const { holidays, workdays } = parseInput(scheduleSchema, args.input);
+  const { holidays, workdays } = parseInput(scheduleInput, args.input);
   const problems = scheduleProblems({ year, holidays, workdays });
   if (Object.keys(problems).length) throw validationFailed(problems);
 

@@ -1,7 +1,8 @@
 // The one validated configuration object (http-contract.md "Configuration"). Nothing else reads process.env.
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { isEmailAddress } from '../shared/email.js';
+import { isEmailAddress } from '../common/email.js';
+import { PASSWORD_HASH_COST } from '../staff/passwords.js';
 
 export type Config = {
   port: number;
@@ -40,6 +41,13 @@ export type Config = {
    * the database sealed with it seals every number anew under the current key (key rotation).
    */
   personalDataPreviousKey: Buffer | null;
+  /** log2 of scrypt's N for new password hashes: 15 (no variable sets it; tests lower it to save time). */
+  passwordHashCost: number;
+  /**
+   * Tests only (no variable sets it): a response holding a field its schema leaves out is an error
+   * instead of being dropped, so every test checks the API's description (src/http/openapi.ts).
+   */
+  strictResponses: boolean;
 };
 
 export class ConfigError extends Error {
@@ -158,6 +166,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxyOf(value('TRUST_PROXY'), problems),
     personalDataKey,
     personalDataPreviousKey,
+    passwordHashCost: PASSWORD_HASH_COST,
+    strictResponses: false,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -1,13 +1,62 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { z } from 'zod';
 import { staffOnly } from '../http/auth.js';
-import { notFound } from '../shared/errors.js';
+import { ERRORS, STAFF, trackingNumberParams } from '../http/openapi.js';
+import { applicationSchema, registrationExtras } from '../requests/application.schema.js';
+import { receiptSchema } from '../requests/requests.schemas.js';
+import { caseSchema, eventBodySchema, queueSchema, reissuedAccessCodeSchema } from './desk.schemas.js';
+import { notFound } from '../common/errors.js';
 import { readBody } from '../http/multipart.js';
 import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
-import { addNote, caseView, findVisibleCase, getCase, listCases } from './desk.service.js';
+import { addNote, caseView, findVisibleCase, getCase, listCases, noteInput, queueQuery } from './desk.service.js';
+
+const tags = ['cases'];
+const security = STAFF;
+const theCase = { 200: caseSchema, ...ERRORS };
+const SCHEMAS = {
+  list: { tags, security, summary: 'The cases the caller may see (the clerks’ queue), keyset-paginated by due date', querystring: queueQuery, response: { 200: queueSchema, ...ERRORS } },
+  register: {
+    tags,
+    security,
+    summary: 'Register an application received on paper, in person, by post, fax, e-mail or orally',
+    description: 'The fields of POST /api/requests plus `channel` and `receivedOn` (from 1 January of last year to today); JSON or multipart with files in `attachments`.',
+    consumes: ['application/json', 'multipart/form-data'],
+    body: applicationSchema('2026-01-01').and(registrationExtras),
+    response: { 201: receiptSchema, ...ERRORS },
+  },
+  get: { tags, security, summary: 'The whole case: state, deadlines, timeline (`events`), letters, allowed events', params: trackingNumberParams, response: theCase },
+  event: {
+    tags,
+    security,
+    summary: 'Act on a case: one workflow event (docs/workflow.md)',
+    description:
+      'The body’s `type` names the event; each type is a variant below with the rules that may refuse it (409 with `rule`). ANSWER may be multipart with the released files in `attachments`. The answer is the case as it now stands.',
+    consumes: ['application/json', 'multipart/form-data'],
+    params: trackingNumberParams,
+    body: eventBodySchema,
+    response: theCase,
+  },
+  note: { tags, security, summary: 'A working note for staff only (never shown to the applicant)', params: trackingNumberParams, body: noteInput, response: { 201: caseSchema, ...ERRORS } },
+  accessCode: {
+    tags,
+    security,
+    summary: 'A new access code for an applicant who lost theirs; the old one stops working',
+    params: trackingNumberParams,
+    response: { 200: reissuedAccessCodeSchema, ...ERRORS },
+  },
+  attachment: {
+    tags,
+    security,
+    summary: 'A file of the case (its content, with its type)',
+    params: trackingNumberParams.extend({ id: z.string() }),
+    produces: ['application/octet-stream'],
+    response: { 200: z.any().describe('the file'), ...ERRORS },
+  },
+};
 import { sendFile } from '../http/files.js';
 
 type WithTn = { Params: { trackingNumber: string } };
@@ -15,33 +64,33 @@ type WithTn = { Params: { trackingNumber: string } };
 export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const staff = staffOnly(ctx);
 
-  app.get('/api/cases', { preHandler: staff }, async (request) => listCases(ctx, request.principal!, request.query));
+  app.get('/api/cases', { schema: SCHEMAS.list, preHandler: staff }, async (request) => listCases(ctx, request.principal!, request.query));
 
-  app.post('/api/cases', { preHandler: staff }, async (request, reply) => {
+  app.post('/api/cases', { schema: SCHEMAS.register, preHandler: staff }, async (request, reply) => {
     const { fields, uploads } = await readBody(ctx, request);
     return reply.status(201).send(await registerApplication(ctx, { principal: request.principal!, input: fields, uploads }));
   });
 
-  app.get<WithTn>('/api/cases/:trackingNumber', { preHandler: staff }, async (request) => getCase(ctx, request.principal!, request.params.trackingNumber));
+  app.get<WithTn>('/api/cases/:trackingNumber', { schema: SCHEMAS.get, preHandler: staff }, async (request) => getCase(ctx, request.principal!, request.params.trackingNumber));
 
-  app.post<WithTn>('/api/cases/:trackingNumber/events', { preHandler: staff }, async (request) => {
+  app.post<WithTn>('/api/cases/:trackingNumber/events', { schema: SCHEMAS.event, preHandler: staff }, async (request) => {
     const { fields, uploads } = await readBody(ctx, request);
     const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: fields, uploads });
     return caseView(ctx, request.principal!, row);
   });
 
   // A working note for staff only (never in the applicant's view).
-  app.post<WithTn>('/api/cases/:trackingNumber/notes', { preHandler: staff }, async (request, reply) => {
+  app.post<WithTn>('/api/cases/:trackingNumber/notes', { schema: SCHEMAS.note, preHandler: staff }, async (request, reply) => {
     const row = await addNote(ctx, request.principal!, request.params.trackingNumber, request.body ?? {});
     return reply.status(201).send(await caseView(ctx, request.principal!, row));
   });
 
   // An applicant who lost the access code gets a new one; the old one stops working.
-  app.post<WithTn>('/api/cases/:trackingNumber/access-code', { preHandler: staff }, async (request) =>
+  app.post<WithTn>('/api/cases/:trackingNumber/access-code', { schema: SCHEMAS.accessCode, preHandler: staff }, async (request) =>
     reissueAccessCode(ctx, request.principal!, request.params.trackingNumber),
   );
 
-  app.get<WithTn & { Params: { id: string } }>('/api/cases/:trackingNumber/attachments/:id', { preHandler: staff }, async (request, reply) => {
+  app.get<WithTn & { Params: { id: string } }>('/api/cases/:trackingNumber/attachments/:id', { schema: SCHEMAS.attachment, preHandler: staff }, async (request, reply) => {
     const row = await findVisibleCase(ctx, request.principal!, request.params.trackingNumber);
     const file = /^[0-9a-f-]{36}$/.test(request.params.id) ? await findAttachment(ctx.db, row.id, request.params.id) : null;
     if (!file) throw notFound('attachments.not_found', '没有找到该附件');

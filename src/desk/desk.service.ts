@@ -4,8 +4,8 @@ import { today } from '../calendar/clock.js';
 import { isIsoDate, isoDateField, toShanghaiIso } from '../calendar/dates.js';
 import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound, validationFailed } from '../shared/errors.js';
-import { dropEmpty, MAX_INTEGER, parseInput } from '../shared/validation.js';
+import { AppError, notFound, validationFailed } from '../common/errors.js';
+import { dropEmpty, MAX_INTEGER, parseInput } from '../common/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
 import { listLetters } from '../letters/letters.repository.js';
@@ -17,18 +17,11 @@ import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js'
 import { findStaffById } from '../staff/staff.repository.js';
 import { ANSWER_PERIOD } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
-import { EVENT_LABELS, STATE_LABELS } from '../workflow/labels.js';
-import { CASE_STATES, type CaseState } from '../workflow/types.js';
+import { eventLabel, stateLabel } from '../workflow/labels.js';
+import { CASE_STATES } from '../workflow/types.js';
 import { allowedEvents, derive, parseSnapshot } from '../workflow/workflow.js';
 import { listQueue, type QueueCursor } from './queue.repository.js';
 
-export function eventLabel(type: string): string {
-  return (EVENT_LABELS as Record<string, string>)[type] ?? type;
-}
-
-export function stateLabel(state: string): string {
-  return STATE_LABELS[state as CaseState] ?? state;
-}
 
 /** Working days left until the due date (negative when past), or null without a running deadline. */
 export function workingDaysLeft(args: { dueOn: string | null; on: string; calendar: Calendar }): number | null {
@@ -38,7 +31,7 @@ export function workingDaysLeft(args: { dueOn: string | null; on: string; calend
   return -workingDaysBetween({ from: dueOn, to: on, calendar }).days;
 }
 
-const queueQuery = z.object({
+export const queueQuery = z.object({
   state: z
     .string()
     .optional()
@@ -248,7 +241,7 @@ export async function revealIdNumber(ctx: AppContext, principal: Principal, trac
   return recordStaffEntry(ctx, { principal, trackingNumber, type: 'ID_REVEALED', payload: {} }, (row) => openCaseIdNumber(ctx, row));
 }
 
-const noteInput = z.object({ text: z.string({ error: '请填写记录内容' }).trim().min(1, '请填写记录内容').max(2000, '记录不超过2000字') });
+export const noteInput = z.object({ text: z.string({ error: '请填写记录内容' }).trim().min(1, '请填写记录内容').max(2000, '记录不超过2000字') });
 
 /**
  * A clerk's working note on a case (a phone call with the applicant, where a file was looked for),

@@ -1,11 +1,14 @@
 // The guides: district index, each agency's current guide, earlier versions, and what changed.
+import { z } from 'zod';
+import { ERRORS } from '../http/openapi.js';
+import { guideDocumentSchema } from './guide.schemas.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { validationFailed } from '../shared/errors.js';
+import { validationFailed } from '../common/errors.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { SESSION_COOKIE } from '../http/auth.js';
 import { noticeOf, pageData } from '../http/views.js';
-import { MAX_INTEGER } from '../shared/validation.js';
+import { MAX_INTEGER } from '../common/validation.js';
 import { compareVersions, guideIndex, publishedGuide } from './guide.service.js';
 
 type Slug = { Params: { slug: string } };
@@ -24,7 +27,13 @@ const CACHE_MS = 5000;
 export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const cache = new Map<string, { html: Buffer; until: number }>(); // encoded once, sent many times
   ctx.events.on('guide.published', () => cache.clear());
-  app.get('/api/agencies/:slug/guide', async (request) => (await publishedGuide(ctx, (request.params as { slug: string }).slug)).document);
+  const guideSchema = {
+    tags: ['public'],
+    summary: "An agency's published 政府信息公开指南 (art. 12)",
+    params: z.object({ slug: z.string() }),
+    response: { 200: guideDocumentSchema, ...ERRORS },
+  };
+  app.get('/api/agencies/:slug/guide', { schema: guideSchema }, async (request) => (await publishedGuide(ctx, (request.params as { slug: string }).slug)).document);
 
   app.get('/guide', async (_request, reply) => {
     const guides = (await guideIndex(ctx)).map((g) => ({ ...g, publishedOnText: chineseDate(g.publishedOn) }));

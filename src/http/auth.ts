@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { authenticate } from '../staff/auth.service.js';
 import type { Principal } from '../staff/principal.js';
 import type { StaffRole } from '../workflow/types.js';
-import { AppError, forbidden, unauthorized } from '../shared/errors.js';
+import { AppError, forbidden, unauthorized } from '../common/errors.js';
 
 export const SESSION_COOKIE = 'ogi_session';
 

@@ -7,7 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import { rawSecurityHeaders } from './security-headers.js';
 import { databaseUnavailable } from '../db/client.js';
-import { AppError, type FieldMessages, type Place } from '../shared/errors.js';
+import { AppError, type FieldMessages, type Place } from '../common/errors.js';
 
 const FASTIFY_CODES: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ['request.malformed_json', '请求正文不是有效的 JSON'],

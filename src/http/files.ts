@@ -2,7 +2,7 @@
 // browser; its content streamed chunk by chunk as it is read (requests/cases.repository.ts).
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { withoutInvisibles } from '../shared/text.js';
+import { withoutInvisibles } from '../common/text.js';
 
 export function sendFile(reply: FastifyReply, file: { mime: string; filename: string; size: number }, content: AsyncIterable<Buffer>) {
   return reply

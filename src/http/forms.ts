@@ -1,5 +1,5 @@
 // View models for form fields: name, id, entered value, error and options, so templates only display.
-import type { FieldMessages } from '../shared/errors.js';
+import type { FieldMessages } from '../common/errors.js';
 
 export type Option = { value: string; label: string; checked: boolean };
 export type FieldModel = { name: string; id: string; value: string; error: string | null; options: Option[] };

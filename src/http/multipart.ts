@@ -7,8 +7,8 @@ import type { AppContext } from '../context.js';
 import { LIMITS } from '../requests/application.schema.js';
 import { attachmentTooLarge, tooManyAttachments, type Upload } from '../requests/attachments.js';
 import { stage, uploadsLimited, type StagedFile } from '../uploads/staging.js';
-import { AppError, tooLarge, validationFailed } from '../shared/errors.js';
-import { ILL_FORMED_REFUSED, illFormedTextFields } from '../shared/validation.js';
+import { AppError, tooLarge, validationFailed } from '../common/errors.js';
+import { ILL_FORMED_REFUSED, illFormedTextFields } from '../common/validation.js';
 
 const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 

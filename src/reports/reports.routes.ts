@@ -6,9 +6,13 @@ import { today } from '../calendar/clock.js';
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
+import { z } from 'zod';
+import { reviewSchemaFields } from '../desk/desk.schemas.js';
 import { staffOnly, staffPage } from '../http/auth.js';
+import { ERRORS, STAFF, trackingNumberParams } from '../http/openapi.js';
+import { annualReportSchema, reportQuery } from './reports.schemas.js';
 import { noticeOf, orRefusalPage, redirectWithNotice } from '../http/views.js';
-import { dropEmpty } from '../shared/validation.js';
+import { dropEmpty } from '../common/validation.js';
 import {
   annualReportApi,
   generateReportDraft,
@@ -22,10 +26,33 @@ import {
   computeTables,
 } from './reports.service.js';
 import { listReports } from './reports.repository.js';
-import { recordReview, updateReviewOutcome } from './reviews.service.js';
+import { recordReview, reviewInput, reviewOutcomeInput, updateReviewOutcome } from './reviews.service.js';
 import { reportCsv, table3Layout, table4Layout } from './tables.js';
 
 type YearScope = { Params: { year: string; scope: string } };
+
+const tags = ['reports'];
+const security = STAFF;
+const SCHEMAS = {
+  annual: { tags, security, summary: 'Tables 三 and 四 of the annual report for a year (国办公开办函〔2021〕30号)', querystring: reportQuery, response: { 200: annualReportSchema, ...ERRORS } },
+  csv: { tags, security, summary: 'Tables 三 and 四 as CSV', querystring: reportQuery, produces: ['text/csv'], response: { 200: z.string().describe('CSV, UTF-8'), ...ERRORS } },
+  review: {
+    tags,
+    security,
+    summary: 'Record a 行政复议 or lawsuit against a case’s answer, or its failure to answer (table 四)',
+    params: trackingNumberParams,
+    body: reviewInput,
+    response: { 201: reviewSchemaFields(), ...ERRORS },
+  },
+  outcome: {
+    tags,
+    security,
+    summary: 'Record the outcome of a review or lawsuit',
+    params: trackingNumberParams.extend({ id: z.string() }),
+    body: reviewOutcomeInput,
+    response: { 200: reviewSchemaFields(), ...ERRORS },
+  },
+};
 
 /** The year a report is usually written for: the one before this one in Asia/Shanghai. */
 const lastYear = (ctx: AppContext) => Number(today(ctx.clock).slice(0, 4)) - 1;
@@ -56,13 +83,13 @@ function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
 
 export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const staff = staffOnly(ctx);
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual', { preHandler: staff }, async (request) => annualReportApi(ctx, request.principal!, request.query));
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { preHandler: staff }, (request, reply) => sendReportCsv(ctx, request, reply));
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual', { schema: SCHEMAS.annual, preHandler: staff }, async (request) => annualReportApi(ctx, request.principal!, request.query));
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { schema: SCHEMAS.csv, preHandler: staff }, (request, reply) => sendReportCsv(ctx, request, reply));
 
-  app.post<{ Params: { trackingNumber: string } }>('/api/cases/:trackingNumber/reviews', { preHandler: staff }, async (request, reply) =>
+  app.post<{ Params: { trackingNumber: string } }>('/api/cases/:trackingNumber/reviews', { schema: SCHEMAS.review, preHandler: staff }, async (request, reply) =>
     reply.status(201).send(await recordReview(ctx, request.principal!, request.params.trackingNumber, request.body)),
   );
-  app.put<{ Params: { trackingNumber: string; id: string } }>('/api/cases/:trackingNumber/reviews/:id', { preHandler: staff }, async (request) =>
+  app.put<{ Params: { trackingNumber: string; id: string } }>('/api/cases/:trackingNumber/reviews/:id', { schema: SCHEMAS.outcome, preHandler: staff }, async (request) =>
     updateReviewOutcome(ctx, request.principal!, request.params.trackingNumber, request.params.id, request.body),
   );
 

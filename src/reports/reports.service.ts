@@ -2,8 +2,8 @@
 // edit, and publication that freezes the numbers with the report even if cases change later.
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { validationFailed, forbidden, notFound, ruleViolation } from '../shared/errors.js';
-import { parseInput } from '../shared/validation.js';
+import { validationFailed, forbidden, notFound, ruleViolation } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
 import { findAgencyById, findAgencyBySlug, listAgencies } from '../agencies/agencies.repository.js';
 import type { Principal } from '../staff/principal.js';
 import { feeFigures, findReport, insertReport, listReports, table3Counts, table4Counts, updateDraftReport, type Span } from './reports.repository.js';

@@ -5,8 +5,8 @@ import { isoDateField } from '../calendar/dates.js';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { reviews } from '../db/schema.js';
-import { notFound, ruleViolation, validationFailed } from '../shared/errors.js';
-import { parseInput } from '../shared/validation.js';
+import { notFound, ruleViolation, validationFailed } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
 import { findVisibleCase } from '../desk/desk.service.js';
 import type { Principal } from '../staff/principal.js';
 import { REVIEW_KINDS, REVIEW_OUTCOMES } from './tables.js';
@@ -14,7 +14,7 @@ import { REVIEW_KINDS, REVIEW_OUTCOMES } from './tables.js';
 /** What a review or suit is against: an answer (or other decision), or the failure to answer in time. */
 export const REVIEW_TARGETS = ['decision', 'failure_to_answer'] as const;
 
-const reviewSchema = z.object({
+export const reviewInput = z.object({
   kind: z.enum(REVIEW_KINDS),
   against: z.enum(REVIEW_TARGETS).optional(),
   filedOn: isoDateField,
@@ -22,7 +22,7 @@ const reviewSchema = z.object({
   decidedOn: isoDateField.optional(),
   note: z.string().trim().max(1000).default(''),
 });
-const outcomeSchema = z.object({ outcome: z.enum(REVIEW_OUTCOMES), decidedOn: isoDateField.optional(), note: z.string().trim().max(1000).optional() });
+export const reviewOutcomeInput = z.object({ outcome: z.enum(REVIEW_OUTCOMES), decidedOn: isoDateField.optional(), note: z.string().trim().max(1000).optional() });
 
 function checkDates(on: string, filedOn: string | undefined, outcome: string, decidedOn: string | undefined) {
   if (filedOn && filedOn > on) throw validationFailed({ filedOn: '日期不能晚于今天' });
@@ -37,7 +37,7 @@ function checkDates(on: string, filedOn: string | undefined, outcome: string, de
  */
 export async function recordReview(ctx: AppContext, principal: Principal, trackingNumber: string, input: unknown) {
   const row = await findVisibleCase(ctx, principal, trackingNumber);
-  const data = parseInput(reviewSchema, input);
+  const data = parseInput(reviewInput, input);
   const concluded = row.state === 'answered' || row.state === 'closed';
   const against = data.against ?? (concluded ? 'decision' : 'failure_to_answer');
   if (against === 'decision' && !concluded) throw ruleViolation('review_after_answer', '只能对已经答复或终止处理的申请登记复议、诉讼；对逾期未答复的，请选择“不履行答复职责”');
@@ -54,7 +54,7 @@ export async function recordReview(ctx: AppContext, principal: Principal, tracki
 
 export async function updateReviewOutcome(ctx: AppContext, principal: Principal, trackingNumber: string, id: string, input: unknown) {
   const row = await findVisibleCase(ctx, principal, trackingNumber);
-  const data = parseInput(outcomeSchema, input);
+  const data = parseInput(reviewOutcomeInput, input);
   const [review] = /^\d{1,9}$/.test(id) ? await ctx.db.select().from(reviews).where(and(eq(reviews.id, Number(id)), eq(reviews.caseId, row.id))) : [];
   if (!review) throw notFound('reviews.not_found', '没有找到该复议或诉讼记录');
   checkDates(today(ctx.clock), review.filedOn, data.outcome, data.decidedOn);

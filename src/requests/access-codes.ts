@@ -5,7 +5,7 @@
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { AppError, notFound } from '../common/errors.js';
 import { createDirectory } from '../notifications/directory.js';
 import { notificationMails, queueMails } from '../notifications/notifications.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';

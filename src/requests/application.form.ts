@@ -1,7 +1,7 @@
 // The application form (art. 29) as a view model: the public /apply page and the clerk's
 // registration of a paper application use the same fields.
 import type { AgencyRow } from '../agencies/agencies.repository.js';
-import type { FieldMessages } from '../shared/errors.js';
+import type { FieldMessages } from '../common/errors.js';
 import { errorList, fieldModel } from '../http/forms.js';
 import { RESELECT_FILES, UPLOAD_RULES } from './attachments.js';
 import { LIMITS } from './application.schema.js';

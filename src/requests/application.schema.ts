@@ -2,7 +2,7 @@
 // information, the form wanted and how to obtain it. Messages are shown beside the fields.
 import { z } from 'zod';
 import { isoDateField } from '../calendar/dates.js';
-import { EMAIL_MESSAGE, isEmailAddress } from '../shared/email.js';
+import { EMAIL_MESSAGE, isEmailAddress } from '../common/email.js';
 import type { ApplicantRecord } from '../db/schema.js';
 import { creditCodeProblem, residentIdProblem } from './identity-numbers.js';
 

@@ -2,8 +2,8 @@
 // never from the name; the stored name is ours, the client's name is kept only for display.
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import { tooLarge, validationFailed } from '../shared/errors.js';
-import { withoutInvisibles } from '../shared/text.js';
+import { tooLarge, validationFailed } from '../common/errors.js';
+import { withoutInvisibles } from '../common/text.js';
 import { archiveProblem } from '../uploads/office-archives.js';
 import type { StagedFile } from '../uploads/staging.js';
 import { LIMITS } from './application.schema.js';

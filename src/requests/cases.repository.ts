@@ -4,7 +4,7 @@ import { and, asc, eq, gt, gte, inArray, lt, not, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
 import { accessCodeBare, attachmentChunks, attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord, type AttachmentRole } from '../db/schema.js';
-import type { EventActor } from '../workflow/types.js';
+import type { EventActor, TimelineType } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -132,7 +132,7 @@ export async function lockCases(tx: Executor, ids: number[]): Promise<CaseRow[]>
 
 export type TimelineEntry = {
   caseId: number;
-  type: string;
+  type: TimelineType;
   on: string;
   at: Date;
   actor: EventActor;

@@ -10,7 +10,7 @@ import type { AppContext } from '../context.js';
 import { getSetting, lockForSettingChange, putSetting, readSettingHolding } from '../db/settings.repository.js';
 import type { Executor, Tx } from '../db/client.js';
 import type { ApplicantRecord } from '../db/schema.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import { sealAccessCodeKey } from './access-code-key.service.js';
 import { sealApplicants, sealedApplicants, unsealedApplicants } from './cases.repository.js';
 import { applicantKeyOf, keyCheckOf, openIdNumber, PersonalDataKeyError, sealIdNumber } from './personal-data.js';
@@ -48,7 +48,9 @@ export async function ensurePersonalDataKey(ctx: AppContext, source: KeySource):
   // all in one transaction with the check, so that a failure leaves the database as it was.
   await ctx.db.transaction(async (tx) => {
     await lockForSettingChange(tx, KEY_LOCK);
-    while (await sealBatch(tx, key)) {}
+    while (await sealBatch(tx, key)) {
+      // one batch at a time until none is left
+    }
     await sealAccessCodeKey(tx, { from: null, to: key });
     await putSetting(tx, KEY_CHECK, check);
   });
@@ -80,7 +82,9 @@ async function reseal(ctx: AppContext, previous: Buffer, key: Buffer, check: str
       if ((await sealApplicants(tx, resealed)) !== resealed.length) throw new Error('a case changed while the identity numbers were sealed anew; nothing was changed, start again');
       count += resealed.length;
     }
-    while (await sealBatch(tx, key)) {}
+    while (await sealBatch(tx, key)) {
+      // one batch at a time until none is left
+    }
     await sealAccessCodeKey(tx, { from: previous, to: key });
     await putSetting(tx, KEY_CHECK, check);
   });

@@ -10,10 +10,10 @@ import { workingDayOnOrAfter, type Calendar } from '../calendar/working-days.js'
 import type { AppContext } from '../context.js';
 import type { Tx } from '../db/client.js';
 import { toShanghaiIso } from '../calendar/dates.js';
-import { AppError, notFound, ruleViolation } from '../shared/errors.js';
+import { AppError, notFound, ruleViolation } from '../common/errors.js';
 import { pausedUntil, secondsUntil, windowFrom, type AttemptWindow } from '../throttling/attempt-windows.js';
 import { countAttempt, findAttemptWindow } from '../throttling/attempt-windows.repository.js';
-import { parseInput } from '../shared/validation.js';
+import { parseInput } from '../common/validation.js';
 import type { ClientEvent } from '../workflow/types.js';
 import { accessCodeMatches } from './access-codes.js';
 import { applicantView, VIEW_FORMAT, type ApplicantView } from './applicant-view.js';
@@ -120,18 +120,18 @@ async function applicantStep(
 }
 
 
-const withdrawalSchema = z.object({ reason: z.string().trim().max(1000, '撤回理由不超过1000字').default('') });
+export const withdrawalInput = z.object({ reason: z.string().trim().max(1000, '撤回理由不超过1000字').default('') });
 
 /**
  * The applicant withdraws the request online: the case is closed and no longer processed (counted
  * under 其他 in the annual report). A concluded request cannot be withdrawn (409).
  */
 export async function withdrawByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
-  const { reason } = parseInput(withdrawalSchema, args.input ?? {});
+  const { reason } = parseInput(withdrawalInput, args.input ?? {});
   await applicantStep(ctx, args, () => ({ event: { type: 'WITHDRAW', reason }, payload: { reason } }));
 }
 
-const correctionSchema = z.object({
+export const correctionInput = z.object({
   text: z.string({ error: '请填写补正内容' }).trim().min(1, '请填写补正内容').max(5000, '补正内容不超过5000字'),
 });
 
@@ -141,7 +141,7 @@ const correctionSchema = z.object({
  * the correction period (409) nothing is kept, files included.
  */
 export async function correctByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown; uploads: Upload[] }): Promise<void> {
-  const { text } = parseInput(correctionSchema, args.input ?? {});
+  const { text } = parseInput(correctionInput, args.input ?? {});
   const files = await checkUploads(args.uploads);
   await applicantStep(
     ctx,
@@ -157,14 +157,14 @@ export async function correctByApplicant(ctx: AppContext, args: { trackingNumber
   );
 }
 
-const reasonsSchema = z.object({ text: reasonsText });
+export const reasonsInput = z.object({ text: reasonsText });
 
 /**
  * The applicant explains the requests, as the 说明理由告知书 asked (art. 35), once. The answer period
  * runs on; the agency decides whether the reasons hold.
  */
 export async function explainByApplicant(ctx: AppContext, args: { trackingNumber: string; accessCode: string; input: unknown }): Promise<void> {
-  const { text } = parseInput(reasonsSchema, args.input ?? {});
+  const { text } = parseInput(reasonsInput, args.input ?? {});
   await applicantStep(ctx, args, (on, calendar) => {
     // Art. 31: sent online, received the day it arrives, or the next working day.
     const receivedOn = workingDayOnOrAfter({ date: on, calendar }).date;

@@ -2,11 +2,11 @@
 // only a hash of each token is stored.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { EMAIL_MESSAGE, isEmailAddress } from '../shared/email.js';
+import { EMAIL_MESSAGE, isEmailAddress } from '../common/email.js';
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
-import { AppError, validationFailed } from '../shared/errors.js';
-import { MAX_INTEGER, parseInput } from '../shared/validation.js';
+import { AppError, validationFailed } from '../common/errors.js';
+import { MAX_INTEGER, parseInput } from '../common/validation.js';
 import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { generatePassword, hashPassword, MIN_PASSWORD, verifyAgainstNothing, verifyPassword, weakPasswordReason } from './passwords.js';
 import type { Principal } from './principal.js';
@@ -42,7 +42,7 @@ const idleFrom = (now: Date) => new Date(now.getTime() - SESSION_IDLE_MINUTES * 
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-const loginSchema = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
+export const loginInput = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
 
 /**
  * Sign-in failures are limited (GB/T 22239-2019 等级保护基本要求 8.1.4.1 b, 限制非法登录次数): an
@@ -72,7 +72,7 @@ async function refuseSprayingClient(ctx: AppContext, client: string | undefined,
 }
 
 export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web' = 'api', client?: string) {
-  const { email: typed, password } = parseInput(loginSchema, input);
+  const { email: typed, password } = parseInput(loginInput, input);
   const email = typed.toLowerCase();
   const now = ctx.clock.now();
   await refuseSprayingClient(ctx, client, now);
@@ -84,7 +84,7 @@ export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web'
     throw new AppError(401, 'auth.sign_in_paused', `登录尝试次数过多，该账号暂停登录至 ${shanghaiTime(windowEnds)}（北京时间），请届时再试；忘记密码请联系管理员重置`);
   }
   const account = await findStaffByEmail(ctx.db, email);
-  const valid = account && !account.disabledAt ? await verifyPassword(password, account.passwordHash) : await verifyAgainstNothing(password);
+  const valid = account && !account.disabledAt ? await verifyPassword(password, account.passwordHash) : await verifyAgainstNothing(password, ctx.config.passwordHashCost);
   if (!account || !valid) {
     if (client && ctx.config.rateLimitPerMinute > 0) await countAttempt(ctx.db, { scope: 'sign_in_client', key: client, now });
     const left = SIGN_IN_ATTEMPTS - attempts;
@@ -129,19 +129,19 @@ export async function logout(ctx: AppContext, principal: Principal, token: strin
   ctx.log.info({ account: principal.id }, 'staff signed out');
 }
 
-const passwordChange = z
+export const passwordChangeInput = z
   .object({ currentPassword: z.string().min(1), newPassword: z.string().max(200) }) // its rules: weakPasswordReason
   .refine((p) => p.newPassword !== p.currentPassword, { path: ['newPassword'], message: '新密码不能与当前密码相同' });
 
 export async function changePassword(ctx: AppContext, principal: Principal, token: string, input: unknown): Promise<void> {
-  const { currentPassword, newPassword } = parseInput(passwordChange, input);
+  const { currentPassword, newPassword } = parseInput(passwordChangeInput, input);
   const weak = weakPasswordReason(newPassword, principal.email);
   if (weak) throw validationFailed({ newPassword: weak });
   const account = await findStaffById(ctx.db, principal.id);
   if (!account || !(await verifyPassword(currentPassword, account.passwordHash))) {
     throw validationFailed({ currentPassword: '当前密码不正确' });
   }
-  const passwordHash = await hashPassword(newPassword);
+  const passwordHash = await hashPassword(newPassword, ctx.config.passwordHashCost);
   // Other sessions of this account end with it: a changed password locks out whoever else had it.
   await ctx.db.transaction(async (tx) => {
     await setPasswordHash(tx, account.id, passwordHash, false);
@@ -150,7 +150,7 @@ export async function changePassword(ctx: AppContext, principal: Principal, toke
   ctx.log.info({ account: account.id }, 'staff password changed');
 }
 
-const newStaffSchema = z.object({
+export const newStaffInput = z.object({
   email: z.string().trim().toLowerCase().max(254).refine(isEmailAddress, EMAIL_MESSAGE),
   password: z.string().min(MIN_PASSWORD, `密码至少 ${MIN_PASSWORD} 个字符`).max(200),
   name: z.string().trim().min(1).max(50),
@@ -161,7 +161,7 @@ const newStaffSchema = z.object({
 });
 
 export async function createStaff(ctx: AppContext, input: unknown) {
-  const data = parseInput(newStaffSchema, input);
+  const data = parseInput(newStaffInput, input);
   let agencyId: number | null = null;
   if (data.role !== 'admin') {
     if (!data.agency) throw validationFailed({ agency: '督办人和办理人须属于一个机关' });
@@ -170,7 +170,7 @@ export async function createStaff(ctx: AppContext, input: unknown) {
     agencyId = agency.id;
   }
   try {
-    const row = await insertStaff(ctx.db, { email: data.email, name: data.name, role: data.role, agencyId, passwordHash: await hashPassword(data.password), passwordChangeRequired: data.passwordChangeRequired });
+    const row = await insertStaff(ctx.db, { email: data.email, name: data.name, role: data.role, agencyId, passwordHash: await hashPassword(data.password, ctx.config.passwordHashCost), passwordChangeRequired: data.passwordChangeRequired });
     return { id: row.id, email: row.email, name: row.name, role: row.role, agency: data.role === 'admin' ? null : data.agency };
   } catch (err) {
     if (uniqueViolation(err) !== null) throw validationFailed({ email: '该邮箱已有账号' });
@@ -188,7 +188,7 @@ export async function ensureAdministrator(ctx: AppContext): Promise<{ email: str
   if (adminEmail) {
     if (await findStaffByEmail(ctx.db, adminEmail)) return null;
     const password = adminPassword ?? generatePassword();
-    await insertStaff(ctx.db, { email: adminEmail, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password), passwordChangeRequired: !adminPassword });
+    await insertStaff(ctx.db, { email: adminEmail, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password, ctx.config.passwordHashCost), passwordChangeRequired: !adminPassword });
     return adminPassword ? null : { email: adminEmail, password };
   }
   if ((await countActiveAdmins(ctx.db)) > 0) return null;
@@ -196,7 +196,7 @@ export async function ensureAdministrator(ctx: AppContext): Promise<{ email: str
   const password = generatePassword();
   try {
     // Printed where whoever reads the output sees it: changed at the first sign-in.
-    await insertStaff(ctx.db, { email, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password), passwordChangeRequired: true });
+    await insertStaff(ctx.db, { email, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password, ctx.config.passwordHashCost), passwordChangeRequired: true });
   } catch (err) {
     // Another instance starting at the same moment created it.
     if (uniqueViolation(err) !== null) return null;
@@ -236,7 +236,7 @@ export async function resetStaffPassword(ctx: AppContext, principal: Principal, 
   if (id === principal.id) throw validationFailed({ _: '自己的密码请在“修改密码”中修改' });
   const account = await accountToManage(ctx, id);
   const password = generatePassword();
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, ctx.config.passwordHashCost);
   await ctx.db.transaction(async (tx) => {
     // Known to the administrator who passed it on: the person sets their own before anything else.
     await setPasswordHash(tx, account.id, passwordHash, true);

@@ -1,16 +1,19 @@
 // Password hashing with scrypt (memory-hard, in Node's crypto): N=2^15, r=8, p=1 uses 32 MiB per hash.
+// The cost is part of each stored hash, so a check uses the cost the hash was made with.
 import { randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
+/** log2 of scrypt's N for new hashes; Config.passwordHashCost may lower it for tests only. */
+export const PASSWORD_HASH_COST = 15;
 const KEY_LENGTH = 32;
 const MAX_MEMORY = 64 * 1024 * 1024;
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost = PASSWORD_HASH_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...PARAMS, maxmem: MAX_MEMORY });
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const params = { N: 2 ** cost, r: 8, p: 1 };
+  const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: MAX_MEMORY });
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -42,11 +45,12 @@ export function weakPasswordReason(password: string, email: string): string | nu
   return null;
 }
 
-let dummy: Promise<string> | null = null;
+const dummies = new Map<number, Promise<string>>();
 
 /** Spends the same time as a real check when the account does not exist, so timing does not reveal which e-mails exist. */
-export async function verifyAgainstNothing(password: string): Promise<false> {
-  dummy ??= hashPassword(randomBytes(12).toString('hex'));
+export async function verifyAgainstNothing(password: string, cost = PASSWORD_HASH_COST): Promise<false> {
+  let dummy = dummies.get(cost);
+  if (!dummy) dummies.set(cost, (dummy = hashPassword(randomBytes(12).toString('hex'), cost)));
   await verifyPassword(password, await dummy);
   return false;
 }

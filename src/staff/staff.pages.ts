@@ -4,7 +4,7 @@ import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import { isHttps, SESSION_COOKIE, staffPage } from '../http/auth.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
 import type { ClientLimits } from '../throttling/client-limits.js';
 import { noticeOf, redirectWithNotice } from '../http/views.js';

@@ -7,7 +7,7 @@
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Config } from '../config/config.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 
 export type ClientLimits = { submission: onRequestAsyncHookHandler; signIn: onRequestAsyncHookHandler; accessCode: onRequestAsyncHookHandler };
 

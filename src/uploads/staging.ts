@@ -12,7 +12,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config/config.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../config/private-files.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import type { ByteBudgets } from '../throttling/byte-budgets.js';
 
 /** A file as staged: where it is, how big, its SHA-256 and its first bytes (type sniffing reads only these). */

@@ -76,6 +76,7 @@ export const MAX_INTEGER = 2_147_483_647;
  * 22021), or a lone UTF-16 surrogate (`"\ud800"` in JSON is valid JSON but no character; encoded for
  * the database it fails or turns into something else). Refused as the client's mistake, on its field.
  */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const ILL_FORMED = /\u0000|\p{Cs}/u;
 const ILL_FORMED_MESSAGE = '含有无效字符（空字符或不完整的 Unicode 字符），请删除后重新填写';
 export const ILL_FORMED_REFUSED = '提交的内容含有无效字符（空字符或不完整的 Unicode 字符），请删除后重新提交';

@@ -1,0 +1,19 @@
+// What GET /api/agencies answers (src/http/openapi.ts).
+import { z } from 'zod';
+
+export const agencySummarySchema = z
+  .object({
+    slug: z.string().describe('the agency in URLs and in POST /api/requests `agency`'),
+    code: z.string().describe('the prefix of its tracking numbers'),
+    name: z.string(),
+    kind: z.enum(['government', 'department']),
+    officeName: z.string().describe('its 政府信息公开工作机构'),
+    address: z.string(),
+    postcode: z.string(),
+    officeHours: z.string(),
+    phone: z.string(),
+    fax: z.string(),
+    email: z.string(),
+    website: z.string(),
+  })
+  .meta({ id: 'Agency' });

@@ -1,0 +1,38 @@
+// What the sign-in and staff endpoints answer (src/http/openapi.ts).
+import { z } from 'zod';
+import { instant } from '../http/openapi.js';
+
+const role = z.enum(['admin', 'supervisor', 'clerk']);
+
+export const principalSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    name: z.string(),
+    role,
+    agencyId: z.number().int().nullable(),
+    passwordChangeRequired: z.boolean().describe('a password someone else knows: every other staff endpoint answers 403 auth.password_change_required until it is changed'),
+  })
+  .meta({ id: 'Staff' });
+
+export const signedInSchema = z.object({ token: z.string().describe('send as Authorization: Bearer <token>; valid 12 hours'), staff: principalSchema });
+
+export const newStaffSchema = z.object({ id: z.number().int(), email: z.string(), name: z.string(), role, agency: z.string().nullable().optional() });
+
+export const staffListSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      email: z.string(),
+      name: z.string(),
+      role,
+      agencyId: z.number().int().nullable(),
+      agencySlug: z.string().nullable(),
+      disabledAt: instant.nullable(),
+    }),
+  ),
+});
+
+export const passwordResetSchema = z.object({ id: z.number().int(), email: z.string(), name: z.string(), password: z.string().describe('generated; shown once') });
+
+export const staffIdParams = z.object({ id: z.string().describe('the account id') });
