@@ -1,28 +1,21 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
 import { PROJECT_ROOT } from '../src/config/paths.js';
 import { ADMIN, api, staffClient, testApp } from './helpers/test-app.js';
 import { application, PDF, VALID_RESIDENT_ID } from './helpers/factories.js';
+import { launchBrowser } from './helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
 
 t.test('in a real browser', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run installs it)`);
-    return;
-  }
   mkdirSync(SHOTS, { recursive: true });
   const { app, clock } = await testApp(t);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  const { browser } = await launchBrowser();
   t.teardown(() => browser.close());
   const violations: string[] = [];
   const open = async (width: number): Promise<Page> => {

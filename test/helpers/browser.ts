@@ -1,0 +1,15 @@
+// The browser the browser tests drive: Debian's Chromium when it is installed (with its CJK fonts the
+// screenshots read), otherwise the Chromium that @sparticuz/chromium carries inside its npm package,
+// so that `npm test` passes on a machine with only Node and npm.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export async function launchBrowser(): Promise<{ browser: Browser; source: string }> {
+  if (existsSync(DEBIAN_CHROMIUM)) return { browser: await chromium.launch({ executablePath: DEBIAN_CHROMIUM, args: FLAGS }), source: DEBIAN_CHROMIUM };
+  const packaged = (await import('@sparticuz/chromium')).default;
+  const executablePath = await packaged.executablePath();
+  return { browser: await chromium.launch({ executablePath, args: [...new Set([...packaged.args, ...FLAGS])] }), source: '@sparticuz/chromium' };
+}
