@@ -22,7 +22,7 @@ try {
     return app;
   };
   let app = await start('first start, no key (empty database)', base);
-  let t = performance.now();
+  const t = performance.now();
   // Resident identity numbers, unsealed, as an installation without a key stored them.
   await app.ogi.ctx.db.execute(
     sql.raw(`
