@@ -22,7 +22,15 @@ export default tseslint.config(
     // src/db/schema.ts: the one schema drizzle-kit generates the migrations from.
     // src/workflow/rules.ts: the rule table, one entry per event, in the statute's order.
     // Tests that walk one journey from start to end, and the machine's tests, one per article.
-    files: ['src/db/schema.ts', 'src/workflow/rules.ts', 'src/workflow/workflow.test.ts', 'test/desk.test.ts', 'test/portal.test.ts', 'test/personal-data.test.ts'],
+    files: [
+      'src/db/schema.ts',
+      'src/workflow/rules.ts',
+      'src/workflow/workflow.test.ts',
+      'test/annual-report.test.ts',
+      'test/desk.test.ts',
+      'test/portal.test.ts',
+      'test/personal-data.test.ts',
+    ],
     rules: { 'max-lines': 'off' },
   },
   {

@@ -29,7 +29,9 @@ try {
     for (let i = 0; i < n; i += 1) await op();
     const c = process.cpuUsage(c0);
     const requests = n * per;
-    console.log(`${name.padEnd(24)} ${((c.user + c.system) / 1000 / requests).toFixed(2).padStart(6)} ms CPU  ${((performance.now() - t0) / requests).toFixed(2).padStart(6)} ms wall, per request`);
+    console.log(
+      `${name.padEnd(24)} ${((c.user + c.system) / 1000 / requests).toFixed(2).padStart(6)} ms CPU  ${((performance.now() - t0) / requests).toFixed(2).padStart(6)} ms wall, per request`,
+    );
   }
   await app.close();
 } finally {

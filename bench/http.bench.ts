@@ -58,11 +58,20 @@ try {
   const pageFile = path.join(tmpdir(), `ogi-bench-page-${process.pid}.html`);
   writeFileSync(pageFile, await (await fetch(`http://127.0.0.1:${port}/guide/czj`)).text());
   const basePort = await freePort();
-  const baseline = await start(['--import', 'tsx', 'bench/lib/baseline-server.ts'], { DATABASE_URL: database.url, PORT: String(basePort), BASELINE_PAGE: pageFile }, { pattern: /baseline ready/ });
+  const baseline = await start(
+    ['--import', 'tsx', 'bench/lib/baseline-server.ts'],
+    { DATABASE_URL: database.url, PORT: String(basePort), BASELINE_PAGE: pageFile },
+    { pattern: /baseline ready/ },
+  );
   children.push(baseline);
   // Our stack with the baselines' work (bench/lib/stack-server.ts): a second instance on the same database.
   const floorPort = await freePort();
-  const stack = await startService({ databaseUrl: database.url, port: floorPort, logFile: path.join(tmpdir(), `ogi-bench-floor-${process.pid}.log`), entry: ['--import', 'tsx', 'bench/lib/stack-server.ts'] });
+  const stack = await startService({
+    databaseUrl: database.url,
+    port: floorPort,
+    logFile: path.join(tmpdir(), `ogi-bench-floor-${process.pid}.log`),
+    entry: ['--import', 'tsx', 'bench/lib/stack-server.ts'],
+  });
   children.push(stack);
   const floorUrl = `http://127.0.0.1:${floorPort}`;
   const svc = `http://127.0.0.1:${port}`;
@@ -95,7 +104,17 @@ try {
       target: 0.6,
       bare: bare({ url: base, requests: [{ setupRequest: (r) => ({ ...r, path: `/select/${lookup().trackingNumber}` }) }] }),
       floor: floor({ url: floorUrl, requests: [{ setupRequest: (r) => ({ ...r, path: `/floor/select/${lookup().trackingNumber}` }) }] }),
-      ours: ours({ url: svc, requests: [{ setupRequest: (r) => { const t = lookup(); return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] }),
+      ours: ours({
+        url: svc,
+        requests: [
+          {
+            setupRequest: (r) => {
+              const t = lookup();
+              return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` };
+            },
+          },
+        ],
+      }),
     },
     { name: 'guide page (GET /guide/:slug)', target: 0.7, bare: bare({ url: `${base}/text` }), ours: ours({ url: `${svc}/guide/czj` }) },
   ];
@@ -104,27 +123,35 @@ try {
   const rowsOnly = wanted('submission') ? await compare({ bare: bare({ url: `${base}/insert`, ...post }), ours: bare({ url: `${base}/intake`, ...post }) }) : null;
   clearInterval(sampler);
 
-  console.log(`\n${CONNECTIONS} connections; after a 2 s warm-up, ${ROUNDS} alternating rounds of ${SECONDS} s each (median req/s, worst p99); PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}`);
+  console.log(
+    `\n${CONNECTIONS} connections; after a 2 s warm-up, ${ROUNDS} alternating rounds of ${SECONDS} s each (median req/s, worst p99); PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}`,
+  );
   console.log('scenario                                  ours req/s  bare req/s  ratio  target  ours p99  bare p99  errors');
   for (const r of rows) {
     const ratio = r.ours.rps / r.bare.rps;
     console.log(
-      `${r.name.padEnd(42)}${r.ours.rps.toFixed(0).padStart(10)}${r.bare.rps.toFixed(0).padStart(12)}${ratio.toFixed(3).padStart(7)}${(`≥${r.target}`).padStart(8)}${`${r.ours.p99} ms`.padStart(10)}${`${r.bare.p99} ms`.padStart(10)}${String(r.ours.errors).padStart(8)}  ${ratio >= r.target && r.ours.p99 < 100 ? 'met' : 'NOT met'}`,
+      `${r.name.padEnd(42)}${r.ours.rps.toFixed(0).padStart(10)}${r.bare.rps.toFixed(0).padStart(12)}${ratio.toFixed(3).padStart(7)}${`≥${r.target}`.padStart(8)}${`${r.ours.p99} ms`.padStart(10)}${`${r.bare.p99} ms`.padStart(10)}${String(r.ours.errors).padStart(8)}  ${ratio >= r.target && r.ours.p99 < 100 ? 'met' : 'NOT met'}`,
     );
   }
   // Our stack (access log, security headers, hooks, drizzle) doing only the bare work: no route of ours
   // can do better than this, so a target above it cannot be met by the route's own code.
   for (const r of rows.filter((r) => r.floor)) {
-    console.log(`${r.name}: our stack doing the bare work ${r.floor!.rps.toFixed(0)} req/s = ${(r.floor!.rps / r.bare.rps).toFixed(3)} of bare (p99 ${r.floor!.p99} ms, errors ${r.floor!.errors}); ours = ${(r.ours.rps / r.floor!.rps).toFixed(3)} of that`);
+    console.log(
+      `${r.name}: our stack doing the bare work ${r.floor!.rps.toFixed(0)} req/s = ${(r.floor!.rps / r.bare.rps).toFixed(3)} of bare (p99 ${r.floor!.p99} ms, errors ${r.floor!.errors}); ours = ${(r.ours.rps / r.floor!.rps).toFixed(3)} of that`,
+    );
   }
-  if (rowsOnly) console.log(`same rows as a submission, one SQL statement, no application work: ${rowsOnly.ours.rps.toFixed(0)} req/s = ${(rowsOnly.ours.rps / rowsOnly.bare.rps).toFixed(2)} of the bare INSERT (${rowsOnly.bare.rps.toFixed(0)}), p99 ${rowsOnly.ours.p99} ms, errors ${rowsOnly.ours.errors}`);
+  if (rowsOnly)
+    console.log(
+      `same rows as a submission, one SQL statement, no application work: ${rowsOnly.ours.rps.toFixed(0)} req/s = ${(rowsOnly.ours.rps / rowsOnly.bare.rps).toFixed(2)} of the bare INSERT (${rowsOnly.bare.rps.toFixed(0)}), p99 ${rowsOnly.ours.p99} ms, errors ${rowsOnly.ours.errors}`,
+    );
 
   // Service, database and load generator share this machine's cores: a request's CPU, summed over the
   // three, bounds what any amount of waiting less could reach. "ceiling" is that bound for ours, as a
   // share of the bare figure measured above.
   const cores = availableParallelism();
   const total = (c: Cpu) => c.server + c.postgres + c.load;
-  const cpuLine = (label: string, c: Cpu) => `${label.padEnd(6)}${c.server.toFixed(3).padStart(9)}${c.postgres.toFixed(3).padStart(12)}${c.load.toFixed(3).padStart(8)}${total(c).toFixed(3).padStart(8)}`;
+  const cpuLine = (label: string, c: Cpu) =>
+    `${label.padEnd(6)}${c.server.toFixed(3).padStart(9)}${c.postgres.toFixed(3).padStart(12)}${c.load.toFixed(3).padStart(8)}${total(c).toFixed(3).padStart(8)}`;
   console.log(`\nCPU per request in ms (median round), ${cores} cores: the server under test, PostgreSQL (its processes on this machine), the load generator`);
   console.log('scenario                                        server  PostgreSQL    load   total   ceiling with every core busy');
   for (const r of [...rows, ...(rowsOnly ? [{ name: 'same rows, one statement', target: 0, ...rowsOnly }] : [])]) {
@@ -138,5 +165,6 @@ try {
   for (const c of children) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1000));
   await database.drop();
-  for (const file of [`ogi-bench-page-${process.pid}.html`, `ogi-bench-service-${process.pid}.log`, `ogi-bench-floor-${process.pid}.log`]) rmSync(path.join(tmpdir(), file), { force: true });
+  for (const file of [`ogi-bench-page-${process.pid}.html`, `ogi-bench-service-${process.pid}.log`, `ogi-bench-floor-${process.pid}.log`])
+    rmSync(path.join(tmpdir(), file), { force: true });
 }

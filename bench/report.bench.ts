@@ -42,7 +42,10 @@ try {
     t = performance.now();
     const tables = await computeTables(ctx, 2026, null);
     times.push((performance.now() - t) / 1000);
-    if (i === 0) console.log(`district 2026: new ${tables.table3.new.total}, carried over ${tables.table3.carried_over.total}, concluded ${tables.table3.total.total}, carried forward ${tables.table3.carried_forward.total}; identities ${table3Problems(tables.table3).length ? 'BROKEN' : 'hold'}`);
+    if (i === 0)
+      console.log(
+        `district 2026: new ${tables.table3.new.total}, carried over ${tables.table3.carried_over.total}, concluded ${tables.table3.total.total}, carried forward ${tables.table3.carried_forward.total}; identities ${table3Problems(tables.table3).length ? 'BROKEN' : 'hold'}`,
+      );
   }
   console.log(`table 三 for the district over ${N} cases: ${times.map((s) => s.toFixed(2)).join(' s, ')} s (best ${Math.min(...times).toFixed(2)} s)`);
   t = performance.now();

@@ -54,16 +54,37 @@ try {
   const tracked = await fileApplications(url, 200);
   let k = 0;
   const scenarios: [string, autocannon.Options][] = [
-    ['tracking lookup (GET /api/requests/:tn)', { url, requests: [{ setupRequest: (r) => { const t = tracked[k++ % tracked.length]!; return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` }; } }] }],
+    [
+      'tracking lookup (GET /api/requests/:tn)',
+      {
+        url,
+        requests: [
+          {
+            setupRequest: (r) => {
+              const t = tracked[k++ % tracked.length]!;
+              return { ...r, path: `/api/requests/${t.trackingNumber}?accessCode=${t.accessCode}` };
+            },
+          },
+        ],
+      },
+    ],
     ['submission (POST /api/requests)', { url: `${url}/api/requests`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application()) }],
   ];
-  console.log(`${CONNECTIONS} connections, ${SECONDS} s per scenario without a pause; per ${WINDOW} s window: requests/s, CPU per request of the service and of PostgreSQL, the service's RSS`);
+  console.log(
+    `${CONNECTIONS} connections, ${SECONDS} s per scenario without a pause; per ${WINDOW} s window: requests/s, CPU per request of the service and of PostgreSQL, the service's RSS`,
+  );
   for (const [name, opts] of scenarios) {
     const windows = await sustained(opts, service.pid!);
     console.log(`\n${name}`);
-    for (const [i, w] of windows.entries()) console.log(`  ${String(i * WINDOW).padStart(4)}–${String((i + 1) * WINDOW).padEnd(4)} s ${w.rps.toFixed(0).padStart(7)} req/s ${w.cpuPerRequest.toFixed(3).padStart(7)} ms CPU ${w.postgresPerRequest.toFixed(3).padStart(7)} ms PostgreSQL ${w.rssMb.toFixed(0).padStart(5)} MB`);
+    for (const [i, w] of windows.entries())
+      console.log(
+        `  ${String(i * WINDOW).padStart(4)}–${String((i + 1) * WINDOW).padEnd(4)} s ${w.rps.toFixed(0).padStart(7)} req/s ${w.cpuPerRequest.toFixed(3).padStart(7)} ms CPU ${w.postgresPerRequest.toFixed(3).padStart(7)} ms PostgreSQL ${w.rssMb.toFixed(0).padStart(5)} MB`,
+      );
     const [first, last] = [windows[0], windows.at(-1)];
-    if (first && last) console.log(`  last window / first: ${(last.rps / first.rps).toFixed(2)} of the requests/s, ${(last.cpuPerRequest / first.cpuPerRequest).toFixed(2)} × the service's CPU per request, ${(last.postgresPerRequest / Math.max(1e-9, first.postgresPerRequest)).toFixed(2)} × PostgreSQL's`);
+    if (first && last)
+      console.log(
+        `  last window / first: ${(last.rps / first.rps).toFixed(2)} of the requests/s, ${(last.cpuPerRequest / first.cpuPerRequest).toFixed(2)} × the service's CPU per request, ${(last.postgresPerRequest / Math.max(1e-9, first.postgresPerRequest)).toFixed(2)} × PostgreSQL's`,
+      );
   }
 } finally {
   service?.kill('SIGTERM');

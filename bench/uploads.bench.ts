@@ -38,7 +38,12 @@ try {
 
   // Each body is built here, before the clock starts: 50 MB of files with a valid PDF header.
   const file = Buffer.concat([PDF, Buffer.alloc(10 * MB - 64 * 1024 - PDF.length, 0x41)]);
-  const bodies = Array.from({ length: UPLOADS }, () => multipartBody(application(), Array.from({ length: 5 }, (_, i) => ({ filename: `扫描件${i}.pdf`, content: file }))));
+  const bodies = Array.from({ length: UPLOADS }, () =>
+    multipartBody(
+      application(),
+      Array.from({ length: 5 }, (_, i) => ({ filename: `扫描件${i}.pdf`, content: file })),
+    ),
+  );
 
   const bodySize = bodies[0]!.payload.length;
   let peak = idle;
@@ -60,7 +65,11 @@ try {
   const statuses = await new Promise<number[]>((resolve, reject) => {
     const payloads = bodies.map((b) => new Uint8Array(b.payload.buffer, b.payload.byteOffset, b.payload.byteLength));
     // Handed over, not copied: copying 200 MB would hold this thread up while the checks run.
-    const worker = new Worker(SENDER, { eval: true, workerData: { url, bodies: bodies.map((b, i) => ({ headers: b.headers, payload: payloads[i] })) }, transferList: payloads.map((p) => p.buffer as ArrayBuffer) });
+    const worker = new Worker(SENDER, {
+      eval: true,
+      workerData: { url, bodies: bodies.map((b, i) => ({ headers: b.headers, payload: payloads[i] })) },
+      transferList: payloads.map((p) => p.buffer as ArrayBuffer),
+    });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -69,7 +78,7 @@ try {
   await probe;
   peak = Math.max(peak, rssMb(service.pid!));
 
-  if (process.env.BENCH_TRACE) console.log(latencies.map((l) => l.toFixed(0)).join(" "));
+  if (process.env.BENCH_TRACE) console.log(latencies.map((l) => l.toFixed(0)).join(' '));
   const sorted = [...latencies].sort((a, b) => a - b);
   const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
   const max = sorted.at(-1)!;

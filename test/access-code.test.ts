@@ -26,9 +26,15 @@ t.test('an applicant who lost the access code gets a new one from the agency', a
     t.equal((await track(receipt.trackingNumber, receipt.accessCode)).statusCode, 404, 'the old code opens nothing');
     const tracked = await track(receipt.trackingNumber, issued.accessCode);
     t.equal(tracked.statusCode, 200, 'the new one does');
-    t.ok(tracked.json().timeline.some((e: { label: string }) => e.label === '重新生成查询码'), 'the applicant sees that it was reissued');
+    t.ok(
+      tracked.json().timeline.some((e: { label: string }) => e.label === '重新生成查询码'),
+      'the applicant sees that it was reissued',
+    );
 
-    const [mail] = await db.select().from(outbox).where(and(eq(outbox.recipient, 'lost@example.com'), eq(outbox.template, 'access_code')));
+    const [mail] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.recipient, 'lost@example.com'), eq(outbox.template, 'access_code')));
     t.equal(mail?.subject, `【政府信息公开】您的申请查询码已重新生成（${receipt.trackingNumber}）`);
     t.match(mail?.text, new RegExp(`新的查询码：${issued.accessCode}`));
     t.ok(mail?.text.includes(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${issued.accessCode}`), 'with the link that opens the request');
@@ -71,7 +77,10 @@ t.test('an applicant who lost the access code gets a new one from the agency', a
     const web = webClient(app);
     const old = await web.get(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`);
     t.match(pageText(old.body), new RegExp(`告知并转送负责机关（新申请编号 ${to} ）`));
-    const href = /href="(\/track\?trackingNumber[^"]+)"/.exec(old.body)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const href = /href="(\/track\?trackingNumber[^"]+)"/
+      .exec(old.body)?.[1]
+      ?.replace(/&#x3D;/g, '=')
+      .replace(/&amp;/g, '&');
     t.equal(href, `/track?trackingNumber=${to}&accessCode=${receipt.accessCode}`, 'the new number opens with the same code');
     const next = await web.get(href!);
     t.equal(next.statusCode, 200);

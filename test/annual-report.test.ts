@@ -145,18 +145,35 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
       t.equal(district.agency, null);
       // 国办公开办函〔2021〕30号: at the level that holds both agencies a forwarded application is one
       // application — the receiving agency's case counts, the forwarding one's (四)1 is left out.
-      t.same(district.rows, expected(specs.filter((s) => !s.forwarded), year), 'every cell of the district table, the forwarded application once');
+      t.same(
+        district.rows,
+        expected(
+          specs.filter((s) => !s.forwarded),
+          year,
+        ),
+        'every cell of the district table, the forwarded application once',
+      );
       t.same(table3Problems(district.rows), [], '一 + 二 = (七) + 四 in every column; the columns add up to 总计 in every row');
       const sum = Object.fromEntries(TABLE3_ROWS.map((k) => [k, Object.fromEntries([...APPLICANT_COLUMNS, 'total'].map((c) => [c, 0]))])) as Table3;
       for (const a of ['qzfb', 'fgj', 'czj', 'zwzx', 'bb', 'mzj', 'rsj', 'zjj', 'hbj', 'jyj', 'wjj', 'syjj', 'sjj', 'nlj', 'swj']) {
         const agency = (await admin.get(`/api/reports/annual?year=${year}&agency=${a}`)).json();
-        t.same(agency.rows, expected(specs.filter((s) => s.agency === a), year), `${a}: every cell`);
+        t.same(
+          agency.rows,
+          expected(
+            specs.filter((s) => s.agency === a),
+            year,
+          ),
+          `${a}: every cell`,
+        );
         for (const row of TABLE3_ROWS) for (const c of [...APPLICANT_COLUMNS, 'total'] as const) sum[row][c] += agency.rows[row][c];
       }
-      t.same(sum, expected(specs, year), 'the agencies\' tables count the forwarding agency\'s conclusion');
-      const forwarded = expected(specs.filter((s) => s.forwarded), year);
+      t.same(sum, expected(specs, year), "the agencies' tables count the forwarding agency's conclusion");
+      const forwarded = expected(
+        specs.filter((s) => s.forwarded),
+        year,
+      );
       for (const row of TABLE3_ROWS) for (const c of [...APPLICANT_COLUMNS, 'total'] as const) sum[row][c] -= forwarded[row][c];
-      t.same(district.rows, sum, 'the district table is the sum of the agencies\' tables less the forwarded case');
+      t.same(district.rows, sum, "the district table is the sum of the agencies' tables less the forwarded case");
     });
   }
 
@@ -164,18 +181,25 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     const r = (await admin.get('/api/reports/annual?year=2026')).json().rows;
     t.same(r.carried_over, { person: 1, business: 1, research: 1, public_welfare: 1, legal_services: 1, other_org: 1, total: 6 }, 'the six December cases');
     t.equal(r.withheld_third_party_rights.total, 3 + 1, 'three carried over plus one of the code tour');
-    t.equal(r.other.total, 2, 'a withdrawal and the code tour\'s 其他');
+    t.equal(r.other.total, 2, "a withdrawal and the code tour's 其他");
     t.equal(r.other_no_correction.public_welfare, 1);
     t.equal(r.other_fee_unpaid.legal_services, 1);
-    t.equal(r.carried_forward.total, 3, 'the overdue case, the transferred one still at czj, and December\'s');
+    t.equal(r.carried_forward.total, 3, "the overdue case, the transferred one still at czj, and December's");
     t.equal(r.new.total + r.carried_over.total, r.total.total + r.carried_forward.total);
   });
 
   await t.test('CSV export and the page laid out like the official table', async (t) => {
-    const csv = await app.inject({ method: 'GET', url: '/api/reports/annual.csv?year=2026', headers: { authorization: `Bearer ${await login(app, ADMIN.email, ADMIN.password)}` } });
+    const csv = await app.inject({
+      method: 'GET',
+      url: '/api/reports/annual.csv?year=2026',
+      headers: { authorization: `Bearer ${await login(app, ADMIN.email, ADMIN.password)}` },
+    });
     t.equal(csv.statusCode, 200);
     t.match(csv.headers['content-type'], /text\/csv/);
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     // 国办公开办函〔2021〕30号: table 三 with its three header rows, then table 四, laid out as the format has them.
     t.equal(lines.length, 4 + TABLE3_ROWS.length + 1 + 5);
     t.same(lines.slice(1, 4), [
@@ -186,18 +210,22 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.match(lines[5], /^二、上年结转政府信息公开申请数量,,,1,1,1,1,1,1,6$/);
     const labels = lines.map((l) => l.split(',').slice(0, 3).join('|'));
     t.ok(labels.includes('三、本年度办理结果|（一）予以公开|'), '(一) a row of its own');
-    t.ok(labels.includes('|（二）部分公开（区分处理的，只计这一情形，不计其他情形）|'), '(二) with the format\'s note');
+    t.ok(labels.includes('|（二）部分公开（区分处理的，只计这一情形，不计其他情形）|'), "(二) with the format's note");
     t.ok(labels.includes('|（三）不予公开|1.属于国家秘密'));
     t.ok(labels.includes('||3.危及“三安全一稳定”'), '(三)3 with Chinese quotes');
     t.ok(labels.includes('|（六）其他处理|1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请'), '(六)1 word for word');
     t.ok(labels.includes('||2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请'), '(六)2 word for word');
     t.ok(labels.includes('||3.其他'), '(六)3 is 其他');
     t.ok(labels.includes('|（七）总计|'));
-    t.same(lines.slice(-4, -1), [
-      '行政复议,,,,,行政诉讼,,,,,,,,,',
-      ',,,,,未经复议直接起诉,,,,,复议后起诉,,,,',
-      '结果维持,结果纠正,其他结果,尚未审结,总计,结果维持,结果纠正,其他结果,尚未审结,总计,结果维持,结果纠正,其他结果,尚未审结,总计',
-    ], 'table 四: 行政复议, then 行政诉讼 split into 未经复议直接起诉 and 复议后起诉');
+    t.same(
+      lines.slice(-4, -1),
+      [
+        '行政复议,,,,,行政诉讼,,,,,,,,,',
+        ',,,,,未经复议直接起诉,,,,,复议后起诉,,,,',
+        '结果维持,结果纠正,其他结果,尚未审结,总计,结果维持,结果纠正,其他结果,尚未审结,总计,结果维持,结果纠正,其他结果,尚未审结,总计',
+      ],
+      'table 四: 行政复议, then 行政诉讼 split into 未经复议直接起诉 and 复议后起诉',
+    );
     t.match(lines.at(-1), /^(\d+,){14}\d+$/, 'one data row of 15 cells');
     const web = await signIn(app, ADMIN.email, ADMIN.password);
     const page = await web.get('/staff/reports?year=2026');
@@ -209,7 +237,10 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.match(page.body, /<th colspan="5" scope="colgroup">未经复议直接起诉<\/th><th colspan="5" scope="colgroup">复议后起诉<\/th>/, 'table 四 as the format lays it out');
     t.match(page.body, /<tr data-row="table4">(<td>\d+<\/td>){15}<\/tr>/);
     t.match(page.body, /<tr data-row="carried_over"><th colspan="3" scope="row">二、上年结转政府信息公开申请数量<\/th><td>1<\/td>/);
-    const link = /href="(\/staff\/reports\.csv\?[^"]+)"/.exec(page.body)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const link = /href="(\/staff\/reports\.csv\?[^"]+)"/
+      .exec(page.body)?.[1]
+      ?.replace(/&#x3D;/g, '=')
+      .replace(/&amp;/g, '&');
     t.ok(link, 'the page links its CSV');
     const download = await web.get(link!);
     t.equal(download.statusCode, 200);
@@ -218,7 +249,7 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     const supervisor = await signIn(app, clerks.fgj!.email, clerks.fgj!.password);
     const own = await supervisor.get('/staff/reports.csv?year=2026');
     t.match(own.body, /^\uFEFF?.*湘潭市雨湖区发展和改革局/, "a supervisor's is the own agency's");
-    t.equal((await supervisor.get('/staff/reports.csv?year=2026&agency=czj')).statusCode, 403, 'not another agency\'s');
+    t.equal((await supervisor.get('/staff/reports.csv?year=2026&agency=czj')).statusCode, 403, "not another agency's");
   });
 
   await t.test('table 四, fees, and a published report whose numbers stay frozen', async (t) => {
@@ -227,9 +258,18 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     const noFeeRow = (await admin.get(`/api/cases/${noFee.tn}`)).json();
     t.equal(noFeeRow.deadline.fee.amountYuan, 500);
     at('2027-01-20');
-    const review2026 = await clerks.czj!.post(`/api/cases/${carried[1]!.tn}/reviews`, { kind: 'lawsuit_direct', filedOn: '2026-02-01', outcome: 'upheld', decidedOn: '2026-06-01' });
+    const review2026 = await clerks.czj!.post(`/api/cases/${carried[1]!.tn}/reviews`, {
+      kind: 'lawsuit_direct',
+      filedOn: '2026-02-01',
+      outcome: 'upheld',
+      decidedOn: '2026-06-01',
+    });
     t.equal(review2026.statusCode, 201, review2026.body);
-    t.equal((await clerks.czj!.post(`/api/cases/${carried[1]!.tn}/reviews`, { kind: 'review', filedOn: '2026-02-01', outcome: 'corrected' })).statusCode, 400, 'a decided outcome needs its date');
+    t.equal(
+      (await clerks.czj!.post(`/api/cases/${carried[1]!.tn}/reviews`, { kind: 'review', filedOn: '2026-02-01', outcome: 'corrected' })).statusCode,
+      400,
+      'a decided outcome needs its date',
+    );
     const report = (await admin.get('/api/reports/annual?year=2026')).json();
     t.same(report.table4.lawsuit_direct, { upheld: 1, corrected: 0, other: 0, pending: 0, total: 1 });
     t.same(report.fees, { notices: 1, paid: 0, collectedYuan: 0 });
@@ -240,7 +280,10 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.equal(draft.headers.location, '/admin/reports/2026/district');
     const edit = await web.get('/admin/reports/2026/district');
     t.match(pageText(edit.body), /全年新收政府信息公开申请\d+件/, 'the draft text carries the figures');
-    t.equal((await web.post('/admin/reports/2026/district', { overview: '2026年总体情况良好。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' })).statusCode, 303);
+    t.equal(
+      (await web.post('/admin/reports/2026/district', { overview: '2026年总体情况良好。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' })).statusCode,
+      303,
+    );
     t.equal((await web.post('/admin/reports/2026/district/publish', {})).statusCode, 303);
     const again = await web.post('/admin/reports/2026/district/publish', {});
     t.equal(again.statusCode, 409);
@@ -276,29 +319,33 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
   });
 });
 
-t.test('a draft saved while it is being published does not change the published report', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database runs one statement at a time' }, async (t) => {
-  const { app, db } = await testApp(t, { now: '2027-01-10T02:00:00Z' });
-  const web = await signIn(app, ADMIN.email, ADMIN.password);
-  await web.get('/admin/reports');
-  t.equal((await web.post('/admin/reports', { year: '2026', agency: 'district' })).statusCode, 303);
-  await web.get('/admin/reports/2026/district');
-  const text = { overview: '总体情况。', proactive: '主动公开。', problems: '问题。', other: '其他。' };
-  t.equal((await web.post('/admin/reports/2026/district', text)).statusCode, 303);
-  const csrf = web.csrf();
+t.test(
+  'a draft saved while it is being published does not change the published report',
+  { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database runs one statement at a time' },
+  async (t) => {
+    const { app, db } = await testApp(t, { now: '2027-01-10T02:00:00Z' });
+    const web = await signIn(app, ADMIN.email, ADMIN.password);
+    await web.get('/admin/reports');
+    t.equal((await web.post('/admin/reports', { year: '2026', agency: 'district' })).statusCode, 303);
+    await web.get('/admin/reports/2026/district');
+    const text = { overview: '总体情况。', proactive: '主动公开。', problems: '问题。', other: '其他。' };
+    t.equal((await web.post('/admin/reports/2026/district', text)).statusCode, 303);
+    const csrf = web.csrf();
 
-  // The report's row held for a moment, so that the publication and a save of the draft, each past
-  // its checks, wait to write, the publication first.
-  const release = await holdRows(db, sql`select id from annual_reports where year = 2026 and scope = 'district' for update`);
-  const publishing = web.post('/admin/reports/2026/district/publish', {});
-  await rowWritesWaiting(db, 1);
-  const saving = web.post('/admin/reports/2026/district', { ...text, overview: '发布之后改写的内容。', _csrf: csrf }, { csrf: false });
-  await rowWritesWaiting(db, 2);
-  await release();
-  t.equal((await publishing).statusCode, 303, 'published');
-  const saved = await saving;
-  t.equal(saved.statusCode, 409, 'the save that came second is refused');
-  t.match(pageText(saved.body), /年度报告已经发布，不能再修改/);
-  const page = pageText((await web.get('/reports/2026/district')).body);
-  t.match(page, /总体情况。/, 'the published report is the text published');
-  t.notMatch(page, /发布之后改写的内容/);
-});
+    // The report's row held for a moment, so that the publication and a save of the draft, each past
+    // its checks, wait to write, the publication first.
+    const release = await holdRows(db, sql`select id from annual_reports where year = 2026 and scope = 'district' for update`);
+    const publishing = web.post('/admin/reports/2026/district/publish', {});
+    await rowWritesWaiting(db, 1);
+    const saving = web.post('/admin/reports/2026/district', { ...text, overview: '发布之后改写的内容。', _csrf: csrf }, { csrf: false });
+    await rowWritesWaiting(db, 2);
+    await release();
+    t.equal((await publishing).statusCode, 303, 'published');
+    const saved = await saving;
+    t.equal(saved.statusCode, 409, 'the save that came second is refused');
+    t.match(pageText(saved.body), /年度报告已经发布，不能再修改/);
+    const page = pageText((await web.get('/reports/2026/district')).body);
+    t.match(page, /总体情况。/, 'the published report is the text published');
+    t.notMatch(page, /发布之后改写的内容/);
+  },
+);

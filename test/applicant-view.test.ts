@@ -38,7 +38,10 @@ t.test('the applicant sees each change at the next lookup', async (t) => {
     t.equal(asked.statusCode, 200);
     const now = await view(receipt);
     t.match(now, { state: 'awaiting_correction', stateLabel: String, correctionDueOn: /^\d{4}-\d{2}-\d{2}$/ });
-    t.ok(now.letters.some((l: { kind: string }) => l.kind === 'correction_notice'), 'the 补正告知书 is shown');
+    t.ok(
+      now.letters.some((l: { kind: string }) => l.kind === 'correction_notice'),
+      'the 补正告知书 is shown',
+    );
     t.equal(now.timeline.at(-1).type, 'REQUEST_CORRECTION');
   });
 
@@ -64,7 +67,10 @@ t.test('the applicant sees each change at the next lookup', async (t) => {
     const web = await signIn(app, ADMIN.email, ADMIN.password);
     const form = (await web.get('/admin/agencies/fgj')).body;
     const fields = Object.fromEntries(
-      [...form.matchAll(/<input type="text" id="[^"]*" name="([^"]+)" value="([^"]*)"|<input type="radio" name="([^"]+)" value="([^"]*)" checked/g)].map((m) => [m[1] ?? m[3], m[2] ?? m[4]]),
+      [...form.matchAll(/<input type="text" id="[^"]*" name="([^"]+)" value="([^"]*)"|<input type="radio" name="([^"]+)" value="([^"]*)" checked/g)].map((m) => [
+        m[1] ?? m[3],
+        m[2] ?? m[4],
+      ]),
     );
     t.equal((await web.post('/admin/agencies/fgj', { ...fields, name: '湘潭市雨湖区发展和改革局（新）' })).statusCode, 303);
     t.equal((await view(receipt)).agency.name, '湘潭市雨湖区发展和改革局（新）');

@@ -13,17 +13,48 @@ t.test('logs are JSON with request ids and no personal data', async (t) => {
   await app.ogi.outbox.runOnce(); // the SMTP server is not there: the failure is logged
   app.log.error({ applicant: { idNumber: '11010519491231002X', name: '欧阳秘密' }, detail: 'id 11010519491231002X phone 13912345678' }, 'something about 11010519491231002X');
   // Fields that are personal or secret by name are left out at any depth, whatever their form.
-  app.log.warn({ job: { contact: { email: 'nobody-at-all', idNumber: 'X-0001-SECRET' } }, headers: { cookie: 'ogi_session=cookie-secret-1', authorization: 'Basic basic-secret-1' } }, 'nested');
+  app.log.warn(
+    { job: { contact: { email: 'nobody-at-all', idNumber: 'X-0001-SECRET' } }, headers: { cookie: 'ogi_session=cookie-secret-1', authorization: 'Basic basic-secret-1' } },
+    'nested',
+  );
   const text = lines.join('\n');
   for (const line of lines) t.doesNotThrow(() => JSON.parse(line), 'every line is JSON');
   // One access line per request, written when it is answered.
   const access = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request completed');
-  t.notOk(lines.some((l) => JSON.parse(l).msg === 'incoming request'), 'no second line when a request arrives');
-  t.same(access.map((l) => [l.req.method, l.res.statusCode]), [['POST', 201], ['GET', 200], ['GET', 200]]);
-  t.ok(access.every((l) => l.reqId && l.req.url && typeof l.responseTime === 'number'), 'with request id, URL and time');
-  t.ok(lines.some((l) => /mail not delivered/.test(l)), 'the mail failure is logged');
+  t.notOk(
+    lines.some((l) => JSON.parse(l).msg === 'incoming request'),
+    'no second line when a request arrives',
+  );
+  t.same(
+    access.map((l) => [l.req.method, l.res.statusCode]),
+    [
+      ['POST', 201],
+      ['GET', 200],
+      ['GET', 200],
+    ],
+  );
+  t.ok(
+    access.every((l) => l.reqId && l.req.url && typeof l.responseTime === 'number'),
+    'with request id, URL and time',
+  );
+  t.ok(
+    lines.some((l) => /mail not delivered/.test(l)),
+    'the mail failure is logged',
+  );
   t.match(text, /"msg":"nested"/, 'the nested line is written');
-  for (const secret of ['11010519491231002X', '13912345678', 'secret.person@example.com', receipt.accessCode, 'super-secret-token', 'also-secret', '欧阳秘密', 'nobody-at-all', 'X-0001-SECRET', 'cookie-secret-1', 'basic-secret-1']) {
+  for (const secret of [
+    '11010519491231002X',
+    '13912345678',
+    'secret.person@example.com',
+    receipt.accessCode,
+    'super-secret-token',
+    'also-secret',
+    '欧阳秘密',
+    'nobody-at-all',
+    'X-0001-SECRET',
+    'cookie-secret-1',
+    'basic-secret-1',
+  ]) {
     t.notOk(text.includes(secret), `${secret} is not in the logs`);
   }
 });

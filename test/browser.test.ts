@@ -110,7 +110,10 @@ t.test('in a real browser', async (t) => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(`${base}/admin`);
     await page.getByRole('link', { name: '机关与公开指南' }).click();
-    await page.getByRole('row', { name: /湘潭市雨湖区民政局/ }).getByRole('link', { name: '公开指南' }).click();
+    await page
+      .getByRole('row', { name: /湘潭市雨湖区民政局/ })
+      .getByRole('link', { name: '公开指南' })
+      .click();
     await page.getByLabel('联系电话').fill('0731-52999999');
     await page.getByRole('button', { name: '保存草稿并预览' }).click();
     await page.waitForURL(/\/guide\/preview/);
@@ -144,7 +147,11 @@ t.test('in a real browser', async (t) => {
     t.match(text, /2026年3月30日前/, 'the answer period runs again from today');
     await shot(page, 'corrected', 375);
     const files = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().attachments as { filename: string }[];
-    t.same(files.map((f) => f.filename), ['项目计划说明.pdf'], 'the document reached the clerk');
+    t.same(
+      files.map((f) => f.filename),
+      ['项目计划说明.pdf'],
+      'the document reached the clerk',
+    );
   });
   // Last: it moves the server's clock on by an hour and more.
   await t.test('a clerk typing a long answer stays signed in; a desk left alone is signed out after 30 minutes', async (t) => {

@@ -8,17 +8,28 @@ t.test('GET /api/calendar/deadline', async (t) => {
   const anon = api(app);
   t.same((await anon.get('/api/calendar/deadline?from=2026-09-30&workingDays=20')).json(), { from: '2026-09-30', workingDays: 20, due: '2026-11-03', provisional: false });
   t.same((await anon.get('/api/calendar/deadline?from=2026-12-15&workingDays=20')).json(), { from: '2026-12-15', workingDays: 20, due: '2027-01-13', provisional: true });
-  for (const query of ['from=2026-02-30&workingDays=3', 'from=2026-03-01&workingDays=-1', 'from=2026-03-01&workingDays=abc', 'from=2026-03-01', 'workingDays=3', 'from=2026-03-01&workingDays=2.5']) {
+  for (const query of [
+    'from=2026-02-30&workingDays=3',
+    'from=2026-03-01&workingDays=-1',
+    'from=2026-03-01&workingDays=abc',
+    'from=2026-03-01',
+    'workingDays=3',
+    'from=2026-03-01&workingDays=2.5',
+  ]) {
     const res = await anon.get(`/api/calendar/deadline?${query}`);
     t.equal(res.statusCode, 400, query);
     t.equal(res.json().error, 'validation.failed', query);
   }
   const years = (await anon.get('/api/calendar/years')).json() as { year: number }[];
-  t.same(years.map((y) => y.year), [2024, 2025, 2026], 'the official notices are loaded on first start');
+  t.same(
+    years.map((y) => y.year),
+    [2024, 2025, 2026],
+    'the official notices are loaded on first start',
+  );
   t.equal((await anon.get('/health')).json().status, 'ok');
 });
 
-t.test('administrators are reminded to load the next year\'s schedule while deadlines run into it', async (t) => {
+t.test("administrators are reminded to load the next year's schedule while deadlines run into it", async (t) => {
   const march = await testApp(t);
   const quiet = await signIn(march.app, ADMIN.email, ADMIN.password);
   t.notMatch(pageText((await quiet.get('/admin')).body), /节假日安排尚未载入/, 'not in March, with no deadline beyond this year');

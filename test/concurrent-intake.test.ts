@@ -20,8 +20,15 @@ t.test('200 concurrent submissions get 200 distinct tracking numbers and 200 who
   const numbers = receipts.map((r) => r.trackingNumber);
   t.equal(new Set(numbers).size, 200, 'all tracking numbers distinct');
   const fgj = numbers.filter((n) => n.startsWith('FGJ-')).sort();
-  t.same(fgj, Array.from({ length: 100 }, (_, i) => `FGJ-2026-${String(i + 1).padStart(5, '0')}`), 'each agency numbers without gaps');
-  t.ok(receipts.every((r, i) => r.agency === agencies[i % agencies.length] && r.trackingNumber.startsWith(`${r.agency.toUpperCase()}-`)), 'each receipt names the agency applied to');
+  t.same(
+    fgj,
+    Array.from({ length: 100 }, (_, i) => `FGJ-2026-${String(i + 1).padStart(5, '0')}`),
+    'each agency numbers without gaps',
+  );
+  t.ok(
+    receipts.every((r, i) => r.agency === agencies[i % agencies.length] && r.trackingNumber.startsWith(`${r.agency.toUpperCase()}-`)),
+    'each receipt names the agency applied to',
+  );
 
   const [stored] = await db.select({ n: count() }).from(cases);
   t.equal(stored!.n, 200);
@@ -38,7 +45,13 @@ t.test('200 concurrent submissions get 200 distinct tracking numbers and 200 who
   // Each applicant's mail and lookup carry their own case, not a neighbour's from the same group:
   // the acknowledgment names the case, its access code and the receipt letter stored for it.
   const letterOf = new Map(
-    (await db.select({ trackingNumber: cases.trackingNumber, documentNumber: letters.documentNumber }).from(letters).innerJoin(cases, eq(cases.id, letters.caseId)).where(eq(letters.kind, 'receipt'))).map((l) => [l.trackingNumber, l.documentNumber]),
+    (
+      await db
+        .select({ trackingNumber: cases.trackingNumber, documentNumber: letters.documentNumber })
+        .from(letters)
+        .innerJoin(cases, eq(cases.id, letters.caseId))
+        .where(eq(letters.kind, 'receipt'))
+    ).map((l) => [l.trackingNumber, l.documentNumber]),
   );
   for (const [i, r] of receipts.entries()) {
     const mail = mails.find((m) => m.recipient === `a${i}@example.com`);
@@ -68,7 +81,10 @@ t.test('one form sent twice among others at the same moment: one case for it, th
   t.equal(already.length, 1, 'the second copy is told the form was already sent');
   const [stored] = await db.select({ n: count() }).from(cases);
   t.equal(stored!.n, 20, 'twenty forms, twenty cases');
-  const [firstCopy] = await db.select({ trackingNumber: cases.trackingNumber }).from(cases).where(sql`${cases.applicant}->>'email' = 'c0@example.com'`);
+  const [firstCopy] = await db
+    .select({ trackingNumber: cases.trackingNumber })
+    .from(cases)
+    .where(sql`${cases.applicant}->>'email' = 'c0@example.com'`);
   t.equal(already[0]!.cookies.find((c) => c.name === 'ogi_already')!.value, firstCopy!.trackingNumber, 'and given the first copy’s tracking number');
 });
 
@@ -87,16 +103,24 @@ t.test('a statement failing late in a filing leaves nothing of that application,
   const { app, db } = await testApp(t);
   // The database refuses the acknowledgment to one address: the last rows a filing writes, sent
   // together with its receipt letter, after its case, timeline entry and timers.
-  await db.execute(sql.raw(`create function ogi_test_refuse() returns trigger language plpgsql as $$ begin if new.recipient = 'refuse@example.com' then raise exception 'refused by the test'; end if; return new; end $$`));
+  await db.execute(
+    sql.raw(
+      `create function ogi_test_refuse() returns trigger language plpgsql as $$ begin if new.recipient = 'refuse@example.com' then raise exception 'refused by the test'; end if; return new; end $$`,
+    ),
+  );
   await db.execute(sql.raw(`create trigger ogi_test_refuse before insert on outbox for each row execute function ogi_test_refuse()`));
   const anon = api(app);
-  const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => anon.post('/api/requests', application({ agency: 'czj', applicant: { email: i === 4 ? 'refuse@example.com' : `n${i}@example.com` } }))));
+  const responses = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => anon.post('/api/requests', application({ agency: 'czj', applicant: { email: i === 4 ? 'refuse@example.com' : `n${i}@example.com` } }))),
+  );
   t.equal(responses[4]!.statusCode, 500, 'the refused one is told it failed');
   t.same(responses[4]!.json(), { error: 'internal', message: '服务器内部错误，请稍后再试' }, 'and gets no tracking number');
   t.same([...new Set(responses.filter((_, i) => i !== 4).map((r) => r.statusCode))], [201], 'the others are filed');
-  const counts = async () =>
-    Promise.all([cases, caseEvents, timers, letters, outbox].map(async (table) => Number((await db.select({ n: count() }).from(table))[0]!.n)));
+  const counts = async () => Promise.all([cases, caseEvents, timers, letters, outbox].map(async (table) => Number((await db.select({ n: count() }).from(table))[0]!.n)));
   t.same(await counts(), [9, 9, 27, 9, 9], 'cases, timeline entries, timers, letters and mails of the nine only');
-  const [left] = await db.select({ n: count() }).from(cases).where(sql`${cases.applicant}->>'email' = 'refuse@example.com'`);
+  const [left] = await db
+    .select({ n: count() })
+    .from(cases)
+    .where(sql`${cases.applicant}->>'email' = 'refuse@example.com'`);
   t.equal(left!.n, 0, 'nothing of the refused application');
 });

@@ -30,14 +30,21 @@ t.test('a transaction whose connection is cut mid-statement fails, and the proce
     pid = await backendPid(tx);
     await tx.execute(sql`select pg_sleep(5)`);
   });
-  const outcome = transaction.then(() => 'committed', (err: { code?: string }) => err.code ?? 'failed');
+  const outcome = transaction.then(
+    () => 'committed',
+    (err: { code?: string }) => err.code ?? 'failed',
+  );
   while (pid === null) await new Promise((r) => setTimeout(r, 10));
   await cutConnection(database.url!, pid);
   t.equal(await outcome, 'CONNECTION_CLOSED', 'the transaction fails with the connection');
   // The patched-out crash came from a timer after the failure: give it its turn.
   await new Promise((r) => setTimeout(r, 100));
   const rows = await Promise.all([1, 2, 3].map((n) => database.db.execute(sql`select ${n}::int as n`)));
-  t.same(rows.map((r) => rowsOf<{ n: number }>(r)[0]!.n), [1, 2, 3], 'the pool answers again, on a new connection');
+  t.same(
+    rows.map((r) => rowsOf<{ n: number }>(r)[0]!.n),
+    [1, 2, 3],
+    'the pool answers again, on a new connection',
+  );
 });
 
 t.test('what a transaction sends after its connection was cut is never run, on that connection or on the one opened in its place', { skip }, async (t) => {
@@ -55,7 +62,10 @@ t.test('what a transaction sends after its connection was cut is never run, on t
     await tx.execute(sql`insert into filed values (1)`);
     await tx.execute(sql`insert into filed values (2)`);
   });
-  const outcome = transaction.then(() => 'committed', (err: { code?: string }) => err.code ?? 'failed');
+  const outcome = transaction.then(
+    () => 'committed',
+    (err: { code?: string }) => err.code ?? 'failed',
+  );
   while (pid === null) await new Promise((r) => setTimeout(r, 10));
   await cutConnection(database.url!, pid);
   // Someone else's query: the pool opens the connection again for it.

@@ -53,11 +53,17 @@ t.test('an applicant corrects the application online', async (t) => {
     t.equal(more.length, 0);
     const [told, ...twice] = await mailsOf(receipt.trackingNumber, 'correction_received');
     t.match(told, { recipient: 'zhangsan@example.com', subject: `【政府信息公开】您的补正已收到（${receipt.trackingNumber}）` });
-    t.match(told?.text, /已收到您对政府信息公开申请（申请编号：FGJ-2026-\d{5}）的补正。依照《中华人民共和国政府信息公开条例》第三十条，答复期限自收到补正之日起重新计算，本机关将于2026年4月7日前作出答复/);
+    t.match(
+      told?.text,
+      /已收到您对政府信息公开申请（申请编号：FGJ-2026-\d{5}）的补正。依照《中华人民共和国政府信息公开条例》第三十条，答复期限自收到补正之日起重新计算，本机关将于2026年4月7日前作出答复/,
+    );
     t.equal(twice.length, 0);
 
     const desk = await signIn(app, clerk.email, clerk.password);
-    t.match(pageText((await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body), /收到补正材料 申请人 补正材料收到日期：2026年3月9日，答复期限重新计算；补正内容：所需信息为《雨湖区2026年政府投资项目计划》/);
+    t.match(
+      pageText((await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body),
+      /收到补正材料 申请人 补正材料收到日期：2026年3月9日，答复期限重新计算；补正内容：所需信息为《雨湖区2026年政府投资项目计划》/,
+    );
 
     const again = await anon.post(url, { accessCode: receipt.accessCode, text: '再补充一点' });
     t.equal(again.statusCode, 409, 'once corrected, no second correction');
@@ -142,7 +148,9 @@ t.test('an applicant corrects the application online', async (t) => {
     t.equal(scripted.statusCode, 400);
     t.match(scripted.body, />&lt;script&gt;alert\(1\)&lt;\/script&gt;补正<\/textarea>/, 'what was typed is kept, escaped');
     t.equal((await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().state, 'awaiting_correction');
-    const oversize = await web.postMultipart(`/track/correction?${query}`, { text: '所需信息为项目清单' }, [{ filename: '扫描件.pdf', content: Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]) }]);
+    const oversize = await web.postMultipart(`/track/correction?${query}`, { text: '所需信息为项目清单' }, [
+      { filename: '扫描件.pdf', content: Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]) },
+    ]);
     t.equal(oversize.statusCode, 413);
     t.match(pageText(oversize.body), /附件“扫描件.pdf”超过 10 MB/);
     t.match(oversize.body, />所需信息为项目清单<\/textarea>/, 'what was typed is kept when a file is too large');
@@ -168,7 +176,11 @@ t.test('the tracking page says by when the applicant must pay a fee', async (t) 
   const notice = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 100 });
   t.equal(notice.statusCode, 200);
   // 20 working days from the day after the notice (2026-03-02).
-  t.match((await api(app).get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`)).json(), { state: 'awaiting_payment', paymentDueOn: '2026-03-30', correctionDueOn: null });
+  t.match((await api(app).get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`)).json(), {
+    state: 'awaiting_payment',
+    paymentDueOn: '2026-03-30',
+    correctionDueOn: null,
+  });
   const page = pageText((await webClient(app).get(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`)).body);
   t.match(page, /缴费期限 2026年3月30日前（逾期未缴纳的，视为放弃申请）/);
 });

@@ -30,7 +30,11 @@ t.test('a process killed in the middle of a sweep loses nothing: after restart e
   const status = async (server: ServerProcess, token: string) =>
     (await (await fetch(`${server.url}/api/admin/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { timers: { pending: number; done: number } };
   const signIn = async (server: ServerProcess) =>
-    ((await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string }).token;
+    (
+      (await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as {
+        token: string;
+      }
+    ).token;
 
   const first = startServer(await env());
   t.teardown(() => stopServer(first, 'SIGKILL'));
@@ -62,7 +66,12 @@ t.test('a process killed in the middle of a sweep loses nothing: after restart e
   t.equal(pending!.n, 0, 'no timer left behind');
   const [overdue] = await db.select({ n: count() }).from(cases).where(eq(cases.state, 'overdue'));
   t.equal(overdue!.n, CASES, 'every case moved');
-  const twice = await db.select({ caseId: caseEvents.caseId }).from(caseEvents).where(eq(caseEvents.type, 'DEADLINE_PASSED')).groupBy(caseEvents.caseId).having(sql`count(*) <> 1`);
+  const twice = await db
+    .select({ caseId: caseEvents.caseId })
+    .from(caseEvents)
+    .where(eq(caseEvents.type, 'DEADLINE_PASSED'))
+    .groupBy(caseEvents.caseId)
+    .having(sql`count(*) <> 1`);
   t.same(twice, [], 'none moved twice');
   const [alerts] = await db.select({ n: count() }).from(outbox).where(eq(outbox.template, 'overdue_alert'));
   t.equal(alerts!.n, CASES, 'one alert per case');

@@ -24,7 +24,10 @@ async function databaseProxy(target: URL) {
     new Promise<void>((resolve, reject) => {
       server = createServer((client) => {
         const upstream = connect(Number(target.port || 5432), target.hostname);
-        for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+        for (const [a, b] of [
+          [client, upstream],
+          [upstream, client],
+        ] as const) {
           open.add(a);
           a.on('error', () => b.destroy());
           a.on('close', () => (open.delete(a), b.destroy()));

@@ -8,13 +8,23 @@ import { PROJECT_ROOT } from '../src/config/paths.js';
 t.test('configuration errors name each wrong variable', async (t) => {
   let error: unknown;
   try {
-    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'not a url', RATE_LIMIT_PER_MINUTE: '-1', DEMO_DATA: 'maybe', ADMIN_EMAIL: 'x', LOG_LEVEL: 'loud', PERSONAL_DATA_KEY: 'secret-but-short' });
+    loadConfig({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      SMTP_URL: 'not a url',
+      RATE_LIMIT_PER_MINUTE: '-1',
+      DEMO_DATA: 'maybe',
+      ADMIN_EMAIL: 'x',
+      LOG_LEVEL: 'loud',
+      PERSONAL_DATA_KEY: 'secret-but-short',
+    });
   } catch (err) {
     error = err;
   }
   t.ok(error instanceof ConfigError);
   const problems = (error as ConfigError).problems.join('\n');
-  for (const variable of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'RATE_LIMIT_PER_MINUTE', 'DEMO_DATA', 'ADMIN_EMAIL', 'LOG_LEVEL', 'PERSONAL_DATA_KEY']) t.match(problems, variable, `${variable} is named`);
+  for (const variable of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'RATE_LIMIT_PER_MINUTE', 'DEMO_DATA', 'ADMIN_EMAIL', 'LOG_LEVEL', 'PERSONAL_DATA_KEY'])
+    t.match(problems, variable, `${variable} is named`);
   t.notMatch(problems, 'secret-but-short', 'a key is never echoed');
   t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32) }).personalDataKey, Buffer.alloc(32, 0xab));
   // Key rotation: the previous key must be a key, and there must be a new one to seal with.
@@ -28,11 +38,23 @@ t.test('configuration errors name each wrong variable', async (t) => {
   };
   t.match(previousProblem({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), /^PERSONAL_DATA_PREVIOUS_KEY: expected 64 hexadecimal digits/, 'a previous key that is not a key');
   t.notMatch(previousProblem({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), 'old-secret', 'is not echoed either');
-  t.match(previousProblem({ DATABASE_URL: 'postgres://x/y', PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }), /PERSONAL_DATA_PREVIOUS_KEY is set but PERSONAL_DATA_KEY is not/, 'PostgreSQL: a previous key without a new one');
+  t.match(
+    previousProblem({ DATABASE_URL: 'postgres://x/y', PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }),
+    /PERSONAL_DATA_PREVIOUS_KEY is set but PERSONAL_DATA_KEY is not/,
+    'PostgreSQL: a previous key without a new one',
+  );
   t.match(previousProblem({ PERSONAL_DATA_KEY: 'cd'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: 'CD'.repeat(32) }), /the same key as PERSONAL_DATA_KEY/, 'the same key twice');
   t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }).personalDataPreviousKey, Buffer.alloc(32, 0xcd));
   t.same(loadConfig({ PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }).personalDataPreviousKey, Buffer.alloc(32, 0xcd), 'the embedded database: its new key file is the new key');
-  t.match(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: null, demoData: true, schedulerIntervalMs: 60000, rateLimitPerMinute: 30, publicUrl: 'http://127.0.0.1:3000' });
+  t.match(loadConfig({}), {
+    port: 3000,
+    host: '127.0.0.1',
+    databaseUrl: null,
+    demoData: true,
+    schedulerIntervalMs: 60000,
+    rateLimitPerMinute: 30,
+    publicUrl: 'http://127.0.0.1:3000',
+  });
 });
 
 t.test('the Dockerfile: production dependencies only, non-root, health check, data volume', async (t) => {

@@ -32,7 +32,10 @@ t.test("the clerks' desk", async (t) => {
   };
   const letterOf = async (tn: string, kind: string) => {
     const row = await caseRow(tn);
-    const found = await db.select().from(letters).where(and(eq(letters.caseId, row.id), eq(letters.kind, kind)));
+    const found = await db
+      .select()
+      .from(letters)
+      .where(and(eq(letters.caseId, row.id), eq(letters.kind, kind)));
     return found.at(-1);
   };
   /** Opens the case page (for its CSRF token and version), then posts an action form. */
@@ -79,12 +82,13 @@ t.test("the clerks' desk", async (t) => {
     t.match(cookie, { httpOnly: true, sameSite: 'Lax', path: '/' });
     const offsite = await anon.post('/staff/login', { email: clerkAccount.email, password: clerkAccount.password, next: 'https://evil.example/' });
     t.equal(offsite.headers.location, '/staff', 'never an open redirect');
-    t.equal((await api(app).get('/api/cases').then((r) => r.statusCode)), 401);
     t.equal(
-      (await app.inject({ method: 'GET', url: '/api/cases', headers: { cookie: `ogi_session=${cookie.value}` } })).statusCode,
+      await api(app)
+        .get('/api/cases')
+        .then((r) => r.statusCode),
       401,
-      'the API does not take the page cookie',
     );
+    t.equal((await app.inject({ method: 'GET', url: '/api/cases', headers: { cookie: `ogi_session=${cookie.value}` } })).statusCode, 401, 'the API does not take the page cookie');
 
     await anon.get('/staff');
     const logout = await anon.post('/staff/logout', {});
@@ -116,7 +120,7 @@ t.test("the clerks' desk", async (t) => {
     const revealed = await clerk.post(`/staff/cases/${tn}/reveal`, {});
     t.match(pageText(revealed.body), /11010519491231002X/);
     t.match(await lastEntry(tn), { type: 'ID_REVEALED', actorId: clerkAccount.id });
-    t.equal((await caseRow(tn)).version, 1, 'looking does not make others\' forms stale');
+    t.equal((await caseRow(tn)).version, 1, "looking does not make others' forms stale");
     t.equal((await webClient(app).get(`/staff/cases/${tn}`)).statusCode, 303, 'not without signing in');
     const other = await signIn(app, otherAccount.email, otherAccount.password);
     t.equal((await other.get(`/staff/cases/${tn}`)).statusCode, 404, 'not for another agency');
@@ -186,7 +190,10 @@ t.test("the clerks' desk", async (t) => {
     t.match(await lastEntry(tn), { type: 'REQUEST_EXTENSION', payload: { workingDays: 10 } });
     t.equal((await caseRow(tn)).dueOn, '2026-04-03', 'a request moves nothing');
     const seen = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
-    t.notOk(seen.timeline.some((e: { type: string }) => e.type === 'REQUEST_EXTENSION'), 'the applicant is not shown the office\'s internal request');
+    t.notOk(
+      seen.timeline.some((e: { type: string }) => e.type === 'REQUEST_EXTENSION'),
+      "the applicant is not shown the office's internal request",
+    );
     const supPage = await supervisor.get(`/staff/cases/${tn}`);
     t.match(pageText(supPage.body), /延期申请待负责人审批：10 个工作日/);
     res = await act(supervisor, tn, { type: 'EXTEND', workingDays: '10', reason: '需调取历史档案' });
@@ -253,22 +260,38 @@ t.test("the clerks' desk", async (t) => {
     t.match(pageText((await clerk.get(`/staff/cases/${tn2}`)).body), /延迟答复：.*2026年5月29日 前答复（条例第三十五条）/);
   });
 
-  await t.test('fee notice by the tiers, counting the applicant\'s requests in the month, then payment', async (t) => {
+  await t.test("fee notice by the tiers, counting the applicant's requests in the month, then payment", async (t) => {
     clock.set('2026-03-02T02:00:00Z');
     await signInAgain();
     // Bring the applicant to ten requests to the agency this month; this one then holds items 11–13.
-    const mine = async () => (await db.select().from(cases).where(eq(cases.applicantKey, (await caseRow((await submit()).trackingNumber)).applicantKey))).length;
+    const mine = async () =>
+      (
+        await db
+          .select()
+          .from(cases)
+          .where(eq(cases.applicantKey, (await caseRow((await submit()).trackingNumber)).applicantKey))
+      ).length;
     while ((await mine()) < 10);
     const { trackingNumber: tn } = await submit();
     let res = await act(clerk, tn, { type: 'ISSUE_FEE_NOTICE', method: 'per_item', quantity: '3' });
     t.equal(res.statusCode, 303);
     const row = await caseRow(tn);
-    const earlier = (await db.select().from(cases).where(and(eq(cases.applicantKey, row.applicantKey), eq(cases.agencyId, row.agencyId)))).filter((c) => c.id < row.id).length;
+    const earlier = (
+      await db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.applicantKey, row.applicantKey), eq(cases.agencyId, row.agencyId)))
+    ).filter((c) => c.id < row.id).length;
     t.ok(earlier >= 10, `${earlier} earlier requests this month`);
     const expected = [1, 2, 3].map((i) => (earlier + i <= 10 ? 0 : earlier + i <= 30 ? 100 : 200)).reduce<number>((a, b) => a + b, 0);
     t.equal(row.state, 'awaiting_payment');
     t.equal(row.feeAmountYuan, expected, `items ${earlier + 1}–${earlier + 3} of the month cost ${expected} yuan`);
-    await assertLetter(t, tn, 'fee_notice', /第四十二条/, [new RegExp(`人民币${expected}元`), /按件计收/, /20个工作日内/, new RegExp(`此前已向本机关累计申请${earlier}件，本申请计为本月第${earlier + 1}至${earlier + 3}件`)]);
+    await assertLetter(t, tn, 'fee_notice', /第四十二条/, [
+      new RegExp(`人民币${expected}元`),
+      /按件计收/,
+      /20个工作日内/,
+      new RegExp(`此前已向本机关累计申请${earlier}件，本申请计为本月第${earlier + 1}至${earlier + 3}件`),
+    ]);
     clock.set('2026-03-04T02:00:00Z');
     await signInAgain();
     res = await act(clerk, tn, { type: 'FEE_PAID', paidOn: '2026-03-04' });
@@ -280,12 +303,26 @@ t.test("the clerks' desk", async (t) => {
     await signInAgain();
     const { trackingNumber: next } = await submit();
     const nextRow = await caseRow(next);
-    const before = (await db.select().from(cases).where(and(eq(cases.applicantKey, nextRow.applicantKey), eq(cases.agencyId, nextRow.agencyId)))).filter((c) => c.id < nextRow.id).length + 2;
+    const before =
+      (
+        await db
+          .select()
+          .from(cases)
+          .where(and(eq(cases.applicantKey, nextRow.applicantKey), eq(cases.agencyId, nextRow.agencyId)))
+      ).filter((c) => c.id < nextRow.id).length + 2;
     const quantity = 31 - before; // its last item is the month's 31st, the first at 200 yuan
     res = await act(clerk, next, { type: 'ISSUE_FEE_NOTICE', method: 'per_item', quantity: String(quantity) });
     t.equal(res.statusCode, 303);
-    t.equal((await caseRow(next)).feeAmountYuan, 100 * (quantity - 1) + 200, `items ${before + 1}–31 of the month: the running count includes the three items of the earlier notice`);
-    t.match((await letterOf(next, 'fee_notice'))!.bodyText, new RegExp(`此前已向本机关累计申请${before}件，本申请计为本月第${before + 1}至31件`), 'the notice says where its items fall in the month');
+    t.equal(
+      (await caseRow(next)).feeAmountYuan,
+      100 * (quantity - 1) + 200,
+      `items ${before + 1}–31 of the month: the running count includes the three items of the earlier notice`,
+    );
+    t.match(
+      (await letterOf(next, 'fee_notice'))!.bodyText,
+      new RegExp(`此前已向本机关累计申请${before}件，本申请计为本月第${before + 1}至31件`),
+      'the notice says where its items fall in the month',
+    );
   });
 
   await t.test('transfer within the system', async (t) => {
@@ -308,23 +345,47 @@ t.test("the clerks' desk", async (t) => {
     const version = /name="expectedVersion" value="(\d+)"/.exec(page.body)![1];
     const noReasons = await clerk.postMultipart(
       `/staff/cases/${tn}/events`,
-      { expectedVersion: version, type: 'ANSWER', disposition: 'partially_disclosed', text: '', withheldReasons: '清单中的个人住址属于个人隐私，依第十五条不予公开。', legalBasis: '' },
+      {
+        expectedVersion: version,
+        type: 'ANSWER',
+        disposition: 'partially_disclosed',
+        text: '',
+        withheldReasons: '清单中的个人住址属于个人隐私，依第十五条不予公开。',
+        legalBasis: '',
+      },
       [{ filename: '项目清单（已处理）.pdf', content: PDF }],
     );
     t.equal(noReasons.statusCode, 400);
     t.match(noReasons.body, /id="answer-files-reselect">您选择的文件没有保存，请重新选择后再提交。/, 'the clerk is asked to choose the file again');
     const res = await clerk.postMultipart(
       `/staff/cases/${tn}/events`,
-      { expectedVersion: version, type: 'ANSWER', disposition: 'partially_disclosed', text: '现提供项目清单（已删除个人信息）。', withheldReasons: '清单中的个人住址属于个人隐私，依第十五条不予公开。', legalBasis: '' },
+      {
+        expectedVersion: version,
+        type: 'ANSWER',
+        disposition: 'partially_disclosed',
+        text: '现提供项目清单（已删除个人信息）。',
+        withheldReasons: '清单中的个人住址属于个人隐私，依第十五条不予公开。',
+        legalBasis: '',
+      },
       [{ filename: '项目清单（已处理）.pdf', content: PDF }],
     );
     t.equal(res.statusCode, 303, res.body.slice(0, 500));
     t.match(await caseRow(tn), { state: 'answered', disposition: 'partially_disclosed', concludedOn: '2026-03-02' });
     await assertLetter(t, tn, 'answer', /第三十七条/, [/部分公开/, /个人住址属于个人隐私/, /项目清单（已处理）\.pdf/], 'partial');
     const tracked = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
-    t.same(tracked.releasedFiles.map((f: { filename: string }) => f.filename), ['项目清单（已处理）.pdf']);
-    t.same(tracked.letters.map((l: { kind: string }) => l.kind), ['receipt', 'answer'], 'the applicant sees their letters');
-    t.ok(remedyOf('partial').every((sentence) => tracked.letters[1].text.includes(sentence)), 'the applicant reads the remedy the partial disclosure carries');
+    t.same(
+      tracked.releasedFiles.map((f: { filename: string }) => f.filename),
+      ['项目清单（已处理）.pdf'],
+    );
+    t.same(
+      tracked.letters.map((l: { kind: string }) => l.kind),
+      ['receipt', 'answer'],
+      'the applicant sees their letters',
+    );
+    t.ok(
+      remedyOf('partial').every((sentence) => tracked.letters[1].text.includes(sentence)),
+      'the applicant reads the remedy the partial disclosure carries',
+    );
 
     const other = await submit();
     const notHeld = await act(clerk, other.trackingNumber, {
@@ -387,7 +448,7 @@ t.test("the clerks' desk", async (t) => {
     t.equal(a.statusCode, 303);
     t.equal(b.statusCode, 409);
     t.match(pageText(b.body), /该申请已被他人更新，请查看最新情况后再操作/);
-    t.match(pageText(b.body), /承办人：clerk\d+/, 'the fresh case shows the winner\'s change');
+    t.match(pageText(b.body), /承办人：clerk\d+/, "the fresh case shows the winner's change");
     t.match(b.body, /name="party" value="某公司"/, 'what the loser typed is kept');
     t.match(await caseRow(tn), { state: 'assigned', assigneeId: clerkAccount.id });
   });
@@ -422,9 +483,16 @@ t.test("the clerks' desk", async (t) => {
     while (url) {
       const p = await clerk.get(url);
       paged.push(...[...p.body.matchAll(/href="\/staff\/cases\/([A-Z]+-\d{4}-\d{5})"/g)].map((m) => m[1]!));
-      url = /href="(\/staff\?[^"]*)">下一页/.exec(p.body)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=') ?? null;
+      url =
+        /href="(\/staff\?[^"]*)">下一页/
+          .exec(p.body)?.[1]
+          ?.replace(/&amp;/g, '&')
+          .replace(/&#x3D;/g, '=') ?? null;
     }
-    const all = await db.select({ tn: cases.trackingNumber }).from(cases).where(eq(cases.agencyId, (await caseRow(paged[0]!)).agencyId));
+    const all = await db
+      .select({ tn: cases.trackingNumber })
+      .from(cases)
+      .where(eq(cases.agencyId, (await caseRow(paged[0]!)).agencyId));
     t.same([...paged].sort(), all.map((r) => r.tn).sort(), 'paging shows every case of the agency once');
   });
 });
@@ -469,7 +537,12 @@ t.test('a clerk registers an application received on paper (art. 29, 31)', async
   const elsewhere = await clerk.postMultipart('/staff/cases/new', { ...application({ agency: 'czj' }), channel: 'in_person', receivedOn: '2026-03-02' }, []);
   t.equal(elsewhere.statusCode, 400);
   t.match(pageText(elsewhere.body), /只能登记本机关收到的申请/, "not for another agency's");
-  const forged = await app.inject({ method: 'POST', url: '/staff/cases/new', headers: { cookie: [...clerk.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'agency=fgj' });
+  const forged = await app.inject({
+    method: 'POST',
+    url: '/staff/cases/new',
+    headers: { cookie: [...clerk.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'agency=fgj',
+  });
   t.equal(forged.statusCode, 403, 'not without the form token');
   t.equal((await webClient(app).get('/staff/cases/new')).statusCode, 303, 'not without signing in');
   t.equal(await count(), before, 'nothing stored');

@@ -42,5 +42,8 @@ t.test('no two source files share a name', async (t) => {
   const sources = files.filter((f) => /^(src|test|bench|scripts|db)\/.*\.ts$/.test(f));
   const byName = new Map<string, string[]>();
   for (const f of sources) byName.set(path.basename(f), [...(byName.get(path.basename(f)) ?? []), f]);
-  t.same([...byName.values()].filter((list) => list.length > 1), []);
+  t.same(
+    [...byName.values()].filter((list) => list.length > 1),
+    [],
+  );
 });

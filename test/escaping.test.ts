@@ -52,7 +52,10 @@ t.test('HTML and script typed by applicants or clerks show as text on every page
   await act(clerk, { type: 'ANSWER', disposition: 'partially_disclosed', text: `${SCRIPT}部分公开`, withheldReasons: `${IMG}个人隐私`, legalBasis: SCRIPT });
 
   const stored = await db.select().from(letters).innerJoin(cases, eq(cases.id, letters.caseId)).where(eq(cases.trackingNumber, tn));
-  t.same(stored.map((l) => l.letters.kind).sort(), ['answer', 'consultation_notice', 'consultation_request', 'deferral_notice', 'extension_notice', 'fee_notice', 'reasons_request', 'receipt'].sort());
+  t.same(
+    stored.map((l) => l.letters.kind).sort(),
+    ['answer', 'consultation_notice', 'consultation_request', 'deferral_notice', 'extension_notice', 'fee_notice', 'reasons_request', 'receipt'].sort(),
+  );
   for (const { letters: letter } of stored) shows(`letter ${letter.kind}`, letter.bodyHtml);
   const receipt = stored.find((l) => l.letters.kind === 'receipt')!.letters;
   t.ok(receipt.bodyText.includes(`${SCRIPT}张三`), 'the plain-text letter keeps what was typed, as text');

@@ -16,7 +16,10 @@ t.test('a published guide keeps the text it was published with', async (t) => {
   const steps = async (slug: string) => ((await api(app).get(`/api/agencies/${slug}/guide`)).json().process as { step: string; text: string }[]).map((p) => p.step);
 
   // A version published before editions were kept (migration 0005 reads every earlier one as edition 1).
-  const [mzj] = await db.select({ id: agencies.id }).from(agencies).where(inArray(agencies.slug, ['mzj']));
+  const [mzj] = await db
+    .select({ id: agencies.id })
+    .from(agencies)
+    .where(inArray(agencies.slug, ['mzj']));
   await db.update(guideVersions).set({ edition: 1 }).where(eq(guideVersions.agencyId, mzj!.id));
   t.same(await steps('mzj'), ['提出申请', '收到申请', '补正', '征求意见', '答复', '收费', '提供信息'], 'the earlier text');
   t.notMatch(pageText((await webClient(app).get('/guide/mzj')).body), /说明理由|查询与撤回/);

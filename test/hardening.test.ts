@@ -39,12 +39,28 @@ t.test('the start warns when DATA_DIR can be read by others (D14)', async (t) =>
   const { lines, stream } = logCapture();
   const app = await buildApp({ config: testConfig({ inMemoryDatabase: false, databaseUrl: null, dataDir, logLevel: 'warn' }), clock: manualClock(DEFAULT_NOW), logStream: stream });
   t.teardown(() => app.close());
-  t.ok(lines.some((l) => l.includes('can be read by other users') && l.includes(dataDir)), 'a warning naming the folder');
+  t.ok(
+    lines.some((l) => l.includes('can be read by other users') && l.includes(dataDir)),
+    'a warning naming the folder',
+  );
 });
 
 t.test('e-mail fields take one address and nothing else; nodemailer is given the address alone (D10)', async (t) => {
-  for (const good of ['zhangsan@example.com', 'a.b+tag@sub.example.cn', 'o\'brien@example.org', 'user@例子.中国']) t.ok(isEmailAddress(good), good);
-  for (const bad of ['"张三" <zhangsan@example.com>', '<zhangsan@example.com>', 'a@example.com, b@example.com', 'a@example.com;b@example.com', 'a@example.com\nBcc: x@evil.example', 'a@example.com\u0000', 'a b@example.com', 'a@b', 'a@@example.com', '@example.com', 'a@example..com', `${'a'.repeat(65)}@example.com`]) {
+  for (const good of ['zhangsan@example.com', 'a.b+tag@sub.example.cn', "o'brien@example.org", 'user@例子.中国']) t.ok(isEmailAddress(good), good);
+  for (const bad of [
+    '"张三" <zhangsan@example.com>',
+    '<zhangsan@example.com>',
+    'a@example.com, b@example.com',
+    'a@example.com;b@example.com',
+    'a@example.com\nBcc: x@evil.example',
+    'a@example.com\u0000',
+    'a b@example.com',
+    'a@b',
+    'a@@example.com',
+    '@example.com',
+    'a@example..com',
+    `${'a'.repeat(65)}@example.com`,
+  ]) {
     t.notOk(isEmailAddress(bad), JSON.stringify(bad));
   }
   const smtp = await smtpPeer();
@@ -63,7 +79,11 @@ t.test('e-mail fields take one address and nothing else; nodemailer is given the
   await app.ogi.outbox.runOnce();
   await smtp.waitFor(1);
   const to = smtp.messages[0]!.to;
-  t.same((Array.isArray(to) ? to : [to]).flatMap((a) => a!.value.map((v) => v.address)), ['zhangsan@example.com'], 'one recipient');
+  t.same(
+    (Array.isArray(to) ? to : [to]).flatMap((a) => a!.value.map((v) => v.address)),
+    ['zhangsan@example.com'],
+    'one recipient',
+  );
 });
 
 t.test('attachment names lose bidi overrides and zero-width characters, stored and shown (D12)', async (t) => {

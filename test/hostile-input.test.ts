@@ -17,18 +17,27 @@ t.test('rate limits on submission, tracking lookups and login', async (t) => {
   t.match(limited.json(), { error: 'rate_limited', message: /操作过于频繁/ });
   t.ok(limited.headers['retry-after'], 'says when to come back');
   t.same(await statuses(4, () => api(app).get('/api/requests/FGJ-2026-00001?accessCode=AAAAAAAA')), [404, 404, 404, 429], 'guessing access codes');
-  t.same(await statuses(1, () => webClient(app).get('/track?trackingNumber=FGJ-2026-00001&accessCode=BBBBBBBB')), [429], 'the tracking page draws on the same bucket: spreading guesses over routes gains nothing');
+  t.same(
+    await statuses(1, () => webClient(app).get('/track?trackingNumber=FGJ-2026-00001&accessCode=BBBBBBBB')),
+    [429],
+    'the tracking page draws on the same bucket: spreading guesses over routes gains nothing',
+  );
   t.same(await statuses(4, () => api(app).post('/api/auth/login', { email: ADMIN.email, password: 'guess' })), [401, 401, 401, 429], 'API sign-in');
   const web = webClient(app);
   await web.get('/staff/login');
-  t.same(await statuses(1, () => web.post('/staff/login', { email: ADMIN.email, password: 'guess' })), [429], 'page sign-in shares the bucket of the API\'s');
+  t.same(await statuses(1, () => web.post('/staff/login', { email: ADMIN.email, password: 'guess' })), [429], "page sign-in shares the bucket of the API's");
   t.equal((await api(app).get('/api/agencies')).statusCode, 200, 'reading is not limited');
 });
 
 t.test('oversized and malformed bodies', async (t) => {
   const { app, db } = await testApp(t);
   const before = (await db.select().from(attachments)).length;
-  const huge = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(application({ description: '很'.repeat(600_000) })) });
+  const huge = await app.inject({
+    method: 'POST',
+    url: '/api/requests',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(application({ description: '很'.repeat(600_000) })),
+  });
   t.equal(huge.statusCode, 413);
   t.equal(huge.json().error, 'request.too_large');
   const badType = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
@@ -39,12 +48,22 @@ t.test('oversized and malformed bodies', async (t) => {
     t.equal(plain.statusCode, 415, `text/plain to ${url}`);
     t.equal(plain.json().error, 'request.unsupported_media_type');
   }
-  const brokenMultipart = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, payload: '--xyz\r\ncontent-disposition: form-data; name="agency"\r\n\r\nfgj' });
+  const brokenMultipart = await app.inject({
+    method: 'POST',
+    url: '/api/requests',
+    headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+    payload: '--xyz\r\ncontent-disposition: form-data; name="agency"\r\n\r\nfgj',
+  });
   t.ok([400, 413].includes(brokenMultipart.statusCode), `truncated multipart → ${brokenMultipart.statusCode}`);
   const bigField = multipartBody({ ...application(), description: 'x'.repeat(70 * 1024) }, []);
   const tooBigField = await app.inject({ method: 'POST', url: '/api/requests', ...bigField });
   t.ok([400, 413].includes(tooBigField.statusCode), `oversized form field → ${tooBigField.statusCode}`);
-  const proto = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}, "agency": "fgj"}' });
+  const proto = await app.inject({
+    method: 'POST',
+    url: '/api/requests',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"__proto__": {"admin": true}, "agency": "fgj"}',
+  });
   t.equal(proto.statusCode, 400);
   t.equal(({} as Record<string, unknown>).admin, undefined, 'no prototype pollution');
   const wrongShape = await api(app).post('/api/requests', ['not', 'an', 'object']);
@@ -115,16 +134,22 @@ t.test('numbers and dates no record can have are refused or not found, never a s
   const adminWeb = await signIn(app, admin.email, admin.password);
   const clerk = await staffClient(app, 'clerk', 'fgj');
   const visitor = webClient(app);
-  for (const url of ['/guide/czj/versions/99999999999999999999', '/guide/czj/diff?from=99999999999999999999&to=1', '/reports/99999999999/district', '/reports/abc/district', '/reports/2019.5/district']) {
+  for (const url of [
+    '/guide/czj/versions/99999999999999999999',
+    '/guide/czj/diff?from=99999999999999999999&to=1',
+    '/reports/99999999999/district',
+    '/reports/abc/district',
+    '/reports/2019.5/district',
+  ]) {
     t.equal((await visitor.get(url)).statusCode, 404, url);
   }
-  t.equal((await adminWeb.get('/admin/reports/99999999999/district')).statusCode, 404, 'an administrator\'s report page');
+  t.equal((await adminWeb.get('/admin/reports/99999999999/district')).statusCode, 404, "an administrator's report page");
   const staffYear = await adminWeb.get('/staff/reports?year=99999999999');
   t.equal(staffYear.statusCode, 400, 'the staff report table for a year out of range');
   t.match(pageText(staffYear.body), /年份应为2019年以后的四位数字/);
   await adminWeb.get('/admin/staff');
   t.equal((await adminWeb.post('/admin/staff/abc/status', { disabled: '1' })).statusCode, 404, 'a staff account id that is no number');
-  t.equal((await adminWeb.post('/admin/staff/99999999999/status', { disabled: '1' })).statusCode, 404, 'one past the database\'s integers');
+  t.equal((await adminWeb.post('/admin/staff/99999999999/status', { disabled: '1' })).statusCode, 404, "one past the database's integers");
   const DATE_MESSAGE = '日期应为 YYYY-MM-DD 格式，在 1900 至 2999 年之间';
   for (const from of ['9999-12-31', '3000-01-01', '1899-12-31']) {
     const res = await api(app).get(`/api/calendar/deadline?from=${from}&workingDays=20`);

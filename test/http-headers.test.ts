@@ -73,6 +73,9 @@ t.test('session cookies are Secure behind TLS', async (t) => {
   const web = webClient(app);
   await web.get('/staff/login');
   const res = await web.post('/staff/login', { email: ADMIN.email, password: ADMIN.password });
-  t.match(res.cookies.find((c) => c.name === 'ogi_session'), { secure: true, httpOnly: true, sameSite: 'Lax' });
+  t.match(
+    res.cookies.find((c) => c.name === 'ogi_session'),
+    { secure: true, httpOnly: true, sameSite: 'Lax' },
+  );
   t.match(String(res.headers['strict-transport-security']), /max-age=/);
 });

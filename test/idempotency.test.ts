@@ -9,7 +9,8 @@ import { application, multipartBody, PDF, PNG } from './helpers/factories.js';
 
 t.test('POST /api/requests with an Idempotency-Key', async (t) => {
   const { app, db } = await testApp(t);
-  const send = (payload: unknown, key?: string) => app.inject({ method: 'POST', url: '/api/requests', payload: payload as object, headers: key === undefined ? {} : { 'idempotency-key': key } });
+  const send = (payload: unknown, key?: string) =>
+    app.inject({ method: 'POST', url: '/api/requests', payload: payload as object, headers: key === undefined ? {} : { 'idempotency-key': key } });
   const stored = async () => (await db.select({ n: count() }).from(cases))[0]!.n;
 
   await t.test('the same application sent again with the same key is not filed twice', async (t) => {
@@ -38,7 +39,11 @@ t.test('POST /api/requests with an Idempotency-Key', async (t) => {
     const filed = answers.filter((r) => r.statusCode === 201);
     t.equal(filed.length, 1, 'one 201');
     const { trackingNumber } = filed[0]!.json() as { trackingNumber: string };
-    t.same(answers.filter((r) => r.statusCode !== 201).map((r) => [r.statusCode, r.json().trackingNumber]), Array(4).fill([409, trackingNumber]), 'four 409 naming it');
+    t.same(
+      answers.filter((r) => r.statusCode !== 201).map((r) => [r.statusCode, r.json().trackingNumber]),
+      Array(4).fill([409, trackingNumber]),
+      'four 409 naming it',
+    );
     t.equal(await stored(), before + 1);
   });
 
@@ -93,7 +98,7 @@ t.test('POST /api/requests with an Idempotency-Key', async (t) => {
     t.equal(await stored(), before);
   });
 
-  await t.test('a bad key is reported together with the application\'s own mistakes', async (t) => {
+  await t.test("a bad key is reported together with the application's own mistakes", async (t) => {
     const res = await send(application({ applicant: { email: 'not-an-address' } }), 'has space');
     t.equal(res.statusCode, 400);
     const { fields } = res.json() as { fields: Record<string, string> };

@@ -63,7 +63,11 @@ t.test('intake (art. 29, 31)', async (t) => {
     t.match(arrived, '您的政府信息公开申请已于2026年3月7日送达本机关，申请编号为' + to);
     t.match(arrived, '即2026年3月9日');
     clock.set('2026-03-09T02:00:00Z');
-    t.match(await receiptText((await anon.post('/api/requests', application())).json()), '本机关已于2026年3月9日收到您提交的政府信息公开申请', 'on a working day it was received that day');
+    t.match(
+      await receiptText((await anon.post('/api/requests', application())).json()),
+      '本机关已于2026年3月9日收到您提交的政府信息公开申请',
+      'on a working day it was received that day',
+    );
     clock.set('2026-02-16T01:00:00Z'); // Spring Festival
     t.match((await anon.post('/api/requests', application())).json(), { receivedOn: '2026-02-24' });
     clock.set('2026-03-01T16:30:00Z'); // 00:30 on Monday 2 March in Shanghai, still Sunday in UTC
@@ -127,7 +131,10 @@ t.test('intake (art. 29, 31)', async (t) => {
     });
     await refused(
       'bad credit code',
-      await anon.post('/api/requests', organizationApplication({ applicant: { kind: 'organization', orgCategory: 'research', name: '某研究所', idType: 'credit_code', idNumber: '91350100M000100Y44' } })),
+      await anon.post(
+        '/api/requests',
+        organizationApplication({ applicant: { kind: 'organization', orgCategory: 'research', name: '某研究所', idType: 'credit_code', idNumber: '91350100M000100Y44' } }),
+      ),
       400,
       'validation.failed',
       { 'applicant.idNumber': /统一社会信用代码校验位/ },
@@ -151,7 +158,10 @@ t.test('intake (art. 29, 31)', async (t) => {
     await refused('an attachment over 10 MB', await app.inject({ method: 'POST', url: '/api/requests', ...oversize }), 413, 'attachments.too_large', {
       attachments: /10 MB/,
     });
-    const tooMany = multipartBody(application(), Array.from({ length: 6 }, (_, i) => ({ filename: `f${i}.pdf`, content: PDF })));
+    const tooMany = multipartBody(
+      application(),
+      Array.from({ length: 6 }, (_, i) => ({ filename: `f${i}.pdf`, content: PDF })),
+    );
     await refused('six attachments', await app.inject({ method: 'POST', url: '/api/requests', ...tooMany }), 413, 'attachments.too_many');
     const badFields = multipartBody(application({ applicant: { idNumber: '110105194912310021' } }), [{ filename: 'ok.pdf', content: PDF }]);
     await refused('multipart with a bad ID', await app.inject({ method: 'POST', url: '/api/requests', ...badFields }), 400, 'validation.failed', {

@@ -35,8 +35,17 @@ t.test('decisions and their letters through the API', async (t) => {
     t.same(after, before, 'nothing changed');
   };
   const lettersOf = async (tn: string) =>
-    db.select({ kind: letters.kind, recipient: letters.recipient, text: letters.bodyText, documentNumber: letters.documentNumber }).from(letters).innerJoin(cases, eq(cases.id, letters.caseId)).where(eq(cases.trackingNumber, tn)).orderBy(letters.id);
-  const letterText = async (tn: string, kind: string) => (await lettersOf(tn)).filter((l) => l.kind === kind).at(-1)!.text.replace(/\n/g, '');
+    db
+      .select({ kind: letters.kind, recipient: letters.recipient, text: letters.bodyText, documentNumber: letters.documentNumber })
+      .from(letters)
+      .innerJoin(cases, eq(cases.id, letters.caseId))
+      .where(eq(cases.trackingNumber, tn))
+      .orderBy(letters.id);
+  const letterText = async (tn: string, kind: string) =>
+    (await lettersOf(tn))
+      .filter((l) => l.kind === kind)
+      .at(-1)!
+      .text.replace(/\n/g, '');
   type Tap = typeof t;
 
   await t.test('the remedy clause fits the decision (行政复议法 arts. 20, 23; 行政诉讼法 art. 46; 法释〔2011〕17号 art. 2)', async (t) => {
@@ -71,9 +80,13 @@ t.test('decisions and their letters through the API', async (t) => {
     t.same(seen.allowedEvents, [], 'an administrator reads the case but is offered nothing');
     await refused(t, c.trackingNumber, answerBody('disclosed'), 'decisions_by_case_agency_staff', admin);
     await refused(t, c.trackingNumber, { type: 'EXTEND', workingDays: 10, reason: '档案在外地' }, 'decisions_by_case_agency_staff', admin);
-    t.equal((await act(c.trackingNumber, answerBody('disclosed'), otherHead)).statusCode, 404, 'another agency\'s office head does not even see it');
+    t.equal((await act(c.trackingNumber, answerBody('disclosed'), otherHead)).statusCode, 404, "another agency's office head does not even see it");
     await refused(t, c.trackingNumber, { type: 'EXTEND', workingDays: 10, reason: '档案在外地' }, 'art33_extension_approved_by_office_head');
-    t.equal((await act(c.trackingNumber, { type: 'EXTEND', workingDays: 10, reason: '档案在外地' }, officeHead)).statusCode, 200, 'the office head of that agency may (art. 33(2))');
+    t.equal(
+      (await act(c.trackingNumber, { type: 'EXTEND', workingDays: 10, reason: '档案在外地' }, officeHead)).statusCode,
+      200,
+      'the office head of that agency may (art. 33(2))',
+    );
   });
 
   await t.test('the preconditions of each decision are named rules (arts. 32, 35, 36, 37)', async (t) => {
@@ -97,12 +110,23 @@ t.test('decisions and their letters through the API', async (t) => {
     await act(elsewhere.trackingNumber, answerBody('disclosed'), czj);
     const someoneElse = await submit(application({ applicant: { name: '李四', idType: 'passport', idNumber: 'E12345678' } }));
     await act(someoneElse.trackingNumber, answerBody('disclosed'));
-    for (const [earlier, why] of [[pending.trackingNumber, 'not answered'], [elsewhere.trackingNumber, 'another agency'], [someoneElse.trackingNumber, 'another applicant'], ['FGJ-2026-99999', 'no such request'], [tn, 'the request itself']]) {
+    for (const [earlier, why] of [
+      [pending.trackingNumber, 'not answered'],
+      [elsewhere.trackingNumber, 'another agency'],
+      [someoneElse.trackingNumber, 'another applicant'],
+      ['FGJ-2026-99999', 'no such request'],
+      [tn, 'the request itself'],
+    ]) {
       t.comment(why);
       await refused(t, tn, answerBody('rejected_duplicate', { earlierCase: earlier }), 'art36_6_duplicate_names_earlier_answer');
     }
     t.equal((await act(tn, answerBody('rejected_duplicate', { earlierCase: answered.trackingNumber.toLowerCase() }))).statusCode, 200);
-    t.match(await letterText(tn, 'answer'), new RegExp(`本机关已于2026年3月2日对您提出的政府信息公开申请（申请编号：${answered.trackingNumber}）作出答复，您本次重复申请公开相同的政府信息。根据《中华人民共和国政府信息公开条例》第三十六条第六项的规定，本机关不予重复处理。`));
+    t.match(
+      await letterText(tn, 'answer'),
+      new RegExp(
+        `本机关已于2026年3月2日对您提出的政府信息公开申请（申请编号：${answered.trackingNumber}）作出答复，您本次重复申请公开相同的政府信息。根据《中华人民共和国政府信息公开条例》第三十六条第六项的规定，本机关不予重复处理。`,
+      ),
+    );
   });
 
   await t.test('art. 32: silence only after 15 working days; disclosure over an objection is told to the third party', async (t) => {
@@ -120,7 +144,10 @@ t.test('decisions and their letters through the API', async (t) => {
     t.match(notice!.documentNumber, /^雨发改依申〔2026〕\d+号$/, 'numbered like every letter');
     t.match(notice!.text, /湘潭某建设有限公司：[\s\S]*公众知情利益重大[\s\S]*第三十二条/);
     const view = (await api(app).get(`/api/requests/${tn}?accessCode=${c.accessCode}`)).json();
-    t.notOk(view.letters.some((l: { kind: string }) => l.kind === 'third_party_notice'), 'the applicant does not see the third party\'s letter');
+    t.notOk(
+      view.letters.some((l: { kind: string }) => l.kind === 'third_party_notice'),
+      "the applicant does not see the third party's letter",
+    );
   });
 
   await t.test('art. 35: reasons, then the office head decides; no extension after a deferral', async (t) => {
@@ -147,7 +174,10 @@ t.test('decisions and their letters through the API', async (t) => {
     t.equal((await act(tn, { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-04', text: '所需为雨发改〔2025〕12号文件' })).statusCode, 200);
     t.equal((await act(tn, answerBody('disclosed'))).statusCode, 200);
     const text = await letterText(tn, 'answer');
-    t.match(text, /湘潭某某科技有限公司：本机关于2026年3月2日收到贵单位提交的政府信息公开申请.*经本机关告知补正，贵单位于2026年3月4日提交了补正后的申请，补正内容为：“所需为雨发改〔2025〕12号文件”，答复期限自该日起计算。/);
+    t.match(
+      text,
+      /湘潭某某科技有限公司：本机关于2026年3月2日收到贵单位提交的政府信息公开申请.*经本机关告知补正，贵单位于2026年3月4日提交了补正后的申请，补正内容为：“所需为雨发改〔2025〕12号文件”，答复期限自该日起计算。/,
+    );
     t.notMatch(text, /您/, 'an organisation is addressed as 贵单位 throughout');
     at('2026-03-02');
   });
@@ -192,7 +222,10 @@ t.test('decisions and their letters through the API', async (t) => {
     t.match(res.json(), { state: 'received', disposition: null, dueOn: '2026-04-10' });
     const notice = await letterText(tn, 'reopen_notice');
     t.match(notice, /政府信息公开申请恢复办理告知书/);
-    t.match(notice, /说明了逾期补正的理由：申请人住院，提供了医院证明。.*第三十条的规定，恢复办理您的申请。您于2026年3月12日提交了补正后的申请，补正内容为：“所需为2025年区发改局立项批复”，答复期限自该日起计算，本机关将于2026年4月10日前作出答复。/);
+    t.match(
+      notice,
+      /说明了逾期补正的理由：申请人住院，提供了医院证明。.*第三十条的规定，恢复办理您的申请。您于2026年3月12日提交了补正后的申请，补正内容为：“所需为2025年区发改局立项批复”，答复期限自该日起计算，本机关将于2026年4月10日前作出答复。/,
+    );
     t.notMatch(notice, /如对本答复不服/, 'an interim letter');
     t.equal((await caseMails(db, tn, 'reopen_notice')).length, 1, 'the applicant is mailed the notice');
     t.equal(web.pageText((await adminWeb.get('/reports/2026/fgj')).body), published, 'the published report keeps its (六)1');
@@ -215,11 +248,19 @@ t.test('decisions and their letters through the API', async (t) => {
     const table4 = (await officeHead.get('/api/reports/annual?year=2026')).json().table4;
     t.same(table4.review, { upheld: 0, corrected: 0, other: 0, pending: 1, total: 1 });
     const open = await submit();
-    t.equal((await clerk.post(`/api/cases/${open.trackingNumber}/reviews`, { kind: 'review', filedOn: '2026-03-02', against: 'decision' })).json().rule, 'review_after_answer', 'an open case within its period has no decision to review');
+    t.equal(
+      (await clerk.post(`/api/cases/${open.trackingNumber}/reviews`, { kind: 'review', filedOn: '2026-03-02', against: 'decision' })).json().rule,
+      'review_after_answer',
+      'an open case within its period has no decision to review',
+    );
   });
 
   await t.test('fixed holidays in a year not loaded, and provisional dates said so (《全国年节及纪念日放假办法》 arts. 2, 6)', async (t) => {
-    t.same((await api(app).get('/api/calendar/deadline?from=2027-04-30&workingDays=1')).json(), { from: '2027-04-30', workingDays: 1, due: '2027-05-05', provisional: true }, '1–2 May 2027 fall on a weekend: 3 and 4 May are off');
+    t.same(
+      (await api(app).get('/api/calendar/deadline?from=2027-04-30&workingDays=1')).json(),
+      { from: '2027-04-30', workingDays: 1, due: '2027-05-05', provisional: true },
+      '1–2 May 2027 fall on a weekend: 3 and 4 May are off',
+    );
     at('2026-12-15');
     const c = await submit();
     t.match(c, { dueOn: '2027-01-13' });
@@ -231,10 +272,16 @@ t.test('decisions and their letters through the API', async (t) => {
 
   await t.test('the public guide explains the remedies the same way (条例 art. 12; 行政复议法 art. 23)', async (t) => {
     const guide = (await api(app).get('/api/agencies/fgj/guide')).json();
-    t.match(guide.remedies.text, /决定不予公开（包括部分公开中不予公开的部分）的答复不服的，应当先自收到答复之日起60日内向湘潭市雨湖区人民政府申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼/);
+    t.match(
+      guide.remedies.text,
+      /决定不予公开（包括部分公开中不予公开的部分）的答复不服的，应当先自收到答复之日起60日内向湘潭市雨湖区人民政府申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼/,
+    );
     t.match(guide.remedies.text, /或者在6个月内依法向湘潭市雨湖区人民法院提起行政诉讼/);
     t.match(guide.remedies.text, /补正告知、延期答复告知.*不是对申请的答复/);
-    t.ok(guide.applyChannels.some((c: { channel: string; text: string }) => c.channel === 'email' && /非工作日收到的，以其后第一个工作日为收到申请之日/.test(c.text)), 'e-mail and fax received on the next working day (art. 31)');
+    t.ok(
+      guide.applyChannels.some((c: { channel: string; text: string }) => c.channel === 'email' && /非工作日收到的，以其后第一个工作日为收到申请之日/.test(c.text)),
+      'e-mail and fax received on the next working day (art. 31)',
+    );
   });
 
   await t.test('demo data: the district government office, answering in its own name, names the district government and a basic-level court', async (t) => {
@@ -244,7 +291,10 @@ t.test('decisions and their letters through the API', async (t) => {
     const text = await letterText(c.trackingNumber, 'answer');
     t.ok(text.includes(reviewOrSuit('湘潭市雨湖区人民政府', '湘潭市雨湖区人民法院')), '行政复议法 art. 24(1)(1); 法释〔2021〕5号 art. 6');
     t.notMatch(text, /湘潭市人民政府|中级人民法院/);
-    const [row] = await db.select({ id: cases.id }).from(cases).where(and(eq(cases.trackingNumber, c.trackingNumber)));
+    const [row] = await db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(and(eq(cases.trackingNumber, c.trackingNumber)));
     t.ok(row);
   });
 });

@@ -21,7 +21,7 @@ t.test('a failed statement with personal data in its parameters leaves none of i
   const log = lines.join('\n');
   t.match(log, /request failed/, 'the failure is logged');
   t.match(log, /insert into \\?"?cases/i, 'with the statement that failed');
-  t.match(log, /cases are refused \(test\)/, 'and the database\'s reason');
+  t.match(log, /cases are refused \(test\)/, "and the database's reason");
   for (const [what, value] of [
     ['name', '欧阳娜娜'],
     ['phone', '13912345678'],

@@ -48,7 +48,10 @@ t.test('mail through a real SMTP peer', async (t) => {
     t.same(down, { sent: 0, retried: 5, failed: 0 });
     const pending = await db.select().from(outbox).where(eq(outbox.status, 'pending'));
     t.equal(pending.length, 5);
-    t.ok(pending.every((m) => m.attempts === 1 && m.lastError && m.nextAttemptAt > clock.now()), 'each waits for its retry, with the error kept');
+    t.ok(
+      pending.every((m) => m.attempts === 1 && m.lastError && m.nextAttemptAt > clock.now()),
+      'each waits for its retry, with the error kept',
+    );
 
     await smtp.start();
     t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 }, 'not before the backoff delay');
@@ -72,7 +75,10 @@ t.test('mail through a real SMTP peer', async (t) => {
     t.match(failed, { status: 'failed', attempts: 8, lastError: /ECONNREFUSED|connect/ });
     const admin = await staffClient(app, 'admin');
     const listed = (await admin.get('/api/admin/outbox?status=failed')).json();
-    t.ok(listed.items.some((m: { id: number }) => m.id === failed!.id), 'administrators see failed mail');
+    t.ok(
+      listed.items.some((m: { id: number }) => m.id === failed!.id),
+      'administrators see failed mail',
+    );
     await smtp.start();
     const retried = await admin.post(`/api/admin/outbox/${failed!.id}/retry`);
     t.equal(retried.statusCode, 200);
@@ -122,7 +128,10 @@ t.test('mail through a real SMTP peer', async (t) => {
     const arrived = smtp.messages.slice(before).map((m) => (m.to && 'text' in m.to ? m.to.text : ''));
     t.same([...arrived].sort(), to, 'each arrived once');
     const rows = await db.select().from(outbox).where(inArray(outbox.recipient, to));
-    t.ok(rows.every((r) => r.status === 'sent' && r.attempts === 1), 'each counted as one attempt');
+    t.ok(
+      rows.every((r) => r.status === 'sent' && r.attempts === 1),
+      'each counted as one attempt',
+    );
   });
 
   await t.test('a worker held up past its lease whose send then fails does not free a mail another worker has taken since', async (t) => {
@@ -150,7 +159,10 @@ t.test('mail through a real SMTP peer', async (t) => {
     const [row] = await db.select().from(outbox).where(eq(outbox.recipient, to));
     t.match(row, { status: 'sent', lastError: null });
     t.same(
-      lines.map((l) => JSON.parse(l) as { msg?: string; outboxId?: number }).filter((l) => l.outboxId === row!.id).map((l) => l.msg),
+      lines
+        .map((l) => JSON.parse(l) as { msg?: string; outboxId?: number })
+        .filter((l) => l.outboxId === row!.id)
+        .map((l) => l.msg),
       ['mail not delivered; its lease ran out meanwhile, the worker holding it now decides'],
       'the log says the failure was left to the worker holding the mail, not that it will be retried',
     );
@@ -178,7 +190,11 @@ t.test('with the scheduler running, mail goes out as soon as what queued it is c
   const together = await Promise.all([1, 2, 3, 4, 5].map((i) => anon.post('/api/requests', application({ applicant: { email: `group${i}@example.com` } }))));
   t.ok(together.every((r) => r.statusCode === 201));
   await smtp.waitFor(7);
-  t.same(smtp.messages.slice(2).map(to).sort(), [1, 2, 3, 4, 5].map((i) => `group${i}@example.com`), 'applications filed together');
+  t.same(
+    smtp.messages.slice(2).map(to).sort(),
+    [1, 2, 3, 4, 5].map((i) => `group${i}@example.com`),
+    'applications filed together',
+  );
 
   // A mail server that was down: the administrator's 重新发送 goes out at once too.
   await smtp.stop();

@@ -23,7 +23,10 @@ t.test('internal notes on a case', async (t) => {
     t.same(after.allowedEvents, before.allowedEvents);
 
     const lookup = await anon.get(`/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`);
-    t.notOk(lookup.json().timeline.some((e: { type: string }) => e.type === 'NOTE'), 'not in the applicant timeline');
+    t.notOk(
+      lookup.json().timeline.some((e: { type: string }) => e.type === 'NOTE'),
+      'not in the applicant timeline',
+    );
     t.notMatch(lookup.body, /电话联系/);
     const page = await webClient(app).get(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`);
     t.equal(page.statusCode, 200);
@@ -33,7 +36,7 @@ t.test('internal notes on a case', async (t) => {
     t.equal(assigned.statusCode, 200, 'a form opened before the note is not stale');
   });
 
-  await t.test('also once answered; refused when empty, too long, or another agency\'s', async (t) => {
+  await t.test("also once answered; refused when empty, too long, or another agency's", async (t) => {
     const receipt = await file();
     t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' })).statusCode, 200);
     const late = await clerk.post(`/api/cases/${receipt.trackingNumber}/notes`, { text: '答复书已于3月4日当面交申请人签收' });
@@ -56,7 +59,12 @@ t.test('internal notes on a case', async (t) => {
     const desk = await signIn(app, clerk.email, clerk.password);
     const url = `/staff/cases/${receipt.trackingNumber}`;
     t.match(pageText((await desk.get(url)).body), /添加内部备注 .*备注只有工作人员可见，不改变办理状态和期限。/);
-    const forged = await app.inject({ method: 'POST', url: `${url}/notes`, headers: { cookie: [...desk.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'text=x' });
+    const forged = await app.inject({
+      method: 'POST',
+      url: `${url}/notes`,
+      headers: { cookie: [...desk.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'text=x',
+    });
     t.equal(forged.statusCode, 403, 'no CSRF token, no note');
 
     const empty = await desk.post(`${url}/notes`, { text: '' });

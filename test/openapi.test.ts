@@ -6,8 +6,21 @@ import { ruleNamesFor } from '../src/workflow/rules.js';
 import { CLIENT_EVENT_TYPES } from '../src/workflow/types.js';
 import { testApp } from './helpers/test-app.js';
 
-type Schema = { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; description?: string; title?: string };
-type Operation = { parameters?: { in: string; name: string }[]; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
+type Schema = {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  description?: string;
+  title?: string;
+};
+type Operation = {
+  parameters?: { in: string; name: string }[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+};
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
 t.test('GET /openapi.json is a valid OpenAPI 3.1 document of every /api route, and /docs renders it', async (t) => {
@@ -16,7 +29,7 @@ t.test('GET /openapi.json is a valid OpenAPI 3.1 document of every /api route, a
   t.equal(res.statusCode, 200);
   const doc = res.json() as Document;
   t.equal(doc.openapi, '3.1.0');
-  const result = await new Validator().validate(structuredClone(doc) as Parameters<Validator["validate"]>[0]);
+  const result = await new Validator().validate(structuredClone(doc) as Parameters<Validator['validate']>[0]);
   t.ok(result.valid, `valid: ${JSON.stringify(result.errors ?? '').slice(0, 2000)}`);
 
   // Every route Fastify serves under /api, by method, read from its route tree.
@@ -62,13 +75,42 @@ t.test('every field the contract lists is in the response schemas (a schema that
     }
   };
   has(response('/api/requests', 'post', '201'), ['trackingNumber', 'accessCode', 'state', 'receivedOn', 'dueOn'], 'POST /api/requests');
-  has(response('/api/requests/{trackingNumber}', 'get', '200'), ['trackingNumber', 'state', 'receivedOn', 'dueOn', 'timeline', 'correctionDueOn', 'paymentDueOn', ...['id', 'kind', 'title', 'documentNumber', 'issuedOn', 'text'].map((f) => `letters.[].${f}`)], 'GET /api/requests/{trackingNumber}');
-  has(response('/api/cases/{trackingNumber}', 'get', '200'), ['state', 'dueOn', 'version', 'events', 'allowedEvents', 'attachments.[].id', ...['id', 'kind', 'recipient', 'title', 'documentNumber', 'issuedOn'].map((f) => `letters.[].${f}`)], 'GET /api/cases/{trackingNumber}');
+  has(
+    response('/api/requests/{trackingNumber}', 'get', '200'),
+    [
+      'trackingNumber',
+      'state',
+      'receivedOn',
+      'dueOn',
+      'timeline',
+      'correctionDueOn',
+      'paymentDueOn',
+      ...['id', 'kind', 'title', 'documentNumber', 'issuedOn', 'text'].map((f) => `letters.[].${f}`),
+    ],
+    'GET /api/requests/{trackingNumber}',
+  );
+  has(
+    response('/api/cases/{trackingNumber}', 'get', '200'),
+    [
+      'state',
+      'dueOn',
+      'version',
+      'events',
+      'allowedEvents',
+      'attachments.[].id',
+      ...['id', 'kind', 'recipient', 'title', 'documentNumber', 'issuedOn'].map((f) => `letters.[].${f}`),
+    ],
+    'GET /api/cases/{trackingNumber}',
+  );
   has(response('/api/cases', 'get', '200'), ['items.[].trackingNumber', 'items.[].state', 'items.[].dueOn'], 'GET /api/cases');
   has(response('/api/agencies', 'get', '200'), ['[].slug', '[].name'], 'GET /api/agencies');
   has(response('/api/calendar/deadline', 'get', '200'), ['from', 'workingDays', 'due', 'provisional'], 'GET /api/calendar/deadline');
   has(response('/api/auth/login', 'post', '200'), ['token'], 'POST /api/auth/login');
-  has(response('/api/reports/annual', 'get', '200'), ['year', 'agency', 'rows.new.person', 'rows.total.total', 'rows.carried_forward.other_org', 'table4.review.upheld'], 'GET /api/reports/annual');
+  has(
+    response('/api/reports/annual', 'get', '200'),
+    ['year', 'agency', 'rows.new.person', 'rows.total.total', 'rows.carried_forward.other_org', 'table4.review.upheld'],
+    'GET /api/reports/annual',
+  );
   t.ok(doc.paths['/api/reports/annual.csv']?.get, 'GET /api/reports/annual.csv');
   t.ok(doc.paths['/api/cases/{trackingNumber}/reviews']?.post?.responses['201'], 'POST /api/cases/{trackingNumber}/reviews → 201');
   has(resolve(doc, doc.paths['/api/cases/{trackingNumber}/reviews']!.post!.requestBody!.content['application/json']!.schema), ['kind', 'filedOn'], 'the review body');

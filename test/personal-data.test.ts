@@ -90,9 +90,17 @@ t.test('identity numbers are stored sealed, the same applicant is still recognis
   t.equal(await maskedNumber(app, first), '1101**********002X');
   await app.close();
 
-  await t.rejects(start({ ...config, personalDataKey: randomBytes(32) }), { message: /PERSONAL_DATA_KEY: not the key the identity numbers in this database are sealed with/ }, 'another key is refused');
+  await t.rejects(
+    start({ ...config, personalDataKey: randomBytes(32) }),
+    { message: /PERSONAL_DATA_KEY: not the key the identity numbers in this database are sealed with/ },
+    'another key is refused',
+  );
   if (storage.databaseUrl) {
-    await t.rejects(start({ ...config, personalDataKey: null }), { message: /PERSONAL_DATA_KEY: not set, but the identity numbers in this database are sealed/ }, 'no key is refused');
+    await t.rejects(
+      start({ ...config, personalDataKey: null }),
+      { message: /PERSONAL_DATA_KEY: not set, but the identity numbers in this database are sealed/ },
+      'no key is refused',
+    );
   } else {
     // The embedded database without PERSONAL_DATA_KEY makes a key file of its own: not this one.
     await t.rejects(start({ ...config, personalDataKey: null }), { message: new RegExp(`${KEY_FILE}: not the key`) }, 'a new key file is refused');
@@ -110,7 +118,7 @@ t.test('identity numbers are stored sealed, the same applicant is still recognis
   t.equal(transfer.statusCode, 200, 'transferred');
   const transferred = (await stored(app)).get(transfer.json().events.at(-1).payload.to as string)!;
   t.notMatch(transferred.applicant, VALID_RESIDENT_ID, 'the transferred case holds the number sealed');
-  t.equal(transferred.key, rows.get(first)!.key, 'and is the same applicant\'s');
+  t.equal(transferred.key, rows.get(first)!.key, "and is the same applicant's");
   t.equal(await app.ogi.personalData.runOnce(), 1, 'the background job seals it');
   rows = await stored(app);
   t.notMatch(rows.get(again)!.applicant, VALID_RESIDENT_ID, 'the number is no longer in the database');
@@ -137,7 +145,11 @@ t.test('a new key: a start given the previous one seals every number anew, in on
   await app.close();
 
   await t.rejects(start({ ...config, personalDataKey: keyB }), { message: /PERSONAL_DATA_KEY: not the key/ }, 'a new key alone is refused');
-  await t.rejects(start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyC }), { message: /not the key the identity numbers in this database are sealed with, nor is PERSONAL_DATA_PREVIOUS_KEY/ }, 'so is a wrong previous key');
+  await t.rejects(
+    start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyC }),
+    { message: /not the key the identity numbers in this database are sealed with, nor is PERSONAL_DATA_PREVIOUS_KEY/ },
+    'so is a wrong previous key',
+  );
   t.same(await storedWith({ ...config, personalDataKey: keyA }), before, 'neither changed anything');
 
   app = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
@@ -152,7 +164,7 @@ t.test('a new key: a start given the previous one seals every number anew, in on
   t.equal(rows.get(other)!.key, hmac(keyB, 'passport', PASSPORT), 'the unsealed number is sealed too');
   t.equal(await maskedNumber(app, first), '1101**********002X', 'the new key opens them');
   const after = await submit(t, app);
-  t.equal((await stored(app)).get(after)!.key, rows.get(first)!.key, 'a request filed afterwards is the same applicant\'s (fees, repeats)');
+  t.equal((await stored(app)).get(after)!.key, rows.get(first)!.key, "a request filed afterwards is the same applicant's (fees, repeats)");
   await app.close();
 
   await t.rejects(start({ ...config, personalDataKey: keyA }), { message: /PERSONAL_DATA_KEY: not the key/ }, 'the old key no longer opens the database');
@@ -168,11 +180,15 @@ t.test('a new key: a start given the previous one seals every number anew, in on
   const reveal = await admin.post(`/staff/cases/${after}/reveal`, {});
   t.equal(reveal.statusCode, 500);
   t.match(pageText(reveal.body), /证件号码无法解密：本服务实例的证件号码密钥（PERSONAL_DATA_KEY）与数据库不符/, 'revealing it says why');
-  const reveals = rowsOf<{ n: number }>(await app.ogi.ctx.db.execute(sql`select count(*)::int as n from case_events e join cases c on c.id = e.case_id where c.tracking_number = ${after} and e.type = 'ID_REVEALED'`));
+  const reveals = rowsOf<{ n: number }>(
+    await app.ogi.ctx.db.execute(sql`select count(*)::int as n from case_events e join cases c on c.id = e.case_id where c.tracking_number = ${after} and e.type = 'ID_REVEALED'`),
+  );
   t.equal(reveals[0]!.n, 0, 'a reveal that showed nothing is not recorded');
   rows = await stored(app);
   await app.close();
-  await t.rejects(start({ ...config, personalDataKey: keyC, personalDataPreviousKey: keyB }), { message: new RegExp(`PERSONAL_DATA_PREVIOUS_KEY: the identity number of ${after} opens neither with it nor with the current key; nothing was changed`) });
+  await t.rejects(start({ ...config, personalDataKey: keyC, personalDataPreviousKey: keyB }), {
+    message: new RegExp(`PERSONAL_DATA_PREVIOUS_KEY: the identity number of ${after} opens neither with it nor with the current key; nothing was changed`),
+  });
   t.same(await storedWith({ ...config, personalDataKey: keyB }), rows, 'every number still under the previous key');
 });
 
@@ -223,7 +239,7 @@ t.test('an instance still running with the old key takes no more applications on
   }
   // Its very next application is refused, before its timers run: nothing is sealed with the old key.
   const registered = await clerk.post('/api/cases', { ...application(), channel: 'in_person', receivedOn: '2026-03-02' });
-  t.equal(registered.statusCode, 503, 'a clerk\'s registration is refused');
+  t.equal(registered.statusCode, 503, "a clerk's registration is refused");
   t.match(registered.json(), { error: 'service.key_retired', message: /暂时不能受理申请/ });
   const refused = await api(old).post('/api/requests', application());
   t.equal(refused.statusCode, 503, 'so is an online application');
@@ -253,7 +269,9 @@ t.test('an instance still running with the old key takes no more applications on
   // start with both keys seals it anew, even though the database is sealed with the new key already.
   const app = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
   const tn = await submit(t, app);
-  await app.ogi.ctx.db.execute(sql`update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${sealIdNumber(keyA, VALID_RESIDENT_ID)}::text)) where tracking_number = ${tn}`);
+  await app.ogi.ctx.db.execute(
+    sql`update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${sealIdNumber(keyA, VALID_RESIDENT_ID)}::text)) where tracking_number = ${tn}`,
+  );
   t.equal(await maskedNumber(app, tn), '（无法解密，请联系管理员）', 'the new key alone cannot open it');
   await app.close();
   const again = await start({ ...config, personalDataKey: keyB, personalDataPreviousKey: keyA });
@@ -295,7 +313,11 @@ t.test('the embedded database keeps its key in DATA_DIR', async (t) => {
   // A new key (README, "Identity numbers at rest"): the old file moved away, and its key given as the
   // previous one; the start makes a new file and seals every number anew with it.
   const previous = Buffer.from(original.toString('utf8').trim(), 'hex');
-  await t.rejects(start({ ...config, personalDataPreviousKey: previous }), { message: new RegExp(`PERSONAL_DATA_PREVIOUS_KEY: the same key as .*${KEY_FILE}; to change keys, move that file away first`) }, 'the file left in place: refused, not a rotation that changes nothing');
+  await t.rejects(
+    start({ ...config, personalDataPreviousKey: previous }),
+    { message: new RegExp(`PERSONAL_DATA_PREVIOUS_KEY: the same key as .*${KEY_FILE}; to change keys, move that file away first`) },
+    'the file left in place: refused, not a rotation that changes nothing',
+  );
   rmSync(file);
   app = await start({ ...config, personalDataPreviousKey: previous });
   t.not(readFileSync(file, 'utf8'), original.toString('utf8'), 'a new key file');

@@ -33,7 +33,7 @@ t.test('public portal, guides and administration', async (t) => {
     t.notMatch(found, /湘潭市雨湖区教育局/);
   });
 
-  await t.test('every demo agency\'s guide lists every item the statute and the district document require', async (t) => {
+  await t.test("every demo agency's guide lists every item the statute and the district document require", async (t) => {
     const index = pageText((await webClient(app).get('/guide')).body);
     for (const a of DEMO_AGENCIES) {
       t.ok(index.includes(a.name), `${a.name} in the district index`);
@@ -144,7 +144,11 @@ t.test('public portal, guides and administration', async (t) => {
     t.match(oversize.body, /value="张三"/);
     t.match(oversize.body, /id="attachments-reselect">/);
     const rightId = { ...fields, applicant: { ...fields.applicant, idNumber: VALID_RESIDENT_ID } };
-    const sixFiles = await citizen.postMultipart('/apply', rightId, Array.from({ length: 6 }, (_, i) => ({ filename: `${i}.png`, content: PNG })));
+    const sixFiles = await citizen.postMultipart(
+      '/apply',
+      rightId,
+      Array.from({ length: 6 }, (_, i) => ({ filename: `${i}.png`, content: PNG })),
+    );
     t.equal(sixFiles.statusCode, 400);
     t.match(sixFiles.body, /id="attachments-error">最多上传 5 个附件/);
     t.match(sixFiles.body, new RegExp(`value="${VALID_RESIDENT_ID}"`));
@@ -169,7 +173,7 @@ t.test('public portal, guides and administration', async (t) => {
     t.equal(again.headers.location, '/apply/done', 'the confirmation page, with nothing taken from the URL (D13)');
     const elsewhere = webClient(app);
     elsewhere.cookies.set('ogi_already', again.cookies.find((c) => c.name === 'ogi_already')!.value);
-    t.match(pageText((await elsewhere.get('/apply/done')).body), new RegExp(`这份申请已经提交过，申请编号为 ${tn}`), 'the first submission\'s number, from our own cookie');
+    t.match(pageText((await elsewhere.get('/apply/done')).body), new RegExp(`这份申请已经提交过，申请编号为 ${tn}`), "the first submission's number, from our own cookie");
     t.notMatch(pageText((await webClient(app).get('/apply/done?already=请拨打12345领取补贴')).body), /12345/, 'text in a link is never shown');
     const receipts = await db.select({ id: letters.id }).from(letters).where(eq(letters.kind, 'receipt'));
     t.equal(receipts.length, receiptsBefore + 1, 'one request filed, not two');
@@ -188,24 +192,35 @@ t.test('public portal, guides and administration', async (t) => {
 
     const clerk = await staffClient(app, 'clerk', 'fgj');
     const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息，见附件。' }, [{ filename: '清单.pdf', content: PDF }]);
-    const answer = await app.inject({ method: 'POST', url: `/api/cases/${trackingNumber}/events`, headers: { authorization: `Bearer ${clerk.token()}`, ...form.headers }, payload: form.payload });
+    const answer = await app.inject({
+      method: 'POST',
+      url: `/api/cases/${trackingNumber}/events`,
+      headers: { authorization: `Bearer ${clerk.token()}`, ...form.headers },
+      payload: form.payload,
+    });
     t.equal(answer.statusCode, 200, answer.body);
     const page = await anon.get(`/track?trackingNumber=${trackingNumber}&accessCode=${accessCode}`);
     const text = pageText(page.body);
     t.match(text, /已答复/);
     t.match(text, /予以公开/);
-    const letterUrl = /href="(\/track\/letters\/\d+\?[^"]+)">政府信息公开申请答复书/.exec(page.body)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const letterUrl = /href="(\/track\/letters\/\d+\?[^"]+)">政府信息公开申请答复书/
+      .exec(page.body)![1]!
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
     const letter = await anon.get(letterUrl);
     t.equal(letter.statusCode, 200);
     t.match(pageText(letter.body), /如对本答复不服/);
-    const fileUrl = /href="(\/track\/files\/[^"]+)">清单\.pdf/.exec(page.body)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const fileUrl = /href="(\/track\/files\/[^"]+)">清单\.pdf/
+      .exec(page.body)![1]!
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
     const file = await anon.get(fileUrl);
     t.equal(file.statusCode, 200);
     t.equal(file.headers['content-type'], 'application/pdf');
     t.equal((await anon.get(fileUrl.replace(/accessCode=[^&]+/, 'accessCode=AAAAAAAA'))).statusCode, 404, 'not without the code');
   });
 
-  await t.test('the reading room: an answered request published without the applicant\'s data, searchable', async (t) => {
+  await t.test("the reading room: an answered request published without the applicant's data, searchable", async (t) => {
     const { trackingNumber, accessCode } = (await api(app).post('/api/requests', application({ description: '请公开2025年度区级部门预算公开情况汇总表' }))).json();
     // The applicant looks in before, between and after the clerk's steps: each look shows every step.
     const look = async () => (await api(app).get(`/api/requests/${trackingNumber}?accessCode=${accessCode}`)).json();
@@ -234,9 +249,17 @@ t.test('public portal, guides and administration', async (t) => {
     t.match(said, /答复内容：“身份证号码 …?经办人李四，身份证 110105 1949 1231 002X/);
     t.match(said, /手机号码 .*１３９－１２３４－５６７８/);
     t.match(said, /电子邮箱 .*li\.si@example\.com/);
-    const addressed = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于部门预算汇总表的公开', question: '部门预算汇总表', answer: '已寄往湖南省湘潭市雨湖区某路1号。' });
+    const addressed = await web.post(`/staff/cases/${trackingNumber}/publish`, {
+      title: '关于部门预算汇总表的公开',
+      question: '部门预算汇总表',
+      answer: '已寄往湖南省湘潭市雨湖区某路1号。',
+    });
     t.equal(addressed.statusCode, 400, "nor the applicant's address");
-    const ok = await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '关于2025年度区级部门预算汇总表的公开', question: '请公开2025年度区级部门预算公开情况汇总表', answer: '汇总表已在区政府网站公开。' });
+    const ok = await web.post(`/staff/cases/${trackingNumber}/publish`, {
+      title: '关于2025年度区级部门预算汇总表的公开',
+      question: '请公开2025年度区级部门预算公开情况汇总表',
+      answer: '汇总表已在区政府网站公开。',
+    });
     t.equal(ok.statusCode, 303);
     t.equal((await look()).timeline.at(-1).type, 'PUBLISHED', 'publication shows in the timeline, though the case itself did not change');
     const list = pageText((await webClient(app).get(`/published?q=${encodeURIComponent('部门预算')}`)).body);
@@ -358,26 +381,30 @@ t.test('public portal, guides and administration', async (t) => {
   });
 });
 
-t.test('a guide draft saved while the guide is being published is kept as the next draft', { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database runs one statement at a time' }, async (t) => {
-  const { app, db } = await testApp(t);
-  const admin = await signIn(app, ADMIN.email, ADMIN.password);
-  const form = await admin.get('/admin/agencies/jyj/guide');
-  const { values, areas } = guideFields(form.body);
-  t.equal((await admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888881' })).statusCode, 303, 'a draft to publish');
-  await admin.get('/admin/agencies/jyj/guide');
-  const csrf = admin.csrf();
+t.test(
+  'a guide draft saved while the guide is being published is kept as the next draft',
+  { skip: TEST_DATABASE_URL ? false : 'PostgreSQL only: the embedded database runs one statement at a time' },
+  async (t) => {
+    const { app, db } = await testApp(t);
+    const admin = await signIn(app, ADMIN.email, ADMIN.password);
+    const form = await admin.get('/admin/agencies/jyj/guide');
+    const { values, areas } = guideFields(form.body);
+    t.equal((await admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888881' })).statusCode, 303, 'a draft to publish');
+    await admin.get('/admin/agencies/jyj/guide');
+    const csrf = admin.csrf();
 
-  // The agency's row held for a moment: the publication has read the draft and waits to write the
-  // agency's contacts; meanwhile the administrator saves the next change.
-  const release = await holdRows(db, sql`select id from agencies where slug = 'jyj' for update`);
-  const publishing = admin.post('/admin/agencies/jyj/guide/publish', { _csrf: csrf }, { csrf: false });
-  await rowWritesWaiting(db, 1);
-  let savedAlready = false;
-  const saving = admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888882', _csrf: csrf }, { csrf: false }).finally(() => (savedAlready = true));
-  await rowWritesWaiting(db, 2, () => savedAlready);
-  await release();
-  t.equal((await publishing).statusCode, 303, 'published');
-  t.equal((await saving).statusCode, 303, 'saved');
-  t.match(pageText((await webClient(app).get('/guide/jyj')).body), /0731-58888881/, 'what was published is the draft it read');
-  t.match(pageText((await admin.get('/admin/agencies/jyj/guide/preview')).body), /0731-58888882/, 'the change saved meanwhile is the next draft, not lost');
-});
+    // The agency's row held for a moment: the publication has read the draft and waits to write the
+    // agency's contacts; meanwhile the administrator saves the next change.
+    const release = await holdRows(db, sql`select id from agencies where slug = 'jyj' for update`);
+    const publishing = admin.post('/admin/agencies/jyj/guide/publish', { _csrf: csrf }, { csrf: false });
+    await rowWritesWaiting(db, 1);
+    let savedAlready = false;
+    const saving = admin.post('/admin/agencies/jyj/guide', { ...values, ...areas, phone: '0731-58888882', _csrf: csrf }, { csrf: false }).finally(() => (savedAlready = true));
+    await rowWritesWaiting(db, 2, () => savedAlready);
+    await release();
+    t.equal((await publishing).statusCode, 303, 'published');
+    t.equal((await saving).statusCode, 303, 'saved');
+    t.match(pageText((await webClient(app).get('/guide/jyj')).body), /0731-58888881/, 'what was published is the draft it read');
+    t.match(pageText((await admin.get('/admin/agencies/jyj/guide/preview')).body), /0731-58888882/, 'the change saved meanwhile is the next draft, not lost');
+  },
+);

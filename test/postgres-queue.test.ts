@@ -10,7 +10,9 @@ import t from 'tap';
 
 type Queue<T> = { readonly length: number; push(x: T): T; shift(): T | undefined; remove(x: T): T | null };
 // The module the pool itself imports (the package's ESM entry), not a copy.
-const entry = createRequire(import.meta.url).resolve('postgres').replace(/cjs[\\/]src[\\/]index\.js$/, 'src/index.js');
+const entry = createRequire(import.meta.url)
+  .resolve('postgres')
+  .replace(/cjs[\\/]src[\\/]index\.js$/, 'src/index.js');
 const { default: Queue } = (await import(pathToFileURL(entry.replace(/index\.js$/, 'queue.js')).href)) as { default: <T>(initial?: T[]) => Queue<T> };
 
 t.test('a busy pool’s pattern: the queue agrees with a plain array at every step', async (t) => {

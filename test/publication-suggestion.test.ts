@@ -25,7 +25,11 @@ t.test('an applicant suggests proactive publication (art. 44)', async (t) => {
     t.match(other, /建议主动公开 否/);
     const receiptOf = async (r: { trackingNumber: string; accessCode: string }) =>
       (await anon.get(`/api/requests/${r.trackingNumber}?accessCode=${r.accessCode}`)).json().letters[0].text as string;
-    t.match(await receiptOf(suggested), /您建议将所申请的信息纳入主动公开范围。本机关将予以审核，认为属于主动公开范围的，将及时主动公开/, 'the receipt says the suggestion will be reviewed');
+    t.match(
+      await receiptOf(suggested),
+      /您建议将所申请的信息纳入主动公开范围。本机关将予以审核，认为属于主动公开范围的，将及时主动公开/,
+      'the receipt says the suggestion will be reviewed',
+    );
     t.notMatch(await receiptOf(plain), /建议将所申请的信息纳入主动公开范围/);
 
     const bad = await anon.post('/api/requests', application({ suggestsPublication: 'maybe' }));

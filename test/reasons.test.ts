@@ -16,7 +16,11 @@ t.test('an applicant explains the requests online when asked (art. 35)', async (
     const receipt = (await anon.post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
     t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ASSIGN', assignee: clerk.id })).statusCode, 200);
     if (ask) {
-      const asked = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'REQUEST_REASONS', matter: '您本月已向本机关提出申请120件', replyWithinWorkingDays: 10 });
+      const asked = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, {
+        type: 'REQUEST_REASONS',
+        matter: '您本月已向本机关提出申请120件',
+        replyWithinWorkingDays: 10,
+      });
       t.equal(asked.statusCode, 200);
     }
     return receipt;
@@ -81,7 +85,12 @@ t.test('an applicant explains the requests online when asked (art. 35)', async (
     const desk = await signIn(app, clerk.email, clerk.password);
     t.match(pageText((await desk.get(`/staff/cases/${receipt.trackingNumber}`)).body), /登记申请人说明的理由（条例第三十五条）/);
     const version = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().version as number;
-    const posted = await desk.post(`/staff/cases/${receipt.trackingNumber}/events`, { type: 'REASONS_GIVEN', expectedVersion: String(version), text: '书面说明：用于学术研究', receivedOn: '2026-03-02' });
+    const posted = await desk.post(`/staff/cases/${receipt.trackingNumber}/events`, {
+      type: 'REASONS_GIVEN',
+      expectedVersion: String(version),
+      text: '书面说明：用于学术研究',
+      receivedOn: '2026-03-02',
+    });
     t.equal(posted.statusCode, 303);
     const staffView = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json();
     t.match(staffView.events.at(-1), { type: 'REASONS_GIVEN', actor: { kind: 'staff' }, payload: { text: '书面说明：用于学术研究', receivedOn: '2026-03-02' } });
@@ -95,7 +104,10 @@ t.test('an applicant explains the requests online when asked (art. 35)', async (
     const receipt = await file();
     const web = webClient(app);
     const url = `/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`;
-    t.match(pageText((await web.get(url)).body), /说明申请理由 湘潭市雨湖区发展和改革局认为您申请的数量、频次明显超过合理范围，请您于2026年3月16日前说明申请理由（见 政府信息公开申请说明理由告知书 ）/);
+    t.match(
+      pageText((await web.get(url)).body),
+      /说明申请理由 湘潭市雨湖区发展和改革局认为您申请的数量、频次明显超过合理范围，请您于2026年3月16日前说明申请理由（见 政府信息公开申请说明理由告知书 ）/,
+    );
     const form = { trackingNumber: receipt.trackingNumber, accessCode: receipt.accessCode, text: '<script>alert(1)</script>研究' };
     t.equal((await web.post('/track/reasons', form, { csrf: false })).statusCode, 403, 'no token');
     const empty = await web.post('/track/reasons', { ...form, text: ' ' });

@@ -82,18 +82,70 @@ const QUERIES = [
 /** JSON bodies: every field a route reads, filled with what breaks things. */
 function bodies(): unknown[] {
   const all: unknown[] = [];
-  const keys = ['type', 'agency', 'text', 'accessCode', 'email', 'password', 'name', 'description', 'reason', 'disposition', 'receivedOn', 'dueOn', 'filedOn', 'decidedOn', 'workingDays', 'quantity', 'assignee', 'items', 'expectedVersion', 'year', 'holidays', 'workdays', 'role', 'kind', 'outcome', 'next', 'currentPassword', 'newPassword', 'title', 'question', 'answer', 'channel', 'earlierCase'];
+  const keys = [
+    'type',
+    'agency',
+    'text',
+    'accessCode',
+    'email',
+    'password',
+    'name',
+    'description',
+    'reason',
+    'disposition',
+    'receivedOn',
+    'dueOn',
+    'filedOn',
+    'decidedOn',
+    'workingDays',
+    'quantity',
+    'assignee',
+    'items',
+    'expectedVersion',
+    'year',
+    'holidays',
+    'workdays',
+    'role',
+    'kind',
+    'outcome',
+    'next',
+    'currentPassword',
+    'newPassword',
+    'title',
+    'question',
+    'answer',
+    'channel',
+    'earlierCase',
+  ];
   for (const s of STRINGS) all.push(Object.fromEntries(keys.map((k) => [k, s])));
   for (const n of NUMBERS) all.push(Object.fromEntries(keys.map((k) => [k, n])));
   all.push(Object.fromEntries(keys.map((k) => [k, [LONE, { deep: [[[LONE]]] }]])));
   all.push({ ...application(), applicant: { ...application().applicant, name: `张${LONE}`, email: `a${LONE}@example.com` } });
   for (const type of ['ANSWER', 'EXTEND', 'DEFER_ANSWER', 'REQUEST_CORRECTION', 'ISSUE_FEE_NOTICE', 'ASSIGN', 'REOPEN', 'TRANSFER']) {
-    all.push({ type, disposition: 'disclosed', text: `答复${LONE}内容很长很长`, workingDays: 2 ** 40, dueOn: '2999-12-31', receivedOn: '1900-01-01', quantity: 2 ** 53, items: [LONE], assignee: 2 ** 40, agency: LONE, expectedVersion: 2 ** 40, reason: LONE });
+    all.push({
+      type,
+      disposition: 'disclosed',
+      text: `答复${LONE}内容很长很长`,
+      workingDays: 2 ** 40,
+      dueOn: '2999-12-31',
+      receivedOn: '1900-01-01',
+      quantity: 2 ** 53,
+      items: [LONE],
+      assignee: 2 ** 40,
+      agency: LONE,
+      expectedVersion: 2 ** 40,
+      reason: LONE,
+    });
   }
   return all;
 }
 
-const FORMS = ['text=%ED%A0%80&accessCode=%ED%A0%80&trackingNumber=%ED%A0%80', 'a[b][c][d][e][f][g]=1&x=%', `email=a%40b&password=x&next=${encodeURIComponent('/staff\r\nSet-Cookie: a=b')}`, '%ED%A0%80=1'];
+const FORMS = [
+  'text=%ED%A0%80&accessCode=%ED%A0%80&trackingNumber=%ED%A0%80',
+  'a[b][c][d][e][f][g]=1&x=%',
+  `email=a%40b&password=x&next=${encodeURIComponent('/staff\r\nSet-Cookie: a=b')}`,
+  '%ED%A0%80=1',
+];
 
 function assertAnswer(t: Test, res: LightMyRequestResponse, what: string) {
   if (res.statusCode >= 500) t.fail(`${what}: ${res.statusCode} ${res.body.slice(0, 200)}`);
@@ -103,7 +155,6 @@ function assertAnswer(t: Test, res: LightMyRequestResponse, what: string) {
   }
   if (!res.headers['x-content-type-options'] || !res.headers['content-security-policy']) t.fail(`${what}: ${res.statusCode} without the security headers`);
 }
-
 
 t.test('a corpus of ill-formed input, to every route, gives no 500', async (t) => {
   const { app } = await testApp(t);
@@ -122,7 +173,10 @@ t.test('a corpus of ill-formed input, to every route, gives no 500', async (t) =
         if (method === 'GET') {
           for (const q of ['', ...QUERIES]) {
             // A page as the signed-in office head reads it; the API with the token.
-            const res = token === head.token() && !path.startsWith('/api/') ? await web.get(`${url}${q}`) : await app.inject({ method, url: `${url}${q}`, headers: { ...headers, accept: 'text/html' } });
+            const res =
+              token === head.token() && !path.startsWith('/api/')
+                ? await web.get(`${url}${q}`)
+                : await app.inject({ method, url: `${url}${q}`, headers: { ...headers, accept: 'text/html' } });
             assertAnswer(t, res, `GET ${url}${q}`);
             sent += 1;
           }
@@ -133,13 +187,20 @@ t.test('a corpus of ill-formed input, to every route, gives no 500', async (t) =
           sent += 1;
         }
         for (const form of FORMS) {
-          assertAnswer(t, await app.inject({ method: method as 'POST', url, payload: form, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } }), `${method} ${url} form ${form}`);
+          assertAnswer(
+            t,
+            await app.inject({ method: method as 'POST', url, payload: form, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } }),
+            `${method} ${url} form ${form}`,
+          );
           sent += 1;
         }
       }
       // Pages as a signed-in office head would post them, with the CSRF token.
       if (method === 'POST' && !path.startsWith('/api/')) {
-        for (const form of [{ text: LONE, reason: LONE, type: 'ANSWER', disposition: 'disclosed', expectedVersion: '99999999999999', assignee: '99999999999', next: '/staff\r\nX: y' }, { email: `x${LONE}@y.cn`, password: LONE }]) {
+        for (const form of [
+          { text: LONE, reason: LONE, type: 'ANSWER', disposition: 'disclosed', expectedVersion: '99999999999999', assignee: '99999999999', next: '/staff\r\nX: y' },
+          { email: `x${LONE}@y.cn`, password: LONE },
+        ]) {
           assertAnswer(t, await web.post(url, form), `page POST ${url}`);
           sent += 1;
         }
@@ -149,7 +210,7 @@ t.test('a corpus of ill-formed input, to every route, gives no 500', async (t) =
   t.ok(sent > 2000, `${sent} requests sent`);
 });
 
-t.test('a line break in the sign-in page\'s `next` is refused cleanly', async (t) => {
+t.test("a line break in the sign-in page's `next` is refused cleanly", async (t) => {
   const { app } = await testApp(t);
   const web = await signIn(app, ADMIN.email, ADMIN.password);
   const page = await web.get('/staff/login?next=%2Fstaff%2Fcases%0D%0ALocation:%20http://evil.example');
@@ -164,7 +225,12 @@ t.test('a line break in the sign-in page\'s `next` is refused cleanly', async (t
 
 t.test('lone surrogates are a 400 validation.failed naming the field', async (t) => {
   const { app } = await testApp(t);
-  const res = await app.inject({ method: 'POST', url: '/api/requests', payload: JSON.stringify({ ...application(), description: `请公开${LONE}文件全文和附件` }).replace('\\\\ud800', '\\ud800'), headers: { 'content-type': 'application/json' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/requests',
+    payload: JSON.stringify({ ...application(), description: `请公开${LONE}文件全文和附件` }).replace('\\\\ud800', '\\ud800'),
+    headers: { 'content-type': 'application/json' },
+  });
   t.equal(res.statusCode, 400);
   t.match(res.json(), { error: 'validation.failed', fields: { description: /无效字符|不完整的字符/ } });
 });
@@ -175,7 +241,12 @@ t.test("the service's own 400, 413 and 414 answers have the documented shape and
   t.equal(broken.statusCode, 400);
   t.match(broken.json(), { error: 'request.malformed_json', message: /JSON/ });
   t.ok(broken.headers['content-security-policy']);
-  const large = await app.inject({ method: 'POST', url: '/api/requests', payload: JSON.stringify({ description: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+  const large = await app.inject({
+    method: 'POST',
+    url: '/api/requests',
+    payload: JSON.stringify({ description: 'x'.repeat(2 * 1024 * 1024) }),
+    headers: { 'content-type': 'application/json' },
+  });
   t.equal(large.statusCode, 413);
   t.match(large.json(), { error: 'request.too_large' });
   t.ok(large.headers['x-content-type-options']);

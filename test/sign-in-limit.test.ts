@@ -5,7 +5,11 @@ import { ADMIN, api, logCapture, staffClient, testApp } from './helpers/test-app
 import { pageText, webClient } from './helpers/web.js';
 
 type Answer = { status: number; error: string; message: string };
-const answer = (res: { statusCode: number; json(): { error?: string; message?: string } }): Answer => ({ status: res.statusCode, error: res.json().error ?? '', message: res.json().message ?? '' });
+const answer = (res: { statusCode: number; json(): { error?: string; message?: string } }): Answer => ({
+  status: res.statusCode,
+  error: res.json().error ?? '',
+  message: res.json().message ?? '',
+});
 
 t.test('five tries in 15 minutes, then the address is paused, the right password too, until the window ends', async (t) => {
   const { lines, stream } = logCapture();
@@ -23,7 +27,13 @@ t.test('five tries in 15 minutes, then the address is paused, the right password
   );
   t.same(
     wrong.map((a) => a.message),
-    ['邮箱或密码不正确', '邮箱或密码不正确', '邮箱或密码不正确，还可尝试 2 次', '邮箱或密码不正确，还可尝试 1 次', '邮箱或密码不正确。尝试次数已达上限，该账号暂停登录至 10:15（北京时间）'],
+    [
+      '邮箱或密码不正确',
+      '邮箱或密码不正确',
+      '邮箱或密码不正确，还可尝试 2 次',
+      '邮箱或密码不正确，还可尝试 1 次',
+      '邮箱或密码不正确。尝试次数已达上限，该账号暂停登录至 10:15（北京时间）',
+    ],
     'the last tries say how many are left, the fifth until when the address is paused',
   );
 
@@ -47,7 +57,11 @@ t.test('a successful sign-in starts the count again', async (t) => {
   t.equal((await tryWith(ADMIN.password)).status, 200, 'the fifth try, right, signs in');
   const again: string[] = [];
   for (let i = 0; i < 5; i += 1) again.push((await tryWith('wrong-password')).error);
-  t.same(again, Array.from({ length: 5 }, () => 'auth.invalid_credentials'), 'five more tries, none refused');
+  t.same(
+    again,
+    Array.from({ length: 5 }, () => 'auth.invalid_credentials'),
+    'five more tries, none refused',
+  );
   t.equal((await tryWith(ADMIN.password)).error, 'auth.sign_in_paused', 'then the sixth is');
 });
 

@@ -31,7 +31,11 @@ t.test('an access code is checked from one budget per client, over every route t
   t.equal(limited.statusCode, 429);
   t.match(limited.json(), { error: 'rate_limited' });
   t.ok(Number(limited.headers['retry-after']) > 0, 'says when to come back');
-  t.equal((await app.inject({ method: 'GET', url: `/api/requests/${filed.trackingNumber}?accessCode=${filed.accessCode}`, ...from('10.0.0.3') })).statusCode, 200, 'another client is not slowed');
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/api/requests/${filed.trackingNumber}?accessCode=${filed.accessCode}`, ...from('10.0.0.3') })).statusCode,
+    200,
+    'another client is not slowed',
+  );
 });
 
 t.test('wrong codes for one number, from any client, pause that number for everyone, at most 15 minutes (D1)', async (t) => {
@@ -40,7 +44,10 @@ t.test('wrong codes for one number, from any client, pause that number for every
   const lookup = (code: string, client: string) => app.inject({ method: 'GET', url: `/api/requests/${filed.trackingNumber}?accessCode=${code}`, ...from(client) });
   // Ten wrong codes from ten clients, spread over the API and the withdrawal.
   for (let i = 0; i < 10; i += 1) {
-    const res = i % 2 ? await lookup(`WRONG${String(i).padStart(3, '0')}`.slice(0, 8), `10.1.0.${i}`) : await app.inject({ method: 'POST', url: `/api/requests/${filed.trackingNumber}/withdraw`, payload: { accessCode: `BADCODE${i}` }, ...from(`10.1.0.${i}`) });
+    const res =
+      i % 2
+        ? await lookup(`WRONG${String(i).padStart(3, '0')}`.slice(0, 8), `10.1.0.${i}`)
+        : await app.inject({ method: 'POST', url: `/api/requests/${filed.trackingNumber}/withdraw`, payload: { accessCode: `BADCODE${i}` }, ...from(`10.1.0.${i}`) });
     t.equal(res.statusCode, 404, `wrong code ${i + 1}: the same 404 as for an unknown number`);
   }
   t.equal((await lookup('ZZZZZZZZ', '10.1.1.1')).statusCode, 404, 'the eleventh wrong code is still a 404…');
@@ -48,7 +55,18 @@ t.test('wrong codes for one number, from any client, pause that number for every
   t.equal(paused.statusCode, 429, '…and then the number is paused, for the right code too');
   t.match(paused.json(), { error: 'requests.tracking_paused', message: /暂停查询至 \d\d:\d\d（北京时间）/ });
   t.ok(Number(paused.headers['retry-after']) <= 15 * 60, 'for at most 15 minutes');
-  t.equal((await app.inject({ method: 'GET', url: `/track?trackingNumber=${filed.trackingNumber}&accessCode=${filed.accessCode}`, headers: { accept: 'text/html' }, ...from('10.1.3.3') })).statusCode, 429, 'on the tracking page as well');
+  t.equal(
+    (
+      await app.inject({
+        method: 'GET',
+        url: `/track?trackingNumber=${filed.trackingNumber}&accessCode=${filed.accessCode}`,
+        headers: { accept: 'text/html' },
+        ...from('10.1.3.3'),
+      })
+    ).statusCode,
+    429,
+    'on the tracking page as well',
+  );
   const other = (await api(app).post('/api/requests', application())).json();
   t.equal((await api(app).get(`/api/requests/${other.trackingNumber}?accessCode=${other.accessCode}`)).statusCode, 200, 'other numbers are not concerned');
   clock.set(new Date(clock.now().getTime() + 15 * 60_000 + 1000));
@@ -94,7 +112,7 @@ t.test('password spraying: one client trying many addresses is slowed, others si
     const body = { email: `clerk${i}@test.local`, password: 'Spring2026!' };
     statuses.push((await app.inject({ method: 'POST', url: '/api/auth/login', payload: body, ...sprayer })).statusCode);
   }
-  t.same(statuses, Array(21).fill(401), 'each address tried once: no address\'s own count is reached');
+  t.same(statuses, Array(21).fill(401), "each address tried once: no address's own count is reached");
   const paused = await app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN, ...sprayer });
   t.equal(paused.statusCode, 429, 'the client is paused, even for the right password');
   t.match(paused.json(), { error: 'auth.client_paused' });
@@ -115,12 +133,14 @@ t.test('client addresses come from the proxies the operator names, never from an
 
   // Behind one proxy: the client is the entry the proxy appended, whatever the client wrote before it.
   const { app } = await testApp(t, { config: { rateLimitPerMinute: 2, trustProxy: 1 } });
-  const behind = (forged: string) => app.inject({ method: 'GET', url: '/api/requests/FGJ-2026-00001?accessCode=AAAAAAAA', headers: { 'x-forwarded-for': `${forged}, 203.0.113.7` } });
+  const behind = (forged: string) =>
+    app.inject({ method: 'GET', url: '/api/requests/FGJ-2026-00001?accessCode=AAAAAAAA', headers: { 'x-forwarded-for': `${forged}, 203.0.113.7` } });
   const statuses = [];
   for (let i = 0; i < 3; i += 1) statuses.push((await behind(`198.51.100.${i}`)).statusCode);
   t.same(statuses, [404, 404, 429], 'a forged first entry gains no fresh budget');
   const listed = await testApp(t, { config: { rateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] } });
-  const via = (forged: string) => listed.app.inject({ method: 'GET', url: '/api/requests/FGJ-2026-00001?accessCode=AAAAAAAA', headers: { 'x-forwarded-for': `${forged}, 203.0.113.8` } });
+  const via = (forged: string) =>
+    listed.app.inject({ method: 'GET', url: '/api/requests/FGJ-2026-00001?accessCode=AAAAAAAA', headers: { 'x-forwarded-for': `${forged}, 203.0.113.8` } });
   const more = [];
   for (let i = 0; i < 3; i += 1) more.push((await via(`198.51.100.${i}`)).statusCode);
   t.same(more, [404, 404, 429], 'the same with the proxy named by its address');

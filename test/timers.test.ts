@@ -22,7 +22,10 @@ t.test('one sweep past the due date: overdue, one alert; a second sweep changes 
   t.equal((await supervisor.get(`/api/cases/${trackingNumber}`)).json().state, 'received');
   t.same(await app.ogi.outbox.runOnce(), { sent: 2, retried: 0, failed: 0 }, 'two reminders to the supervisor (nobody assigned)');
   await smtp.waitFor(2);
-  t.same(smtp.messages.map((m) => m.subject), [`【办理提醒】申请 ${trackingNumber} 即将到期`, `【办理提醒】申请 ${trackingNumber} 即将到期`]);
+  t.same(
+    smtp.messages.map((m) => m.subject),
+    [`【办理提醒】申请 ${trackingNumber} 即将到期`, `【办理提醒】申请 ${trackingNumber} 即将到期`],
+  );
   t.match(smtp.messages[0]!.text, /还剩 \d+ 个工作日/);
 
   clock.set('2026-03-30T16:00:01Z'); // just after midnight: the 20th working day is over
@@ -82,7 +85,10 @@ t.test('two instances on one database sweep 1,000 cases falling due at the same 
   await new Promise((r) => setTimeout(r, 200));
   t.equal(smtp.messages.length, 1000, 'no alert twice');
   t.equal(new Set(smtp.messages.map((m) => m.subject)).size, 1000, 'one alert per case');
-  const [sent] = await first.db.select({ n: count() }).from(outbox).where(and(eq(outbox.template, 'overdue_alert'), eq(outbox.status, 'sent')));
+  const [sent] = await first.db
+    .select({ n: count() })
+    .from(outbox)
+    .where(and(eq(outbox.template, 'overdue_alert'), eq(outbox.status, 'sent')));
   t.equal(sent!.n, 1000);
 });
 
@@ -131,16 +137,32 @@ t.test('each reminder goes out once per case, whatever events, sweeps and instan
   const clerk = await staffClient(app, 'clerk', 'fgj');
   const { trackingNumber } = (await api(app).post('/api/requests', application())).json();
   const reminders = async () =>
-    (await db.select({ n: count() }).from(outbox).innerJoin(cases, eq(cases.id, outbox.caseId)).where(and(eq(cases.trackingNumber, trackingNumber), eq(outbox.template, 'reminder'))))[0]!.n;
+    (
+      await db
+        .select({ n: count() })
+        .from(outbox)
+        .innerJoin(cases, eq(cases.id, outbox.caseId))
+        .where(and(eq(cases.trackingNumber, trackingNumber), eq(outbox.template, 'reminder')))
+    )[0]!.n;
   const entries = async () =>
-    (await db.select({ n: count() }).from(caseEvents).innerJoin(cases, eq(cases.id, caseEvents.caseId)).where(and(eq(cases.trackingNumber, trackingNumber), eq(caseEvents.type, 'REMINDER'))))[0]!.n;
+    (
+      await db
+        .select({ n: count() })
+        .from(caseEvents)
+        .innerJoin(cases, eq(cases.id, caseEvents.caseId))
+        .where(and(eq(cases.trackingNumber, trackingNumber), eq(caseEvents.type, 'REMINDER')))
+    )[0]!.n;
 
   clock.set('2026-03-23T02:00:00Z'); // 10:00, after the 5-day reminder's 08:00
   t.same(await app.ogi.sweeper.runOnce(), { applied: 1, ignored: 0, failed: 0 });
   t.equal(await reminders(), 1);
   // Events after the reminder re-derive the timers of the same deadline (it was made again and sent
   // once more after every one of them: four mails within seconds).
-  for (const event of [{ type: 'ASSIGN', assignee: clerk.email }, { type: 'REQUEST_REASONS', matter: '您本月已申请60件', replyWithinWorkingDays: 3 }, { type: 'ASSIGN', assignee: clerk.email }]) {
+  for (const event of [
+    { type: 'ASSIGN', assignee: clerk.email },
+    { type: 'REQUEST_REASONS', matter: '您本月已申请60件', replyWithinWorkingDays: 3 },
+    { type: 'ASSIGN', assignee: clerk.email },
+  ]) {
     t.equal((await clerk.post(`/api/cases/${trackingNumber}/events`, event)).statusCode, 200, event.type);
     await app.ogi.sweeper.runOnce();
   }

@@ -21,7 +21,12 @@ const pdfOf = (bytes: number) => Buffer.concat([PDF, Buffer.alloc(bytes - PDF.le
 /** An OOXML document (a zip with a word part) whose one entry unpacks to `unpacked` bytes of zeros. */
 async function docx(unpacked: number): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'), '[Content_Types].xml');
+  zip.addBuffer(
+    Buffer.from(
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    ),
+    '[Content_Types].xml',
+  );
   zip.addBuffer(Buffer.alloc(unpacked, 0x30), 'word/document.xml');
   zip.end();
   const chunks: Buffer[] = [];
@@ -77,10 +82,21 @@ t.test('a file is written to disk while it arrives, stored in chunks, and remove
   await until(() => stagedFiles(dir).length === before, 'the staged file removed');
   t.pass('the staged file is removed once the request is answered');
   const { trackingNumber } = JSON.parse(res.body);
-  const [stored] = await db.select({ id: attachments.id, size: attachments.size }).from(attachments).innerJoin(cases, eq(cases.id, attachments.caseId)).where(eq(cases.trackingNumber, trackingNumber));
+  const [stored] = await db
+    .select({ id: attachments.id, size: attachments.size })
+    .from(attachments)
+    .innerJoin(cases, eq(cases.id, attachments.caseId))
+    .where(eq(cases.trackingNumber, trackingNumber));
   t.equal(stored!.size, file.length);
-  const [chunks] = await db.select({ n: sql<number>`count(*)::int`, largest: sql<number>`max(octet_length(${attachmentChunks.data}))::int` }).from(attachmentChunks).where(eq(attachmentChunks.attachmentId, stored!.id));
-  t.same(chunks, { n: Math.ceil(file.length / CHUNK_BYTES), largest: CHUNK_BYTES }, `stored as ${Math.ceil(file.length / CHUNK_BYTES)} chunks of at most 256 KiB, never one buffer`);
+  const [chunks] = await db
+    .select({ n: sql<number>`count(*)::int`, largest: sql<number>`max(octet_length(${attachmentChunks.data}))::int` })
+    .from(attachmentChunks)
+    .where(eq(attachmentChunks.attachmentId, stored!.id));
+  t.same(
+    chunks,
+    { n: Math.ceil(file.length / CHUNK_BYTES), largest: CHUNK_BYTES },
+    `stored as ${Math.ceil(file.length / CHUNK_BYTES)} chunks of at most 256 KiB, never one buffer`,
+  );
   const clerk = await staffClient(app, 'clerk', 'fgj');
   const download = await clerk.get(`/api/cases/${trackingNumber}/attachments/${stored!.id}`);
   t.equal(download.headers['content-length'], String(file.length));
@@ -92,7 +108,10 @@ t.test('a refused upload leaves nothing staged or stored', async (t) => {
   const dir = stagingDir(ctx.config);
   const before = stagedFiles(dir).length;
   const filesBefore = (await db.select({ n: sql<number>`count(*)::int` }).from(attachmentChunks))[0]!.n;
-  const tooMany = multipartBody(application(), Array.from({ length: 6 }, (_, i) => ({ filename: `${i}.pdf`, content: PDF })));
+  const tooMany = multipartBody(
+    application(),
+    Array.from({ length: 6 }, (_, i) => ({ filename: `${i}.pdf`, content: PDF })),
+  );
   t.equal((await app.inject({ method: 'POST', url: '/api/requests', ...tooMany })).statusCode, 413);
   const wrongType = multipartBody(application(), [{ filename: 'a.pdf', content: Buffer.from('MZ not a pdf') }]);
   t.equal((await app.inject({ method: 'POST', url: '/api/requests', ...wrongType })).statusCode, 400);
@@ -112,7 +131,11 @@ t.test('an Office file is checked for what it unpacks to before it is accepted (
   const accepted = await app.inject({ method: 'POST', url: '/api/requests', ...multipartBody(application(), [{ filename: '报告.docx', content: ordinary }]) });
   t.equal(accepted.statusCode, 201, accepted.body);
   const broken = Buffer.concat([ordinary.subarray(0, 200), Buffer.alloc(500)]);
-  t.equal((await app.inject({ method: 'POST', url: '/api/requests', ...multipartBody(application(), [{ filename: '坏.docx', content: broken }]) })).statusCode, 400, 'a damaged archive is refused, not a 500');
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/api/requests', ...multipartBody(application(), [{ filename: '坏.docx', content: broken }]) })).statusCode,
+    400,
+    'a damaged archive is refused, not a 500',
+  );
 });
 
 t.test('a budget of bytes a minute per client and for the instance, with a clear 413 and 429 (D4)', async (t) => {
@@ -120,15 +143,28 @@ t.test('a budget of bytes a minute per client and for the instance, with a clear
   // Small budgets, so that a few megabytes show what the defaults (100 and 200 MB) do at scale.
   const { app } = await testApp(t, { config: { ...testConfig(), rateLimitPerMinute: 1000, uploadBytesPerMinutePerClient: 6 * mb, uploadBytesPerMinute: 10 * mb } });
   const send = (client: string, files: number) =>
-    app.inject({ method: 'POST', url: '/api/requests', remoteAddress: client, ...multipartBody(application(), Array.from({ length: files }, (_, i) => ({ filename: `${i}.pdf`, content: pdfOf(2 * mb) }))) });
+    app.inject({
+      method: 'POST',
+      url: '/api/requests',
+      remoteAddress: client,
+      ...multipartBody(
+        application(),
+        Array.from({ length: files }, (_, i) => ({ filename: `${i}.pdf`, content: pdfOf(2 * mb) })),
+      ),
+    });
   t.equal((await send('10.5.0.1', 2)).statusCode, 201, '4 MB from one client');
   const second = await send('10.5.0.1', 2);
   t.equal(second.statusCode, 429, 'the same client again within the minute');
   t.match(second.json(), { error: 'uploads.rate_limited', message: /上传过于频繁/ });
   t.ok(Number(second.headers['retry-after']) > 0);
   t.equal((await send('10.5.0.2', 2)).statusCode, 201, 'another client is not slowed');
-  t.equal((await send('10.5.0.3', 2)).statusCode, 429, 'until the instance\'s budget is spent');
-  const huge = await app.inject({ method: 'POST', url: '/api/requests', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(80 * mb) }, payload: '--x--' });
+  t.equal((await send('10.5.0.3', 2)).statusCode, 429, "until the instance's budget is spent");
+  const huge = await app.inject({
+    method: 'POST',
+    url: '/api/requests',
+    headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(80 * mb) },
+    payload: '--x--',
+  });
   t.equal(huge.statusCode, 413, 'a body larger than any form is refused before it is read');
   t.match(huge.json(), { error: 'request.too_large' });
 });

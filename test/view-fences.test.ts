@@ -32,7 +32,10 @@ t.test('every table the applicant view reads, beside the case and agency rows it
   const byTable = new Map(triggers.map((r) => [r.table, r.events]));
   for (const table of read.filter((name) => name !== 'cases' && name !== 'agencies')) {
     const events = byTable.get(table) ?? '';
-    t.ok(['insert', 'update', 'delete'].every((e) => events.includes(e)), `${table}: a row inserted, changed or deleted rewrites its case row (has ${events || 'no trigger'})`);
+    t.ok(
+      ['insert', 'update', 'delete'].every((e) => events.includes(e)),
+      `${table}: a row inserted, changed or deleted rewrites its case row (has ${events || 'no trigger'})`,
+    );
   }
 });
 

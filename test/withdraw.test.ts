@@ -72,7 +72,11 @@ t.test('an applicant withdraws a request online', async (t) => {
     const form = { trackingNumber: receipt.trackingNumber, accessCode: receipt.accessCode, reason: '<script>alert(1)</script>不再需要' };
 
     t.equal((await web.post('/track/withdraw', { ...form, confirm: 'yes' }, { csrf: false })).statusCode, 403, 'no token');
-    t.equal((await web.post('/track/withdraw', { ...form, trackingNumber: [receipt.trackingNumber, receipt.trackingNumber], confirm: 'yes' })).statusCode, 404, 'a field sent twice: nothing found, nothing withdrawn');
+    t.equal(
+      (await web.post('/track/withdraw', { ...form, trackingNumber: [receipt.trackingNumber, receipt.trackingNumber], confirm: 'yes' })).statusCode,
+      404,
+      'a field sent twice: nothing found, nothing withdrawn',
+    );
     await web.get(url);
     const unconfirmed = await web.post('/track/withdraw', form);
     t.equal(unconfirmed.statusCode, 400);

@@ -28,7 +28,11 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.equal(bad.json().error, 'auth.invalid_credentials');
     t.equal((await api(app).get('/api/cases')).statusCode, 401, 'no token, no cases');
     t.equal((await api(app, 'forged-token').get('/api/cases')).statusCode, 401);
-    t.equal((await clerk.post('/api/staff', { email: 'x@test.local', password: 'long-enough-1', name: 'x', role: 'clerk', agency: 'fgj' })).statusCode, 403, 'only administrators create staff');
+    t.equal(
+      (await clerk.post('/api/staff', { email: 'x@test.local', password: 'long-enough-1', name: 'x', role: 'clerk', agency: 'fgj' })).statusCode,
+      403,
+      'only administrators create staff',
+    );
   });
 
   await t.test('who am I, a new password, signing out', async (t) => {
@@ -36,7 +40,11 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     const [mine, elsewhere] = [await login(app, account.email, account.password), await login(app, account.email, account.password)];
     const me = await api(app, mine).get('/api/auth/me');
     const [fgj] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.slug, 'fgj'));
-    t.same(me.json(), { id: account.id, email: account.email, name: account.email.split('.')[0], role: 'clerk', agencyId: fgj!.id, passwordChangeRequired: false }, 'who is signed in, and nothing of the password');
+    t.same(
+      me.json(),
+      { id: account.id, email: account.email, name: account.email.split('.')[0], role: 'clerk', agencyId: fgj!.id, passwordChangeRequired: false },
+      'who is signed in, and nothing of the password',
+    );
     t.equal((await api(app).get('/api/auth/me')).statusCode, 401);
 
     const wrong = await api(app, mine).post('/api/auth/password', { currentPassword: 'not-it', newPassword: 'a-new-password-1' });
@@ -44,10 +52,17 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.match(wrong.json().fields, { currentPassword: '当前密码不正确' });
     const short = await api(app, mine).post('/api/auth/password', { currentPassword: account.password, newPassword: 'short' });
     t.match(short.json().fields, { newPassword: /新密码至少 \d+ 个字符/ });
-    t.equal((await login(app, account.email, account.password).then(() => 200, () => 401)), 200, 'a refused change changes nothing');
+    t.equal(
+      await login(app, account.email, account.password).then(
+        () => 200,
+        () => 401,
+      ),
+      200,
+      'a refused change changes nothing',
+    );
 
     t.equal((await api(app, mine).post('/api/auth/password', { currentPassword: account.password, newPassword: 'a-new-password-1' })).statusCode, 204);
-    t.equal((await api(app, elsewhere).get('/api/auth/me')).statusCode, 401, 'the account\'s other sessions end');
+    t.equal((await api(app, elsewhere).get('/api/auth/me')).statusCode, 401, "the account's other sessions end");
     t.equal((await api(app, mine).get('/api/auth/me')).statusCode, 200, 'this one goes on');
     t.equal((await api(app).post('/api/auth/login', { email: account.email, password: account.password })).statusCode, 401, 'the old password no longer signs in');
     t.equal((await api(app).post('/api/auth/login', { email: account.email, password: 'a-new-password-1' })).statusCode, 200, 'the new one does');
@@ -56,7 +71,7 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.equal((await api(app, mine).get('/api/cases')).statusCode, 401, 'a signed-out token opens nothing');
   });
 
-  await t.test('registration of a paper application with the clerk\'s receipt date (art. 31)', async (t) => {
+  await t.test("registration of a paper application with the clerk's receipt date (art. 31)", async (t) => {
     // Received Monday 2026-02-02: Spring Festival (02-15..02-23) and the worked Saturdays 02-14 and 02-28 fall in the period.
     const c = await register('2026-02-02');
     t.match(c, { trackingNumber: /^FGJ-2026-\d{5}$/, receivedOn: '2026-02-02', dueOn: '2026-03-06', accessCode: /^[A-Z2-9]{8}$/ });
@@ -67,7 +82,7 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     const typo = await clerk.post('/api/cases', { ...application(), channel: 'in_person', receivedOn: '2016-03-02' });
     t.equal(typo.statusCode, 400);
     t.match(typo.json().fields, { receivedOn: '收到申请的日期不能早于 2025 年 1 月 1 日' });
-    t.equal((await clerk.post('/api/cases', { ...application(), channel: 'post', receivedOn: '2025-01-02' })).statusCode, 201, 'last year\'s letter found late is still registered');
+    t.equal((await clerk.post('/api/cases', { ...application(), channel: 'post', receivedOn: '2025-01-02' })).statusCode, 201, "last year's letter found late is still registered");
     const noChannel = await clerk.post('/api/cases', { ...application(), receivedOn: '2026-03-02' });
     t.match(noChannel.json().fields, { channel: /渠道/ });
     const elsewhere = await clerk.post('/api/cases', { ...application({ agency: 'czj' }), channel: 'post', receivedOn: '2026-03-02' });
@@ -84,7 +99,16 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     });
     // 2026-03-02 is the 18th working day after receipt: too late for a correction (art. 30).
     t.same(view.json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'REQUEST_REASONS', 'REQUEST_EXTENSION', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
-    t.same((await supervisor.get(`/api/cases/${c.trackingNumber}`)).json().allowedEvents, ['ASSIGN', 'CONSULT_THIRD_PARTY', 'REQUEST_REASONS', 'EXTEND', 'ISSUE_FEE_NOTICE', 'TRANSFER', 'ANSWER', 'WITHDRAW']);
+    t.same((await supervisor.get(`/api/cases/${c.trackingNumber}`)).json().allowedEvents, [
+      'ASSIGN',
+      'CONSULT_THIRD_PARTY',
+      'REQUEST_REASONS',
+      'EXTEND',
+      'ISSUE_FEE_NOTICE',
+      'TRANSFER',
+      'ANSWER',
+      'WITHDRAW',
+    ]);
   });
 
   await t.test('a clerk of another agency cannot read or act on the case', async (t) => {
@@ -96,7 +120,10 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.equal((await act(c.trackingNumber, { type: 'WITHDRAW' }, otherClerk)).statusCode, 404);
     t.equal((await otherClerk.get(`/api/cases/${c.trackingNumber}/attachments/00000000-0000-0000-0000-000000000000`)).statusCode, 404);
     const list = (await otherClerk.get('/api/cases')).json();
-    t.notOk(list.items.some((i: { trackingNumber: string }) => i.trackingNumber.startsWith('FGJ')), 'not in their queue');
+    t.notOk(
+      list.items.some((i: { trackingNumber: string }) => i.trackingNumber.startsWith('FGJ')),
+      'not in their queue',
+    );
     t.same((await otherClerk.get('/api/cases?agency=fgj')).json().items, []);
     t.equal((await snapshotOf(c.trackingNumber)).state, 'received', 'nothing happened');
   });
@@ -146,7 +173,13 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.match(res.json(), { state: 'assigned', dueOn: '2026-04-27' });
 
     const before = await snapshotOf(tn);
-    res = await act(tn, { type: 'ANSWER', disposition: 'partially_disclosed', text: '现提供合同文本，合同金额部分不予公开。', withheldReasons: '合同金额涉及第三方商业秘密，第三方不同意公开。', expectedVersion: before.version! - 1 });
+    res = await act(tn, {
+      type: 'ANSWER',
+      disposition: 'partially_disclosed',
+      text: '现提供合同文本，合同金额部分不予公开。',
+      withheldReasons: '合同金额涉及第三方商业秘密，第三方不同意公开。',
+      expectedVersion: before.version! - 1,
+    });
     t.equal(res.statusCode, 409);
     t.match(res.json(), { error: 'workflow.stale_version', rule: 'optimistic_version' });
     t.same(await snapshotOf(tn), before, 'a stale version changes nothing');
@@ -159,8 +192,14 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     res = await act(tn, { ...partial, publicInterest: '该项目使用财政资金，公众对合同总额的知情利益重大。', expectedVersion: before.version });
     t.match(res.json(), { state: 'answered', disposition: 'partially_disclosed', concludedOn: '2026-03-17', allowedEvents: [] });
     t.same(
-      res.json().letters.map((l: { kind: string; recipient: string }) => [l.kind, l.recipient]).slice(-2),
-      [['answer', 'applicant'], ['third_party_notice', 'third_party']],
+      res
+        .json()
+        .letters.map((l: { kind: string; recipient: string }) => [l.kind, l.recipient])
+        .slice(-2),
+      [
+        ['answer', 'applicant'],
+        ['third_party_notice', 'third_party'],
+      ],
       'the third party is told in writing, in a numbered letter of its own',
     );
     t.same(
@@ -175,7 +214,11 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.equal(res.statusCode, 409);
     t.equal(res.json().rule, 'workflow_state_does_not_allow');
     t.same(await snapshotOf(tn), after, 'a refused event changes nothing');
-    const [pending] = await db.select({ n: count() }).from(timers).innerJoin(cases, eq(cases.id, timers.caseId)).where(and(eq(cases.trackingNumber, tn), eq(timers.status, 'pending')));
+    const [pending] = await db
+      .select({ n: count() })
+      .from(timers)
+      .innerJoin(cases, eq(cases.id, timers.caseId))
+      .where(and(eq(cases.trackingNumber, tn), eq(timers.status, 'pending')));
     t.equal(pending!.n, 0, 'no timer left for an answered case');
   });
 
@@ -222,7 +265,10 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     const c = await register('2026-01-05'); // due 2026-02-02
     t.equal(c.dueOn, '2026-02-02');
     const overdueList = await clerk.get('/api/cases?overdue=true');
-    t.ok(overdueList.json().items.some((i: { trackingNumber: string }) => i.trackingNumber === c.trackingNumber), 'already listed as overdue before the sweep');
+    t.ok(
+      overdueList.json().items.some((i: { trackingNumber: string }) => i.trackingNumber === c.trackingNumber),
+      'already listed as overdue before the sweep',
+    );
     const first = await app.ogi.sweeper.runOnce();
     t.ok(first.applied >= 1);
     const view = (await clerk.get(`/api/cases/${c.trackingNumber}`)).json();
@@ -234,11 +280,13 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.match(res.json(), { state: 'answered', concludedOn: '2026-03-17' });
   });
 
-  await t.test('the queue lists the caller\'s cases by due date, paged by cursor', async (t) => {
+  await t.test("the queue lists the caller's cases by due date, paged by cursor", async (t) => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { trackingNumber: string; dueOn: string | null }[]; nextCursor: string | null } = (await clerk.get(`/api/cases?limit=3${cursor ? `&after=${cursor}` : ''}`)).json();
+      const page: { items: { trackingNumber: string; dueOn: string | null }[]; nextCursor: string | null } = (
+        await clerk.get(`/api/cases?limit=3${cursor ? `&after=${cursor}` : ''}`)
+      ).json();
       t.ok(page.items.length <= 3);
       all.push(...page.items.map((i: { trackingNumber: string; dueOn: string | null }) => `${i.dueOn ?? '~'} ${i.trackingNumber}`));
       cursor = page.nextCursor;
@@ -253,7 +301,7 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.equal((await clerk.get('/api/cases?after=garbage')).statusCode, 400);
   });
 
-  await t.test('loading next year\'s schedule recomputes provisional deadlines', async (t) => {
+  await t.test("loading next year's schedule recomputes provisional deadlines", async (t) => {
     clock.set('2026-12-15T02:00:00Z');
     const c = await register('2026-12-15');
     // 2027 not loaded: 元旦 (fixed by date) is skipped already, the date provisional (《全国年节及纪念日放假办法》 art. 2).
@@ -268,7 +316,11 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     const view = (await clerk.get(`/api/cases/${c.trackingNumber}`)).json();
     t.match(view, { dueOn: '2027-01-14', dueProvisional: false });
     t.match(view.events.at(-1), { type: 'CALENDAR_CHANGED', payload: { previousDueOn: '2027-01-13', dueOn: '2027-01-14', provisional: false } });
-    const [timer] = await db.select().from(timers).innerJoin(cases, eq(cases.id, timers.caseId)).where(and(eq(cases.trackingNumber, c.trackingNumber), eq(timers.status, 'pending')));
+    const [timer] = await db
+      .select()
+      .from(timers)
+      .innerJoin(cases, eq(cases.id, timers.caseId))
+      .where(and(eq(cases.trackingNumber, c.trackingNumber), eq(timers.status, 'pending')));
     t.equal(timer?.timers.dueOn, '2027-01-14', 'the timer follows the new deadline');
     const deadline = await api(app).get('/api/calendar/deadline?from=2026-12-15&workingDays=20');
     t.same(deadline.json(), { from: '2026-12-15', workingDays: 20, due: '2027-01-14', provisional: false });

@@ -21,7 +21,9 @@ app.get<{ Params: { tn: string } }>('/select/:tn', async (request) => {
 // The template case's rows are read once; each request writes them anew (as JSON parameters, which
 // PostgreSQL turns into rows), so the copy follows the schema and reads nothing per request.
 async function columns(table: string): Promise<string[]> {
-  const rows = await sql<{ name: string }[]>`select column_name as name from information_schema.columns where table_name = ${table} and column_name not in ('id', 'case_id') order by ordinal_position`;
+  const rows = await sql<
+    { name: string }[]
+  >`select column_name as name from information_schema.columns where table_name = ${table} and column_name not in ('id', 'case_id') order by ordinal_position`;
   return rows.map((r) => `"${r.name}"`);
 }
 const CHILDREN = ['case_events', 'timers', 'letters', 'outbox'] as const;
@@ -38,7 +40,9 @@ async function prepareIntake() {
   for (const [i, table] of CHILDREN.entries()) {
     const cols = await columns(table);
     const values = cols.map((k) => (k === '"dedupe_key"' ? `r.dedupe_key || '-' || c.id` : `r.${k}`));
-    parts.push(`t${i} as (insert into ${table} (case_id, ${cols.join(', ')}) select c.id, ${values.join(', ')} from c, jsonb_populate_recordset(null::${table}, $${i + 2}::jsonb) r)`);
+    parts.push(
+      `t${i} as (insert into ${table} (case_id, ${cols.join(', ')}) select c.id, ${values.join(', ')} from c, jsonb_populate_recordset(null::${table}, $${i + 2}::jsonb) r)`,
+    );
   }
   return { text: `with ${parts.join(', ')} select id from c`, params };
 }

@@ -114,7 +114,11 @@ export async function startService(args: { databaseUrl: string; port: number; lo
 export async function fileApplications(url: string, count: number): Promise<{ trackingNumber: string; accessCode: string }[]> {
   const tracked: { trackingNumber: string; accessCode: string }[] = [];
   for (let i = 0; i < count; i += 1) {
-    const res = await fetch(`${url}/api/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application({ agency: ['fgj', 'czj', 'mzj'][i % 3] })) });
+    const res = await fetch(`${url}/api/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(application({ agency: ['fgj', 'czj', 'mzj'][i % 3] })),
+    });
     tracked.push((await res.json()) as { trackingNumber: string; accessCode: string });
   }
   return tracked;

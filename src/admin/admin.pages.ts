@@ -66,8 +66,21 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   const post = { preHandler: [admin, app.csrfProtection] };
 
   app.get('/admin', { preHandler: admin }, async (request, reply) => {
-    const [outbox, timers, agencies, schedule] = await Promise.all([outboxOverview(ctx, { limit: 1 }), timerCounts(ctx.db, ctx.clock.now()), listAgencies(ctx.db), scheduleNotice(ctx)]);
-    return reply.page('admin/index', { title: '管理', counts: outbox.counts, timers, agencyCount: agencies.length, notice: noticeOf(request), idNumbersUnsealed: ctx.personalDataKey === null, schedule });
+    const [outbox, timers, agencies, schedule] = await Promise.all([
+      outboxOverview(ctx, { limit: 1 }),
+      timerCounts(ctx.db, ctx.clock.now()),
+      listAgencies(ctx.db),
+      scheduleNotice(ctx),
+    ]);
+    return reply.page('admin/index', {
+      title: '管理',
+      counts: outbox.counts,
+      timers,
+      agencyCount: agencies.length,
+      notice: noticeOf(request),
+      idNumbersUnsealed: ctx.personalDataKey === null,
+      schedule,
+    });
   });
 
   // Agencies
@@ -146,7 +159,12 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   });
   app.get<Slug>('/admin/agencies/:slug/guide/preview', { preHandler: admin }, async (request, reply) => {
     const draft = await guideDraft(ctx, request.params.slug);
-    return reply.page('admin/guide-preview', { title: '预览政府信息公开指南', guide: previewGuide(ctx, draft.agency, draft.data), hasDraft: draft.hasDraft, notice: noticeOf(request) });
+    return reply.page('admin/guide-preview', {
+      title: '预览政府信息公开指南',
+      guide: previewGuide(ctx, draft.agency, draft.data),
+      hasDraft: draft.hasDraft,
+      notice: noticeOf(request),
+    });
   });
   app.post<Slug>('/admin/agencies/:slug/guide/publish', post, async (request, reply) => {
     return orRefusalPage(reply, '无法发布', async () => {
@@ -171,7 +189,12 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       title: '工作人员账号',
       notice,
       reset,
-      accounts: accounts.map((a) => ({ ...a, roleLabel: { admin: '系统管理员', supervisor: '负责人（督办、审批延期）', clerk: '办理人员' }[a.role], disabled: Boolean(a.disabledAt), self: a.id === reply.request.principal?.id })),
+      accounts: accounts.map((a) => ({
+        ...a,
+        roleLabel: { admin: '系统管理员', supervisor: '负责人（督办、审批延期）', clerk: '办理人员' }[a.role],
+        disabled: Boolean(a.disabledAt),
+        self: a.id === reply.request.principal?.id,
+      })),
       errors: Object.keys(errors).length ? errors : null,
       errorList: errorList(errors, { email: '电子邮箱', name: '姓名', role: '角色', agency: '所属机关', password: '初始密码' }),
       form: {
@@ -183,7 +206,10 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
           ['supervisor', '负责人'],
           ['admin', '系统管理员'],
         ]),
-        agency: f('agency', agencies.map((a) => [a.slug, a.name] as const)),
+        agency: f(
+          'agency',
+          agencies.map((a) => [a.slug, a.name] as const),
+        ),
       },
     });
   };
@@ -215,12 +241,24 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
   });
 
   // Holiday calendar
-  const calendarPage = async (reply: FastifyReply, form: { year?: string; holidays?: string; workdays?: string } = {}, errors: Record<string, string> = {}, status = 200, notice: string | null = null) => {
+  const calendarPage = async (
+    reply: FastifyReply,
+    form: { year?: string; holidays?: string; workdays?: string } = {},
+    errors: Record<string, string> = {},
+    status = 200,
+    notice: string | null = null,
+  ) => {
     const years = await listYears(ctx.db);
     return reply.status(status).page('admin/calendar', {
       title: '节假日安排',
       notice,
-      years: years.map((y) => ({ year: y.year, holidays: y.holidays.length, workdays: y.workdays.join('、'), holidayText: y.holidays.join('\n'), workdayText: y.workdays.join('\n') })),
+      years: years.map((y) => ({
+        year: y.year,
+        holidays: y.holidays.length,
+        workdays: y.workdays.join('、'),
+        holidayText: y.holidays.join('\n'),
+        workdayText: y.workdays.join('\n'),
+      })),
       form: { year: form.year ?? String(Math.max(...years.map((y) => y.year), 2026) + 1), holidays: form.holidays ?? '', workdays: form.workdays ?? '' },
       errors: Object.keys(errors).length ? errors : null,
       errorList: errorList(errors, { year: '年份', holidays: '放假日期', workdays: '调休上班日期' }),

@@ -38,8 +38,20 @@ export async function queuesRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   const tags = ['administration'];
   const security = STAFF;
   const status = { tags, security, summary: 'Timers and mail queues at a glance (administrator)', response: { 200: adminStatusSchema, ...ERRORS } };
-  const outbox = { tags, security, summary: 'Mail: counts and the latest messages, by status (administrator)', querystring: outboxQuery, response: { 200: outboxSchema, ...ERRORS } };
-  const retry = { tags, security, summary: 'Send a failed or pending mail again (administrator)', params: z.object({ id: z.string() }), response: { 200: retriedSchema, ...ERRORS } };
+  const outbox = {
+    tags,
+    security,
+    summary: 'Mail: counts and the latest messages, by status (administrator)',
+    querystring: outboxQuery,
+    response: { 200: outboxSchema, ...ERRORS },
+  };
+  const retry = {
+    tags,
+    security,
+    summary: 'Send a failed or pending mail again (administrator)',
+    params: z.object({ id: z.string() }),
+    response: { 200: retriedSchema, ...ERRORS },
+  };
   app.get('/api/admin/status', { schema: status, preHandler: admin }, async () => ({
     timers: await timerCounts(ctx.db, ctx.clock.now()),
     outbox: (await outboxOverview(ctx, { limit: 1 })).counts,

@@ -20,12 +20,23 @@ const identity = {
   kind: z.enum(['government', 'department'], { error: '请选择机关类型' }),
 };
 const createSchema = z.object({
-  slug: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{1,19}$/, '2至20位小写字母、数字或连字符，以字母开头'),
-  code: z.string().trim().toUpperCase().regex(/^[A-Z]{2,8}$/, '2至8位大写字母，用作申请编号前缀'),
+  slug: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z][a-z0-9-]{1,19}$/, '2至20位小写字母、数字或连字符，以字母开头'),
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2,8}$/, '2至8位大写字母，用作申请编号前缀'),
   ...identity,
   officeName: line(100),
   address: line(200),
-  postcode: z.string().trim().regex(/^\d{6}$/, '邮政编码为6位数字'),
+  postcode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, '邮政编码为6位数字'),
   officeHours: line(200),
   phone: line(40),
   fax: line(40),
@@ -55,12 +66,18 @@ export async function updateAgency(ctx: AppContext, slug: string, input: unknown
   const data = parseInput(updateSchema, input);
   const agency = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
   if (!agency) throw notFound('agencies.not_found', '没有找到该机关');
-  await ctx.db.update(agencies).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(agencies.id, agency.id));
+  await ctx.db
+    .update(agencies)
+    .set({ ...data, updatedAt: ctx.clock.now() })
+    .where(eq(agencies.id, agency.id));
 }
 
 /** A retired agency takes no new applications and leaves the directory; its cases carry on. */
 export async function setAgencyRetired(ctx: AppContext, slug: string, retired: boolean): Promise<void> {
   const agency = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
   if (!agency) throw notFound('agencies.not_found', '没有找到该机关');
-  await ctx.db.update(agencies).set({ retiredAt: retired ? ctx.clock.now() : null, updatedAt: ctx.clock.now() }).where(eq(agencies.id, agency.id));
+  await ctx.db
+    .update(agencies)
+    .set({ retiredAt: retired ? ctx.clock.now() : null, updatedAt: ctx.clock.now() })
+    .where(eq(agencies.id, agency.id));
 }

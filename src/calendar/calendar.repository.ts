@@ -52,7 +52,9 @@ export function calendarCache() {
   let cached: { fingerprint: string; calendar: Calendar } | null = null;
   return async function load(db: Executor): Promise<Calendar> {
     const [row] = await db
-      .select({ fingerprint: sql<string>`coalesce(string_agg(${calendarYears.year} || ':' || extract(epoch from ${calendarYears.updatedAt}), ',' order by ${calendarYears.year}), '')` })
+      .select({
+        fingerprint: sql<string>`coalesce(string_agg(${calendarYears.year} || ':' || extract(epoch from ${calendarYears.updatedAt}), ',' order by ${calendarYears.year}), '')`,
+      })
       .from(calendarYears);
     const fingerprint = row?.fingerprint ?? '';
     if (cached?.fingerprint === fingerprint) return cached.calendar;

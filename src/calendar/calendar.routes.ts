@@ -17,7 +17,12 @@ const deadlineQuery = z.object({
 
 export async function calendarRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const tags = ['calendar'];
-  const deadline = { tags, summary: 'The N-th working day after a date, on the official calendar (art. 33)', querystring: deadlineQuery, response: { 200: deadlineSchema, ...ERRORS } };
+  const deadline = {
+    tags,
+    summary: 'The N-th working day after a date, on the official calendar (art. 33)',
+    querystring: deadlineQuery,
+    response: { 200: deadlineSchema, ...ERRORS },
+  };
   app.get('/api/calendar/deadline', { schema: deadline }, async (request) => {
     const { from, workingDays } = parseInput(deadlineQuery, request.query);
     const { due, provisional } = addWorkingDays({ from, days: workingDays, calendar: await ctx.calendar(ctx.db) });

@@ -15,4 +15,4 @@ const schedule = { year: z.number().int(), holidays: z.array(day), workdays: z.a
 
 export const yearSchema = z.object({ ...schedule, updatedAt: instant }).meta({ id: 'CalendarYear' });
 
-export const loadedYearSchema = z.object({ ...schedule, recomputedCases: z.number().int().describe("open cases whose deadlines were computed anew") }).meta({ id: 'LoadedYear' });
+export const loadedYearSchema = z.object({ ...schedule, recomputedCases: z.number().int().describe('open cases whose deadlines were computed anew') }).meta({ id: 'LoadedYear' });

@@ -18,7 +18,10 @@ import { today } from './clock.js';
 import { isoDateField, yearOf } from './dates.js';
 import { scheduleProblems, type Calendar } from './working-days.js';
 
-const dates = z.array(isoDateField).max(366).transform((d) => [...new Set(d)]);
+const dates = z
+  .array(isoDateField)
+  .max(366)
+  .transform((d) => [...new Set(d)]);
 export const scheduleInput = z.object({ holidays: dates, workdays: dates });
 const yearSchema = z.coerce.number().int().min(2000).max(2100);
 
@@ -58,7 +61,7 @@ async function recomputeOpenCases(tx: Tx, ctx: AppContext, calendar: Calendar, y
   const at = ctx.clock.now();
   const on = today(ctx.clock);
   let total = 0;
-  for (let lastId = 0; ; ) {
+  for (let lastId = 0; ;) {
     const batch = await tx
       .select()
       .from(cases)
@@ -70,10 +73,21 @@ async function recomputeOpenCases(tx: Tx, ctx: AppContext, calendar: Calendar, y
     lastId = batch.at(-1)!.id;
     const derived = batch.map((row) => ({ row, ...derive({ snapshot: parseSnapshot(row.snapshot), calendar }) }));
     const changed = derived.filter(({ row, deadlines }) => deadlines.answerDueOn !== row.dueOn || deadlines.provisional !== row.dueProvisional);
-    await syncTimersOf(tx, derived.map(({ row, timers }) => ({ caseId: row.id, desired: timers })), at);
+    await syncTimersOf(
+      tx,
+      derived.map(({ row, timers }) => ({ caseId: row.id, desired: timers })),
+      at,
+    );
     await updateCases(
       tx,
-      changed.map(({ row, deadlines }) => ({ ...row, version: row.version + 1, dueOn: deadlines.answerDueOn, dueProvisional: deadlines.provisional, clockStopped: deadlines.clockStopped, updatedAt: at })),
+      changed.map(({ row, deadlines }) => ({
+        ...row,
+        version: row.version + 1,
+        dueOn: deadlines.answerDueOn,
+        dueProvisional: deadlines.provisional,
+        clockStopped: deadlines.clockStopped,
+        updatedAt: at,
+      })),
     );
     await appendTimelineEntries(
       tx,

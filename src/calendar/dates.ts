@@ -73,4 +73,3 @@ export function toShanghaiIso(instant: Date): string {
   const local = new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString();
   return `${local.slice(0, 19)}+08:00`;
 }
-

@@ -1,15 +1,7 @@
 import t from 'tap';
 import { endOfShanghaiDay, isIsoDate, shanghaiDate, toShanghaiIso } from './dates.js';
 import { OFFICIAL_SCHEDULES } from './official-schedules.js';
-import {
-  addWorkingDays,
-  buildCalendar,
-  isWorkingDay,
-  scheduleProblems,
-  workingDayOnOrAfter,
-  workingDaysBefore,
-  workingDaysBetween,
-} from './working-days.js';
+import { addWorkingDays, buildCalendar, isWorkingDay, scheduleProblems, workingDayOnOrAfter, workingDaysBefore, workingDaysBetween } from './working-days.js';
 
 const calendar = buildCalendar(OFFICIAL_SCHEDULES);
 
@@ -112,10 +104,7 @@ t.test('single days', async (t) => {
 });
 
 t.test('loading 2027 turns a provisional count final', async (t) => {
-  const with2027 = buildCalendar([
-    ...OFFICIAL_SCHEDULES,
-    { year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] },
-  ]);
+  const with2027 = buildCalendar([...OFFICIAL_SCHEDULES, { year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] }]);
   t.same(addWorkingDays({ from: '2026-12-28', days: 5, calendar: with2027 }), { due: '2027-01-05', provisional: false });
 });
 

@@ -17,15 +17,13 @@ export class AppError extends Error {
   }
 }
 
-export const validationFailed = (fields: FieldMessages, message = '提交的内容有误，请按提示修改') =>
-  new AppError(400, 'validation.failed', message, { fields });
+export const validationFailed = (fields: FieldMessages, message = '提交的内容有误，请按提示修改') => new AppError(400, 'validation.failed', message, { fields });
 
 export const notFound = (code: string, message: string) => new AppError(404, code, message);
 
 export const ruleViolation = (rule: string, message: string) => new AppError(409, 'workflow.rule_violation', message, { rule });
 
-export const staleVersion = () =>
-  new AppError(409, 'workflow.stale_version', '该申请已被他人更新，请查看最新情况后再操作', { rule: 'optimistic_version' });
+export const staleVersion = () => new AppError(409, 'workflow.stale_version', '该申请已被他人更新，请查看最新情况后再操作', { rule: 'optimistic_version' });
 
 export const unauthorized = (message = '请先登录') => new AppError(401, 'auth.required', message);
 

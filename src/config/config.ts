@@ -71,7 +71,10 @@ export function keyFromHex(text: string): Buffer | null {
 function trustProxyOf(raw: string | undefined, problems: string[]): Config['trustProxy'] {
   if (raw === undefined || raw === '0' || raw === 'false') return false;
   if (/^[1-9]\d?$/.test(raw)) return Number(raw);
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const address = (s: string) => {
     const [ip, bits, ...rest] = s.split('/');
     const family = isIP(ip ?? '');
@@ -141,9 +144,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (keyText !== undefined && !personalDataKey) problems.push('PERSONAL_DATA_KEY: expected 64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`');
   const previousText = value('PERSONAL_DATA_PREVIOUS_KEY');
   const personalDataPreviousKey = previousText === undefined ? null : keyFromHex(previousText);
-  if (previousText !== undefined && !personalDataPreviousKey) problems.push('PERSONAL_DATA_PREVIOUS_KEY: expected 64 hexadecimal digits (32 bytes), the key the numbers were sealed with until now');
-  else if (personalDataPreviousKey && databaseUrl && keyText === undefined) problems.push('PERSONAL_DATA_PREVIOUS_KEY is set but PERSONAL_DATA_KEY is not: set it to the new key the numbers are to be sealed with');
-  else if (personalDataPreviousKey && personalDataKey?.equals(personalDataPreviousKey)) problems.push('PERSONAL_DATA_PREVIOUS_KEY: the same key as PERSONAL_DATA_KEY; to change keys, set PERSONAL_DATA_KEY to a new one');
+  if (previousText !== undefined && !personalDataPreviousKey)
+    problems.push('PERSONAL_DATA_PREVIOUS_KEY: expected 64 hexadecimal digits (32 bytes), the key the numbers were sealed with until now');
+  else if (personalDataPreviousKey && databaseUrl && keyText === undefined)
+    problems.push('PERSONAL_DATA_PREVIOUS_KEY is set but PERSONAL_DATA_KEY is not: set it to the new key the numbers are to be sealed with');
+  else if (personalDataPreviousKey && personalDataKey?.equals(personalDataPreviousKey))
+    problems.push('PERSONAL_DATA_PREVIOUS_KEY: the same key as PERSONAL_DATA_KEY; to change keys, set PERSONAL_DATA_KEY to a new one');
 
   const config: Config = {
     port,

@@ -1,23 +1,7 @@
 // One schema for PGlite and PostgreSQL 15; drizzle-kit generates db/migrations from it.
 // Keep to PostgreSQL 15 features: PGlite is newer than the server we run on.
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  bigserial,
-  boolean,
-  customType,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  serial,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -194,7 +178,9 @@ export const cases = pgTable(
     index('cases_concluded_idx').on(t.concludedOn),
     index('cases_applicant_idx').on(t.applicantKey, t.receivedOn),
     // An applicant's answered requests, newest first: where a new request looks for its repeat (art. 36(6)).
-    index('cases_applicant_answered_idx').on(t.applicantKey, t.agencyId, t.receivedOn).where(sql`state = 'answered'`),
+    index('cases_applicant_answered_idx')
+      .on(t.applicantKey, t.agencyId, t.receivedOn)
+      .where(sql`state = 'answered'`),
     index('cases_assignee_idx').on(t.assigneeId, t.dueOn, t.id),
     // Trigram indexes (pg_trgm): search by words of the description or the applicant's name, and
     // find similar requests (repeats, art. 44) without scanning every case.
@@ -205,7 +191,9 @@ export const cases = pgTable(
     // Empty once every access code stored bare is under the key (the access-codes job).
     index('cases_bare_access_code_idx').on(t.id).where(accessCodeBare),
     // The forwarded cases, which a report at a level holding both agencies leaves out (reports.repository.ts).
-    index('cases_transferred_from_idx').on(t.transferredFromId).where(sql`transferred_from_id is not null`),
+    index('cases_transferred_from_idx')
+      .on(t.transferredFromId)
+      .where(sql`transferred_from_id is not null`),
   ],
 );
 
@@ -287,10 +275,16 @@ export const timers = pgTable(
     doneAt: instant('done_at'),
   },
   (t) => [
-    uniqueIndex('timers_one_pending_per_kind_idx').on(t.caseId, t.kind).where(sql`status = 'pending'`),
-    index('timers_due_idx').on(t.fireAt).where(sql`status = 'pending'`),
+    uniqueIndex('timers_one_pending_per_kind_idx')
+      .on(t.caseId, t.kind)
+      .where(sql`status = 'pending'`),
+    index('timers_due_idx')
+      .on(t.fireAt)
+      .where(sql`status = 'pending'`),
     // The timers that fired: a reminder made again by a later event on the case is not sent twice (timers.repository.ts).
-    index('timers_fired_idx').on(t.caseId, t.kind, t.fireAt).where(sql`status = 'done' and result = 'applied'`),
+    index('timers_fired_idx')
+      .on(t.caseId, t.kind, t.fireAt)
+      .where(sql`status = 'done' and result = 'applied'`),
   ],
 );
 
@@ -354,7 +348,11 @@ export const outbox = pgTable(
     createdAt: createdAt(),
     sentAt: instant('sent_at'),
   },
-  (t) => [index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`)],
+  (t) => [
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending'`),
+  ],
 );
 
 export type GuideData = {
@@ -468,7 +466,10 @@ export const publishedAnswers = pgTable(
     publishedBy: integer('published_by').references(() => staff.id),
     createdAt: createdAt(),
   },
-  (t) => [index('published_answers_agency_idx').on(t.agencyId, t.publishedOn), index('published_answers_text_trgm_idx').using('gin', sql`(${t.title} || ' ' || ${t.question} || ' ' || ${t.answer}) gin_trgm_ops`)],
+  (t) => [
+    index('published_answers_agency_idx').on(t.agencyId, t.publishedOn),
+    index('published_answers_text_trgm_idx').using('gin', sql`(${t.title} || ' ' || ${t.question} || ' ' || ${t.answer}) gin_trgm_ops`),
+  ],
 );
 
 /** Facts about this installation that every instance must agree on (e.g. which key seals personal data). */

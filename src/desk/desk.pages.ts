@@ -124,7 +124,10 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
       if (!(err instanceof AppError)) throw err;
       const { status, body } = toErrorBody(err);
       const agencies = (await listAgencies(ctx.db)).filter((a) => principal.role === 'admin' || a.id === principal.agencyId);
-      return reply.status(status).page('staff/register', { title: '登记申请', form: applicationFormModel({ values: fields, errors: body.fields ?? { _: body.message }, agencies, staff: true, filesSent }) });
+      return reply.status(status).page('staff/register', {
+        title: '登记申请',
+        form: applicationFormModel({ values: fields, errors: body.fields ?? { _: body.message }, agencies, staff: true, filesSent }),
+      });
     }
   });
 
@@ -142,7 +145,12 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     } catch (err) {
       const { status, body } = refusalOf(err);
       // Refused or stale: show why, with the case as it is now and the form as it was filled in.
-      return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields, rule: body.rule }, values: { ...input, type: input.type }, reselect: filesSent });
+      return renderCase(ctx, request, reply, tn, {
+        status,
+        error: { message: body.message, fields: body.fields, rule: body.rule },
+        values: { ...input, type: input.type },
+        reselect: filesSent,
+      });
     }
   });
 

@@ -18,7 +18,13 @@ const tags = ['cases'];
 const security = STAFF;
 const theCase = { 200: caseSchema, ...ERRORS };
 const SCHEMAS = {
-  list: { tags, security, summary: 'The cases the caller may see (the clerks’ queue), keyset-paginated by due date', querystring: queueQuery, response: { 200: queueSchema, ...ERRORS } },
+  list: {
+    tags,
+    security,
+    summary: 'The cases the caller may see (the clerks’ queue), keyset-paginated by due date',
+    querystring: queueQuery,
+    response: { 200: queueSchema, ...ERRORS },
+  },
   register: {
     tags,
     security,
@@ -40,7 +46,14 @@ const SCHEMAS = {
     body: eventBodySchema,
     response: theCase,
   },
-  note: { tags, security, summary: 'A working note for staff only (never shown to the applicant)', params: trackingNumberParams, body: noteInput, response: { 201: caseSchema, ...ERRORS } },
+  note: {
+    tags,
+    security,
+    summary: 'A working note for staff only (never shown to the applicant)',
+    params: trackingNumberParams,
+    body: noteInput,
+    response: { 201: caseSchema, ...ERRORS },
+  },
   accessCode: {
     tags,
     security,

@@ -182,7 +182,7 @@ export const eventBodySchema = z
         title: type,
         description: `${EVENT_LABELS[type]}. 409 rules: ${rules.join(', ')}; optimistic_version when expectedVersion is stale.`,
       });
-    }) as unknown as [typeof clientEventSchema.options[number], ...typeof clientEventSchema.options[number][]],
+    }) as unknown as [(typeof clientEventSchema.options)[number], ...(typeof clientEventSchema.options)[number][]],
   )
   .meta({ id: 'WorkflowEvent' });
 

@@ -22,7 +22,6 @@ import { CASE_STATES } from '../workflow/types.js';
 import { allowedEvents, derive, parseSnapshot } from '../workflow/workflow.js';
 import { listQueue, type QueueCursor } from './queue.repository.js';
 
-
 /** Working days left until the due date (negative when past), or null without a running deadline. */
 export function workingDaysLeft(args: { dueOn: string | null; on: string; calendar: Calendar }): number | null {
   const { dueOn, on, calendar } = args;
@@ -35,7 +34,14 @@ export const queueQuery = z.object({
   state: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(z.enum(CASE_STATES))),
   agency: z.string().trim().optional(),
   overdue: z.enum(['true', 'false']).optional(),

@@ -108,13 +108,27 @@ function deadlineSteps(c: CaseView): string[] {
     const what = p.reason === 'consultation' ? '征求意见' : '待缴纳信息处理费';
     steps.push(`计时中止（${what}）：${chineseDate(p.from)} 至 ${p.to ? `${chineseDate(p.to)}，${p.workingDays} 个工作日不计入` : '今（尚未恢复）'}`);
   }
-  if (d.dueOn) steps.push(`答复期限：${chineseDate(d.dueOn)}${d.provisional ? '（暂定：跨入尚未公布节假日安排的年度，暂按周末和元旦、劳动节、国庆节的法定日期计算，公布后自动重新计算）' : ''}`);
+  if (d.dueOn)
+    steps.push(
+      `答复期限：${chineseDate(d.dueOn)}${d.provisional ? '（暂定：跨入尚未公布节假日安排的年度，暂按周末和元旦、劳动节、国庆节的法定日期计算，公布后自动重新计算）' : ''}`,
+    );
   return steps;
 }
 
 export function casePageModel(
   c: CaseView,
-  options: { revealedIdNumber?: string; reissued?: { accessCode: string; mailedTo: string | null }; error?: { message: string; fields?: FieldMessages; rule?: string }; values?: Record<string, unknown>; reselect?: boolean; staffOptions: { id: number; name: string }[]; agencyOptions: { slug: string; name: string }[]; today: string; latestReceivedOn: string; isSupervisor: boolean },
+  options: {
+    revealedIdNumber?: string;
+    reissued?: { accessCode: string; mailedTo: string | null };
+    error?: { message: string; fields?: FieldMessages; rule?: string };
+    values?: Record<string, unknown>;
+    reselect?: boolean;
+    staffOptions: { id: number; name: string }[];
+    agencyOptions: { slug: string; name: string }[];
+    today: string;
+    latestReceivedOn: string;
+    isSupervisor: boolean;
+  },
 ) {
   const a = c.applicant;
   const can = Object.fromEntries(c.allowedEvents.map((e) => [e, true]));
@@ -123,7 +137,11 @@ export function casePageModel(
     title: `申请 ${c.trackingNumber}`,
     c,
     badges: badgesOf(c),
-    dueText: c.dueOn ? `${chineseDate(c.dueOn)}${c.workingDaysLeft !== null ? `（${c.workingDaysLeft >= 0 ? `剩余 ${c.workingDaysLeft} 个工作日` : `已超过 ${-c.workingDaysLeft} 个工作日`}）` : ''}` : c.state === 'awaiting_correction' ? '待补正，收到补正材料后重新计算' : '—',
+    dueText: c.dueOn
+      ? `${chineseDate(c.dueOn)}${c.workingDaysLeft !== null ? `（${c.workingDaysLeft >= 0 ? `剩余 ${c.workingDaysLeft} 个工作日` : `已超过 ${-c.workingDaysLeft} 个工作日`}）` : ''}`
+      : c.state === 'awaiting_correction'
+        ? '待补正，收到补正材料后重新计算'
+        : '—',
     receivedOnText: chineseDate(c.receivedOn),
     steps: deadlineSteps(c),
     applicant: [
@@ -149,7 +167,12 @@ export function casePageModel(
       ['收到渠道', label(CHANNELS, c.channel)],
       ['收到日期', chineseDate(c.receivedOn)],
     ].map(([k, v]) => ({ k, v })),
-    attachments: c.attachments.map((f) => ({ ...f, url: `/staff/cases/${c.trackingNumber}/attachments/${f.id}`, roleLabel: ATTACHMENT_ROLES[f.role], sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
+    attachments: c.attachments.map((f) => ({
+      ...f,
+      url: `/staff/cases/${c.trackingNumber}/attachments/${f.id}`,
+      roleLabel: ATTACHMENT_ROLES[f.role],
+      sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB`,
+    })),
     letters: c.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), recipientLabel: l.recipient === 'third_party' ? '第三方' : '申请人' })),
     timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
     can,
@@ -165,7 +188,10 @@ export function casePageModel(
     dayOffReceipt: options.latestReceivedOn !== options.today ? '今天不是工作日：节假日以传真、电子邮件等方式收到的，收到日期为其后第一个工作日（条例第三十一条）。' : null,
     staffOptions: options.staffOptions.map((s) => ({ ...s, selected: s.id === c.assignee?.id })),
     agencyOptions: options.agencyOptions.filter((a) => a.slug !== c.agency.slug),
-    dispositionOptions: DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid').map((code) => ({ code, label: `${DISPOSITIONS[code].row} ${DISPOSITIONS[code].label}` })),
+    dispositionOptions: DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid').map((code) => ({
+      code,
+      label: `${DISPOSITIONS[code].row} ${DISPOSITIONS[code].label}`,
+    })),
     extensionRequest: c.deadline.extensionRequest,
     // Table 四: a review or suit against a decision, or against the failure to answer once overdue.
     reviewable: c.state === 'answered' || c.state === 'closed' || c.state === 'overdue' || c.reviews.length > 0,
@@ -175,7 +201,13 @@ export function casePageModel(
     ],
     // Art. 32: disclosing over a third party's objection needs the public-interest reasons.
     thirdPartyObjected: c.deadline.consultations.some((k) => k.partyKind === 'third_party' && k.opinion === 'object'),
-    reviews: c.reviews.map((r) => ({ ...r, kindLabel: REVIEW_KIND_LABELS[r.kind], outcomeLabel: REVIEW_OUTCOME_LABELS[r.outcome], filedOnText: chineseDate(r.filedOn), decidedOnText: chineseDate(r.decidedOn) })),
+    reviews: c.reviews.map((r) => ({
+      ...r,
+      kindLabel: REVIEW_KIND_LABELS[r.kind],
+      outcomeLabel: REVIEW_OUTCOME_LABELS[r.outcome],
+      filedOnText: chineseDate(r.filedOn),
+      decidedOnText: chineseDate(r.decidedOn),
+    })),
     reviewKinds: Object.entries(REVIEW_KIND_LABELS).map(([value, label]) => ({ value, label })),
     reviewOutcomes: Object.entries(REVIEW_OUTCOME_LABELS).map(([value, label]) => ({ value, label })),
     isSupervisor: options.isSupervisor,

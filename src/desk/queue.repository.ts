@@ -28,9 +28,7 @@ export async function listQueue(db: Executor, args: { filter: QueueFilter; after
     filter.receivedFrom ? sql`${cases.receivedOn} >= ${filter.receivedFrom}` : undefined,
     filter.receivedTo ? sql`${cases.receivedOn} <= ${filter.receivedTo}` : undefined,
     // Overdue: marked so by the sweeper, or past due and not yet swept.
-    filter.overdueOn
-      ? or(eq(cases.state, 'overdue'), and(inArray(cases.state, RUNNING), lt(cases.dueOn, filter.overdueOn)))
-      : undefined,
+    filter.overdueOn ? or(eq(cases.state, 'overdue'), and(inArray(cases.state, RUNNING), lt(cases.dueOn, filter.overdueOn))) : undefined,
     filter.search
       ? or(
           eq(cases.trackingNumber, filter.search.toUpperCase()),

@@ -3,7 +3,9 @@
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import type { GuideData } from '../db/schema.js';
 
-export function defaultGuide(agency: Pick<AgencyRow, 'name' | 'officeName' | 'address' | 'postcode' | 'officeHours' | 'phone' | 'fax' | 'email' | 'website' | 'reviewBody' | 'court'>): GuideData {
+export function defaultGuide(
+  agency: Pick<AgencyRow, 'name' | 'officeName' | 'address' | 'postcode' | 'officeHours' | 'phone' | 'fax' | 'email' | 'website' | 'reviewBody' | 'court'>,
+): GuideData {
   return {
     officeName: agency.officeName,
     address: agency.address,

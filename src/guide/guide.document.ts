@@ -36,13 +36,30 @@ export function guideDocument(args: { agency: { slug: string; name: string }; da
       ['电子邮箱', data.email],
       ['网站', data.website],
     ].map(([label, value]) => ({ label: label!, value: value! })),
-    contact: { officeName: data.officeName, address: data.address, postcode: data.postcode, officeHours: data.officeHours, phone: data.phone, fax: data.fax, email: data.email, website: data.website },
+    contact: {
+      officeName: data.officeName,
+      address: data.address,
+      postcode: data.postcode,
+      officeHours: data.officeHours,
+      phone: data.phone,
+      fax: data.fax,
+      email: data.email,
+      website: data.website,
+    },
     applyChannels: [
       { channel: 'online', label: '网上申请', text: `通过本平台在线填写申请表并提交：${applyUrl}。` },
       { channel: 'in_person', label: '当面申请', text: `在办公时间（${data.officeHours}）到${data.address}当面提交；书写有困难的，可以口头提出，由工作人员代为填写。` },
       { channel: 'post', label: '邮寄申请', text: `将申请表邮寄至${data.address}，邮编 ${data.postcode}，收件人为${data.officeName}。${data.envelopeMarking}` },
       { channel: 'fax', label: '传真申请', text: `将申请表传真至 ${data.fax}，并电话确认。` },
-      ...(edition >= 3 ? [{ channel: 'email', label: '电子邮件申请', text: `将申请表发送至 ${data.email}。以传真、电子邮件提交的，非工作日收到的，以其后第一个工作日为收到申请之日（条例第三十一条）。` }] : []),
+      ...(edition >= 3
+        ? [
+            {
+              channel: 'email',
+              label: '电子邮件申请',
+              text: `将申请表发送至 ${data.email}。以传真、电子邮件提交的，非工作日收到的，以其后第一个工作日为收到申请之日（条例第三十一条）。`,
+            },
+          ]
+        : []),
     ],
     applicationContents: [
       '申请人的姓名或者名称、身份证明、联系方式；',
@@ -79,7 +96,10 @@ export function guideDocument(args: { agency: { slug: string; name: string }; da
         step: '收费',
         text: `申请公开政府信息的数量、频次明显超过合理范围的，可以收取信息处理费。自发出收费通知至收到费用期间不计算在答复期限内；申请人应当自收到收费通知之次日起${PAYMENT_PERIOD}个工作日内缴纳，逾期未缴纳的视为放弃申请（条例第四十二条）。`,
       },
-      { step: '提供信息', text: '按照申请人要求的形式和获取方式提供政府信息；无法按照要求的形式提供的，可以通过安排查阅相关资料、提供复制件或者其他适当形式提供（条例第四十条）。' },
+      {
+        step: '提供信息',
+        text: '按照申请人要求的形式和获取方式提供政府信息；无法按照要求的形式提供的，可以通过安排查阅相关资料、提供复制件或者其他适当形式提供（条例第四十条）。',
+      },
       ...(edition >= 2
         ? [
             {

@@ -45,7 +45,13 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
     const hit = anonymous ? cache.get(request.params.slug) : undefined;
     if (hit && hit.until > Date.now()) return reply.type('text/html; charset=utf-8').send(hit.html);
     const { document, versions } = await publishedGuide(ctx, request.params.slug);
-    const model = { title: `${document.agency.name}政府信息公开指南`, guide: document, versions: versionLinks(document.agency.slug, versions), isLatest: true, notice: noticeOf(request) };
+    const model = {
+      title: `${document.agency.name}政府信息公开指南`,
+      guide: document,
+      versions: versionLinks(document.agency.slug, versions),
+      isLatest: true,
+      notice: noticeOf(request),
+    };
     const html = await app.view('pages/guide', pageData(reply, model));
     if (anonymous) cache.set(document.agency.slug, { html: Buffer.from(html), until: Date.now() + CACHE_MS });
     return reply.type('text/html; charset=utf-8').send(html);
@@ -53,12 +59,21 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   app.get<Slug & { Params: { version: string } }>('/guide/:slug/versions/:version', async (request, reply) => {
     const { document, versions, isLatest } = await publishedGuide(ctx, request.params.slug, versionNumber(request.params.version, 'version'));
-    return reply.page('guide', { title: `${document.agency.name}政府信息公开指南（第${document.version}版）`, guide: document, versions: versionLinks(document.agency.slug, versions), isLatest });
+    return reply.page('guide', {
+      title: `${document.agency.name}政府信息公开指南（第${document.version}版）`,
+      guide: document,
+      versions: versionLinks(document.agency.slug, versions),
+      isLatest,
+    });
   });
 
   app.get<Slug & { Querystring: { from?: string; to?: string } }>('/guide/:slug/diff', async (request, reply) => {
     const diff = await compareVersions(ctx, request.params.slug, versionNumber(request.query.from, 'from'), versionNumber(request.query.to, 'to'));
-    return reply.page('guide-diff', { title: `${diff.agency.name}政府信息公开指南：第${diff.from.version}版与第${diff.to.version}版比较`, diff, changedCount: diff.fields.filter((f) => f.changed).length });
+    return reply.page('guide-diff', {
+      title: `${diff.agency.name}政府信息公开指南：第${diff.from.version}版与第${diff.to.version}版比较`,
+      diff,
+      changedCount: diff.fields.filter((f) => f.changed).length,
+    });
   });
 }
 

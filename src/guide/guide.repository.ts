@@ -33,7 +33,10 @@ export async function latestPerAgency(db: Executor) {
     .groupBy(guideVersions.agencyId);
 }
 
-export async function insertVersion(tx: Executor, values: { agencyId: number; data: GuideData; edition: number; publishedOn: string; publishedAt: Date; publishedBy: number | null }): Promise<GuideVersionRow> {
+export async function insertVersion(
+  tx: Executor,
+  values: { agencyId: number; data: GuideData; edition: number; publishedOn: string; publishedAt: Date; publishedBy: number | null },
+): Promise<GuideVersionRow> {
   const [row] = await tx
     .insert(guideVersions)
     .values({ ...values, version: sql`(select coalesce(max(${guideVersions.version}), 0) + 1 from ${guideVersions} where ${guideVersions.agencyId} = ${values.agencyId})` })
@@ -53,7 +56,10 @@ export async function lockDraft(tx: Executor, agencyId: number) {
 }
 
 export async function saveDraft(db: Executor, values: { agencyId: number; data: GuideData; updatedAt: Date; updatedBy: number | null }): Promise<void> {
-  await db.insert(guideDrafts).values(values).onConflictDoUpdate({ target: guideDrafts.agencyId, set: { data: values.data, updatedAt: values.updatedAt, updatedBy: values.updatedBy } });
+  await db
+    .insert(guideDrafts)
+    .values(values)
+    .onConflictDoUpdate({ target: guideDrafts.agencyId, set: { data: values.data, updatedAt: values.updatedAt, updatedBy: values.updatedBy } });
 }
 
 export async function deleteDraft(db: Executor, agencyId: number): Promise<void> {

@@ -14,7 +14,16 @@ import { GUIDE_EDITION, guideDocument } from './guide.document.js';
 import { deleteDraft, findDraft, findVersion, insertVersion, latestPerAgency, latestVersion, listVersions, lockDraft, mirrorContacts, saveDraft } from './guide.repository.js';
 
 const guideSchema = z.object(
-  Object.fromEntries(GUIDE_FIELDS.map((f) => [f.key, z.string().trim().min(1).max(f.multiline ? 4000 : 300)])) as Record<keyof GuideData, z.ZodString>,
+  Object.fromEntries(
+    GUIDE_FIELDS.map((f) => [
+      f.key,
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(f.multiline ? 4000 : 300),
+    ]),
+  ) as Record<keyof GuideData, z.ZodString>,
 );
 
 async function agencyOr404(db: Executor, slug: string, options: { includeRetired?: boolean } = {}): Promise<AgencyRow> {
@@ -30,7 +39,14 @@ export async function publishedGuide(ctx: AppContext, slug: string, version?: nu
   if (!row) throw notFound('guide.not_published', `${agency.name}尚未发布政府信息公开指南`);
   const latest = version === undefined ? row : await latestVersion(ctx.db, agency.id);
   return {
-    document: guideDocument({ agency: { slug: agency.slug, name: agency.name }, data: row.data, version: row.version, publishedOn: row.publishedOn, publicUrl: ctx.config.publicUrl, edition: row.edition }),
+    document: guideDocument({
+      agency: { slug: agency.slug, name: agency.name },
+      data: row.data,
+      version: row.version,
+      publishedOn: row.publishedOn,
+      publicUrl: ctx.config.publicUrl,
+      edition: row.edition,
+    }),
     isLatest: latest?.version === row.version,
     versions: await listVersions(ctx.db, agency.id),
   };
@@ -58,20 +74,29 @@ export function previewGuide(ctx: AppContext, agency: AgencyRow, data: GuideData
 /** Publishes the draft as the next version; the agency's contact details follow the published guide. */
 export async function publishGuide(ctx: AppContext, principal: Principal | null, slug: string): Promise<number> {
   const agency = await agencyOr404(ctx.db, slug, { includeRetired: true });
-  return ctx.db.transaction(async (tx) => {
-    // Locked: a draft saved meanwhile waits and is kept as the next draft, a second publication
-    // waits and finds nothing left to publish; neither is lost or published twice.
-    const draft = await lockDraft(tx, agency.id);
-    if (!draft) throw validationFailed({ _: '没有待发布的草稿，请先编辑并保存' }, '没有待发布的草稿');
-    const at = ctx.clock.now();
-    const version = await insertVersion(tx, { agencyId: agency.id, data: draft.data, edition: GUIDE_EDITION, publishedOn: today(ctx.clock), publishedAt: at, publishedBy: principal?.id ?? null });
-    await mirrorContacts(tx, agency.id, draft.data, at);
-    await deleteDraft(tx, agency.id);
-    return version.version;
-  }).then((version) => {
-    ctx.events.emit('guide.published', agency.slug);
-    return version;
-  });
+  return ctx.db
+    .transaction(async (tx) => {
+      // Locked: a draft saved meanwhile waits and is kept as the next draft, a second publication
+      // waits and finds nothing left to publish; neither is lost or published twice.
+      const draft = await lockDraft(tx, agency.id);
+      if (!draft) throw validationFailed({ _: '没有待发布的草稿，请先编辑并保存' }, '没有待发布的草稿');
+      const at = ctx.clock.now();
+      const version = await insertVersion(tx, {
+        agencyId: agency.id,
+        data: draft.data,
+        edition: GUIDE_EDITION,
+        publishedOn: today(ctx.clock),
+        publishedAt: at,
+        publishedBy: principal?.id ?? null,
+      });
+      await mirrorContacts(tx, agency.id, draft.data, at);
+      await deleteDraft(tx, agency.id);
+      return version.version;
+    })
+    .then((version) => {
+      ctx.events.emit('guide.published', agency.slug);
+      return version;
+    });
 }
 
 /** Field by field: what changed between two published versions. */

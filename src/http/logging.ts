@@ -53,7 +53,13 @@ function scrubError(error: Error): Record<string, unknown> {
     stack: error.stack ? scrub(withoutParams(error.stack)) : undefined,
     code: (error as { code?: unknown }).code,
     ...(driver
-      ? { cause: { code: driver.code, message: typeof driver.message === 'string' ? scrub(withoutQuoted(driver.message)) : undefined, constraint: driver.constraint ?? driver.constraint_name } }
+      ? {
+          cause: {
+            code: driver.code,
+            message: typeof driver.message === 'string' ? scrub(withoutQuoted(driver.message)) : undefined,
+            constraint: driver.constraint ?? driver.constraint_name,
+          },
+        }
       : {}),
   };
 }
@@ -81,7 +87,10 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
     formatters: { log: (object: Record<string, unknown>) => scrubValue(object) as Record<string, unknown> },
     hooks: {
       logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)));
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? scrub(a) : a)),
+        );
       },
     },
   };

@@ -53,7 +53,8 @@ export async function readForm(ctx: AppContext, request: FastifyRequest): Promis
   // or past what the client's or the instance's upload budget has left this minute (429).
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared)) {
-    if (declared > MAX_MULTIPART_BYTES) throw tooLarge('request.too_large', `提交的内容过大：附件最多 ${LIMITS.attachmentCount} 个，每个不超过 ${LIMITS.attachmentBytes / 1024 / 1024} MB`);
+    if (declared > MAX_MULTIPART_BYTES)
+      throw tooLarge('request.too_large', `提交的内容过大：附件最多 ${LIMITS.attachmentCount} 个，每个不超过 ${LIMITS.attachmentBytes / 1024 / 1024} MB`);
     const wait = ctx.uploads.budgets.fits(request.ip, declared);
     if (wait !== null) throw uploadsLimited(wait);
   }
@@ -85,7 +86,8 @@ export async function readForm(ctx: AppContext, request: FastifyRequest): Promis
     if (code === 'FST_FILES_LIMIT') {
       return { fields, uploads: [], refused: tooManyAttachments(), filesSent: true };
     }
-    if (code === 'FST_REQ_FILE_TOO_LARGE') return { fields, uploads: [], refused: attachmentTooLarge((err as { part?: { filename?: string } }).part?.filename ?? ''), filesSent: true };
+    if (code === 'FST_REQ_FILE_TOO_LARGE')
+      return { fields, uploads: [], refused: attachmentTooLarge((err as { part?: { filename?: string } }).part?.filename ?? ''), filesSent: true };
     if (err instanceof AppError) return { fields, uploads: [], refused: err, filesSent: true };
     if (typeof (err as { statusCode?: unknown }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500) throw err;
     // The parser's own complaints (a truncated body, a broken boundary) are the client's fault.

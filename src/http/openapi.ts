@@ -18,7 +18,10 @@ export const errorBody = z
     message: z.string().describe('what went wrong, in Chinese'),
     fields: z.record(z.string(), z.string()).optional().describe('validation.failed: a message per field path'),
     rule: z.string().optional().describe('409: the rule of the statute or workflow that refuses the action'),
-    places: z.array(z.object({ field: z.string(), excerpt: z.string() })).optional().describe('publication.personal_data: where personal data was found'),
+    places: z
+      .array(z.object({ field: z.string(), excerpt: z.string() }))
+      .optional()
+      .describe('publication.personal_data: where personal data was found'),
     trackingNumber: z.string().optional().describe('request.duplicate: the application already filed'),
   })
   .meta({ id: 'Error' });

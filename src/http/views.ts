@@ -42,7 +42,8 @@ export async function registerViews(app: FastifyInstance, ctx: AppContext): Prom
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: ctx.config.publicUrl.startsWith('https:') },
     // Multipart forms carry the token in the query string: their body is read by the handler.
-    getToken: (req: FastifyRequest) => (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.query as { _csrf?: string })._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+    getToken: (req: FastifyRequest) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.query as { _csrf?: string })._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(view, {
     engine: { handlebars: createHandlebars() },

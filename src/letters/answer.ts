@@ -141,9 +141,7 @@ export function answerDecision(args: { facts: AnswerFacts; you: string; case: An
       return [`${you}申请获取的是公开出版物。根据${article}的规定，本机关不予处理，告知${you}获取该出版物的途径：${f.howToObtain}`];
     case 'rejected_excessive': {
       const r = args.case.reasonsRequest;
-      const why = r?.repliedOn
-        ? `${you}于${chineseDate(r.repliedOn)}说明了理由，经审查，本机关认为申请理由不合理`
-        : `${you}未在${chineseDate(r?.replyBy)}前说明理由`;
+      const why = r?.repliedOn ? `${you}于${chineseDate(r.repliedOn)}说明了理由，经审查，本机关认为申请理由不合理` : `${you}未在${chineseDate(r?.replyBy)}前说明理由`;
       return [`本机关已于${chineseDate(r?.requestedOn)}要求${you}说明申请理由，${why}。根据${article}的规定，本机关不予处理。`];
     }
     case 'rejected_confirmation':

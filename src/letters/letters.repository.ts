@@ -12,7 +12,15 @@ export async function insertLetters(tx: Executor, values: (typeof letters.$infer
 
 export async function listLetters(db: Executor, caseId: number, recipient?: string) {
   return db
-    .select({ id: letters.id, kind: letters.kind, recipient: letters.recipient, title: letters.title, documentNumber: letters.documentNumber, issuedOn: letters.issuedOn, eventSeq: letters.eventSeq })
+    .select({
+      id: letters.id,
+      kind: letters.kind,
+      recipient: letters.recipient,
+      title: letters.title,
+      documentNumber: letters.documentNumber,
+      issuedOn: letters.issuedOn,
+      eventSeq: letters.eventSeq,
+    })
     .from(letters)
     .where(and(eq(letters.caseId, caseId), recipient ? eq(letters.recipient, recipient) : undefined))
     .orderBy(asc(letters.id));
@@ -29,7 +37,15 @@ export async function findLetter(db: Executor, caseId: number, id: number): Prom
 /** The letters sent to one kind of recipient, with their text, oldest first. */
 export async function listLetterTexts(db: Executor, caseId: number, recipient: string) {
   return db
-    .select({ id: letters.id, kind: letters.kind, title: letters.title, documentNumber: letters.documentNumber, issuedOn: letters.issuedOn, bodyText: letters.bodyText, bodyHtml: letters.bodyHtml })
+    .select({
+      id: letters.id,
+      kind: letters.kind,
+      title: letters.title,
+      documentNumber: letters.documentNumber,
+      issuedOn: letters.issuedOn,
+      bodyText: letters.bodyText,
+      bodyHtml: letters.bodyHtml,
+    })
     .from(letters)
     .where(and(eq(letters.caseId, caseId), eq(letters.recipient, recipient)))
     .orderBy(asc(letters.id));

@@ -62,7 +62,16 @@ function render(args: { kind: LetterKind; decision: Ok; on: IsoDate; payload?: R
 }
 
 const NO_DETAILS: AnswerDetails = {
-  legalBasis: '', withheldReasons: '', alreadyPublicAt: '', responsibleAgency: '', responsibleAgencyContact: '', notResponsibleReason: '', howToObtain: '', otherChannel: '', publicInterest: '', earlierCase: null,
+  legalBasis: '',
+  withheldReasons: '',
+  alreadyPublicAt: '',
+  responsibleAgency: '',
+  responsibleAgencyContact: '',
+  notResponsibleReason: '',
+  howToObtain: '',
+  otherChannel: '',
+  publicInterest: '',
+  earlierCase: null,
 };
 const answerText = (disposition: Disposition, details: Partial<AnswerDetails> & { earlierAnsweredOn?: string } = {}, applicant = PERSON) => {
   const { earlierAnsweredOn, ...rest } = details;
@@ -73,12 +82,27 @@ const answerText = (disposition: Disposition, details: Partial<AnswerDetails> & 
 };
 
 t.test('the remedy follows the decision (行政复议法 arts. 20, 23; 法释〔2011〕17号 art. 2)', async (t) => {
-  for (const kind of ['receipt', 'correction_notice', 'reasons_request', 'deferral_notice', 'extension_notice', 'consultation_notice', 'consultation_request', 'reopen_notice'] as const) {
+  for (const kind of [
+    'receipt',
+    'correction_notice',
+    'reasons_request',
+    'deferral_notice',
+    'extension_notice',
+    'consultation_notice',
+    'consultation_request',
+    'reopen_notice',
+  ] as const) {
     t.equal(remedyOf({ kind }), 'none', `${kind}: an interim letter, no remedy`);
   }
   for (const kind of ['fee_notice', 'transfer_notice', 'closure_notice'] as const) t.equal(remedyOf({ kind }), 'review_or_suit', `${kind}: review or suit`);
   for (const code of DISPOSITION_CODES) {
-    const expected = code.startsWith('withheld_') ? 'review_first' : code === 'partially_disclosed' ? 'partial' : ['rejected_publication', 'unavailable_needs_creation'].includes(code) ? 'review_only' : 'review_or_suit';
+    const expected = code.startsWith('withheld_')
+      ? 'review_first'
+      : code === 'partially_disclosed'
+        ? 'partial'
+        : ['rejected_publication', 'unavailable_needs_creation'].includes(code)
+          ? 'review_only'
+          : 'review_or_suit';
     t.equal(remedyOf({ kind: 'answer', disposition: code }), expected, `answer ${code}: ${expected}`);
   }
 });
@@ -96,7 +120,11 @@ t.test('a disclosure: review or suit, with the review body and the court', async
   t.ok(text.includes(REVIEW_OR_SUIT));
   t.match(text, /第三十六条第二项的规定，本机关予以公开/);
   const published = answerText('disclosed', { alreadyPublicAt: '区政府门户网站“政府信息公开”栏目' });
-  t.match(published, /本机关已经主动公开。根据《中华人民共和国政府信息公开条例》第三十六条第一项的规定，告知您获取该政府信息的方式、途径：区政府门户网站/, 'art. 36(1): where to find it');
+  t.match(
+    published,
+    /本机关已经主动公开。根据《中华人民共和国政府信息公开条例》第三十六条第一项的规定，告知您获取该政府信息的方式、途径：区政府门户网站/,
+    'art. 36(1): where to find it',
+  );
 });
 
 t.test('partial disclosure: review first for the withheld part, review or suit for the rest', async (t) => {
@@ -121,7 +149,11 @@ t.test('each disposition says what its article requires (arts. 36, 38, 39)', asy
   const none = answerText('unavailable_not_held');
   t.match(none, /第三十六条第四项的规定，告知您该政府信息不存在/, '36(4) without a responsible agency');
   t.notMatch(none, /第三十六条第五项/);
-  const elsewhere = answerText('unavailable_not_held', { responsibleAgency: '湘潭市自然资源和规划局', responsibleAgencyContact: '0731-55555555', notResponsibleReason: '用地审批信息由其制作' });
+  const elsewhere = answerText('unavailable_not_held', {
+    responsibleAgency: '湘潭市自然资源和规划局',
+    responsibleAgencyContact: '0731-55555555',
+    notResponsibleReason: '用地审批信息由其制作',
+  });
   t.match(elsewhere, /不属于本机关负责公开，理由是：用地审批信息由其制作/);
   t.match(elsewhere, /第三十六条第五项的规定，告知您：负责公开该政府信息的行政机关为湘潭市自然资源和规划局，联系方式：0731-55555555/);
   t.notMatch(elsewhere, /第三十六条第四项/);
@@ -132,9 +164,15 @@ t.test('each disposition says what its article requires (arts. 36, 38, 39)', asy
   const other = answerText('other', { legalBasis: '《不动产登记暂行条例》第二十七条' });
   t.match(other, /根据《不动产登记暂行条例》第二十七条的规定/);
   t.notMatch(other, /第三十六条第七项/);
-  const duplicate = answerText('rejected_duplicate', { earlierCase: { trackingNumber: 'FGJ-2026-00009', sameApplicant: true, sameAgency: true, answeredOn: '2026-02-02' }, earlierAnsweredOn: '2026-02-02' });
+  const duplicate = answerText('rejected_duplicate', {
+    earlierCase: { trackingNumber: 'FGJ-2026-00009', sameApplicant: true, sameAgency: true, answeredOn: '2026-02-02' },
+    earlierAnsweredOn: '2026-02-02',
+  });
   t.match(duplicate, /本机关已于2026年2月2日对您提出的政府信息公开申请（申请编号：FGJ-2026-00009）作出答复.*第三十六条第六项/);
-  t.match(answerText('withheld_prohibited_by_law', { withheldReasons: '涉及统计调查对象', legalBasis: '《中华人民共和国统计法》第三十九条' }), /依据：《中华人民共和国统计法》第三十九条/);
+  t.match(
+    answerText('withheld_prohibited_by_law', { withheldReasons: '涉及统计调查对象', legalBasis: '《中华人民共和国统计法》第三十九条' }),
+    /依据：《中华人民共和国统计法》第三十九条/,
+  );
 });
 
 t.test('organisations are addressed as 贵单位', async (t) => {
@@ -148,7 +186,11 @@ t.test('interim letters carry no remedy clause (法释〔2011〕17号 art. 2(1))
   const started = startCase({ receivedOn: '2026-03-02', calendar });
   const corrected = step(started, '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 });
   const extended = step(started, '2026-03-04', { type: 'EXTEND', workingDays: 10, reason: '需调取档案' });
-  for (const [kind, decision] of [['receipt', started], ['correction_notice', corrected], ['extension_notice', extended]] as const) {
+  for (const [kind, decision] of [
+    ['receipt', started],
+    ['correction_notice', corrected],
+    ['extension_notice', extended],
+  ] as const) {
     t.notMatch(render({ kind, decision, on: '2026-03-04' }), /如对本.{0,8}不服|行政复议|行政诉讼/, `${kind}: no remedy`);
   }
 });
@@ -158,7 +200,10 @@ t.test('an answer after a correction quotes the corrected application and its re
   const corrected = step(asked, '2026-03-09', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-09', text: '所需为区发改局2025年第3号文件' });
   const answered = step(corrected, '2026-03-20', { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该文件全文。', ...NO_DETAILS } as ClientEvent);
   const text = render({ kind: 'answer', decision: answered, on: '2026-03-20', payload: { disposition: 'disclosed' } });
-  t.match(text, /本机关于2026年3月2日收到您提交的政府信息公开申请（申请编号：FGJ-2026-00001），申请内容为：“请公开2026年区政府投资项目清单”。经本机关告知补正，您于2026年3月9日提交了补正后的申请，补正内容为：“所需为区发改局2025年第3号文件”，答复期限自该日起计算。/);
+  t.match(
+    text,
+    /本机关于2026年3月2日收到您提交的政府信息公开申请（申请编号：FGJ-2026-00001），申请内容为：“请公开2026年区政府投资项目清单”。经本机关告知补正，您于2026年3月9日提交了补正后的申请，补正内容为：“所需为区发改局2025年第3号文件”，答复期限自该日起计算。/,
+  );
 });
 
 t.test('a provisional date says so (《全国年节及纪念日放假办法》; docs/statute.md §6a)', async (t) => {
@@ -167,7 +212,7 @@ t.test('a provisional date says so (《全国年节及纪念日放假办法》; 
   t.notMatch(render({ kind: 'receipt', decision: startCase({ receivedOn: '2026-03-02', calendar }), on: '2026-03-02' }), /暂定/);
 });
 
-t.test('a transfer notice gives the reason and the agency\'s contact, and promises nothing for it (art. 36(5))', async (t) => {
+t.test("a transfer notice gives the reason and the agency's contact, and promises nothing for it (art. 36(5))", async (t) => {
   const czj: LetterAgency = { ...AGENCY, name: '湘潭市雨湖区财政局', address: '韶山西路197号6楼', phone: '0731-52325201', email: 'yhczj@xtyh.gov.cn' };
   const decision = step(startCase({ receivedOn: '2026-03-02', calendar }), '2026-03-04', { type: 'TRANSFER', agency: 'czj', agencyName: czj.name, reason: '该资金由区财政局拨付' });
   const text = render({ kind: 'transfer_notice', decision, on: '2026-03-04', payload: { reason: '该资金由区财政局拨付', to: 'CZJ-2026-00001' }, transferredTo: czj });
@@ -175,12 +220,17 @@ t.test('a transfer notice gives the reason and the agency\'s contact, and promis
   t.match(text, /负责公开该政府信息的行政机关为湘潭市雨湖区财政局，联系方式：地址韶山西路197号6楼（邮编411100），电话0731-52325201，电子邮箱yhczj@xtyh.gov.cn/);
   t.match(text, /转送该机关，供其依法处理/);
   t.match(text, /您也可以直接向该机关提出政府信息公开申请/);
-  t.notMatch(text, /该机关将|20个工作日内/, 'no promise on the receiving agency\'s behalf');
+  t.notMatch(text, /该机关将|20个工作日内/, "no promise on the receiving agency's behalf");
   t.ok(text.includes(REVIEW_OR_SUIT));
 });
 
-t.test('disclosure over a third party\'s objection: the written notice to it (art. 32)', async (t) => {
-  const consulting = step(startCase({ receivedOn: '2026-03-02', calendar }), '2026-03-03', { type: 'CONSULT_THIRD_PARTY', party: '湘潭某建设有限公司', partyKind: 'third_party', matter: '合同金额' });
+t.test("disclosure over a third party's objection: the written notice to it (art. 32)", async (t) => {
+  const consulting = step(startCase({ receivedOn: '2026-03-02', calendar }), '2026-03-03', {
+    type: 'CONSULT_THIRD_PARTY',
+    party: '湘潭某建设有限公司',
+    partyKind: 'third_party',
+    matter: '合同金额',
+  });
   const objected = step(consulting, '2026-03-10', { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '涉及商业秘密', repliedOn: '2026-03-10' });
   const details = { ...NO_DETAILS, publicInterest: '项目使用财政资金，公众知情利益重大' };
   const answered = step(objected, '2026-03-12', { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供合同全文。', ...details } as ClientEvent);
@@ -195,8 +245,18 @@ t.test('disclosure over a third party\'s objection: the written notice to it (ar
 t.test('docs/statute.md §6b states the remedies the letters give', async (t) => {
   const { readFileSync } = await import('node:fs');
   const doc = readFileSync(new URL('../../docs/statute.md', import.meta.url), 'utf8');
-  const table = doc.slice(doc.indexOf('## 6b.'), doc.indexOf('## 6c.')).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| letter'));
-  const KEYWORDS: [RegExp, string][] = [[/^none/, 'none'], [/^review first for the withheld part/, 'partial'], [/^review first/, 'review_first'], [/^review only/, 'review_only'], [/^review or suit, "如对本决定不服"/, 'third_party'], [/^review or suit/, 'review_or_suit']];
+  const table = doc
+    .slice(doc.indexOf('## 6b.'), doc.indexOf('## 6c.'))
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| letter'));
+  const KEYWORDS: [RegExp, string][] = [
+    [/^none/, 'none'],
+    [/^review first for the withheld part/, 'partial'],
+    [/^review first/, 'review_first'],
+    [/^review only/, 'review_only'],
+    [/^review or suit, "如对本决定不服"/, 'third_party'],
+    [/^review or suit/, 'review_or_suit'],
+  ];
   const seen = new Set<string>();
   for (const line of table) {
     const [, what, clause] = line.split('|').map((c) => c.trim());
@@ -213,5 +273,9 @@ t.test('docs/statute.md §6b states the remedies the letters give', async (t) =>
   }
   const kinds = (Object.keys(LETTER_TITLES) as LetterKind[]).filter((k) => k !== 'answer');
   const answerable = DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid');
-  t.same([...kinds, ...answerable].filter((c) => !seen.has(c)), [], 'every letter kind and answer code is in the table');
+  t.same(
+    [...kinds, ...answerable].filter((c) => !seen.has(c)),
+    [],
+    'every letter kind and answer code is in the table',
+  );
 });

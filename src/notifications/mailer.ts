@@ -23,7 +23,14 @@ export function createMailer(config: Config): Mailer {
   if (config.smtpUrl) {
     // A pool keeps connections open across a batch instead of one connection per message. Timeouts
     // well under half the outbox lease (outbox.worker.ts), instead of nodemailer's 10-minute socket one.
-    const transport = nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: 2, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 } as never);
+    const transport = nodemailer.createTransport({
+      url: config.smtpUrl,
+      pool: true,
+      maxConnections: 2,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    } as never);
     return {
       async send(m) {
         await transport.sendMail(envelope(m));

@@ -41,7 +41,12 @@ export async function leaseDueMail(db: Executor, now: Date, leaseUntil: Date, li
     return tx
       .update(outbox)
       .set({ lockedUntil: leaseUntil, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due.map((d) => d.id)))
+      .where(
+        inArray(
+          outbox.id,
+          due.map((d) => d.id),
+        ),
+      )
       .returning();
   });
 }
@@ -121,6 +126,9 @@ export async function listOutbox(db: Executor, options: { status?: 'pending' | '
 }
 
 export async function countOutbox(db: Executor) {
-  const rows = await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
+  const rows = await db
+    .select({ status: outbox.status, n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .groupBy(outbox.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<'pending' | 'sent' | 'failed', number>>;
 }

@@ -31,7 +31,11 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
         // that no send outlasts the lease and another worker never takes a mail still being sent
         // (a send itself is bounded by the transport's timeouts, well under half the lease).
         if (ctx.clock.now().getTime() > now.getTime() + LEASE_MS / 2) {
-          await releaseLeases(ctx.db, batch.slice(i).map((m) => m.id), leaseUntil);
+          await releaseLeases(
+            ctx.db,
+            batch.slice(i).map((m) => m.id),
+            leaseUntil,
+          );
           return result;
         }
         try {
@@ -46,7 +50,8 @@ export function createOutboxWorker(ctx: AppContext, mailer: Mailer) {
             else leaseLost();
           } else {
             result.retried += 1;
-            if (await markRetry(ctx.db, mail.id, leaseUntil, new Date(ctx.clock.now().getTime() + delay), message)) ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
+            if (await markRetry(ctx.db, mail.id, leaseUntil, new Date(ctx.clock.now().getTime() + delay), message))
+              ctx.log.warn({ outboxId: mail.id, err: message, attempts: mail.attempts }, 'mail not delivered; will retry');
             else leaseLost();
           }
           continue;

@@ -88,7 +88,14 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
     const [agency, [receipt]] = await Promise.all([findAgencyById(ctx.db, row.agencyId), listLetterTexts(ctx.db, row.id, 'applicant')]);
     return reply.page('apply-done', {
       title: '申请已提交',
-      receipt: { trackingNumber: row.trackingNumber, accessCode, receivedOnText: chineseDate(row.receivedOn), dueOnText: chineseDate(row.dueOn), provisional: row.dueProvisional, agencyName: agency!.name },
+      receipt: {
+        trackingNumber: row.trackingNumber,
+        accessCode,
+        receivedOnText: chineseDate(row.receivedOn),
+        dueOnText: chineseDate(row.dueOn),
+        provisional: row.dueProvisional,
+        agencyName: agency!.name,
+      },
       letter: receipt ?? null,
       trackUrl: `/track?trackingNumber=${encodeURIComponent(trackingNumber)}&accessCode=${encodeURIComponent(accessCode)}`,
       email: row.applicant.email,
@@ -147,7 +154,12 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
   // The applicant withdraws the request from its tracking page, after ticking the confirmation.
   app.post<{ Body: Record<string, unknown> | null }>('/track/withdraw', { onRequest: limits.accessCode, preHandler: app.csrfProtection }, async (request, reply) => {
     // A field sent twice arrives as a list: read as missing.
-    const [trackingNumber, accessCode, reason, confirm] = ['trackingNumber', 'accessCode', 'reason', 'confirm'].map((name) => textField(request.body, name)) as [string, string, string, string];
+    const [trackingNumber, accessCode, reason, confirm] = ['trackingNumber', 'accessCode', 'reason', 'confirm'].map((name) => textField(request.body, name)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const query = { trackingNumber, accessCode };
     if (confirm !== 'yes') return trackPage(reply, query, { withdrawal: { status: 400, error: '请勾选确认撤回', text: reason } });
     try {
@@ -195,7 +207,12 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
     const row = await findTrackedCase(ctx, request.query.trackingNumber ?? '', request.query.accessCode ?? '');
     const letter = /^\d{1,12}$/.test(request.params.id) ? await findLetter(ctx.db, row.id, Number(request.params.id)) : null;
     if (!letter || letter.recipient !== 'applicant') throw notFound('letters.not_found', '没有找到该文书');
-    return reply.page('letter', { title: letter.title, letter, printable: true, backUrl: `/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}&accessCode=${encodeURIComponent(request.query.accessCode ?? '')}` });
+    return reply.page('letter', {
+      title: letter.title,
+      letter,
+      printable: true,
+      backUrl: `/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}&accessCode=${encodeURIComponent(request.query.accessCode ?? '')}`,
+    });
   });
 
   app.get<{ Params: { id: string }; Querystring: TrackQuery }>('/track/files/:id', { onRequest: limits.accessCode }, async (request, reply) => {

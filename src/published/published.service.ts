@@ -33,7 +33,8 @@ function personalDataIn(data: Record<'title' | 'question' | 'answer', string>, o
     for (const value of own) {
       if (!value || value.length < 2) continue;
       const at = text.indexOf(value);
-      if (at >= 0 && !places.some((p) => p.field === field && p.excerpt.includes(value))) places.push({ field, excerpt: `申请人的个人信息 ${text.slice(Math.max(0, at - 10), at + value.length + 10)}` });
+      if (at >= 0 && !places.some((p) => p.field === field && p.excerpt.includes(value)))
+        places.push({ field, excerpt: `申请人的个人信息 ${text.slice(Math.max(0, at - 10), at + value.length + 10)}` });
     }
   }
   return places;
@@ -55,7 +56,16 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
         .insert(publishedAnswers)
         .values({ caseId: row.id, agencyId: row.agencyId, ...data, publishedOn: today(ctx.clock), publishedBy: principal.id })
         .returning({ id: publishedAnswers.id });
-      await appendTimeline(tx, { caseId: row.id, type: 'PUBLISHED', on: today(ctx.clock), at: ctx.clock.now(), actor: staffActor(principal, row), stateAfter: row.state, dueOnAfter: row.dueOn, payload: { publishedId: published!.id } });
+      await appendTimeline(tx, {
+        caseId: row.id,
+        type: 'PUBLISHED',
+        on: today(ctx.clock),
+        at: ctx.clock.now(),
+        actor: staffActor(principal, row),
+        stateAfter: row.state,
+        dueOnAfter: row.dueOn,
+        payload: { publishedId: published!.id },
+      });
       return published!.id;
     } catch (err) {
       if (uniqueViolation(err) !== null) throw ruleViolation('art44_published_once', '该答复已经公开');
@@ -73,7 +83,13 @@ export async function searchPublished(ctx: AppContext, q: string) {
   const term = q.trim().slice(0, 100);
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return ctx.db
-    .select({ id: publishedAnswers.id, title: publishedAnswers.title, question: sql<string>`left(${publishedAnswers.question}, 120)`, publishedOn: publishedAnswers.publishedOn, agencyName: agencies.name })
+    .select({
+      id: publishedAnswers.id,
+      title: publishedAnswers.title,
+      question: sql<string>`left(${publishedAnswers.question}, 120)`,
+      publishedOn: publishedAnswers.publishedOn,
+      agencyName: agencies.name,
+    })
     .from(publishedAnswers)
     .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
     .where(term ? sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer}) ilike ${pattern}` : undefined)
@@ -84,7 +100,15 @@ export async function searchPublished(ctx: AppContext, q: string) {
 export async function getPublished(ctx: AppContext, id: string) {
   const [row] = /^\d{1,9}$/.test(id)
     ? await ctx.db
-        .select({ id: publishedAnswers.id, title: publishedAnswers.title, question: publishedAnswers.question, answer: publishedAnswers.answer, publishedOn: publishedAnswers.publishedOn, agencyName: agencies.name, agencySlug: agencies.slug })
+        .select({
+          id: publishedAnswers.id,
+          title: publishedAnswers.title,
+          question: publishedAnswers.question,
+          answer: publishedAnswers.answer,
+          publishedOn: publishedAnswers.publishedOn,
+          agencyName: agencies.name,
+          agencySlug: agencies.slug,
+        })
         .from(publishedAnswers)
         .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
         .where(and(eq(publishedAnswers.id, Number(id))))

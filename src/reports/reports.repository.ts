@@ -15,9 +15,7 @@ export type Span = { start: string; end: string; agencyId?: number };
  */
 export async function table3Counts(db: Executor, span: Span): Promise<Table3Count[]> {
   const agency =
-    span.agencyId === undefined
-      ? sql`and not exists (select 1 from cases forwarded where forwarded.transferred_from_id = cases.id)`
-      : sql`and agency_id = ${span.agencyId}`;
+    span.agencyId === undefined ? sql`and not exists (select 1 from cases forwarded where forwarded.transferred_from_id = cases.id)` : sql`and agency_id = ${span.agencyId}`;
   const rows = rowsOf<{ column: string; disposition: string | null; new: number; carried_over: number; concluded: number; carried_forward: number }>(
     await db.execute(sql`
       select applicant_column as "column", disposition,
@@ -59,13 +57,23 @@ export async function feeFigures(db: Executor, span: Span) {
 export type ReportRow = typeof annualReports.$inferSelect;
 
 export async function findReport(db: Executor, year: number, scope: string): Promise<ReportRow | null> {
-  const [row] = await db.select().from(annualReports).where(and(eq(annualReports.year, year), eq(annualReports.scope, scope)));
+  const [row] = await db
+    .select()
+    .from(annualReports)
+    .where(and(eq(annualReports.year, year), eq(annualReports.scope, scope)));
   return row ?? null;
 }
 
 export async function listReports(db: Executor, status?: 'draft' | 'published') {
   return db
-    .select({ id: annualReports.id, year: annualReports.year, scope: annualReports.scope, status: annualReports.status, publishedAt: annualReports.publishedAt, updatedAt: annualReports.updatedAt })
+    .select({
+      id: annualReports.id,
+      year: annualReports.year,
+      scope: annualReports.scope,
+      status: annualReports.status,
+      publishedAt: annualReports.publishedAt,
+      updatedAt: annualReports.updatedAt,
+    })
     .from(annualReports)
     .where(status ? eq(annualReports.status, status) : undefined)
     .orderBy(sql`${annualReports.year} desc`, annualReports.scope);
@@ -77,7 +85,11 @@ export async function insertReport(db: Executor, values: typeof annualReports.$i
 
 /** Changes a report still in draft; false when it has been published meanwhile (it is frozen then). */
 export async function updateDraftReport(db: Executor, id: number, values: Partial<typeof annualReports.$inferInsert>): Promise<boolean> {
-  const rows = await db.update(annualReports).set(values).where(and(eq(annualReports.id, id), eq(annualReports.status, 'draft'))).returning({ id: annualReports.id });
+  const rows = await db
+    .update(annualReports)
+    .set(values)
+    .where(and(eq(annualReports.id, id), eq(annualReports.status, 'draft')))
+    .returning({ id: annualReports.id });
   return rows.length > 0;
 }
 

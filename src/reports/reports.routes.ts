@@ -34,7 +34,13 @@ type YearScope = { Params: { year: string; scope: string } };
 const tags = ['reports'];
 const security = STAFF;
 const SCHEMAS = {
-  annual: { tags, security, summary: 'Tables 三 and 四 of the annual report for a year (国办公开办函〔2021〕30号)', querystring: reportQuery, response: { 200: annualReportSchema, ...ERRORS } },
+  annual: {
+    tags,
+    security,
+    summary: 'Tables 三 and 四 of the annual report for a year (国办公开办函〔2021〕30号)',
+    querystring: reportQuery,
+    response: { 200: annualReportSchema, ...ERRORS },
+  },
   csv: { tags, security, summary: 'Tables 三 and 四 as CSV', querystring: reportQuery, produces: ['text/csv'], response: { 200: z.string().describe('CSV, UTF-8'), ...ERRORS } },
   review: {
     tags,
@@ -83,8 +89,12 @@ function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
 
 export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const staff = staffOnly(ctx);
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual', { schema: SCHEMAS.annual, preHandler: staff }, async (request) => annualReportApi(ctx, request.principal!, request.query));
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { schema: SCHEMAS.csv, preHandler: staff }, (request, reply) => sendReportCsv(ctx, request, reply));
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual', { schema: SCHEMAS.annual, preHandler: staff }, async (request) =>
+    annualReportApi(ctx, request.principal!, request.query),
+  );
+  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { schema: SCHEMAS.csv, preHandler: staff }, (request, reply) =>
+    sendReportCsv(ctx, request, reply),
+  );
 
   app.post<{ Params: { trackingNumber: string } }>('/api/cases/:trackingNumber/reviews', { schema: SCHEMAS.review, preHandler: staff }, async (request, reply) =>
     reply.status(201).send(await recordReview(ctx, request.principal!, request.params.trackingNumber, request.body)),
@@ -101,13 +111,17 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
       return redirectWithNotice(reply, `/staff/cases/${tn}`, 'saved');
     });
   });
-  app.post<{ Params: { trackingNumber: string; id: string } }>('/staff/cases/:trackingNumber/reviews/:id', { preHandler: [staffPageOnly, app.csrfProtection] }, async (request, reply) => {
-    const tn = request.params.trackingNumber.toUpperCase();
-    return orRefusalPage(reply, '无法保存', async () => {
-      await updateReviewOutcome(ctx, request.principal!, tn, request.params.id, dropEmpty(request.body));
-      return redirectWithNotice(reply, `/staff/cases/${tn}`, 'saved');
-    });
-  });
+  app.post<{ Params: { trackingNumber: string; id: string } }>(
+    '/staff/cases/:trackingNumber/reviews/:id',
+    { preHandler: [staffPageOnly, app.csrfProtection] },
+    async (request, reply) => {
+      const tn = request.params.trackingNumber.toUpperCase();
+      return orRefusalPage(reply, '无法保存', async () => {
+        await updateReviewOutcome(ctx, request.principal!, tn, request.params.id, dropEmpty(request.body));
+        return redirectWithNotice(reply, `/staff/cases/${tn}`, 'saved');
+      });
+    },
+  );
 
   // Staff: the live table for a year, laid out like the official form.
   app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports', { preHandler: staffPage(ctx) }, async (request, reply) => {
@@ -136,7 +150,11 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     const [reports, agencies] = await Promise.all([listReports(ctx.db), listAgencies(ctx.db, { includeRetired: true })]);
     return reply.page('admin/reports', {
       title: '年度报告',
-      reports: reports.map((r) => ({ ...r, name: r.scope === 'district' ? '雨湖区（全区）' : (agencies.find((a) => a.slug === r.scope)?.name ?? r.scope), isPublished: r.status === 'published' })),
+      reports: reports.map((r) => ({
+        ...r,
+        name: r.scope === 'district' ? '雨湖区（全区）' : (agencies.find((a) => a.slug === r.scope)?.name ?? r.scope),
+        isPublished: r.status === 'published',
+      })),
       agencies: agencies.map((a) => ({ slug: a.slug, name: a.name })),
       year: lastYear(ctx),
       notice: noticeOf(request),

@@ -115,7 +115,8 @@ export async function publishReport(ctx: AppContext, principal: Principal, year:
   const problems = table3Problems(tables.table3);
   if (problems.length) throw ruleViolation('annual_report_identities', `统计数据不平衡，不能发布：${problems.join('；')}`);
   // Published once: of two administrators publishing at the same moment, the second is told it is done.
-  if (!(await updateDraftReport(ctx.db, report.id, { status: 'published', tables, publishedAt: ctx.clock.now(), publishedBy: principal.id, updatedAt: ctx.clock.now() }))) throw frozen();
+  if (!(await updateDraftReport(ctx.db, report.id, { status: 'published', tables, publishedAt: ctx.clock.now(), publishedBy: principal.id, updatedAt: ctx.clock.now() })))
+    throw frozen();
 }
 
 /** A report as shown: a draft with live numbers, a published one with its frozen numbers. */
@@ -132,4 +133,3 @@ export async function publishedReports(ctx: AppContext) {
   const [reports, agencies] = await Promise.all([listReports(ctx.db, 'published'), listAgencies(ctx.db, { includeRetired: true })]);
   return reports.map((r) => ({ ...r, name: r.scope === 'district' ? '雨湖区' : (agencies.find((a) => a.slug === r.scope)?.name ?? r.scope) }));
 }
-

@@ -55,7 +55,12 @@ export async function recordReview(ctx: AppContext, principal: Principal, tracki
 export async function updateReviewOutcome(ctx: AppContext, principal: Principal, trackingNumber: string, id: string, input: unknown) {
   const row = await findVisibleCase(ctx, principal, trackingNumber);
   const data = parseInput(reviewOutcomeInput, input);
-  const [review] = /^\d{1,9}$/.test(id) ? await ctx.db.select().from(reviews).where(and(eq(reviews.id, Number(id)), eq(reviews.caseId, row.id))) : [];
+  const [review] = /^\d{1,9}$/.test(id)
+    ? await ctx.db
+        .select()
+        .from(reviews)
+        .where(and(eq(reviews.id, Number(id)), eq(reviews.caseId, row.id)))
+    : [];
   if (!review) throw notFound('reviews.not_found', '没有找到该复议或诉讼记录');
   checkDates(today(ctx.clock), review.filedOn, data.outcome, data.decidedOn);
   const [updated] = await ctx.db

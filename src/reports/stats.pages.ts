@@ -15,7 +15,9 @@ export async function statsPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       const o = overall.get(m.month) ?? { answered: 0, onTime: 0 };
       overall.set(m.month, { answered: o.answered + m.answered, onTime: o.onTime + m.onTime });
     }
-    const rateBars = [...overall.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, o]) => ({ label: month.slice(2), value: Math.round((o.onTime / o.answered) * 100), text: `${Math.round((o.onTime / o.answered) * 100)}%` }));
+    const rateBars = [...overall.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, o]) => ({ label: month.slice(2), value: Math.round((o.onTime / o.answered) * 100), text: `${Math.round((o.onTime / o.answered) * 100)}%` }));
     return reply.page('staff/stats', {
       title: '统计',
       openTotal: open.reduce((s, b) => s + b.value, 0),
@@ -24,7 +26,11 @@ export async function statsPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       overdue: d.overdue,
       openChart: barChart({ bars: open }),
       rateChart: barChart({ bars: rateBars, max: 100 }),
-      months: d.months.map((m) => ({ ...m, rateText: m.onTimeRate === null ? '—' : `${Math.round(m.onTimeRate * 100)}%`, medianText: m.medianWorkingDays === null ? '—' : String(m.medianWorkingDays) })),
+      months: d.months.map((m) => ({
+        ...m,
+        rateText: m.onTimeRate === null ? '—' : `${Math.round(m.onTimeRate * 100)}%`,
+        medianText: m.medianWorkingDays === null ? '—' : String(m.medianWorkingDays),
+      })),
     });
   });
 }

@@ -29,7 +29,13 @@ export async function dashboard(ctx: AppContext, principal: Principal) {
       .from(cases)
       .where(and(scope, inArray(cases.state, ['received', 'assigned', 'overdue']))),
     ctx.db
-      .select({ agency: agencies.name, month: sql<string>`to_char(${cases.concludedOn}, 'YYYY-MM')`, receivedOn: cases.receivedOn, concludedOn: sql<string>`${cases.concludedOn}::text`, dueOn: cases.dueOn })
+      .select({
+        agency: agencies.name,
+        month: sql<string>`to_char(${cases.concludedOn}, 'YYYY-MM')`,
+        receivedOn: cases.receivedOn,
+        concludedOn: sql<string>`${cases.concludedOn}::text`,
+        dueOn: cases.dueOn,
+      })
       .from(cases)
       .innerJoin(agencies, eq(agencies.id, cases.agencyId))
       .where(and(scope, eq(cases.state, 'answered'), gte(cases.concludedOn, since), lt(cases.concludedOn, addDays(on, 1)))),

@@ -51,7 +51,17 @@ export function barChart(args: { bars: { label: string; value: number; text?: st
   const bars: Bar[] = args.bars.map((b, i) => {
     const h = Math.round((b.value / max) * plot);
     const x = Math.round(i * slot + (slot - barWidth) / 2);
-    return { label: b.label, value: b.value, text: b.text ?? String(b.value), x, y: top + plot - h, width: Math.round(barWidth), height: h, labelX: Math.round(i * slot + slot / 2), valueY: top + plot - h - 4 };
+    return {
+      label: b.label,
+      value: b.value,
+      text: b.text ?? String(b.value),
+      x,
+      y: top + plot - h,
+      width: Math.round(barWidth),
+      height: h,
+      labelX: Math.round(i * slot + slot / 2),
+      valueY: top + plot - h - 4,
+    };
   });
   return { width, height, baseline: top + plot, labelY: height - bottom + 16, bars };
 }

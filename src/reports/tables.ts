@@ -70,7 +70,7 @@ export function foldTable4(counts: { kind: string; outcome: string; n: number }[
   for (const c of counts) {
     const row = table[c.kind as keyof Table4];
     if (!row || !(c.outcome in row)) continue;
-    row[c.outcome as keyof (typeof row)] += c.n;
+    row[c.outcome as keyof typeof row] += c.n;
     row.total += c.n;
   }
   return table;

@@ -49,7 +49,11 @@ export function accessCodeMatches(key: Buffer, code: unknown, stored: string | u
  * those it was transferred from (one code follows the request from agency to agency). The timeline
  * records who issued it; an applicant with an e-mail address on file is sent it there.
  */
-export async function reissueAccessCode(ctx: AppContext, principal: Principal, trackingNumber: string): Promise<{ trackingNumber: string; accessCode: string; mailedTo: string | null }> {
+export async function reissueAccessCode(
+  ctx: AppContext,
+  principal: Principal,
+  trackingNumber: string,
+): Promise<{ trackingNumber: string; accessCode: string; mailedTo: string | null }> {
   return ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, { trackingNumber: trackingNumber.trim().toUpperCase() });
     if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
@@ -59,7 +63,7 @@ export async function reissueAccessCode(ctx: AppContext, principal: Principal, t
     }
     const accessCode = generateAccessCode();
     const ids = [row.id];
-    for (let from = row.transferredFromId; from !== null; ) {
+    for (let from = row.transferredFromId; from !== null;) {
       ids.push(from);
       from = (await findCaseById(tx, from))?.transferredFromId ?? null;
     }
@@ -99,8 +103,11 @@ export async function reissueAccessCode(ctx: AppContext, principal: Principal, t
  */
 export async function wrapBareAccessCodes(ctx: AppContext): Promise<number> {
   let wrapped = 0;
-  for (let rows; (rows = await bareAccessCodes(ctx.db, 1000)).length; ) {
-    const n = await replaceAccessCodeDigests(ctx.db, rows.map((r) => ({ id: r.id, was: r.accessCodeHash, digest: wrapLegacyDigest(ctx.accessCodeKey, r.accessCodeHash) })));
+  for (let rows; (rows = await bareAccessCodes(ctx.db, 1000)).length;) {
+    const n = await replaceAccessCodeDigests(
+      ctx.db,
+      rows.map((r) => ({ id: r.id, was: r.accessCodeHash, digest: wrapLegacyDigest(ctx.accessCodeKey, r.accessCodeHash) })),
+    );
     wrapped += n;
     if (n === 0) break;
   }

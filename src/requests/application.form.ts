@@ -70,7 +70,10 @@ export function applicationFormModel(args: { values: unknown; errors: FieldMessa
   return {
     errors: Object.keys(errors).length ? errors : null,
     errorList: errorList(errors, FIELD_LABELS),
-    agency: f('agency', args.agencies.map((a) => [a.slug, a.name] as const)),
+    agency: f(
+      'agency',
+      args.agencies.map((a) => [a.slug, a.name] as const),
+    ),
     kind: f('applicant.kind', KIND_OPTIONS, 'person'),
     orgCategory: f('applicant.orgCategory', ORG_OPTIONS),
     name: f('applicant.name'),

@@ -3,7 +3,18 @@ import { createReadStream } from 'node:fs';
 import { and, asc, eq, gt, gte, inArray, lt, not, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
-import { accessCodeBare, attachmentChunks, attachments, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord, type AttachmentRole } from '../db/schema.js';
+import {
+  accessCodeBare,
+  attachmentChunks,
+  attachments,
+  caseEvents,
+  cases,
+  idNumberUnsealed,
+  staff,
+  submissionTokens,
+  type ApplicantRecord,
+  type AttachmentRole,
+} from '../db/schema.js';
 import type { EventActor, TimelineType } from '../workflow/types.js';
 import type { CheckedUpload } from './attachments.js';
 
@@ -175,7 +186,11 @@ export async function appendTimelineEntries(tx: Executor, entries: TimelineEntry
   );
   // Returned rows carry no order: the k-th entry of a case got the k-th number after its previous last.
   const byCase = new Map<number, number[]>();
-  for (const r of rows) byCase.set(Number(r.case_id), [...(byCase.get(Number(r.case_id)) ?? []), r.seq].sort((a, b) => a - b));
+  for (const r of rows)
+    byCase.set(
+      Number(r.case_id),
+      [...(byCase.get(Number(r.case_id)) ?? []), r.seq].sort((a, b) => a - b),
+    );
   return values.map((v) => byCase.get(v.case_id)![v.n - 1]!);
 }
 
@@ -215,7 +230,10 @@ export async function insertAttachments(tx: Executor, caseId: number, role: Atta
 /** A stored file's content, chunk after chunk: read one at a time, as the answer is sent. */
 export async function* attachmentContent(db: Executor, attachmentId: string): AsyncGenerator<Buffer> {
   for (let seq = 0; ; seq += 1) {
-    const [row] = await db.select({ data: attachmentChunks.data }).from(attachmentChunks).where(and(eq(attachmentChunks.attachmentId, attachmentId), eq(attachmentChunks.seq, seq)));
+    const [row] = await db
+      .select({ data: attachmentChunks.data })
+      .from(attachmentChunks)
+      .where(and(eq(attachmentChunks.attachmentId, attachmentId), eq(attachmentChunks.seq, seq)));
     if (!row) return;
     yield row.data;
   }
@@ -292,7 +310,13 @@ export async function findLikelyRepeats(db: Executor, requests: { agencyId: numb
 /** Other applicants' requests to the agency for similar information (art. 44: consider publishing it). */
 export async function findSimilarRequests(db: Executor, c: Pick<CaseRow, 'id' | 'agencyId' | 'applicantKey' | 'description'>, limit = 10) {
   return db
-    .select({ trackingNumber: cases.trackingNumber, state: cases.state, receivedOn: cases.receivedOn, description: sql<string>`left(${cases.description}, 120)`, similarity: sql<number>`similarity(${cases.description}, ${c.description})` })
+    .select({
+      trackingNumber: cases.trackingNumber,
+      state: cases.state,
+      receivedOn: cases.receivedOn,
+      description: sql<string>`left(${cases.description}, 120)`,
+      similarity: sql<number>`similarity(${cases.description}, ${c.description})`,
+    })
     .from(cases)
     .where(and(eq(cases.agencyId, c.agencyId), sql`${cases.applicantKey} <> ${c.applicantKey}`, sql`${cases.id} <> ${c.id}`, sql`${cases.description} % ${c.description}`))
     .orderBy(sql`similarity(${cases.description}, ${c.description}) desc`)

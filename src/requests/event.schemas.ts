@@ -7,7 +7,14 @@ import { DISPOSITION_CODES } from '../workflow/dispositions.js';
 const text = (max: number) => z.string().trim().min(1).max(max);
 const lines = z
   .union([z.array(text(500)), z.string()])
-  .transform((v) => (typeof v === 'string' ? v.split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : v))
+  .transform((v) =>
+    typeof v === 'string'
+      ? v
+          .split(/\r?\n/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  )
   .pipe(z.array(z.string()).min(1, '请列出需要补正的事项').max(20));
 const whole = z.coerce.number().int('请填写整数');
 const optionalText = (max: number) => z.string().trim().max(max).default('');

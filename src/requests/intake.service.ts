@@ -75,7 +75,10 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
   // The repeat search, and the tracking and letter numbers (drawn in one statement, on a connection of
   // their own on PostgreSQL), go out together.
   const [found, numbers] = await pipelined([
-    findLikelyRepeats(tx, candidates.map((i) => ({ agencyId: list[i]!.agency.id, applicantKey: list[i]!.applicantKey, description: list[i]!.details.description }))),
+    findLikelyRepeats(
+      tx,
+      candidates.map((i) => ({ agencyId: list[i]!.agency.id, applicantKey: list[i]!.applicantKey, description: list[i]!.details.description })),
+    ),
     ctx.numbers.drawEach(tx, [
       ...list.map((a) => ({ series: 'tracking' as const, agencyId: a.agency.id, year: yearOf(a.receivedOn) })),
       ...letterNumberOwners(list.map((a, i) => ({ agencyId: a.agency.id, on, intents: started[i]!.intents }))),
@@ -123,7 +126,11 @@ export async function createCaseRecords(tx: Tx, ctx: AppContext, list: NewCaseAr
         payload: { channel: row.channel, receivedOn: row.receivedOn, attachments: list[i]!.files.length, ...list[i]!.entryPayload },
       })),
     ),
-    syncTimersOf(tx, rows.map((row, i) => ({ caseId: row.id, desired: started[i]!.timers, newCase: true })), at),
+    syncTimersOf(
+      tx,
+      rows.map((row, i) => ({ caseId: row.id, desired: started[i]!.timers, newCase: true })),
+      at,
+    ),
   ]);
   await applyIntents(
     tx,
@@ -146,7 +153,8 @@ export class DuplicateSubmission extends Error {
 /** The API's `Idempotency-Key` header: 1–200 visible ASCII characters, else `refused`, to be reported with the fields' own mistakes. */
 export function idempotencyKeyOf(header: string | string[] | undefined): { idempotencyKey?: string; refused: AppError | null } {
   if (header === undefined) return { refused: null };
-  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) return { refused: validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' }) };
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header))
+    return { refused: validationFailed({ 'Idempotency-Key': 'Idempotency-Key 应为 1 至 200 个可见 ASCII 字符' }) };
   return { idempotencyKey: header, refused: null };
 }
 
@@ -193,7 +201,15 @@ async function validateApplication(ctx: AppContext, input: unknown, extraFields:
 }
 
 function toReceipt(row: CaseRow, accessCode: string, agency: AgencyRow): Receipt {
-  return { trackingNumber: row.trackingNumber, accessCode, state: row.state, receivedOn: row.receivedOn, dueOn: row.dueOn, dueProvisional: row.dueProvisional, agency: agency.slug };
+  return {
+    trackingNumber: row.trackingNumber,
+    accessCode,
+    state: row.state,
+    receivedOn: row.receivedOn,
+    dueOn: row.dueOn,
+    dueProvisional: row.dueProvisional,
+    agency: agency.slug,
+  };
 }
 
 type Filing = { agencySlug: string; applicant: ApplicantRecord; details: CaseDetails; files: CheckedUpload[]; accessCode: string; arrivedOn: IsoDate; formToken?: string };
@@ -239,7 +255,10 @@ function fileApplications(ctx: AppContext, filings: Filing[]): Promise<Filed[]> 
           calendar,
         )
       : [];
-    await recordSubmissions(tx, accepted.flatMap((f, i) => (f.formToken ? [{ token: f.formToken, caseId: rows[i]!.id }] : [])));
+    await recordSubmissions(
+      tx,
+      accepted.flatMap((f, i) => (f.formToken ? [{ token: f.formToken, caseId: rows[i]!.id }] : [])),
+    );
     let next = 0;
     return filings.map((f) => (agencies.has(f.agencySlug) ? { row: rows[next++]!, agency: agencies.get(f.agencySlug)! } : { refused: validationFailed({ agency: NO_AGENCY }) }));
   });
@@ -322,23 +341,28 @@ export async function registerApplication(ctx: AppContext, args: { principal: Pr
     if (!current) throw keyRetired();
     const calendar = await ctx.calendar(tx);
     const receivedOn = RECEIVED_NEXT_WORKING_DAY.includes(channel) ? workingDayOnOrAfter({ date: arrivedOn, calendar }).date : arrivedOn;
-    return createCaseRecords(tx, ctx, [
-      {
-        agency,
-        applicant,
-        applicantKey: applicantKeyOf(ctx.personalDataKey, applicant),
-        details: caseDetails(app),
-        channel,
-        receivedOn,
-        accessCodeHash: accessCodeDigest(ctx.accessCodeKey, accessCode),
-        accessCode,
-        files,
-        actor: staffActor(args.principal, { agencyId: agency.id }),
-        entryType: 'REGISTERED',
-        // The receipt says when it arrived, if that was a day off and it counts from the next working day.
-        entryPayload: receivedOn === arrivedOn ? {} : { arrivedOn },
-      },
-    ], calendar);
+    return createCaseRecords(
+      tx,
+      ctx,
+      [
+        {
+          agency,
+          applicant,
+          applicantKey: applicantKeyOf(ctx.personalDataKey, applicant),
+          details: caseDetails(app),
+          channel,
+          receivedOn,
+          accessCodeHash: accessCodeDigest(ctx.accessCodeKey, accessCode),
+          accessCode,
+          files,
+          actor: staffActor(args.principal, { agencyId: agency.id }),
+          entryType: 'REGISTERED',
+          // The receipt says when it arrived, if that was a day off and it counts from the next working day.
+          entryPayload: receivedOn === arrivedOn ? {} : { arrivedOn },
+        },
+      ],
+      calendar,
+    );
   });
   return toReceipt(row!, accessCode, agency);
 }

@@ -74,7 +74,17 @@ async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers
       transferredTo: target ? letterAgency(target) : null,
     });
     const bodyHtml = ctx.letters.render(kind, model);
-    values.push({ caseId: row.id, eventSeq: seq, kind, recipient: recipientOf(kind), documentNumber, title: LETTER_TITLES[kind], issuedOn: on, bodyHtml, bodyText: htmlToText(bodyHtml) });
+    values.push({
+      caseId: row.id,
+      eventSeq: seq,
+      kind,
+      recipient: recipientOf(kind),
+      documentNumber,
+      title: LETTER_TITLES[kind],
+      issuedOn: on,
+      bodyHtml,
+      bodyText: htmlToText(bodyHtml),
+    });
   }
   return values;
 }
@@ -91,7 +101,8 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
       if (intent.type === 'issueLetter') jobs.push({ item, kind: intent.params.kind, agency: await directory.agency(item.row.agencyId) });
     }
   }
-  const numbers = known.letterNumbers ?? (await ctx.numbers.drawEach(tx, letterNumberOwners(items.map((i) => ({ agencyId: i.row.agencyId, on: i.on, intents: i.decision.intents })))));
+  const numbers =
+    known.letterNumbers ?? (await ctx.numbers.drawEach(tx, letterNumberOwners(items.map((i) => ({ agencyId: i.row.agencyId, on: i.on, intents: i.decision.intents })))));
   if (numbers.length !== jobs.length) throw new Error(`applyIntents: ${numbers.length} letter numbers for ${jobs.length} letters`);
   const issued = await renderLetters(tx, ctx, jobs, numbers);
   const lettersOf = new Map<IntentArgs, NewLetter[]>();

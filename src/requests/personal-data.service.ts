@@ -115,7 +115,7 @@ export async function personalDataJob(ctx: AppContext): Promise<number> {
   if (!key) return 0;
   const known = ctx.personalDataKeyRetired;
   let sealed = 0;
-  for (let n; (n = await ctx.db.transaction(async (tx) => ((await holdPersonalDataKey(tx, ctx)) ? sealBatch(tx, key) : 0))); ) sealed += n;
+  for (let n; (n = await ctx.db.transaction(async (tx) => ((await holdPersonalDataKey(tx, ctx)) ? sealBatch(tx, key) : 0)));) sealed += n;
   if (known && ctx.personalDataKeyRetired) ctx.log.error(RETIRED_LOG); // a reminder every interval
   if (sealed) ctx.log.warn({ sealed }, 'identity numbers stored unsealed (by an instance without PERSONAL_DATA_KEY?) are sealed now');
   return sealed;

@@ -42,7 +42,13 @@ const SCHEMAS = {
     body: correctionInput.extend(accessCodeField),
     response: view,
   },
-  reasons: { tags, summary: 'Explain the requests, as the 说明理由告知书 asked (art. 35)', params: trackingNumberParams, body: reasonsInput.extend(accessCodeField), response: view },
+  reasons: {
+    tags,
+    summary: 'Explain the requests, as the 说明理由告知书 asked (art. 35)',
+    params: trackingNumberParams,
+    body: reasonsInput.extend(accessCodeField),
+    response: view,
+  },
 };
 
 /** The applicant's view, JSON already: sent as it is. */
@@ -81,12 +87,16 @@ export async function requestRoutes(app: FastifyInstance, { ctx, limits }: { ctx
 
   // The applicant corrects the application (art. 30): { accessCode, text } as JSON, or multipart with
   // files in `attachments` → the applicant's view, the answer period running again.
-  app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/correction', { schema: SCHEMAS.correct, onRequest: limits.accessCode }, async (request, reply) => {
-    const { fields, uploads } = await readBody(ctx, request);
-    const accessCode = textField(fields, 'accessCode');
-    await correctByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: fields, uploads });
-    return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));
-  });
+  app.post<{ Params: { trackingNumber: string } }>(
+    '/api/requests/:trackingNumber/correction',
+    { schema: SCHEMAS.correct, onRequest: limits.accessCode },
+    async (request, reply) => {
+      const { fields, uploads } = await readBody(ctx, request);
+      const accessCode = textField(fields, 'accessCode');
+      await correctByApplicant(ctx, { trackingNumber: request.params.trackingNumber, accessCode, input: fields, uploads });
+      return json(reply, await lookupRequestJson(ctx, { trackingNumber: request.params.trackingNumber, accessCode }));
+    },
+  );
 
   // The applicant explains the requests (art. 35): { accessCode, text } → the applicant's view.
   app.post<{ Params: { trackingNumber: string } }>('/api/requests/:trackingNumber/reasons', { schema: SCHEMAS.reasons, onRequest: limits.accessCode }, async (request, reply) => {

@@ -25,7 +25,10 @@ import { applyToLockedCase } from './workflow.service.js';
 
 const NOT_FOUND_MESSAGE = '没有找到与该申请编号和查询码相符的申请，请核对后重试';
 
-const normalized = (trackingNumber: string) => String(trackingNumber ?? '').trim().toUpperCase();
+const normalized = (trackingNumber: string) =>
+  String(trackingNumber ?? '')
+    .trim()
+    .toUpperCase();
 
 /** Whether this installation counts wrong codes (RATE_LIMIT_PER_MINUTE=0 turns every budget off). */
 const counting = (ctx: AppContext) => ctx.config.rateLimitPerMinute > 0;
@@ -36,7 +39,10 @@ const counting = (ctx: AppContext) => ctx.config.rateLimitPerMinute > 0;
  * the same 404. `window`: the number's failures if the caller read them already (the lookup reads
  * them with the case, in one statement); otherwise read here.
  */
-async function opened<T>(ctx: AppContext, args: { trackingNumber: string; row: T | null | undefined; storedHash: string | undefined; accessCode: unknown; window?: AttemptWindow | null }): Promise<T> {
+async function opened<T>(
+  ctx: AppContext,
+  args: { trackingNumber: string; row: T | null | undefined; storedHash: string | undefined; accessCode: unknown; window?: AttemptWindow | null },
+): Promise<T> {
   const now = ctx.clock.now();
   const key = normalized(args.trackingNumber);
   if (counting(ctx)) {
@@ -118,7 +124,6 @@ async function applicantStep(
     await alsoWrite?.(tx, row);
   });
 }
-
 
 export const withdrawalInput = z.object({ reason: z.string().trim().max(1000, '撤回理由不超过1000字').default('') });
 

@@ -73,8 +73,16 @@ export async function applyToLockedCases(tx: Tx, ctx: AppContext, items: EventIt
         payload: item.payload,
       })),
     );
-    await syncTimersOf(tx, accepted.map(({ item, decision }) => ({ caseId: item.row.id, desired: decision.timers })), at);
-    await applyIntents(tx, ctx, accepted.map(({ item, decision }, k) => ({ row: rows[k]!, decision, seq: seqs[k]!, on: item.event.on, payload: item.payload })));
+    await syncTimersOf(
+      tx,
+      accepted.map(({ item, decision }) => ({ caseId: item.row.id, desired: decision.timers })),
+      at,
+    );
+    await applyIntents(
+      tx,
+      ctx,
+      accepted.map(({ item, decision }, k) => ({ row: rows[k]!, decision, seq: seqs[k]!, on: item.event.on, payload: item.payload })),
+    );
   }
   return decided.map(({ item, decision }) => ({ decision, row: updated.get(item) ?? item.row }));
 }

@@ -170,7 +170,14 @@ export async function createStaff(ctx: AppContext, input: unknown) {
     agencyId = agency.id;
   }
   try {
-    const row = await insertStaff(ctx.db, { email: data.email, name: data.name, role: data.role, agencyId, passwordHash: await hashPassword(data.password, ctx.config.passwordHashCost), passwordChangeRequired: data.passwordChangeRequired });
+    const row = await insertStaff(ctx.db, {
+      email: data.email,
+      name: data.name,
+      role: data.role,
+      agencyId,
+      passwordHash: await hashPassword(data.password, ctx.config.passwordHashCost),
+      passwordChangeRequired: data.passwordChangeRequired,
+    });
     return { id: row.id, email: row.email, name: row.name, role: row.role, agency: data.role === 'admin' ? null : data.agency };
   } catch (err) {
     if (uniqueViolation(err) !== null) throw validationFailed({ email: '该邮箱已有账号' });
@@ -188,7 +195,14 @@ export async function ensureAdministrator(ctx: AppContext): Promise<{ email: str
   if (adminEmail) {
     if (await findStaffByEmail(ctx.db, adminEmail)) return null;
     const password = adminPassword ?? generatePassword();
-    await insertStaff(ctx.db, { email: adminEmail, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password, ctx.config.passwordHashCost), passwordChangeRequired: !adminPassword });
+    await insertStaff(ctx.db, {
+      email: adminEmail,
+      name: '系统管理员',
+      role: 'admin',
+      agencyId: null,
+      passwordHash: await hashPassword(password, ctx.config.passwordHashCost),
+      passwordChangeRequired: !adminPassword,
+    });
     return adminPassword ? null : { email: adminEmail, password };
   }
   if ((await countActiveAdmins(ctx.db)) > 0) return null;
@@ -196,7 +210,14 @@ export async function ensureAdministrator(ctx: AppContext): Promise<{ email: str
   const password = generatePassword();
   try {
     // Printed where whoever reads the output sees it: changed at the first sign-in.
-    await insertStaff(ctx.db, { email, name: '系统管理员', role: 'admin', agencyId: null, passwordHash: await hashPassword(password, ctx.config.passwordHashCost), passwordChangeRequired: true });
+    await insertStaff(ctx.db, {
+      email,
+      name: '系统管理员',
+      role: 'admin',
+      agencyId: null,
+      passwordHash: await hashPassword(password, ctx.config.passwordHashCost),
+      passwordChangeRequired: true,
+    });
   } catch (err) {
     // Another instance starting at the same moment created it.
     if (uniqueViolation(err) !== null) return null;

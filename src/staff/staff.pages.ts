@@ -68,7 +68,9 @@ export async function staffPages(app: FastifyInstance, { ctx, limits }: { ctx: A
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const { status, body } = toErrorBody(err);
-      return reply.status(status).page('staff/password', { title: '修改密码', required: request.principal!.passwordChangeRequired, errors: body.fields ?? { _: body.message }, errorMessage: body.message });
+      return reply
+        .status(status)
+        .page('staff/password', { title: '修改密码', required: request.principal!.passwordChangeRequired, errors: body.fields ?? { _: body.message }, errorMessage: body.message });
     }
   });
 }

@@ -15,7 +15,10 @@ export async function findStaffById(db: Executor, id: number): Promise<StaffRow 
 }
 
 export async function insertStaff(db: Executor, values: typeof staff.$inferInsert): Promise<StaffRow> {
-  const [row] = await db.insert(staff).values({ ...values, email: values.email.toLowerCase() }).returning();
+  const [row] = await db
+    .insert(staff)
+    .values({ ...values, email: values.email.toLowerCase() })
+    .returning();
   return row!;
 }
 
@@ -64,9 +67,7 @@ export async function deleteSession(db: Executor, tokenHash: string): Promise<vo
 }
 
 export async function deleteSessionsOf(db: Executor, staffId: number, exceptTokenHash?: string): Promise<void> {
-  await db
-    .delete(sessions)
-    .where(and(eq(sessions.staffId, staffId), exceptTokenHash ? sql`${sessions.tokenHash} <> ${exceptTokenHash}` : undefined));
+  await db.delete(sessions).where(and(eq(sessions.staffId, staffId), exceptTokenHash ? sql`${sessions.tokenHash} <> ${exceptTokenHash}` : undefined));
 }
 
 export async function setDisabled(db: Executor, id: number, disabledAt: Date | null): Promise<void> {

@@ -13,7 +13,8 @@ const SCHEMAS = {
   login: {
     tags,
     summary: 'Sign in: a bearer token for the staff endpoints',
-    description: '401 auth.invalid_credentials; 401 auth.sign_in_paused from the sixth try at one address within 15 minutes; 429 auth.client_paused after 20 failures from one client.',
+    description:
+      '401 auth.invalid_credentials; 401 auth.sign_in_paused from the sixth try at one address within 15 minutes; 429 auth.client_paused after 20 failures from one client.',
     body: loginInput,
     response: { 200: signedInSchema, ...ERRORS },
   },

@@ -28,7 +28,9 @@ export async function findAttemptWindow(db: Executor, args: { scope: AttemptScop
   const [row] = await db
     .select({ attempts: attemptWindows.attempts, windowStartedAt: attemptWindows.windowStartedAt })
     .from(attemptWindows)
-    .where(and(eq(attemptWindows.scope, args.scope), eq(attemptWindows.key, args.key), sql`${attemptWindows.windowStartedAt} > ${windowFrom(args.now).toISOString()}::timestamptz`));
+    .where(
+      and(eq(attemptWindows.scope, args.scope), eq(attemptWindows.key, args.key), sql`${attemptWindows.windowStartedAt} > ${windowFrom(args.now).toISOString()}::timestamptz`),
+    );
   return row ?? null;
 }
 

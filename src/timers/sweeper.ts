@@ -45,7 +45,11 @@ async function fireTimers(tx: Tx, ctx: AppContext, due: TimerRow[], now: Date): 
     }
   }
 
-  const outcomes = await applyToLockedCases(tx, ctx, events.map((e) => e.item));
+  const outcomes = await applyToLockedCases(
+    tx,
+    ctx,
+    events.map((e) => e.item),
+  );
   outcomes.forEach(({ decision }, k) => results.push({ id: events[k]!.timer.id, result: decision.ok ? 'applied' : `ignored: ${decision.rule}` }));
 
   // A reminder holds only while the case still runs towards the deadline it was set for.
@@ -60,7 +64,16 @@ async function fireTimers(tx: Tx, ctx: AppContext, due: TimerRow[], now: Date): 
   const daysLeft = live.map(({ timer }) => workingDaysBetween({ from: on, to: timer.dueOn, calendar }).days);
   const seqs = await appendTimelineEntries(
     tx,
-    live.map(({ timer, row }, k) => ({ caseId: row.id, type: 'REMINDER', on, at: now, actor: { kind: 'system' }, stateAfter: row.state, dueOnAfter: row.dueOn, payload: { dueOn: timer.dueOn, workingDaysLeft: daysLeft[k] } })),
+    live.map(({ timer, row }, k) => ({
+      caseId: row.id,
+      type: 'REMINDER',
+      on,
+      at: now,
+      actor: { kind: 'system' },
+      stateAfter: row.state,
+      dueOnAfter: row.dueOn,
+      payload: { dueOn: timer.dueOn, workingDaysLeft: daysLeft[k] },
+    })),
   );
   await applyIntents(
     tx,

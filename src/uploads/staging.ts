@@ -26,8 +26,7 @@ export function stagingDir(config: Config): string {
   return config.inMemoryDatabase ? path.join(os.tmpdir(), `ogi-uploads-${process.pid}`) : path.join(config.dataDir, 'uploads');
 }
 
-export const uploadsLimited = (retryAfter: number) =>
-  new AppError(429, 'uploads.rate_limited', '上传过于频繁，请稍后再提交附件', { retryAfter: String(retryAfter) });
+export const uploadsLimited = (retryAfter: number) => new AppError(429, 'uploads.rate_limited', '上传过于频繁，请稍后再提交附件', { retryAfter: String(retryAfter) });
 
 /**
  * Writes `stream` to a new file under `dir` (owner-only), taking the bytes from the client's budget

@@ -108,8 +108,7 @@ export type DesiredTimer = { kind: TimerKind; dueOn: IsoDate; fireAt: Date };
  */
 export function timersOf(args: { state: CaseState; deadlines: Deadlines; calendar: Calendar }): DesiredTimer[] {
   const { state, deadlines, calendar } = args;
-  const timer = (kind: TimerKind, dueOn: IsoDate | null): DesiredTimer[] =>
-    dueOn ? [{ kind, dueOn, fireAt: endOfShanghaiDay(dueOn) }] : [];
+  const timer = (kind: TimerKind, dueOn: IsoDate | null): DesiredTimer[] => (dueOn ? [{ kind, dueOn, fireAt: endOfShanghaiDay(dueOn) }] : []);
   const reminders = (dueOn: IsoDate | null): DesiredTimer[] =>
     dueOn
       ? (Object.entries(REMINDERS) as [TimerKind, number][]).map(([kind, days]) => ({

@@ -30,8 +30,7 @@ const notify = (template: MailTemplate, to: Recipient = 'applicant') => ({ type:
 const letter = (kind: LetterKind) => ({ type: 'issueLetter' as const, params: { kind } });
 
 export function createRequestMachine(calendar: Calendar) {
-  const allowed = ({ context, event }: { context: CaseContext; event: WorkflowEvent }) =>
-    violatedRule({ context, event, calendar }) === null;
+  const allowed = ({ context, event }: { context: CaseContext; event: WorkflowEvent }) => violatedRule({ context, event, calendar }) === null;
 
   const m = setup({
     types: { context: {} as CaseContext, events: {} as WorkflowEvent, input: {} as CaseInput },
@@ -229,7 +228,11 @@ export function createRequestMachine(calendar: Calendar) {
           // The applicant is told the answer period runs again, and until when (art. 30); corrected
           // online, whoever handles the case is told it is back.
           CORRECTION_RECEIVED: [
-            { target: 'assigned', guard: and(['allowedAndAssigned', 'byApplicant']), actions: ['restartClock', notify('correction_received'), notify('correction_submitted', 'assignee')] },
+            {
+              target: 'assigned',
+              guard: and(['allowedAndAssigned', 'byApplicant']),
+              actions: ['restartClock', notify('correction_received'), notify('correction_submitted', 'assignee')],
+            },
             { target: 'received', guard: and(['allowed', 'byApplicant']), actions: ['restartClock', notify('correction_received'), notify('correction_submitted', 'assignee')] },
             { target: 'assigned', guard: 'allowedAndAssigned', actions: ['restartClock', notify('correction_received')] },
             { target: 'received', guard: 'allowed', actions: ['restartClock', notify('correction_received')] },

@@ -98,8 +98,7 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       {
         name: 'art30_correction_within_7_working_days',
         message: '补正告知须自收到申请之日起7个工作日内作出（条例第三十条）',
-        holds: ({ context, event, calendar }) =>
-          workingDaysBetween({ from: context.receivedOn, to: event.on, calendar }).days <= CORRECTION_WINDOW,
+        holds: ({ context, event, calendar }) => workingDaysBetween({ from: context.receivedOn, to: event.on, calendar }).days <= CORRECTION_WINDOW,
       },
     ],
   },
@@ -160,9 +159,7 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       noExtensionAfterDeferral,
       withinAnswerPeriod,
     ],
-    payload: [
-      extensionAtMost20,
-    ],
+    payload: [extensionAtMost20],
   },
   REQUEST_REASONS: {
     pre: [
@@ -238,9 +235,7 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       noExtensionAfterDeferral,
       withinAnswerPeriod,
     ],
-    payload: [
-      extensionAtMost20,
-    ],
+    payload: [extensionAtMost20],
   },
   ISSUE_FEE_NOTICE: {
     pre: [
@@ -284,8 +279,7 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       {
         name: 'art30_unclear_only_after_correction',
         message: '只有要求补正且收到补正材料后，才能以“补正后申请内容仍不明确”答复（条例第三十条）',
-        holds: ({ context, event }) =>
-          event.disposition !== 'unavailable_unclear_after_correction' || Boolean(context.correction?.receivedOn),
+        holds: ({ context, event }) => event.disposition !== 'unavailable_unclear_after_correction' || Boolean(context.correction?.receivedOn),
       },
       {
         name: 'art37_withheld_reasons_given',
@@ -383,12 +377,7 @@ export type Violation = { rule: string; message: string };
 const CLIENT_TYPES = new Set<EventType>(CLIENT_EVENT_TYPES);
 
 /** The first rule the event breaks, or null. `preOnly` skips rules that read the event's payload. */
-export function violatedRule(args: {
-  context: CaseContext;
-  event: WorkflowEvent;
-  calendar: Calendar;
-  preOnly?: boolean;
-}): Violation | null {
+export function violatedRule(args: { context: CaseContext; event: WorkflowEvent; calendar: Calendar; preOnly?: boolean }): Violation | null {
   const rules = (RULES[args.event.type] ?? {}) as EventRules<EventType>;
   const common = CLIENT_TYPES.has(args.event.type) ? [caseAgencyActs] : [];
   const all = [...common, ...(rules.pre ?? []), ...(args.preOnly ? [] : (rules.payload ?? []))] as Rule<WorkflowEvent>[];

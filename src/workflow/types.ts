@@ -3,16 +3,7 @@ import type { IsoDate } from '../calendar/dates.js';
 import type { Disposition } from './dispositions.js';
 import type { FeeMethod } from './fees.js';
 
-export const CASE_STATES = [
-  'received',
-  'assigned',
-  'awaiting_correction',
-  'consulting',
-  'awaiting_payment',
-  'overdue',
-  'answered',
-  'closed',
-] as const;
+export const CASE_STATES = ['received', 'assigned', 'awaiting_correction', 'consulting', 'awaiting_payment', 'overdue', 'answered', 'closed'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 /** States in which the agency still has to act: the case counts as open. */
@@ -92,16 +83,7 @@ export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
 
 /** What a case's timeline records: its workflow events, and the steps around them that change no state. */
 export type TimelineType =
-  | EventType
-  | 'SUBMITTED'
-  | 'REGISTERED'
-  | 'TRANSFERRED_IN'
-  | 'CALENDAR_CHANGED'
-  | 'REMINDER'
-  | 'ID_REVEALED'
-  | 'ACCESS_CODE_REISSUED'
-  | 'PUBLISHED'
-  | 'NOTE';
+  EventType | 'SUBMITTED' | 'REGISTERED' | 'TRANSFERRED_IN' | 'CALENDAR_CHANGED' | 'REMINDER' | 'ID_REVEALED' | 'ACCESS_CODE_REISSUED' | 'PUBLISHED' | 'NOTE';
 
 /**
  * The mails the system sends (templates/mail; a notice that only carries its letters uses

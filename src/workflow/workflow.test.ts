@@ -29,8 +29,7 @@ const NO_DETAILS: AnswerDetails = {
   earlierCase: null,
 };
 /** An ANSWER event: what a client sends, with the details it leaves out empty. */
-const answer = (disposition: string, text: string, details: Partial<AnswerDetails> = {}) =>
-  ({ type: 'ANSWER', disposition, text, ...NO_DETAILS, ...details }) as ClientEvent;
+const answer = (disposition: string, text: string, details: Partial<AnswerDetails> = {}) => ({ type: 'ANSWER', disposition, text, ...NO_DETAILS, ...details }) as ClientEvent;
 const start = () => startCase({ receivedOn: RECEIVED, calendar });
 
 function act(from: Ok | WorkflowSnapshot, on: IsoDate, event: ClientEvent | TimerEvent, actor: EventActor = clerk): Decision {
@@ -56,11 +55,15 @@ t.test('a new case is received, due on the 20th working day, with a receipt and 
     { type: 'issueLetter', params: { kind: 'receipt' } },
     { type: 'notify', params: { template: 'acknowledgment', to: 'applicant' } },
   ]);
-  t.same(c.timers, [
-    { kind: 'answer_due', dueOn: DUE, fireAt: new Date('2026-03-30T16:00:00Z') },
-    { kind: 'reminder_5', dueOn: DUE, fireAt: new Date('2026-03-23T00:00:00Z') },
-    { kind: 'reminder_1', dueOn: DUE, fireAt: new Date('2026-03-27T00:00:00Z') },
-  ], 'the deadline at the end of its day, reminders at 08:00 five and one working days before');
+  t.same(
+    c.timers,
+    [
+      { kind: 'answer_due', dueOn: DUE, fireAt: new Date('2026-03-30T16:00:00Z') },
+      { kind: 'reminder_5', dueOn: DUE, fireAt: new Date('2026-03-23T00:00:00Z') },
+      { kind: 'reminder_1', dueOn: DUE, fireAt: new Date('2026-03-27T00:00:00Z') },
+    ],
+    'the deadline at the end of its day, reminders at 08:00 five and one working days before',
+  );
 });
 
 t.test('a count into an unloaded year is provisional', async (t) => {
@@ -88,8 +91,14 @@ t.test('art. 30 correction: within 7 working days, once, and the 20 days restart
   const asked = ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 }));
   t.equal(asked.deadlines.answerDueOn, null, 'no answer deadline while the correction is awaited');
   t.equal(asked.deadlines.correctionDueOn, '2026-03-18');
-  t.same(asked.timers.map((x) => [x.kind, x.dueOn]), [['correction_due', '2026-03-18']]);
-  t.same(asked.intents.map((i) => i.params), [{ kind: 'correction_notice' }, { template: 'correction_notice', to: 'applicant' }]);
+  t.same(
+    asked.timers.map((x) => [x.kind, x.dueOn]),
+    [['correction_due', '2026-03-18']],
+  );
+  t.same(
+    asked.intents.map((i) => i.params),
+    [{ kind: 'correction_notice' }, { template: 'correction_notice', to: 'applicant' }],
+  );
 
   refusedBy(t, act(asked, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-03', text: '' }), 'art30_corrected_application_date');
   refusedBy(t, act(asked, '2026-03-16', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-17', text: '' }), 'art30_corrected_application_date');
@@ -145,12 +154,14 @@ t.test('art. 32/33 consultation stops the clock; the remaining days resume after
   t.equal(consulting.snapshot.state, 'consulting');
   t.equal(consulting.deadlines.clockStopped, true);
   t.equal(consulting.deadlines.consultationDueOn, '2026-03-30', '15 working days to reply');
-  t.same(consulting.timers.map((x) => x.kind), ['consultation_due']);
-  t.same(consulting.intents.map((i) => i.params), [
-    { kind: 'consultation_request' },
-    { kind: 'consultation_notice' },
-    { template: 'consultation_notice', to: 'applicant' },
-  ]);
+  t.same(
+    consulting.timers.map((x) => x.kind),
+    ['consultation_due'],
+  );
+  t.same(
+    consulting.intents.map((i) => i.params),
+    [{ kind: 'consultation_request' }, { kind: 'consultation_notice' }, { template: 'consultation_notice', to: 'applicant' }],
+  );
 
   // Stopped from 03-09 to 03-17: 6 working days (10, 11, 12, 13, 16, 17).
   refusedBy(t, act(consulting, '2026-03-17', { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '', repliedOn: '2026-03-17' }), 'art32_objection_with_reasons');
@@ -180,7 +191,10 @@ t.test('art. 33 extension: by the office head, once, at most 20 working days, wi
   const extended = ok(t, act(start(), '2026-03-20', extend(20), supervisor));
   t.equal(extended.snapshot.state, 'received');
   t.equal(extended.deadlines.answerDueOn, '2026-04-28');
-  t.same(extended.intents.map((i) => i.params), [{ kind: 'extension_notice' }, { template: 'extension_notice', to: 'applicant' }]);
+  t.same(
+    extended.intents.map((i) => i.params),
+    [{ kind: 'extension_notice' }, { template: 'extension_notice', to: 'applicant' }],
+  );
   refusedBy(t, act(extended, '2026-03-23', extend(5), supervisor), 'art33_extension_once');
   t.equal(ok(t, act(start(), DUE, extend(1), supervisor)).deadlines.answerDueOn, '2026-03-31', 'on the last day');
 });
@@ -262,7 +276,10 @@ t.test('fees: one notice within the period, beyond the free allowance; unpaid ti
   t.equal(notice.snapshot.state, 'awaiting_payment');
   t.equal(notice.snapshot.context.fee?.amountYuan, 700);
   t.equal(notice.deadlines.paymentDueOn, '2026-04-08');
-  t.same(notice.timers.map((x) => [x.kind, x.dueOn]), [['payment_due', '2026-04-08']]);
+  t.same(
+    notice.timers.map((x) => [x.kind, x.dueOn]),
+    [['payment_due', '2026-04-08']],
+  );
 
   refusedBy(t, act(notice, '2026-03-13', { type: 'FEE_PAID', paidOn: '2026-03-14' }), 'fees_payment_date');
   const paid = ok(t, act(notice, '2026-03-13', { type: 'FEE_PAID', paidOn: '2026-03-13' }));
@@ -292,7 +309,10 @@ t.test('answers need a code a clerk may choose', async (t) => {
   refusedBy(t, act(start(), '2026-03-05', answer('other_no_correction', '申请人逾期未补正的情形')), 'art36_answer_disposition');
   refusedBy(t, act(start(), '2026-03-05', answer('made_up', '一个不存在的答复类型')), 'art36_answer_disposition');
   const answered = ok(t, act(start(), '2026-03-05', answer('withheld_state_secret', '所申请信息经定密属于国家秘密', { withheldReasons: '经定密属于秘密级国家秘密' })));
-  t.same(answered.intents.map((i) => i.params), [{ kind: 'answer' }, { template: 'answer', to: 'applicant' }]);
+  t.same(
+    answered.intents.map((i) => i.params),
+    [{ kind: 'answer' }, { template: 'answer', to: 'applicant' }],
+  );
   refusedBy(t, act(answered, '2026-03-06', { type: 'WITHDRAW', reason: '' }), 'workflow_state_does_not_allow');
   refusedBy(t, act(answered, '2026-03-06', answer('disclosed', '现向您提供该政府信息全文')), 'workflow_state_does_not_allow');
 });

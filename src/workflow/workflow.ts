@@ -12,9 +12,7 @@ import type { IsoDate } from '../calendar/dates.js';
 /** What is persisted for a case; `version` lets a stored snapshot be migrated if the machine changes. */
 export type WorkflowSnapshot = { version: 1; state: CaseState; context: CaseContext };
 
-export type Decision =
-  | { ok: true; snapshot: WorkflowSnapshot; intents: Intent[]; deadlines: Deadlines; timers: DesiredTimer[] }
-  | ({ ok: false } & Violation);
+export type Decision = { ok: true; snapshot: WorkflowSnapshot; intents: Intent[]; deadlines: Deadlines; timers: DesiredTimer[] } | ({ ok: false } & Violation);
 
 const machines = new WeakMap<Calendar, RequestMachine>();
 
@@ -28,9 +26,7 @@ function machineFor(calendar: Calendar): RequestMachine {
 }
 
 function intentsOf(actions: readonly { type: string; params?: unknown }[]): Intent[] {
-  return actions
-    .filter((a) => a.type === 'notify' || a.type === 'issueLetter')
-    .map((a) => ({ type: a.type, params: a.params }) as Intent);
+  return actions.filter((a) => a.type === 'notify' || a.type === 'issueLetter').map((a) => ({ type: a.type, params: a.params }) as Intent);
 }
 
 function isCaseState(value: unknown): value is CaseState {

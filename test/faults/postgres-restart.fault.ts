@@ -26,7 +26,11 @@ t.test('PostgreSQL restarted under a submission load: the service recovers by it
   const worker = async (w: number) => {
     for (let i = 0; running; i += 1) {
       try {
-        const res = await fetch(`${server.url}/api/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application({ applicant: { email: `w${w}.${i}@example.com` } })) });
+        const res = await fetch(`${server.url}/api/requests`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(application({ applicant: { email: `w${w}.${i}@example.com` } })),
+        });
         if (res.status === 201) accepted.push(((await res.json()) as { trackingNumber: string }).trackingNumber);
         else {
           failures += 1;

@@ -8,7 +8,13 @@ import { freePort, startServer, stopServer, waitForHealth } from '../helpers/pro
 t.test('two instances on one database under load: no duplicate tracking numbers, no double timers', { skip: !TEST_DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
   const database = await createPostgresDatabase();
   t.teardown(() => database.drop());
-  const env = async () => ({ DATABASE_URL: database.url, PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0', SCHEDULER_INTERVAL_MS: '200', DATA_DIR: '/tmp/ogi-fault-unused' });
+  const env = async () => ({
+    DATABASE_URL: database.url,
+    PORT: String(await freePort()),
+    RATE_LIMIT_PER_MINUTE: '0',
+    SCHEDULER_INTERVAL_MS: '200',
+    DATA_DIR: '/tmp/ogi-fault-unused',
+  });
   // Started together: they race to migrate and to create the first administrator.
   const servers = [startServer(await env()), startServer(await env())];
   for (const s of servers) t.teardown(() => stopServer(s, 'SIGKILL'));
@@ -19,7 +25,11 @@ t.test('two instances on one database under load: no duplicate tracking numbers,
   const worker = async (w: number) => {
     for (let i = 0; running; i += 1) {
       const server = servers[(w + i) % 2]!;
-      const res = await fetch(`${server.url}/api/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application({ agency: ['fgj', 'czj'][i % 2] })) });
+      const res = await fetch(`${server.url}/api/requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(application({ agency: ['fgj', 'czj'][i % 2] })),
+      });
       if (res.status === 201) accepted.push(((await res.json()) as { trackingNumber: string }).trackingNumber);
     }
   };
@@ -36,7 +46,8 @@ t.test('two instances on one database under load: no duplicate tracking numbers,
   t.equal(cases!.distinct_numbers, cases!.n);
   const doubled = await db`select case_id, kind, count(*)::int as n from timers where status = 'pending' group by case_id, kind having count(*) > 1`;
   t.same(doubled, [], 'no timer twice');
-  const [seeded] = await db`select (select count(*)::int from agencies) as agencies, (select count(*)::int from guide_versions) as guides, (select count(*)::int from staff) as staff`;
+  const [seeded] =
+    await db`select (select count(*)::int from agencies) as agencies, (select count(*)::int from guide_versions) as guides, (select count(*)::int from staff) as staff`;
   t.same(seeded, { agencies: 15, guides: 15, staff: 1 }, 'demo agencies, their guides and the first administrator created once');
   const [timers] = await db`select count(*)::int as n from timers where status = 'pending'`;
   t.equal(timers!.n, accepted.length * 3, 'each case has its deadline and two reminders, once');

@@ -52,7 +52,9 @@ export function multipartBody(fields: Record<string, unknown>, files: { field?: 
   }
   for (const f of files) {
     chunks.push(
-      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${f.field ?? 'attachments'}"; filename="${f.filename}"\r\ncontent-type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="${f.field ?? 'attachments'}"; filename="${f.filename}"\r\ncontent-type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
       f.content,
       Buffer.from('\r\n'),
     );

@@ -70,6 +70,12 @@ export async function serverStorage(t: Test, name: string) {
   return {
     dataDir,
     databaseUrl: database?.url ?? null,
-    env: async (extra: Record<string, string> = {}) => ({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0', ...extra }),
+    env: async (extra: Record<string, string> = {}) => ({
+      DATA_DIR: dataDir,
+      DATABASE_URL: database?.url ?? '',
+      PORT: String(await freePort()),
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...extra,
+    }),
   };
 }

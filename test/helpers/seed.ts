@@ -68,12 +68,26 @@ export async function seedCases(args: {
     }
     const inserted = await args.db.insert(cases).values(rows).returning({ id: cases.id, state: cases.state, dueOn: cases.dueOn });
     await args.db.insert(caseEvents).values(
-      inserted.map((c, k) => ({ caseId: c.id, seq: 1, type: 'SUBMITTED', on: planned[k]!.receivedOn, at: new Date(), actorKind: 'applicant' as const, stateAfter: c.state, dueOnAfter: c.dueOn, payload: {} })),
+      inserted.map((c, k) => ({
+        caseId: c.id,
+        seq: 1,
+        type: 'SUBMITTED',
+        on: planned[k]!.receivedOn,
+        at: new Date(),
+        actorKind: 'applicant' as const,
+        stateAfter: c.state,
+        dueOnAfter: c.dueOn,
+        payload: {},
+      })),
     );
     const timerRows = inserted.flatMap((c, k) =>
-      planned[k]!.timers
-        .filter((t) => !args.timerKinds || args.timerKinds.includes(t.kind))
-        .map((t) => ({ caseId: c.id, kind: t.kind, dueOn: t.dueOn, fireAt: t.fireAt, status: 'pending' as const })),
+      planned[k]!.timers.filter((t) => !args.timerKinds || args.timerKinds.includes(t.kind)).map((t) => ({
+        caseId: c.id,
+        kind: t.kind,
+        dueOn: t.dueOn,
+        fireAt: t.fireAt,
+        status: 'pending' as const,
+      })),
     );
     if (timerRows.length) await args.db.insert(timers).values(timerRows);
   }

@@ -54,7 +54,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** Monday 2 March 2026, 10:00 in Shanghai: an ordinary working day. */
 export const DEFAULT_NOW = '2026-03-02T02:00:00Z';
 
-export async function testApp(t: Test, options: { now?: string; config?: Partial<Config>; database?: DatabaseHandle & { url: string | null }; logStream?: DestinationStream } = {}) {
+export async function testApp(
+  t: Test,
+  options: { now?: string; config?: Partial<Config>; database?: DatabaseHandle & { url: string | null }; logStream?: DestinationStream } = {},
+) {
   const clock = manualClock(options.now ?? DEFAULT_NOW);
   const database = options.database ?? (await openTestDatabase(t));
   const app = await buildApp({ config: testConfig(options.config), clock, database, logStream: options.logStream });

@@ -27,7 +27,7 @@ async function migratedDump(): Promise<Blob> {
   if (existsSync(file)) return new Blob([readFileSync(file)]);
   const fresh = await openDatabase({ databaseUrl: null, dataDir: '', inMemory: true });
   await fresh.migrate();
-  const dump = await ((fresh.db as unknown as { $client: PGlite }).$client.dumpDataDir('gzip'));
+  const dump = await (fresh.db as unknown as { $client: PGlite }).$client.dumpDataDir('gzip');
   await fresh.close();
   // Parallel test files may race to write it: write aside, then rename into place atomically.
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;

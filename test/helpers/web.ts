@@ -36,13 +36,20 @@ export function webClient(app: FastifyInstance): WebClient {
         for (const item of [v].flat()) form.append(k, String(item ?? ''));
       }
       return remember(
-        await app.inject({ method: 'POST', url, headers: { cookie: cookieHeader(), accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() }),
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: { cookie: cookieHeader(), accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form.toString(),
+        }),
       );
     },
     async postMultipart(url, fields, files) {
       const body = multipartBody(fields, files);
       const sep = url.includes('?') ? '&' : '?';
-      return remember(await app.inject({ method: 'POST', url: `${url}${sep}_csrf=${token}`, headers: { ...body.headers, cookie: cookieHeader(), accept: 'text/html' }, payload: body.payload }));
+      return remember(
+        await app.inject({ method: 'POST', url: `${url}${sep}_csrf=${token}`, headers: { ...body.headers, cookie: cookieHeader(), accept: 'text/html' }, payload: body.payload }),
+      );
     },
   };
   return client;
