@@ -21,5 +21,8 @@ export async function launchBrowser(): Promise<{ browser: Browser; source: strin
   if (existsSync(DEBIAN_CHROMIUM)) return { browser: await chromium.launch({ executablePath: DEBIAN_CHROMIUM, args: FLAGS }), source: DEBIAN_CHROMIUM };
   const packaged = (await import('@sparticuz/chromium')).default;
   const executablePath = await packaged.executablePath();
-  return { browser: await chromium.launch({ executablePath, args: [...new Set([...packaged.args, ...FLAGS])] }), source: '@sparticuz/chromium' };
+  // Not the package's own flag list: it is made for AWS Lambda (--single-process, --disable-web-security),
+  // under which the browser no longer behaves as a user's does (one clock for every page, no same-origin
+  // policy). This build needs nothing beyond the common flags.
+  return { browser: await chromium.launch({ executablePath, args: FLAGS }), source: '@sparticuz/chromium' };
 }
