@@ -3,21 +3,17 @@ import t from 'tap';
 import { ADMIN, api, staffClient, testApp } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { signIn, webClient } from './helpers/web.js';
+import { routesOf } from './helpers/routes.js';
 
 t.test('every form is protected against CSRF', async (t) => {
   const { app } = await testApp(t);
-  // printRoutes draws a tree: each child's text continues its parent's path.
-  const stack: string[] = [];
-  const routes: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([│ ]*)[├└]── (\S+) \(([^)]+)\)/.exec(line);
-    if (!m) continue;
-    const depth = m[1]!.length / 4;
-    stack.length = depth;
-    const full = `${stack.at(-1) ?? ''}${m[2]}`.replace(/\/\//g, '/');
-    stack.push(full);
-    if (m[3]!.split(', ').includes('POST') && !full.startsWith('/api/')) routes.push(full);
-  }
+  const routes = [
+    ...new Set(
+      routesOf(app)
+        .filter((r) => r.method === 'POST' && !r.path.startsWith('/api/'))
+        .map((r) => r.path),
+    ),
+  ];
   t.ok(routes.length >= 15, `${routes.length} page forms found`);
   const admin = await signIn(app, ADMIN.email, ADMIN.password);
   for (const route of routes) {
