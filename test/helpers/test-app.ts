@@ -7,7 +7,11 @@ import { buildApp } from '../../src/app.js';
 import { manualClock } from '../../src/calendar/clock.js';
 import type { Config } from '../../src/config/config.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
-import { openTestDatabase } from './test-databases.js';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/paths.js';
+import { openStartedDatabase, openTestDatabase, TEST_DATABASE_URL } from './test-databases.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 
@@ -23,8 +27,10 @@ export function logCapture(): { lines: string[]; stream: Writable } {
   return { lines, stream };
 }
 
+const TEST_PERSONAL_DATA_KEY = Buffer.alloc(32, 0x5a);
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return {
+  const config: Config = {
     port: 0,
     host: '127.0.0.1',
     databaseUrl: null,
@@ -49,6 +55,50 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     strictResponses: true,
     ...overrides,
   };
+  // An in-memory PGlite gets a fixed key rather than one made up for the process, so that a database
+  // cached from one test file's first start (startedDatabase) can be read by the next.
+  if (!('personalDataKey' in overrides) && config.inMemoryDatabase && !config.databaseUrl) config.personalDataKey = TEST_PERSONAL_DATA_KEY;
+  return config;
+}
+
+let sources: string | null = null;
+/** A hash of everything an app's first start reads: the code, the templates, the migrations. */
+function sourcesHash(): string {
+  if (sources) return sources;
+  const hash = createHash('sha256');
+  for (const dir of ['src', 'templates', 'db/migrations']) {
+    for (const file of (readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true }) as string[]).sort()) {
+      const full = path.join(PROJECT_ROOT, dir, file);
+      if (statSync(full).isFile()) hash.update(file).update(readFileSync(full));
+    }
+  }
+  return (sources = hash.digest('hex'));
+}
+
+/**
+ * A fresh database for one app. On PGlite it starts as the same app's first start left it (cached
+ * by openStartedDatabase), unless the test watches the log (the first start's lines are part of
+ * what it sees) or has no administrator password (the generated one is printed at first start).
+ */
+async function startedDatabase(t: Test, config: Config, now: string, cacheFirstStart: boolean) {
+  if (TEST_DATABASE_URL || !cacheFirstStart || !config.adminPassword || !config.personalDataKey) return openTestDatabase(t);
+  // What a first start reads from the configuration; nothing else in it changes the database.
+  const { demoData, adminEmail, adminPassword, personalDataKey, personalDataPreviousKey, passwordHashCost, publicUrl } = config;
+  const firstStart = {
+    demoData,
+    adminEmail,
+    adminPassword,
+    personalDataKey: personalDataKey.toString('hex'),
+    personalDataPreviousKey: personalDataPreviousKey?.toString('hex'),
+    passwordHashCost,
+    publicUrl,
+    now,
+  };
+  const key = createHash('sha256').update(JSON.stringify(firstStart)).digest('hex').slice(0, 16);
+  return openStartedDatabase(t, key, sourcesHash().slice(0, 16), async (database) => {
+    const first = await buildApp({ config, clock: manualClock(now), database });
+    await first.close();
+  });
 }
 
 /** Monday 2 March 2026, 10:00 in Shanghai: an ordinary working day. */
@@ -58,9 +108,11 @@ export async function testApp(
   t: Test,
   options: { now?: string; config?: Partial<Config>; database?: DatabaseHandle & { url: string | null }; logStream?: DestinationStream } = {},
 ) {
-  const clock = manualClock(options.now ?? DEFAULT_NOW);
-  const database = options.database ?? (await openTestDatabase(t));
-  const app = await buildApp({ config: testConfig(options.config), clock, database, logStream: options.logStream });
+  const now = options.now ?? DEFAULT_NOW;
+  const clock = manualClock(now);
+  const config = testConfig(options.config);
+  const database = options.database ?? (await startedDatabase(t, config, now, !options.logStream));
+  const app = await buildApp({ config, clock, database, logStream: options.logStream });
   t.teardown(() => app.close());
   return { app, clock, db: database.db, ctx: app.ogi.ctx, database };
 }
