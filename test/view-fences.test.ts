@@ -20,6 +20,7 @@ t.test('every table the applicant view reads, beside the case and agency rows it
   const read = tablesRead(String(loadBundle));
   t.same(read, ['agencies', 'attachments', 'case_events', 'cases', 'letters', 'timers'], 'the tables the query reads (a new one must be added here and given a trigger)');
   const database = await openTestDatabase(t);
+  await database.migrate();
   const triggers = rowsOf<{ table: string; events: string }>(
     await database.db.execute(sql`
       select c.relname as "table", string_agg(distinct case when (t.tgtype & 4) <> 0 then 'insert' end, '') ||
