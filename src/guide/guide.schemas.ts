@@ -1,5 +1,6 @@
 // What GET /api/agencies/{slug}/guide answers: the published 政府信息公开指南 (guide.document.ts).
 import { z } from 'zod';
+import { agencyContactSchema } from '../agencies/agencies.schemas.js';
 
 const labelled = z.object({ label: z.string(), value: z.string() });
 
@@ -12,16 +13,7 @@ export const guideDocumentSchema = z
     classification: z.string(),
     proactiveChannels: z.string(),
     office: z.array(labelled),
-    contact: z.object({
-      officeName: z.string(),
-      address: z.string(),
-      postcode: z.string(),
-      officeHours: z.string(),
-      phone: z.string(),
-      fax: z.string(),
-      email: z.string(),
-      website: z.string(),
-    }),
+    contact: agencyContactSchema,
     applyChannels: z.array(z.object({ channel: z.string(), label: z.string(), text: z.string() })),
     applicationContents: z.array(z.string()),
     process: z.array(z.object({ step: z.string(), text: z.string() })),

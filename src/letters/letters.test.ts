@@ -8,7 +8,7 @@ import type { ApplicantRecord } from '../db/schema.js';
 import { compileTemplates } from '../render.js';
 import { DISPOSITION_CODES, type Disposition } from '../workflow/dispositions.js';
 import type { LetterKind } from '../workflow/request.machine.js';
-import type { AnswerDetails, ClientEvent, EventActor } from '../workflow/types.js';
+import { NO_ANSWER_DETAILS, type AnswerDetails, type ClientEvent, type EventActor } from '../workflow/types.js';
 import { decide, startCase, type Decision } from '../workflow/workflow.js';
 import { LETTER_TITLES, letterModel, type LetterAgency } from './letters.model.js';
 import { remedyOf, reviewFirst, reviewOrSuit } from './remedy.js';
@@ -61,21 +61,9 @@ function render(args: { kind: LetterKind; decision: Ok; on: IsoDate; payload?: R
   return htmlToText(letters.render(args.kind, model)).replace(/\n/g, '');
 }
 
-const NO_DETAILS: AnswerDetails = {
-  legalBasis: '',
-  withheldReasons: '',
-  alreadyPublicAt: '',
-  responsibleAgency: '',
-  responsibleAgencyContact: '',
-  notResponsibleReason: '',
-  howToObtain: '',
-  otherChannel: '',
-  publicInterest: '',
-  earlierCase: null,
-};
 const answerText = (disposition: Disposition, details: Partial<AnswerDetails> & { earlierAnsweredOn?: string } = {}, applicant = PERSON) => {
   const { earlierAnsweredOn, ...rest } = details;
-  const event = { type: 'ANSWER', disposition, text: '经审查，现就您的申请答复如下。', ...NO_DETAILS, ...rest } as ClientEvent;
+  const event = { type: 'ANSWER', disposition, text: '经审查，现就您的申请答复如下。', ...NO_ANSWER_DETAILS, ...rest } as ClientEvent;
   const decision = step(startCase({ receivedOn: '2026-03-02', calendar }), '2026-03-20', event);
   const payload = { disposition, ...rest, earlierCase: rest.earlierCase?.trackingNumber ?? '', earlierAnsweredOn: earlierAnsweredOn ?? '' };
   return render({ kind: 'answer', decision, on: '2026-03-20', payload, applicant });
@@ -198,7 +186,7 @@ t.test('interim letters carry no remedy clause (法释〔2011〕17号 art. 2(1))
 t.test('an answer after a correction quotes the corrected application and its receipt (art. 30)', async (t) => {
   const asked = step(startCase({ receivedOn: '2026-03-02', calendar }), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 });
   const corrected = step(asked, '2026-03-09', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-09', text: '所需为区发改局2025年第3号文件' });
-  const answered = step(corrected, '2026-03-20', { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该文件全文。', ...NO_DETAILS } as ClientEvent);
+  const answered = step(corrected, '2026-03-20', { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该文件全文。', ...NO_ANSWER_DETAILS } as ClientEvent);
   const text = render({ kind: 'answer', decision: answered, on: '2026-03-20', payload: { disposition: 'disclosed' } });
   t.match(
     text,
@@ -232,7 +220,7 @@ t.test("disclosure over a third party's objection: the written notice to it (art
     matter: '合同金额',
   });
   const objected = step(consulting, '2026-03-10', { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '涉及商业秘密', repliedOn: '2026-03-10' });
-  const details = { ...NO_DETAILS, publicInterest: '项目使用财政资金，公众知情利益重大' };
+  const details = { ...NO_ANSWER_DETAILS, publicInterest: '项目使用财政资金，公众知情利益重大' };
   const answered = step(objected, '2026-03-12', { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供合同全文。', ...details } as ClientEvent);
   const text = render({ kind: 'third_party_notice', decision: answered, on: '2026-03-12', payload: { disposition: 'disclosed', publicInterest: details.publicInterest } });
   t.match(text, /^政府信息公开告知书（致第三方）雨发改依申〔2026〕1号湘潭某建设有限公司：/);

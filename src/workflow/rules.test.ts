@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import type { IsoDate } from '../calendar/dates.js';
 import { OFFICIAL_SCHEDULES } from '../calendar/official-schedules.js';
 import { buildCalendar } from '../calendar/working-days.js';
-import type { AnswerDetails, ClientEvent, EarlierCase, EventActor, TimerEvent } from './types.js';
+import { NO_ANSWER_DETAILS, type AnswerDetails, type ClientEvent, type EarlierCase, type EventActor, type TimerEvent } from './types.js';
 import { allowedEvents, decide, startCase, type Decision } from './workflow.js';
 
 const calendar = buildCalendar(OFFICIAL_SCHEDULES);
@@ -29,20 +29,8 @@ function ok(t: Test, d: Decision, why = 'accepted'): Ok {
 }
 const refusedBy = (t: Test, d: Decision, rule: string) => t.equal(d.ok ? 'accepted' : d.rule, rule, `refused by ${rule}`);
 
-const NO_DETAILS: AnswerDetails = {
-  legalBasis: '',
-  withheldReasons: '',
-  alreadyPublicAt: '',
-  responsibleAgency: '',
-  responsibleAgencyContact: '',
-  notResponsibleReason: '',
-  howToObtain: '',
-  otherChannel: '',
-  publicInterest: '',
-  earlierCase: null,
-};
 const TEXT = '经审查，现就您的申请答复如下。';
-const answer = (disposition: string, details: Partial<AnswerDetails> = {}, text = TEXT) => ({ type: 'ANSWER', disposition, text, ...NO_DETAILS, ...details }) as ClientEvent;
+const answer = (disposition: string, details: Partial<AnswerDetails> = {}, text = TEXT) => ({ type: 'ANSWER', disposition, text, ...NO_ANSWER_DETAILS, ...details }) as ClientEvent;
 
 t.test("decisions_by_case_agency_staff: only staff of the case's agency act on it", async (t) => {
   for (const event of [answer('disclosed'), { type: 'ASSIGN', assignee: 7 } as ClientEvent, { type: 'WITHDRAW', reason: '' } as ClientEvent]) {

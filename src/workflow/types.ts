@@ -70,6 +70,20 @@ export type AnswerDetails = {
   earlierCase: EarlierCase | null;
 };
 
+/** An answer stating nothing beside its code and text. */
+export const NO_ANSWER_DETAILS: AnswerDetails = {
+  legalBasis: '',
+  withheldReasons: '',
+  alreadyPublicAt: '',
+  responsibleAgency: '',
+  responsibleAgencyContact: '',
+  notResponsibleReason: '',
+  howToObtain: '',
+  otherChannel: '',
+  publicInterest: '',
+  earlierCase: null,
+};
+
 /** Sent by the timer sweeper when a statutory period has run out; `dueOn` is the day it ran out. */
 export type TimerEvent =
   | { type: 'DEADLINE_PASSED'; dueOn: IsoDate }

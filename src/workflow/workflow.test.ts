@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import type { IsoDate } from '../calendar/dates.js';
 import { OFFICIAL_SCHEDULES } from '../calendar/official-schedules.js';
 import { buildCalendar, workingDaysBetween } from '../calendar/working-days.js';
-import type { AnswerDetails, ClientEvent, EventActor, TimerEvent } from './types.js';
+import { NO_ANSWER_DETAILS, type AnswerDetails, type ClientEvent, type EventActor, type TimerEvent } from './types.js';
 import { allowedEvents, decide, startCase, type Decision, type WorkflowSnapshot } from './workflow.js';
 
 const calendar = buildCalendar(OFFICIAL_SCHEDULES);
@@ -16,20 +16,9 @@ const DUE = '2026-03-30';
 
 type Ok = Extract<Decision, { ok: true }>;
 
-const NO_DETAILS: AnswerDetails = {
-  legalBasis: '',
-  withheldReasons: '',
-  alreadyPublicAt: '',
-  responsibleAgency: '',
-  responsibleAgencyContact: '',
-  notResponsibleReason: '',
-  howToObtain: '',
-  otherChannel: '',
-  publicInterest: '',
-  earlierCase: null,
-};
 /** An ANSWER event: what a client sends, with the details it leaves out empty. */
-const answer = (disposition: string, text: string, details: Partial<AnswerDetails> = {}) => ({ type: 'ANSWER', disposition, text, ...NO_DETAILS, ...details }) as ClientEvent;
+const answer = (disposition: string, text: string, details: Partial<AnswerDetails> = {}) =>
+  ({ type: 'ANSWER', disposition, text, ...NO_ANSWER_DETAILS, ...details }) as ClientEvent;
 const start = () => startCase({ receivedOn: RECEIVED, calendar });
 
 function act(from: Ok | WorkflowSnapshot, on: IsoDate, event: ClientEvent | TimerEvent, actor: EventActor = clerk): Decision {
