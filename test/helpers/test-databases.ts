@@ -1,7 +1,7 @@
 // A fresh database per test file: a new PostgreSQL database when DATABASE_URL is set (dropped in
 // teardown), otherwise a PGlite copied from a cached, already migrated template directory.
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -75,8 +75,8 @@ async function openCopy(t: Test, template: string): Promise<DatabaseHandle & { u
 /**
  * PGlite: the database as an app leaves it after its first start (keys, schedules, demo agencies and
  * their guides, the administrator), kept as a template under `key` and `version`: testApp puts the
- * configuration and the clock into the key, a hash of the sources into the version (older versions of
- * a key are removed). Building that state takes longer than opening the database itself, and most
+ * configuration and the clock into the key, a hash of the sources into the version (versions of a key
+ * made over an hour ago are removed). Building that state takes longer than opening the database itself, and most
  * test files start several apps.
  */
 export async function openStartedDatabase(
@@ -95,8 +95,11 @@ export async function openStartedDatabase(
   const temp = aside(dir);
   cpSync(handle.dataDir, temp, { recursive: true, filter: (source) => !source.endsWith('pgdata.lock') });
   publish(temp, dir);
+  // Other versions of this key made over an hour ago (another checkout may be running its tests on
+  // one now); never another process's directory in the making (its name has a suffix).
   for (const old of readdirSync(TEMPLATES)) {
-    if (old.startsWith(name) && !dir.endsWith(old)) rmSync(path.join(TEMPLATES, old), { recursive: true, force: true });
+    const other = path.join(TEMPLATES, old);
+    if (old.startsWith(name) && !old.includes('.') && other !== dir && statSync(other).mtimeMs < Date.now() - 3_600_000) rmSync(other, { recursive: true, force: true });
   }
   return handle;
 }
