@@ -30,7 +30,7 @@ t.test('every relative link in the Markdown files leads to a file of the reposit
 t.test('nothing in the repository depends on files outside it', async (t) => {
   const text = files.filter((f) => !/\.(png|jpg|ico|woff2?|ttf|otf|gz)$/.test(f) && f !== 'package-lock.json' && statSync(path.join(PROJECT_ROOT, f)).size < 2_000_000);
   const outside = text.filter((f) => /\.\.\/shared|shared\/spec/.test(read(f)) && f !== 'test/docs.test.ts');
-  t.same(outside, [], 'no file refers to ../shared');
+  t.same(outside, [], 'no file refers to the spec folder beside the repository');
 });
 
 t.test('the README is a front door: at most 8 KB', async (t) => {

@@ -134,7 +134,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     const values = override?.values ?? draft.data;
     const errors = override?.errors ?? {};
     const versions = await listVersions(ctx.db, draft.agency.id);
-    return reply.status(override?.status ?? 200).page('admin/guide', {
+    return reply.status(override?.status ?? 200).page('admin/guide-editor', {
       title: `编辑${draft.agency.name}政府信息公开指南`,
       agency: draft.agency,
       hasDraft: draft.hasDraft,

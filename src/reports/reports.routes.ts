@@ -130,7 +130,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     const scope = await reportScope(ctx, principal, request.query.agency);
     const tables = await computeTables(ctx, year, scope);
     const agencies = principal.role === 'admin' ? await listAgencies(ctx.db, { includeRetired: true }) : [];
-    return reply.page('staff/reports', {
+    return reply.page('staff/request-statistics', {
       title: `${year}年收到和处理政府信息公开申请情况`,
       year,
       name: scope?.name ?? '雨湖区',
@@ -148,7 +148,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   const admin = staffPage(ctx, ['admin']);
   app.get('/admin/reports', { preHandler: admin }, async (request, reply) => {
     const [reports, agencies] = await Promise.all([listReports(ctx.db), listAgencies(ctx.db, { includeRetired: true })]);
-    return reply.page('admin/reports', {
+    return reply.page('admin/report-drafts', {
       title: '年度报告',
       reports: reports.map((r) => ({
         ...r,
@@ -166,7 +166,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   });
   app.get<YearScope>('/admin/reports/:year/:scope', { preHandler: admin }, async (request, reply) => {
     const view = await reportView(ctx, Number(request.params.year), request.params.scope, { publishedOnly: false });
-    return reply.page('admin/report', { ...reportModel(view), notice: noticeOf(request) });
+    return reply.page('admin/report-editor', { ...reportModel(view), notice: noticeOf(request) });
   });
   app.post<YearScope>('/admin/reports/:year/:scope', { preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
     await saveReportSections(ctx, Number(request.params.year), request.params.scope, request.body);
