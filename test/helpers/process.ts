@@ -22,9 +22,9 @@ export async function freePort(): Promise<number> {
 export type ServerProcess = { child: ChildProcess; url: string; output(): string; exited: Promise<number | null> };
 
 export function startServer(env: Record<string, string>): ServerProcess {
-  // --liftoff-only: the embedded database's WebAssembly is compiled once, quickly, and never again
-  // optimised in the background; a process that lives seconds spends half the CPU otherwise.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--liftoff-only', 'src/server.ts'], {
+  // Not --liftoff-only, as the test processes are: a server here writes megabytes of files into the
+  // embedded database, which unoptimised WebAssembly does several times slower.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
