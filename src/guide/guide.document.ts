@@ -15,6 +15,12 @@ import { ANSWER_PERIOD, CONSULTATION_PERIOD, CORRECTION_WINDOW, MAX_EXTENSION, P
  */
 export const GUIDE_EDITION = 3;
 
+/** How to reach the agency's 政府信息公开工作机构, as its guide states it (and its agency row mirrors it). */
+export function contactOf(data: GuideData) {
+  const { officeName, address, postcode, officeHours, phone, fax, email, website } = data;
+  return { officeName, address, postcode, officeHours, phone, fax, email, website };
+}
+
 export function guideDocument(args: { agency: { slug: string; name: string }; data: GuideData; version: number; publishedOn: string; publicUrl: string; edition?: number }) {
   const { agency, data } = args;
   const edition = args.edition ?? GUIDE_EDITION;
@@ -36,16 +42,7 @@ export function guideDocument(args: { agency: { slug: string; name: string }; da
       ['电子邮箱', data.email],
       ['网站', data.website],
     ].map(([label, value]) => ({ label: label!, value: value! })),
-    contact: {
-      officeName: data.officeName,
-      address: data.address,
-      postcode: data.postcode,
-      officeHours: data.officeHours,
-      phone: data.phone,
-      fax: data.fax,
-      email: data.email,
-      website: data.website,
-    },
+    contact: contactOf(data),
     applyChannels: [
       { channel: 'online', label: '网上申请', text: `通过本平台在线填写申请表并提交：${applyUrl}。` },
       { channel: 'in_person', label: '当面申请', text: `在办公时间（${data.officeHours}）到${data.address}当面提交；书写有困难的，可以口头提出，由工作人员代为填写。` },

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { agencies, guideDrafts, guideVersions, type GuideData } from '../db/schema.js';
+import { contactOf } from './guide.document.js';
 
 export type GuideVersionRow = typeof guideVersions.$inferSelect;
 
@@ -71,14 +72,7 @@ export async function mirrorContacts(tx: Executor, agencyId: number, data: Guide
   await tx
     .update(agencies)
     .set({
-      officeName: data.officeName,
-      address: data.address,
-      postcode: data.postcode,
-      officeHours: data.officeHours,
-      phone: data.phone,
-      fax: data.fax,
-      email: data.email,
-      website: data.website,
+      ...contactOf(data),
       reviewBody: data.reviewBody,
       court: data.court,
       updatedAt: at,
