@@ -35,6 +35,6 @@ export default tseslint.config(
   },
   {
     files: ['templates/assets/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', FormData: 'readonly' } },
   },
 );

@@ -32,6 +32,9 @@ import { removeAbandoned, removeStaged, stagingDir } from './uploads/staging.js'
 import { AccessLog, loggerOptions } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerViews } from './http/views.js';
+import { fontLoader } from './documents/fonts.js';
+import { documentRoutes } from './documents/documents.routes.js';
+import { sealRoutes } from './agencies/seal.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { refuseIllFormedText } from './common/validation.js';
 import { createMailer } from './notifications/mailer.js';
@@ -134,6 +137,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     log: app.log,
     letters: compileTemplates('letters'),
     mails: compileTemplates('mail'),
+    pdfFonts: fontLoader(config),
     events: new EventEmitter(),
     personalDataKey: keySource.key,
     uploads: {
@@ -240,6 +244,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(adminPages, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(statsPages, { ctx });
+  await app.register(documentRoutes, { ctx, limits });
+  await app.register(sealRoutes, { ctx });
   app.setNotFoundHandler((request, reply) => {
     const body = { error: 'not_found', message: '没有找到该页面或资源' };
     if (wantsHtml(request)) return reply.status(404).page('error', { title: body.message, message: '请检查网址是否正确。' });

@@ -5,6 +5,7 @@ import type { CalendarLoader } from './calendar/calendar.repository.js';
 import type { Clock } from './calendar/clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/client.js';
+import type { PdfFonts } from './documents/letter-pdf.js';
 import type { Renderer } from './render.js';
 import type { Numbers } from './requests/numbers.js';
 import type { PersonalDataKey } from './requests/personal-data.js';
@@ -23,6 +24,8 @@ export type AppContext = {
   letters: Renderer;
   /** Compiled templates under templates/mail. */
   mails: Renderer;
+  /** The faces PDFs are set in, parsed on first use (documents/fonts.ts). */
+  pdfFonts: () => PdfFonts;
   /** In-process notices between capabilities (e.g. `guide.published` invalidates cached guide pages). */
   events: EventEmitter;
   /** Seals identity numbers at rest (requests/personal-data.ts); null: they are stored unsealed. */

@@ -9,6 +9,7 @@ t.test('an applicant who lost the access code gets a new one from the agency', a
   const { app, db } = await testApp(t);
   const anon = api(app);
   const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
   const track = (tn: string, code: string) => anon.get(`/api/requests/${tn}?accessCode=${code}`);
   const file = async (email?: string) => {
     const res = await anon.post('/api/requests', email ? application({ applicant: { email } }) : application({ applicant: { email: '' }, delivery: 'online' }));
@@ -54,7 +55,7 @@ t.test('an applicant who lost the access code gets a new one from the agency', a
 
   await t.test('a transferred request: reissued at the agency it went to, the new code opens both numbers', async (t) => {
     const receipt = await file();
-    const transferred = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'TRANSFER', agency: 'czj' });
+    const transferred = await head.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'TRANSFER', agency: 'czj' });
     t.equal(transferred.statusCode, 200);
     const to = transferred.json().events.at(-1).payload.to as string;
     const refused = await clerk.post(`/api/cases/${receipt.trackingNumber}/access-code`);
@@ -72,7 +73,7 @@ t.test('an applicant who lost the access code gets a new one from the agency', a
 
   await t.test('the tracking page of a transferred request links to its new number, and back', async (t) => {
     const receipt = await file();
-    const transferred = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'TRANSFER', agency: 'czj' });
+    const transferred = await head.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'TRANSFER', agency: 'czj' });
     const to = transferred.json().events.at(-1).payload.to as string;
     const web = webClient(app);
     const old = await web.get(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`);

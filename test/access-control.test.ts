@@ -31,12 +31,12 @@ t.test("one agency, one case, one applicant cannot reach another's", async (t) =
   const { app } = await testApp(t);
   const a = (await api(app).post('/api/requests', application())).json();
   const b = (await api(app).post('/api/requests', application({ agency: 'czj' }))).json();
-  const fgjClerk = await staffClient(app, 'clerk', 'fgj');
+  const fgjHead = await staffClient(app, 'supervisor', 'fgj');
   const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' }, [{ filename: '../../../etc/passwd.pdf', content: PDF }]);
   const answered = await app.inject({
     method: 'POST',
     url: `/api/cases/${a.trackingNumber}/events`,
-    headers: { authorization: `Bearer ${fgjClerk.token()}`, ...form.headers },
+    headers: { authorization: `Bearer ${fgjHead.token()}`, ...form.headers },
     payload: form.payload,
   });
   t.equal(answered.statusCode, 200);

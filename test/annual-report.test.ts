@@ -106,7 +106,7 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
   await act('mzj', excessive.tn, { type: 'REASONS_GIVEN', text: '用于研究' });
   await act('mzj', excessive.tn, answerBody('rejected_excessive'));
   conclude(excessive.spec, '2026-03-02', 'rejected_excessive');
-  // No correction in time; no fee paid in time: the sweeper closes them.
+  // No correction in time; no fee paid in time: the sweeper proposes their closure.
   const noCorrection = await register('fgj', 'public_welfare', '2026-03-02');
   await act('fgj', noCorrection.tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
   const noFee = await register('mzj', 'legal_services', '2026-03-02');
@@ -123,6 +123,9 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
 
   at('2026-04-15');
   t.ok((await app.ogi.sweeper.runOnce()).applied >= 2, 'the lapsed correction and fee are swept');
+  // Art. 17: proposed to the office heads, who sign the closures the same day.
+  await act('fgj', noCorrection.tn, { type: 'SIGN_OFF' });
+  await act('mzj', noFee.tn, { type: 'SIGN_OFF' });
   conclude(noCorrection.spec, '2026-04-15', 'other_no_correction');
   conclude(noFee.spec, '2026-04-15', 'other_fee_unpaid');
 

@@ -16,6 +16,7 @@ t.test('the applicant sees each change at the next lookup', async (t) => {
   const { app, clock, db } = await testApp(t, { now: '2026-12-14T02:00:00Z' });
   const anon = api(app);
   const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
   const supervisor = await staffClient(app, 'supervisor', 'fgj');
   const file = async () => (await anon.post('/api/requests', application({ agency: 'fgj' }))).json() as { trackingNumber: string; accessCode: string };
   const lookup = async (r: { trackingNumber: string; accessCode: string }, code = r.accessCode) => anon.get(`/api/requests/${r.trackingNumber}?accessCode=${code}`);
@@ -59,6 +60,8 @@ t.test('the applicant sees each change at the next lookup', async (t) => {
     const before = await view(receipt);
     clock.set(new Date(`${before.correctionDueOn}T16:00:01Z`));
     t.match(await app.ogi.sweeper.runOnce(), { applied: 1 });
+    t.match(await view(receipt), { state: 'awaiting_correction' }, 'proposed to the office head, not closed unseen (art. 17)');
+    t.equal((await head.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'SIGN_OFF' })).statusCode, 200);
     t.match(await view(receipt), { state: 'closed', disposition: 'other_no_correction', correctionDueOn: null });
     clock.set(new Date('2026-12-14T02:00:00Z'));
   });
@@ -89,8 +92,8 @@ t.test('the applicant sees each change at the next lookup', async (t) => {
     const before = await view(other);
     const [c] = rowsOf<{ id: number }>(await db.execute(sql`select id from cases where tracking_number = ${other.trackingNumber}`));
     await db.execute(sql`
-      insert into letters (case_id, event_seq, kind, recipient, document_number, issued_on, title, body_html, body_text)
-      values (${c!.id}, 1, 'extra_notice', 'applicant', '雨发改〔2026〕99号', '2026-12-14', '另行告知书', '<p>另行告知</p>', '另行告知')`);
+      insert into letters (case_id, event_seq, kind, recipient, document_number, issued_on, title, body_html, body_text, verification_code)
+      values (${c!.id}, 1, 'extra_notice', 'applicant', '雨发改〔2026〕99号', '2026-12-14', '另行告知书', '<p>另行告知</p>', '另行告知', 'TEST00000001')`);
     const now = await view(other);
     t.equal(now.letters.length, before.letters.length + 1);
     t.equal(now.letters.at(-1).title, '另行告知书');
@@ -121,7 +124,7 @@ t.test('the applicant sees each change at the next lookup', async (t) => {
 
   await t.test('the tracking page reads the same view', async (t) => {
     const other = await file();
-    t.equal((await clerk.post(`/api/cases/${other.trackingNumber}/events`, { type: 'TRANSFER', agency: 'czj' })).statusCode, 200);
+    t.equal((await head.post(`/api/cases/${other.trackingNumber}/events`, { type: 'TRANSFER', agency: 'czj' })).statusCode, 200);
     const page = await anon.get(`/track?trackingNumber=${other.trackingNumber}&accessCode=${other.accessCode}`);
     t.equal(page.statusCode, 200);
     t.match(pageText(page.body), /告知并转送负责机关/);

@@ -39,10 +39,15 @@ t.test("the clerks' desk", async (t) => {
     return found.at(-1);
   };
   /** Opens the case page (for its CSRF token and version), then posts an action form. */
-  const act = async (web: typeof clerk, tn: string, fields: Record<string, unknown>) => {
+  const post = async (web: typeof clerk, tn: string, fields: Record<string, unknown>) => {
     const page = await web.get(`/staff/cases/${tn}`);
     const version = /name="expectedVersion" value="(\d+)"/.exec(page.body)?.[1];
     return web.post(`/staff/cases/${tn}/events`, { expectedVersion: version, ...fields });
+  };
+  /** An action as its page sends it; a clerk's decision is then signed by the office head (art. 17; test/sign-off.test.ts). */
+  const act = async (web: typeof clerk, tn: string, fields: Record<string, unknown>) => {
+    const res = await post(web, tn, fields);
+    return res.statusCode === 303 && (await caseRow(tn)).pendingDraft ? post(supervisor, tn, { type: 'SIGN_OFF' }) : res;
   };
   /** The fgj agency's review body and court, as every remedy clause of its letters names them. */
   const remedyOf = (remedy: Remedy) => remedySentences({ remedy, reviewBody: '湘潭市雨湖区人民政府', court: '湘潭市雨湖区人民法院' });
@@ -370,6 +375,9 @@ t.test("the clerks' desk", async (t) => {
       [{ filename: '项目清单（已处理）.pdf', content: PDF }],
     );
     t.equal(res.statusCode, 303, res.body.slice(0, 500));
+    t.match(await caseRow(tn), { state: 'received', pendingDraft: 'ANSWER' }, 'a draft, its file kept back');
+    t.equal((await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json().releasedFiles.length, 0, 'the applicant sees no file before sign-off');
+    t.equal((await post(supervisor, tn, { type: 'SIGN_OFF' })).statusCode, 303, 'signed by the office head (art. 17)');
     t.match(await caseRow(tn), { state: 'answered', disposition: 'partially_disclosed', concludedOn: '2026-03-02' });
     await assertLetter(t, tn, 'answer', /第三十七条/, [/部分公开/, /个人住址属于个人隐私/, /项目清单（已处理）\.pdf/], 'partial');
     const tracked = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
@@ -425,6 +433,7 @@ t.test("the clerks' desk", async (t) => {
       text: /name="text" value="([^"]+)"/.exec(page.body)![1],
     });
     t.equal(res.statusCode, 303);
+    t.equal((await post(supervisor, repeat.trackingNumber, { type: 'SIGN_OFF' })).statusCode, 303, 'signed by the office head (art. 17)');
     t.match(await caseRow(repeat.trackingNumber), { state: 'answered', disposition: 'rejected_duplicate' });
     await assertLetter(t, repeat.trackingNumber, 'answer', /第三十六条第六项/, [new RegExp(`编号：${first.trackingNumber}`)]);
 
@@ -518,8 +527,13 @@ t.test('a clerk registers an application received on paper (art. 29, 31)', async
   const tn = /申请编号\s+(FGJ-2026-\d{5})/.exec(text)?.[1];
   const accessCode = /查询码\s+(\S+)（请告知申请人/.exec(text)?.[1];
   t.ok(tn && accessCode, 'the page gives the tracking number and the access code to pass on');
-  t.match(text, /收到日期\s+2026-02-27/);
-  t.match(text, /答复期限\s+2026-03-26/, '20 working days from the day after signing');
+  t.match(text, /收到日期\s+2026年2月27日/);
+  t.match(text, /答复期限\s+2026年3月26日/, '20 working days from the day after signing');
+  t.match(text, /政府信息公开申请接收回执/, 'the receipt to hand over or post');
+  t.match(text, new RegExp(`查询码告知单.*查询码：\\s*${accessCode}`), 'with the access code printed this once');
+  t.notMatch(text, /答复期限.*已经届满/, 'no warning for a receipt within the period');
+  const late = pageText((await clerk.postMultipart('/staff/cases/new', { ...application(), channel: 'post', receivedOn: '2026-01-05' }, [])).body);
+  t.match(late, /答复期限（2026年2月\d+日）已经届满/, 'a receipt date past the answer period is flagged at registration');
   const page = await clerk.get(`/staff/cases/${tn}`);
   t.equal(page.statusCode, 200);
   t.match(pageText(page.body), /申请书扫描件\.pdf/, 'the scan is kept with the case');

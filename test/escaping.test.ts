@@ -49,7 +49,7 @@ t.test('HTML and script typed by applicants or clerks show as text on every page
   await act(clerk, { type: 'REQUEST_REASONS', matter: `${SCRIPT}本月申请120件`, replyWithinWorkingDays: 5 });
   await act(clerk, { type: 'REASONS_GIVEN', text: `${SCRIPT}用于研究` });
   await act(supervisor, { type: 'DEFER_ANSWER', dueOn: '2026-06-30', reason: `${IMG}逐件检索` });
-  await act(clerk, { type: 'ANSWER', disposition: 'partially_disclosed', text: `${SCRIPT}部分公开`, withheldReasons: `${IMG}个人隐私`, legalBasis: SCRIPT });
+  await act(supervisor, { type: 'ANSWER', disposition: 'partially_disclosed', text: `${SCRIPT}部分公开`, withheldReasons: `${IMG}个人隐私`, legalBasis: SCRIPT });
 
   const stored = await db.select().from(letters).innerJoin(cases, eq(cases.id, letters.caseId)).where(eq(cases.trackingNumber, tn));
   t.same(
@@ -62,7 +62,7 @@ t.test('HTML and script typed by applicants or clerks show as text on every page
 
   const track = await citizen.get(`/track?trackingNumber=${tn}&accessCode=${code}`);
   clean('the tracking page', track.body);
-  for (const m of track.body.matchAll(/href="(\/track\/letters\/[^"]+)"/g)) {
+  for (const m of track.body.matchAll(/href="(\/track\/letters\/\d+\?[^"]+)"/g)) {
     shows(`the public letter ${m[1]}`, (await citizen.get(m[1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='))).body);
   }
 

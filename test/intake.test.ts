@@ -56,8 +56,8 @@ t.test('intake (art. 29, 31)', async (t) => {
     t.match(text, '该日不是工作日，根据《中华人民共和国政府信息公开条例》第三十一条的规定，本机关收到申请之日为其后的第一个工作日，即2026年3月9日');
     t.notMatch(text, '本机关已于');
     // The same holds for an application another agency transfers on a Saturday (art. 36(5)).
-    const clerk = await staffClient(app, 'clerk', 'fgj');
-    const transferred = await clerk.post(`/api/cases/${saturday.trackingNumber}/events`, { type: 'TRANSFER', agency: 'mzj' });
+    const head = await staffClient(app, 'supervisor', 'fgj');
+    const transferred = await head.post(`/api/cases/${saturday.trackingNumber}/events`, { type: 'TRANSFER', agency: 'mzj' });
     const to = transferred.json().events.at(-1).payload.to as string;
     const arrived = await receiptText({ trackingNumber: to, accessCode: saturday.accessCode });
     t.match(arrived, '您的政府信息公开申请已于2026年3月7日送达本机关，申请编号为' + to);

@@ -25,7 +25,11 @@ t.test('decisions and their letters through the API', async (t) => {
     t.equal(res.statusCode, 201, res.body);
     return res.json() as { trackingNumber: string; accessCode: string; receivedOn: string; dueOn: string };
   };
-  const act = (tn: string, body: Record<string, unknown>, who = clerk) => who.post(`/api/cases/${tn}/events`, body);
+  // A clerk's decision is a draft until the office head signs it (art. 17; test/sign-off.test.ts): here, signed at once.
+  const act = async (tn: string, body: Record<string, unknown>, who = clerk) => {
+    const res = await who.post(`/api/cases/${tn}/events`, body);
+    return res.statusCode === 200 && res.json().pendingDraft && who === clerk ? officeHead.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' }) : res;
+  };
   const refused = async (t: Tap, tn: string, body: Record<string, unknown>, rule: string, who = clerk) => {
     const before = (await db.select({ version: cases.version, state: cases.state }).from(cases).where(eq(cases.trackingNumber, tn)))[0];
     const res = await act(tn, body, who);
@@ -204,6 +208,9 @@ t.test('decisions and their letters through the API', async (t) => {
     await act(tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
     at('2026-03-10');
     await app.ogi.sweeper.runOnce();
+    // Art. 17: the closure the timer finds due is proposed to the office head, who signs it.
+    t.match((await clerk.get(`/api/cases/${tn}`)).json(), { state: 'awaiting_correction', pendingDraft: { type: 'CORRECTION_PERIOD_ENDED', draftedBy: null } });
+    t.equal((await officeHead.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' })).statusCode, 200);
     t.match((await clerk.get(`/api/cases/${tn}`)).json(), { state: 'closed', disposition: 'other_no_correction' });
     const web = await import('./helpers/web.js');
     const adminWeb = await web.signIn(app, 'admin@test.local', 'admin-password-1');

@@ -181,8 +181,8 @@ t.test('with the scheduler running, mail goes out as soon as what queued it is c
   await smtp.waitFor(1);
   t.equal(smtp.messages[0]!.subject, `【政府信息公开】您的申请已收到（${receipt.trackingNumber}）`, 'the acknowledgment');
 
-  const clerk = await staffClient(app, 'clerk', 'fgj');
-  const answered = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' });
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const answered = await head.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' });
   t.equal(answered.statusCode, 200);
   await smtp.waitFor(2);
   t.equal(to(smtp.messages[1]!), 'prompt@example.com', 'the answer, from a clerk’s action');

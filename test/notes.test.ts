@@ -8,6 +8,7 @@ t.test('internal notes on a case', async (t) => {
   const { app, clock } = await testApp(t);
   const anon = api(app);
   const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
   const file = async () => (await anon.post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
   const NOTE = '已电话联系申请人，确认所需为2026年第一季度的审批结果清单';
 
@@ -38,7 +39,7 @@ t.test('internal notes on a case', async (t) => {
 
   await t.test("also once answered; refused when empty, too long, or another agency's", async (t) => {
     const receipt = await file();
-    t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' })).statusCode, 200);
+    t.equal((await head.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' })).statusCode, 200);
     const late = await clerk.post(`/api/cases/${receipt.trackingNumber}/notes`, { text: '答复书已于3月4日当面交申请人签收' });
     t.equal(late.statusCode, 201);
     t.match(late.json(), { state: 'answered', events: [{}, {}, { type: 'NOTE', payload: { text: '答复书已于3月4日当面交申请人签收' } }] });

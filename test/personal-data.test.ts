@@ -113,8 +113,8 @@ t.test('identity numbers are stored sealed, the same applicant is still recognis
     update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${VALID_RESIDENT_ID}::text)),
       applicant_key = ${plainHash('resident_id', VALID_RESIDENT_ID)} where tracking_number = ${again}`);
   // Transferred to another agency before the job runs: the new case is sealed, and keyed, under the key.
-  const clerk = await staffClient(app, 'clerk', 'fgj');
-  const transfer = await clerk.post(`/api/cases/${again}/events`, { type: 'TRANSFER', agency: 'czj' });
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const transfer = await head.post(`/api/cases/${again}/events`, { type: 'TRANSFER', agency: 'czj' });
   t.equal(transfer.statusCode, 200, 'transferred');
   const transferred = (await stored(app)).get(transfer.json().events.at(-1).payload.to as string)!;
   t.notMatch(transferred.applicant, VALID_RESIDENT_ID, 'the transferred case holds the number sealed');
@@ -199,6 +199,7 @@ t.test('an instance still running with the old key takes no more applications on
   const old = await start(config);
   const first = await submit(t, old);
   const clerk = await staffClient(old, 'clerk', 'fgj');
+  const head = await staffClient(old, 'supervisor', 'fgj');
   t.equal((await old.inject('/ready')).statusCode, 200);
 
   // The change of key, while `old` runs: on PostgreSQL a second instance starts with the new key; the
@@ -253,7 +254,7 @@ t.test('an instance still running with the old key takes no more applications on
   // A number stored unsealed meanwhile (by an instance without the key): transferring its case would
   // seal it for the receiving agency with the old key, so the transfer is refused and nothing changes.
   await old.ogi.ctx.db.execute(sql`update cases set applicant = jsonb_set(applicant, '{idNumber}', to_jsonb(${VALID_RESIDENT_ID}::text)) where tracking_number = ${first}`);
-  const transfer = await clerk.post(`/api/cases/${first}/events`, { type: 'TRANSFER', agency: 'czj' });
+  const transfer = await head.post(`/api/cases/${first}/events`, { type: 'TRANSFER', agency: 'czj' });
   t.equal(transfer.statusCode, 503, 'a transfer that would seal the number is refused');
   t.match(transfer.json(), { error: 'service.key_retired' });
   t.equal((await clerk.get(`/api/cases/${first}`)).json().state, 'received', 'the case stays where it was');

@@ -190,7 +190,7 @@ t.test('public portal, guides and administration', async (t) => {
     t.equal(wrong.statusCode, 404);
     t.equal(pageText(wrong.body).match(/没有找到[^。]+/)?.[0], pageText(unknown.body).match(/没有找到[^。]+/)?.[0]);
 
-    const clerk = await staffClient(app, 'clerk', 'fgj');
+    const clerk = await staffClient(app, 'supervisor', 'fgj');
     const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息，见附件。' }, [{ filename: '清单.pdf', content: PDF }]);
     const answer = await app.inject({
       method: 'POST',
@@ -228,7 +228,8 @@ t.test('public portal, guides and administration', async (t) => {
     t.match(before, { state: 'received', letters: [{ kind: 'receipt' }] });
     t.same(await look(), before, 'nothing changed, nothing new');
     const clerk = await staffClient(app, 'clerk', 'fgj');
-    await clerk.post(`/api/cases/${trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '汇总表已在区政府网站公开，网址见附件。' });
+    const head = await staffClient(app, 'supervisor', 'fgj');
+    await head.post(`/api/cases/${trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '汇总表已在区政府网站公开，网址见附件。' });
     const answered = await look();
     t.match(answered, { state: 'answered', disposition: 'disclosed' });
     t.equal(answered.letters.length, 2, 'the answer letter is there');

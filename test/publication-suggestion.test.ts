@@ -9,6 +9,7 @@ t.test('an applicant suggests proactive publication (art. 44)', async (t) => {
   const { app } = await testApp(t);
   const anon = api(app);
   const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
   const desk = await signIn(app, clerk.email, clerk.password);
   const caseOf = async (tn: string) => (await clerk.get(`/api/cases/${tn}`)).json();
 
@@ -58,7 +59,7 @@ t.test('an applicant suggests proactive publication (art. 44)', async (t) => {
     t.equal(registered.statusCode, 201);
     const tn = registered.json().trackingNumber as string;
     t.equal((await caseOf(tn)).suggestsPublication, true);
-    const moved = await clerk.post(`/api/cases/${tn}/events`, { type: 'TRANSFER', agency: 'czj' });
+    const moved = await head.post(`/api/cases/${tn}/events`, { type: 'TRANSFER', agency: 'czj' });
     t.equal(moved.statusCode, 200);
     const czjClerk = await staffClient(app, 'clerk', 'czj');
     const to = (await czjClerk.get('/api/cases?agency=czj')).json().items[0].trackingNumber as string;

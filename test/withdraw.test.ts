@@ -8,6 +8,7 @@ t.test('an applicant withdraws a request online', async (t) => {
   const { app, db } = await testApp(t);
   const anon = api(app);
   const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
   const file = async () => (await anon.post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
   const mailsOf = (trackingNumber: string) => caseMails(db, trackingNumber);
 
@@ -50,7 +51,7 @@ t.test('an applicant withdraws a request online', async (t) => {
 
   await t.test('withdrawn by phone, recorded by the clerk: the applicant gets it in writing', async (t) => {
     const receipt = await file();
-    const res = await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'WITHDRAW', reason: '电话申请撤回' });
+    const res = await head.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'WITHDRAW', reason: '电话申请撤回' });
     t.equal(res.statusCode, 200);
     t.match(await mailsOf(receipt.trackingNumber), [{ template: 'withdrawal_notice', recipient: 'zhangsan@example.com' }]);
     t.equal((await mailsOf(receipt.trackingNumber)).length, 1, 'no one in the agency is told what the clerk did');
@@ -58,7 +59,7 @@ t.test('an applicant withdraws a request online', async (t) => {
 
   await t.test('an answered request cannot be withdrawn', async (t) => {
     const receipt = await file();
-    t.equal((await clerk.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' })).statusCode, 200);
+    t.equal((await head.post(`/api/cases/${receipt.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供该政府信息全文。' })).statusCode, 200);
     const res = await anon.post(`/api/requests/${receipt.trackingNumber}/withdraw`, { accessCode: receipt.accessCode });
     t.equal(res.statusCode, 409);
     t.equal((await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json().state, 'answered');

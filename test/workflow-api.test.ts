@@ -15,7 +15,11 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     t.equal(res.statusCode, 201, res.body);
     return res.json() as { trackingNumber: string; accessCode: string; dueOn: string };
   };
-  const act = (tn: string, body: Record<string, unknown>, who = clerk) => who.post(`/api/cases/${tn}/events`, body);
+  // A clerk's decision is a draft until the office head signs it (art. 17; test/sign-off.test.ts): here, signed at once.
+  const signed = async (res: Awaited<ReturnType<typeof clerk.post>>, tn: string) =>
+    res.json().pendingDraft ? supervisor.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' }) : res;
+  const act = async (tn: string, body: Record<string, unknown>, who = clerk) =>
+    who === clerk ? signed(await who.post(`/api/cases/${tn}/events`, body), tn) : who.post(`/api/cases/${tn}/events`, body);
   const snapshotOf = async (tn: string) => {
     const [row] = await db.select({ version: cases.version, state: cases.state, dueOn: cases.dueOn }).from(cases).where(eq(cases.trackingNumber, tn));
     const [events] = await db.select({ n: count() }).from(caseEvents).innerJoin(cases, eq(cases.id, caseEvents.caseId)).where(eq(cases.trackingNumber, tn));
@@ -204,10 +208,10 @@ t.test('staff drive the statutory workflow over the API', async (t) => {
     );
     t.same(
       res.json().events.map((e: { type: string }) => e.type),
-      ['REGISTERED', 'ASSIGN', 'REQUEST_CORRECTION', 'CORRECTION_RECEIVED', 'CONSULT_THIRD_PARTY', 'THIRD_PARTY_REPLIED', 'EXTEND', 'ISSUE_FEE_NOTICE', 'FEE_PAID', 'ANSWER'],
-      'the timeline holds every step',
+      'REGISTERED ASSIGN REQUEST_CORRECTION CORRECTION_RECEIVED CONSULT_THIRD_PARTY THIRD_PARTY_REPLIED EXTEND ISSUE_FEE_NOTICE FEE_PAID DRAFTED SIGN_OFF ANSWER'.split(' '),
+      'the timeline holds every step, the sign-off included',
     );
-    t.match(res.json().events.at(-1), { actor: { id: clerk.id, role: 'clerk' }, payload: { disposition: 'partially_disclosed' }, on: '2026-03-17' });
+    t.match(res.json().events.at(-1), { actor: { id: supervisor.id, role: 'supervisor' }, payload: { disposition: 'partially_disclosed', draftedBy: clerk.id }, on: '2026-03-17' });
 
     const after = await snapshotOf(tn);
     res = await act(tn, { type: 'WITHDRAW' });

@@ -89,6 +89,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     return reply.status(status).page('admin/agency', {
       title: slug ? '编辑机关' : '新增机关',
       slug,
+      hasSeal: Boolean(values.sealPng),
       errors: Object.keys(errors).length ? errors : null,
       errorList: errorList(errors, AGENCY_LABELS),
       fields: Object.fromEntries(Object.keys(AGENCY_LABELS).map((k) => [k, f(k, k === 'kind' ? KINDS : undefined)])),

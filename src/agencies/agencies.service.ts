@@ -81,3 +81,17 @@ export async function setAgencyRetired(ctx: AppContext, slug: string, retired: b
     .set({ retiredAt: retired ? ctx.clock.now() : null, updatedAt: ctx.clock.now() })
     .where(eq(agencies.id, agency.id));
 }
+
+/** An agency's seal, as a PNG with a transparent background, printed on its issued letters only (documents/letter-pdf.ts). */
+export const SEAL_MAX_BYTES = 1024 * 1024;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Sets (or, with null, removes) the agency's seal image; an administrator's act. */
+export async function setAgencySeal(ctx: AppContext, slug: string, png: Buffer | null): Promise<void> {
+  const agency = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
+  if (!agency) throw notFound('agencies.not_found', '没有找到该机关');
+  if (png && (png.length > SEAL_MAX_BYTES || !png.subarray(0, 8).equals(PNG_SIGNATURE))) {
+    throw validationFailed({ seal: `印章图片须为 PNG 格式（透明背景），不超过 ${SEAL_MAX_BYTES / 1024 / 1024} MB` });
+  }
+  await ctx.db.update(agencies).set({ sealPng: png, updatedAt: ctx.clock.now() }).where(eq(agencies.id, agency.id));
+}

@@ -1,4 +1,5 @@
 // The one validated configuration object (http-contract.md "Configuration"). Nothing else reads process.env.
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { isEmailAddress } from '../common/email.js';
@@ -41,6 +42,9 @@ export type Config = {
    * the database sealed with it seals every number anew under the current key (key rotation).
    */
   personalDataPreviousKey: Buffer | null;
+  /** Font files for PDFs (PDF_FONT: body, 仿宋; PDF_TITLE_FONT: titles, 小标宋); null: the bundled Noto Serif SC subset. */
+  pdfFont: string | null;
+  pdfTitleFont: string | null;
   /** log2 of scrypt's N for new password hashes: 15 (no variable sets it; tests lower it to save time). */
   passwordHashCost: number;
   /**
@@ -151,6 +155,14 @@ export function loadConfig(env: Env = process.env): Config {
   else if (personalDataPreviousKey && personalDataKey?.equals(personalDataPreviousKey))
     problems.push('PERSONAL_DATA_PREVIOUS_KEY: the same key as PERSONAL_DATA_KEY; to change keys, set PERSONAL_DATA_KEY to a new one');
 
+  const fontFile = (name: string) => {
+    const raw = value(name);
+    if (raw === undefined) return null;
+    const file = path.resolve(raw);
+    if (!existsSync(file) || !/\.(ttf|otf)$/i.test(file)) problems.push(`${name}=${raw}: expected a TrueType or OpenType font file (.ttf, .otf) that exists`);
+    return file;
+  };
+
   const config: Config = {
     port,
     host,
@@ -172,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxyOf(value('TRUST_PROXY'), problems),
     personalDataKey,
     personalDataPreviousKey,
+    pdfFont: fontFile('PDF_FONT'),
+    pdfTitleFont: fontFile('PDF_TITLE_FONT'),
     passwordHashCost: PASSWORD_HASH_COST,
     strictResponses: false,
   };

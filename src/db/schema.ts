@@ -35,6 +35,10 @@ export const agencies = pgTable('agencies', {
   reviewBody: text('review_body').notNull(),
   /** Court for 行政诉讼. */
   court: text('court').notNull(),
+  /** How to pay a processing fee (非税收入 channel, 缴款码, or the office): stated by fee notices and the tracking page. */
+  paymentInstructions: text('payment_instructions').notNull().default(''),
+  /** The agency's seal as a PNG, uploaded by an administrator: printed on issued letters only. */
+  sealPng: bytea('seal_png'),
   retiredAt: instant('retired_at'),
   createdAt: createdAt(),
   updatedAt: instant('updated_at').notNull().defaultNow(),
@@ -168,6 +172,8 @@ export const cases = pgTable(
     transferredFromId: bigint('transferred_from_id', { mode: 'number' }),
     /** An earlier answered request of the same applicant for similar information, found at intake (art. 36(6)). */
     possibleRepeatOfId: bigint('possible_repeat_of_id', { mode: 'number' }),
+    /** The type of the decision awaiting the office head's sign-off (art. 17), from the snapshot: for the 待审签 list. */
+    pendingDraft: text('pending_draft'),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -191,6 +197,10 @@ export const cases = pgTable(
     // Empty once every access code stored bare is under the key (the access-codes job).
     index('cases_bare_access_code_idx').on(t.id).where(accessCodeBare),
     // The forwarded cases, which a report at a level holding both agencies leaves out (reports.repository.ts).
+    // The 待审签 list: few rows at any time.
+    index('cases_pending_draft_idx')
+      .on(t.agencyId, t.dueOn, t.id)
+      .where(sql`pending_draft is not null`),
     index('cases_transferred_from_idx')
       .on(t.transferredFromId)
       .where(sql`transferred_from_id is not null`),
@@ -218,7 +228,8 @@ export const caseEvents = pgTable(
   (t) => [uniqueIndex('case_events_case_seq_idx').on(t.caseId, t.seq)],
 );
 
-export type AttachmentRole = 'application' | 'correction' | 'released';
+/** `to_release`: attached to an answer still awaiting sign-off; `returned`: to a draft the office head sent back. */
+export type AttachmentRole = 'application' | 'correction' | 'released' | 'to_release' | 'returned';
 
 export const attachments = pgTable(
   'attachments',
@@ -304,9 +315,11 @@ export const letters = pgTable(
     title: text('title').notNull(),
     bodyHtml: text('body_html').notNull(),
     bodyText: text('body_text').notNull(),
+    /** Printed on the letter with a QR code to /verify, where anyone holding a printout can compare it with the letter as issued. */
+    verificationCode: text('verification_code').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('letters_case_event_kind_idx').on(t.caseId, t.eventSeq, t.kind)],
+  (t) => [uniqueIndex('letters_case_event_kind_idx').on(t.caseId, t.eventSeq, t.kind), uniqueIndex('letters_verification_code_idx').on(t.verificationCode)],
 );
 
 /**
@@ -373,6 +386,8 @@ export type GuideData = {
   reviewBody: string;
   court: string;
   serviceCommitments: string;
+  /** How to pay a processing fee: the 非税收入 channel, 缴款码 or the office (absent in guides published before 2026-12). */
+  paymentInstructions?: string;
 };
 
 export const guideDrafts = pgTable('guide_drafts', {

@@ -2,6 +2,7 @@
 // registration of paper applications. Forms post with a CSRF token and the case version.
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Handlebars from 'handlebars';
 import { today } from '../calendar/clock.js';
 import { workingDayOnOrAfter } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
@@ -12,13 +13,14 @@ import { sendFile } from '../http/files.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readForm } from '../http/multipart.js';
 import { dropEmpty, textField } from '../common/validation.js';
-import { noticeOf, redirectWithNotice, refusalOf } from '../http/views.js';
-import { findLetter } from '../letters/letters.repository.js';
+import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
+import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
+import { chineseDate } from '../letters/chinese-dates.js';
 import { applicationFormModel } from '../requests/application.form.js';
-import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
+import { attachmentContent, findAttachment, findCase } from '../requests/cases.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
-import { applyStaffEvent } from '../requests/workflow.service.js';
+import { applyStaffEvent, previewStaffEvent } from '../requests/workflow.service.js';
 import type { Principal } from '../staff/principal.js';
 import { listStaff } from '../staff/staff.repository.js';
 import { addNote, caseView, findVisibleCase, listCases, revealIdNumber } from './desk.service.js';
@@ -48,7 +50,9 @@ async function renderCase(
   const view = await caseView(ctx, principal, row);
   const [staff, agencies, calendar] = await Promise.all([listStaff(ctx.db, row.agencyId), listAgencies(ctx.db), ctx.calendar(ctx.db)]);
   const todayDate = today(ctx.clock);
+  const draftLetters = view.pendingDraft ? await draftPreview(ctx, principal, row.trackingNumber) : null;
   const model = casePageModel(view, {
+    draftLetters,
     ...options,
     staffOptions: staff.filter((s) => !s.disabledAt).map((s) => ({ id: s.id, name: s.name })),
     agencyOptions: agencies.map((a) => ({ slug: a.slug, name: a.name })),
@@ -60,6 +64,16 @@ async function renderCase(
   return reply.status(options.status ?? 200).page('staff/case', { ...model, notice: noticeOf(request) });
 }
 
+/** The letters the pending draft will issue when signed, as they will read; or why it can no longer be signed. */
+async function draftPreview(ctx: AppContext, principal: Principal, trackingNumber: string) {
+  try {
+    return { letters: await previewStaffEvent(ctx, { trackingNumber, principal, input: { type: 'SIGN_OFF' } }), refusal: null };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    return { letters: [], refusal: err.message };
+  }
+}
+
 function queueFilters(query: Record<string, unknown>, principal: Principal, staff: { id: number; name: string }[]) {
   const pick = (k: string) => textField(query, k);
   return {
@@ -67,6 +81,7 @@ function queueFilters(query: Record<string, unknown>, principal: Principal, staf
     receivedFrom: pick('receivedFrom'),
     receivedTo: pick('receivedTo'),
     overdue: pick('overdue') === 'true',
+    awaitingSignOff: pick('awaiting') === 'sign_off',
     states: CASE_STATES.map((s) => ({ value: s, label: STATE_LABELS[s], selected: pick('state') === s })),
     channels: [...CHANNEL_OPTIONS, ['transfer', '其他机关转送'] as const].map(([value, label]) => ({ value, label, selected: pick('channel') === value })),
     assignees: [
@@ -119,7 +134,21 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     const { fields, uploads, refused, filesSent } = await readForm(ctx, request);
     try {
       const receipt = await registerApplication(ctx, { principal, input: dropEmpty(fields), uploads, refused });
-      return reply.page('staff/registered', { title: '申请已登记', receipt, caseUrl: `/staff/cases/${receipt.trackingNumber}` });
+      // The receipt to hand over or post, with the access code printed this once (it is stored only as a digest).
+      const row = (await findCase(ctx.db, receipt.trackingNumber))!;
+      const [letter] = await listLetterTexts(ctx.db, row.id, 'applicant');
+      const todayDate = today(ctx.clock);
+      return reply.page('staff/registered', {
+        title: '申请已登记',
+        receipt,
+        receiptLetter: letter ?? null,
+        trackUrl: `${ctx.config.publicUrl}/track`,
+        receivedOnText: chineseDate(receipt.receivedOn),
+        dueOnText: chineseDate(receipt.dueOn),
+        // Registered late: the answer period has already run out (art. 33).
+        overdue: receipt.dueOn !== null && receipt.dueOn < todayDate,
+        caseUrl: `/staff/cases/${receipt.trackingNumber}`,
+      });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const { status, body } = toErrorBody(err);
@@ -140,8 +169,9 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     delete input._csrf;
     try {
       if (refused) throw refused;
-      await applyStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
-      return redirectWithNotice(reply, `/staff/cases/${tn}`, 'done');
+      const row = await applyStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
+      const notice = input.type === 'SIGN_OFF' ? 'signed' : input.type === 'RETURN_DRAFT' ? 'returned' : row.pendingDraft && row.pendingDraft === input.type ? 'drafted' : 'done';
+      return redirectWithNotice(reply, `/staff/cases/${tn}`, notice);
     } catch (err) {
       const { status, body } = refusalOf(err);
       // Refused or stale: show why, with the case as it is now and the form as it was filled in.
@@ -152,6 +182,33 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
         reselect: filesSent,
       });
     }
+  });
+
+  // Before an action is sent: the letters it will issue, as they will read (the desk's confirmation
+  // dialog, templates/assets/app.js). Nothing is written. An HTML fragment; a refusal is explained in it.
+  app.post<WithTn>('/staff/cases/:trackingNumber/preview', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
+    const tn = request.params.trackingNumber.toUpperCase();
+    const { fields, uploads, refused } = await readForm(ctx, request);
+    const input = dropEmpty(fields) as Record<string, unknown>;
+    delete input._csrf;
+    let letters: Awaited<ReturnType<typeof previewStaffEvent>> = [];
+    let refusal: string | null = null;
+    try {
+      if (refused) throw refused;
+      letters = await previewStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
+    } catch (err) {
+      refusal = refusalText(refusalOf(err).body);
+    }
+    const drafted = request.principal!.role === 'clerk' && ['ANSWER', 'TRANSFER', 'WITHDRAW'].includes(String(input.type));
+    const head = refusal
+      ? `<p class="field-error" role="alert">不能进行此操作：${Handlebars.escapeExpression(refusal)}</p>`
+      : drafted
+        ? '<p>提交后作为拟稿送负责人审签；审签后按下列内容编号发出。</p>'
+        : letters.length
+          ? '<p>确认后将按下列内容编号发出，发出后不能撤回。</p>'
+          : '<p>此操作不发出文书。</p>';
+    // The letters are our templates' HTML, their user text escaped when they were rendered.
+    return reply.type('text/html; charset=utf-8').send(head + letters.map((l) => `<div class="letter-preview">${l.bodyHtml}</div>`).join(''));
   });
 
   app.post<WithTn>('/staff/cases/:trackingNumber/notes', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {

@@ -29,6 +29,7 @@ export const queueSchema = z
         assigneeId: z.number().int().nullable(),
         assigneeName: z.string().nullable(),
         version: z.number().int(),
+        pendingDraft: z.string().nullable().describe('the decision awaiting sign-off, if any (art. 17)'),
         workingDaysLeft: z.number().int().nullable(),
       }),
     ),
@@ -148,6 +149,17 @@ export const caseSchema = z
     publishedId: z.number().int().nullable(),
     reviews: z.array(reviewSchemaFields()),
     answerText: z.string().nullable(),
+    pendingDraft: z
+      .object({
+        type: z.string().describe('the decision drafted: ANSWER, TRANSFER, WITHDRAW, or a closure the timers propose'),
+        label: z.string(),
+        disposition: z.string().optional(),
+        draftedBy: z.number().int().nullable().describe('staff id; null when the timers proposed it'),
+        draftedByName: z.string().nullable(),
+        draftedAt: z.string().nullable(),
+      })
+      .nullable()
+      .describe('art. 17: a decision awaiting the office head’s SIGN_OFF or RETURN_DRAFT; nothing is issued until then'),
     allowedEvents: z.array(z.enum(CLIENT_EVENT_TYPES)).describe('the events the workflow and the statute allow this member of staff now'),
   })
   .meta({ id: 'Case' });

@@ -45,6 +45,8 @@ export const queueQuery = z.object({
     .pipe(z.array(z.enum(CASE_STATES))),
   agency: z.string().trim().optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  /** `sign_off`: the 待审签 list, decisions drafted and awaiting the office head (art. 17). */
+  awaiting: z.enum(['sign_off'], { error: '不认识的筛选条件' }).optional(),
   // Numbers and dates the database can hold (a 500 otherwise): a staff id is an int4, a date a real day.
   assignee: z.union([z.literal('me'), z.coerce.number().int().positive().max(MAX_INTEGER)]).optional(),
   channel: z.string().trim().max(20).optional(),
@@ -87,6 +89,7 @@ export async function listCases(ctx: AppContext, principal: Principal, query: un
       agencyId,
       states: q.state,
       overdueOn: q.overdue === 'true' ? on : undefined,
+      awaitingSignOff: q.awaiting === 'sign_off',
       assigneeId: q.assignee === 'me' ? principal.id : q.assignee,
       channel: q.channel,
       receivedFrom: q.receivedFrom,
@@ -133,8 +136,11 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     findPublishedOfCase(ctx.db, row.id),
     reviewsOf(ctx.db, row.id),
   ]);
-  const answer = [...timeline].reverse().find(({ event }) => event.type === 'ANSWER')?.event.payload as { text?: string } | undefined;
+  // The answer's text, or a returned draft's to work from.
+  const answer = [...timeline].reverse().find(({ event }) => event.type === 'ANSWER' || (event.type === 'DRAFTED' && event.payload.decision === 'ANSWER'))?.event.payload as
+    { text?: string } | undefined;
   const c = snapshot.context;
+  const drafted = c.pendingDraft ? [...timeline].reverse().find(({ event }) => event.type === 'DRAFTED') : undefined;
   return {
     trackingNumber: row.trackingNumber,
     agency: { slug: agency!.slug, name: agency!.name },
@@ -200,6 +206,17 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     publishedId: published?.id ?? null,
     reviews,
     answerText: answer?.text ?? null,
+    // Art. 17: a decision drafted and awaiting the office head's sign-off.
+    pendingDraft: c.pendingDraft
+      ? {
+          type: c.pendingDraft.event.type,
+          label: eventLabel(c.pendingDraft.event.type),
+          ...(c.pendingDraft.event.type === 'ANSWER' ? { disposition: c.pendingDraft.event.disposition } : {}),
+          draftedBy: c.pendingDraft.draftedBy,
+          draftedByName: drafted?.actorName ?? (c.pendingDraft.draftedBy === null ? '系统（期限届满）' : null),
+          draftedAt: drafted ? toShanghaiIso(drafted.event.at) : null,
+        }
+      : null,
     allowedEvents: allowedEvents({ snapshot, calendar, on, actor: staffActor(principal, row) }),
   };
 }

@@ -5,6 +5,7 @@ import { chineseDate } from '../letters/chinese-dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
 import { RESELECT_FILES } from '../requests/attachments.js';
 import { DISPOSITIONS, DISPOSITION_CODES } from '../workflow/dispositions.js';
+import { eventLabel } from '../workflow/labels.js';
 import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/tables.js';
 import type { CaseView } from './desk.service.js';
 
@@ -27,9 +28,15 @@ export function badgesOf(c: { state: string; workingDaysLeft: number | null; clo
   return badges;
 }
 
-const ATTACHMENT_ROLES: Record<AttachmentRole, string> = { application: '申请材料', correction: '补正材料', released: '随答复提供' };
+const ATTACHMENT_ROLES: Record<AttachmentRole, string> = {
+  application: '申请材料',
+  correction: '补正材料',
+  released: '随答复提供',
+  to_release: '随拟稿待审签',
+  returned: '随退回的拟稿',
+};
 
-function eventDetails(type: string, p: Record<string, unknown>): string {
+export function eventDetails(type: string, p: Record<string, unknown>): string {
   const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : p[k] === undefined || p[k] === null ? '' : String(p[k]));
   switch (type) {
     case 'SUBMITTED':
@@ -84,6 +91,15 @@ function eventDetails(type: string, p: Record<string, unknown>): string {
       return `${s('year')} 年节假日安排载入：答复期限 ${chineseDate(s('previousDueOn'))} → ${chineseDate(s('dueOn'))}`;
     case 'REMINDER':
       return `距答复期限还有 ${s('workingDaysLeft')} 个工作日`;
+    // Art. 17: the draft's decision, what it says, and its fate.
+    case 'DRAFTED': {
+      const details = eventDetails(s('decision'), p);
+      return `拟：${eventLabel(s('decision'))}${details ? `（${details}）` : ''}`;
+    }
+    case 'SIGN_OFF':
+      return `签发：${eventLabel(s('decision'))}`;
+    case 'RETURN_DRAFT':
+      return `退回意见：${s('comment')}`;
     default:
       return '';
   }
@@ -128,6 +144,7 @@ export function casePageModel(
     today: string;
     latestReceivedOn: string;
     isSupervisor: boolean;
+    draftLetters: { letters: { title: string; bodyHtml: string; recipient: string }[]; refusal: string | null } | null;
   },
 ) {
   const a = c.applicant;
@@ -177,6 +194,15 @@ export function casePageModel(
     timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
     can,
     anyAction: c.allowedEvents.length > 0,
+    // Art. 17: the draft awaiting sign-off, and the letters it will issue, exactly as they will read.
+    draft: c.pendingDraft
+      ? {
+          ...c.pendingDraft,
+          draftedAtText: c.pendingDraft.draftedAt ? `${chineseDate(c.pendingDraft.draftedAt.slice(0, 10))} ${c.pendingDraft.draftedAt.slice(11, 16)}` : '',
+          letters: options.draftLetters?.letters.map((l) => ({ ...l, recipientLabel: l.recipient === 'third_party' ? '第三方' : '申请人' })) ?? [],
+          refusal: options.draftLetters?.refusal ?? null,
+        }
+      : null,
     // One form per action the workflow allows now: templates/partials/actions/<EVENT>.hbs.
     actionForms: c.allowedEvents.map((type) => ({ partial: `actions/${type}` })),
     error: options.error ?? null,
@@ -230,9 +256,11 @@ export function queueRowModel(r: {
   applicantName: string;
   description: string;
   assigneeName: string | null;
+  pendingDraft?: string | null;
 }) {
   return {
     ...r,
+    awaitingSignOff: Boolean(r.pendingDraft),
     receivedOnText: chineseDate(r.receivedOn),
     dueOnText: r.dueOn ? chineseDate(r.dueOn) : '—',
     leftText: r.workingDaysLeft === null ? '' : r.workingDaysLeft >= 0 ? `剩 ${r.workingDaysLeft} 个工作日` : `超期 ${-r.workingDaysLeft} 个工作日`,

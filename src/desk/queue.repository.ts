@@ -1,5 +1,5 @@
 // The clerks' queue: filtered, keyset-paginated by (due date, id), nulls (no running deadline) last.
-import { and, asc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { agencies, cases, staff } from '../db/schema.js';
 import { OPEN_STATES, type CaseState } from '../workflow/types.js';
@@ -8,6 +8,8 @@ export type QueueFilter = {
   agencyId?: number;
   states?: CaseState[];
   overdueOn?: string;
+  /** Art. 17: a decision drafted and awaiting sign-off. */
+  awaitingSignOff?: boolean;
   assigneeId?: number;
   channel?: string;
   receivedFrom?: string;
@@ -24,6 +26,7 @@ export async function listQueue(db: Executor, args: { filter: QueueFilter; after
     filter.agencyId !== undefined ? eq(cases.agencyId, filter.agencyId) : undefined,
     filter.states?.length ? inArray(cases.state, filter.states) : undefined,
     filter.assigneeId !== undefined ? eq(cases.assigneeId, filter.assigneeId) : undefined,
+    filter.awaitingSignOff ? isNotNull(cases.pendingDraft) : undefined,
     filter.channel ? eq(cases.channel, filter.channel) : undefined,
     filter.receivedFrom ? sql`${cases.receivedOn} >= ${filter.receivedFrom}` : undefined,
     filter.receivedTo ? sql`${cases.receivedOn} <= ${filter.receivedTo}` : undefined,
@@ -59,6 +62,7 @@ export async function listQueue(db: Executor, args: { filter: QueueFilter; after
       assigneeId: cases.assigneeId,
       assigneeName: staff.name,
       version: cases.version,
+      pendingDraft: cases.pendingDraft,
     })
     .from(cases)
     .innerJoin(agencies, eq(agencies.id, cases.agencyId))

@@ -3,6 +3,10 @@
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import type { GuideData } from '../db/schema.js';
 
+/** Until the agency states its own channel: how a 非税收入 fee is commonly paid. */
+export const PAYMENT_INSTRUCTIONS =
+  '需要缴纳信息处理费的，本机关在收费通知书中写明缴款码。申请人可以通过政府非税收入缴费平台（扫描或输入缴款码）缴纳，也可以在办公时间到本机关办公地点缴纳。缴费后请保留缴费凭证。';
+
 export function defaultGuide(
   agency: Pick<AgencyRow, 'name' | 'officeName' | 'address' | 'postcode' | 'officeHours' | 'phone' | 'fax' | 'email' | 'website' | 'reviewBody' | 'court'>,
 ): GuideData {
@@ -20,6 +24,7 @@ export function defaultGuide(
     envelopeMarking: '通过邮寄提出申请的，请在信封左下角注明“政府信息公开申请”字样。',
     reviewBody: agency.reviewBody,
     court: agency.court,
+    paymentInstructions: PAYMENT_INSTRUCTIONS,
     serviceCommitments:
       '能够当场答复的，当场予以答复；不能当场答复的，自收到申请之日起20个工作日内答复。对有阅读困难或者视听障碍的申请人提供必要的帮助（条例第四十三条），口头提出申请的由工作人员代为填写。不收取除信息处理费以外的任何费用。',
   };
@@ -40,4 +45,5 @@ export const GUIDE_FIELDS: { key: keyof GuideData; label: string; multiline?: bo
   { key: 'reviewBody', label: '行政复议机关' },
   { key: 'court', label: '行政诉讼管辖法院' },
   { key: 'serviceCommitments', label: '服务承诺', multiline: true },
+  { key: 'paymentInstructions', label: '信息处理费的缴纳方式（收费通知和查询页面将照此告知申请人）', multiline: true },
 ];

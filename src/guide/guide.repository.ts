@@ -75,6 +75,7 @@ export async function mirrorContacts(tx: Executor, agencyId: number, data: Guide
       ...contactOf(data),
       reviewBody: data.reviewBody,
       court: data.court,
+      paymentInstructions: data.paymentInstructions ?? '',
       updatedAt: at,
     })
     .where(eq(agencies.id, agencyId));

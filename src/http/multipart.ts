@@ -36,8 +36,8 @@ declare module 'fastify' {
 /** The most a multipart body can be: every file at its limit, and the form's fields. */
 const MAX_MULTIPART_BYTES = LIMITS.attachmentCount * LIMITS.attachmentBytes + 1024 * 1024;
 
-export async function readBody(ctx: AppContext, request: FastifyRequest): Promise<{ fields: unknown; uploads: Upload[] }> {
-  const { fields, uploads, refused } = await readForm(ctx, request);
+export async function readBody(ctx: AppContext, request: FastifyRequest, fileField = 'attachments'): Promise<{ fields: unknown; uploads: Upload[] }> {
+  const { fields, uploads, refused } = await readForm(ctx, request, fileField);
   if (refused) throw refused;
   return { fields, uploads };
 }
@@ -47,7 +47,11 @@ export async function readBody(ctx: AppContext, request: FastifyRequest): Promis
  * form's file input comes after its text fields), so the form can be shown again as it was filled in.
  * `filesSent`: files came with it, kept or refused (a form shown again must ask for them again).
  */
-export async function readForm(ctx: AppContext, request: FastifyRequest): Promise<{ fields: unknown; uploads: Upload[]; refused: AppError | null; filesSent: boolean }> {
+export async function readForm(
+  ctx: AppContext,
+  request: FastifyRequest,
+  fileField = 'attachments',
+): Promise<{ fields: unknown; uploads: Upload[]; refused: AppError | null; filesSent: boolean }> {
   if (!request.isMultipart()) return { fields: request.body ?? {}, uploads: [], refused: null, filesSent: false };
   // What the request says it carries is weighed before a byte is read: past any form we take (413),
   // or past what the client's or the instance's upload budget has left this minute (429).
@@ -67,7 +71,7 @@ export async function readForm(ctx: AppContext, request: FastifyRequest): Promis
     })) {
       if (part.type === 'file') {
         // A file part not ours is read past, never kept.
-        if (part.fieldname !== 'attachments') {
+        if (part.fieldname !== fileField) {
           part.file.resume();
           continue;
         }

@@ -89,6 +89,9 @@ const NOTICES: Record<string, string> = {
   withdrawn: '您的申请已撤回，本机关不再处理。',
   corrected: '补正已提交，答复期限自收到补正之日起重新计算。',
   explained: '申请理由已提交，本机关审查后作出处理。',
+  drafted: '已拟稿，已送负责人审签。审签前，决定不会发给申请人。',
+  signed: '已签发：文书已编号发出，并已通知申请人（留有电子邮箱的）。',
+  returned: '已退回拟稿，已通知承办人按意见修改。',
 };
 
 /** What every page gets besides its own model. The CSRF token (and its cookie) is made only if the page has a form. */

@@ -36,6 +36,8 @@ export function recipientOf(kind: LetterKind): 'applicant' | 'third_party' {
 
 export type LetterAgency = {
   name: string;
+  /** How to pay a processing fee (the agency's guide): fee notices state it. */
+  paymentInstructions?: string;
   officeName: string;
   address: string;
   postcode: string;

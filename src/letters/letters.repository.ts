@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { insertRows } from '../db/rows.js';
-import { letters } from '../db/schema.js';
+import { cases, letters } from '../db/schema.js';
 
 export type LetterRow = typeof letters.$inferSelect;
 
@@ -34,12 +34,13 @@ export async function findLetter(db: Executor, caseId: number, id: number): Prom
   return row ?? null;
 }
 
-/** The letters sent to one kind of recipient, with their text, oldest first. */
-export async function listLetterTexts(db: Executor, caseId: number, recipient: string) {
+/** The letters sent to one kind of recipient (or all), with their text, oldest first. */
+export async function listLetterTexts(db: Executor, caseId: number, recipient?: string) {
   return db
     .select({
       id: letters.id,
       kind: letters.kind,
+      recipient: letters.recipient,
       title: letters.title,
       documentNumber: letters.documentNumber,
       issuedOn: letters.issuedOn,
@@ -47,6 +48,21 @@ export async function listLetterTexts(db: Executor, caseId: number, recipient: s
       bodyHtml: letters.bodyHtml,
     })
     .from(letters)
-    .where(and(eq(letters.caseId, caseId), eq(letters.recipient, recipient)))
+    .where(and(eq(letters.caseId, caseId), recipient ? eq(letters.recipient, recipient) : undefined))
     .orderBy(asc(letters.id));
+}
+
+/** The letter a verification code was printed on (documents/verification.ts), with its case's number. */
+export async function findLetterByVerificationCode(db: Executor, code: string) {
+  const [row] = await db
+    .select({ letter: letters, agencyId: cases.agencyId, trackingNumber: cases.trackingNumber, applicantName: cases.applicantName })
+    .from(letters)
+    .innerJoin(cases, eq(cases.id, letters.caseId))
+    .where(eq(letters.verificationCode, code));
+  return row ?? null;
+}
+
+/** Every letter of a case as issued, oldest first (the case file). */
+export async function listIssuedLetters(db: Executor, caseId: number): Promise<LetterRow[]> {
+  return db.select().from(letters).where(eq(letters.caseId, caseId)).orderBy(asc(letters.id));
 }

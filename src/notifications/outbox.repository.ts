@@ -132,3 +132,12 @@ export async function countOutbox(db: Executor) {
     .groupBy(outbox.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<'pending' | 'sent' | 'failed', number>>;
 }
+
+/** The mails sent or queued about a case, oldest first: the record of electronic delivery in the case file. */
+export async function mailsOfCase(db: Executor, caseId: number) {
+  return db
+    .select({ template: outbox.template, recipient: outbox.recipient, subject: outbox.subject, status: outbox.status, sentAt: outbox.sentAt, createdAt: outbox.createdAt })
+    .from(outbox)
+    .where(eq(outbox.caseId, caseId))
+    .orderBy(asc(outbox.id));
+}

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
-import { findAgencyById, listAgencies } from '../agencies/agencies.repository.js';
+import { findAgencyById, findAgencyBySlug, listAgencies } from '../agencies/agencies.repository.js';
 import { sendFile } from '../http/files.js';
 import { AppError, notFound } from '../common/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
@@ -118,7 +118,9 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
     try {
       const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
       const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
-      const letters = view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}` }));
+      const letters = view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}`, pdfUrl: `/track/letters/${l.id}.pdf?${q}` }));
+      // A fee to pay: how, as the agency's guide states it (国办函〔2020〕109号).
+      const payment = view.paymentDueOn ? ((await findAgencyBySlug(ctx.db, view.agency.slug, { includeRetired: true }))?.paymentInstructions ?? '') : null;
       return reply.status(withdrawal?.status ?? correction?.status ?? reasons?.status ?? 200).page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,
         view,
@@ -127,6 +129,7 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
         concludedOnText: chineseDate(view.concludedOn),
         correctionDueOnText: chineseDate(view.correctionDueOn),
         paymentDueOnText: chineseDate(view.paymentDueOn),
+        paymentInstructions: payment || null,
         open: view.state !== 'answered' && view.state !== 'closed',
         awaitingCorrection: view.state === 'awaiting_correction',
         query: q,

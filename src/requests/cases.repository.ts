@@ -34,6 +34,7 @@ export type CaseUpdate = Pick<
   | 'feeAmountYuan'
   | 'feeNoticeOn'
   | 'feePaidOn'
+  | 'pendingDraft'
   | 'updatedAt'
 >;
 
@@ -122,16 +123,17 @@ export async function updateCases(tx: Executor, updates: (CaseUpdate & { id: num
     fee_amount_yuan: u.feeAmountYuan ?? null,
     fee_notice_on: u.feeNoticeOn ?? null,
     fee_paid_on: u.feePaidOn ?? null,
+    pending_draft: u.pendingDraft ?? null,
     updated_at: (u.updatedAt ?? new Date()).toISOString(),
   }));
   await tx.execute(sql`
     update cases as c set state = v.state, version = v.version, snapshot = v.snapshot, due_on = v.due_on,
       due_provisional = v.due_provisional, clock_stopped = v.clock_stopped, assignee_id = v.assignee_id,
       disposition = v.disposition, concluded_on = v.concluded_on, fee_amount_yuan = v.fee_amount_yuan,
-      fee_notice_on = v.fee_notice_on, fee_paid_on = v.fee_paid_on, updated_at = v.updated_at
+      fee_notice_on = v.fee_notice_on, fee_paid_on = v.fee_paid_on, pending_draft = v.pending_draft, updated_at = v.updated_at
     from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, state text, version int, snapshot jsonb,
       due_on date, due_provisional boolean, clock_stopped boolean, assignee_id int, disposition text, concluded_on date,
-      fee_amount_yuan int, fee_notice_on date, fee_paid_on date, updated_at timestamptz)
+      fee_amount_yuan int, fee_notice_on date, fee_paid_on date, pending_draft text, updated_at timestamptz)
     where c.id = v.id`);
 }
 

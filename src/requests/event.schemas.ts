@@ -76,6 +76,9 @@ export const clientEventSchema = z.discriminatedUnion(
     z.object({ type: z.literal('WITHDRAW'), reason: optionalText(1000) }),
     // Art. 30: the office head takes up a request closed for no correction, for a good reason shown.
     z.object({ type: z.literal('REOPEN'), reason: text(1000), receivedOn: isoDateField.optional(), text: optionalText(5000) }),
+    // Art. 17: the office head signs the pending draft (issued as drafted) or returns it with a comment.
+    z.object({ type: z.literal('SIGN_OFF') }),
+    z.object({ type: z.literal('RETURN_DRAFT'), comment: text(2000) }),
   ],
   { error: '不认识的操作类型' },
 );

@@ -9,6 +9,7 @@ import { findAgencyBySlug, type AgencyRow } from '../agencies/agencies.repositor
 import { insertLetters } from '../letters/letters.repository.js';
 import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../letters/letters.model.js';
 import { htmlToText } from '../letters/html-to-text.js';
+import { newVerificationCode } from '../documents/verification.js';
 import { createDirectory } from '../notifications/directory.js';
 import { notificationMails, queueMails } from '../notifications/notifications.service.js';
 import type { NewMail } from '../notifications/outbox.repository.js';
@@ -32,7 +33,17 @@ export type IntentArgs = {
 };
 
 function letterAgency(a: AgencyRow): LetterAgency {
-  return { name: a.name, officeName: a.officeName, address: a.address, postcode: a.postcode, phone: a.phone, email: a.email, reviewBody: a.reviewBody, court: a.court };
+  return {
+    name: a.name,
+    paymentInstructions: a.paymentInstructions,
+    officeName: a.officeName,
+    address: a.address,
+    postcode: a.postcode,
+    phone: a.phone,
+    email: a.email,
+    reviewBody: a.reviewBody,
+    court: a.court,
+  };
 }
 
 type LetterJob = { item: IntentArgs; kind: keyof typeof LETTER_TITLES; agency: AgencyRow };
@@ -53,7 +64,8 @@ async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers
   const calendar = jobs.length ? await ctx.calendar(tx) : null;
   for (const [k, { item, kind, agency }] of jobs.entries()) {
     const { row, decision, on, payload, seq } = item;
-    const documentNumber = `${agency.shortName}依申〔${yearOf(on)}〕${numbers[k]}号`;
+    // A preview's number is drawn at sign-off (workflow.service.ts).
+    const documentNumber = `${agency.shortName}依申〔${yearOf(on)}〕${numbers[k] || '　　'}号`;
     const released = kind === 'answer' || kind === 'third_party_notice' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
     const target = kind === 'transfer_notice' && typeof payload.agency === 'string' ? await findAgencyBySlug(tx, payload.agency) : null;
     const model = letterModel({
@@ -84,6 +96,7 @@ async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers
       issuedOn: on,
       bodyHtml,
       bodyText: htmlToText(bodyHtml),
+      verificationCode: newVerificationCode(),
     });
   }
   return values;

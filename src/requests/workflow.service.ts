@@ -11,8 +11,10 @@ import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js'
 import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { findStaffByEmail, findStaffById } from '../staff/staff.repository.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
-import type { ClientEvent, EarlierCase, EventActor, WorkflowEvent } from '../workflow/types.js';
-import { decide, parseSnapshot, type Decision } from '../workflow/workflow.js';
+import type { ClientEvent, EarlierCase, EventActor, TimelineType, WorkflowEvent } from '../workflow/types.js';
+import { decide, isDraftedBy, parseSnapshot, type Decision } from '../workflow/workflow.js';
+import { draftedPayload, moveDraftFiles } from './drafts.repository.js';
+import { listLetters, listLetterTexts } from '../letters/letters.repository.js';
 import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
@@ -39,6 +41,7 @@ function caseColumns(decision: Accepted, version: number, at: Date) {
     feeAmountYuan: context.fee?.amountYuan ?? null,
     feeNoticeOn: context.fee?.noticeOn ?? null,
     feePaidOn: context.fee?.paidOn ?? null,
+    pendingDraft: context.pendingDraft?.event.type ?? null,
     updatedAt: at,
   };
 }
@@ -60,19 +63,32 @@ export async function applyToLockedCases(tx: Tx, ctx: AppContext, items: EventIt
   if (accepted.length) {
     const rows = accepted.map(({ item }) => updated.get(item)!);
     await updateCases(tx, rows);
-    const seqs = await appendTimelineEntries(
-      tx,
-      accepted.map(({ item, decision }, k) => ({
+    // A draft is recorded as DRAFTED; a sign-off as SIGN_OFF followed by the decision it issued.
+    const entries = accepted.flatMap(({ item, decision }, k) => {
+      const entry = (type: TimelineType, payload: Record<string, unknown>) => ({
         caseId: item.row.id,
-        type: item.event.type,
+        type,
         on: item.event.on,
         at,
         actor: item.event.actor,
         stateAfter: decision.snapshot.state,
         dueOnAfter: rows[k]!.dueOn,
-        payload: item.payload,
-      })),
-    );
+        payload,
+      });
+      if (decision.drafted) return [entry('DRAFTED', { decision: decision.drafted.event.type, ...item.payload })];
+      if (decision.signed) {
+        const { event, draftedBy } = decision.signed;
+        return [entry('SIGN_OFF', { decision: event.type, draftedBy }), entry(event.type, { ...item.payload, draftedBy })];
+      }
+      return [entry(item.event.type, item.payload)];
+    });
+    const allSeqs = await appendTimelineEntries(tx, entries);
+    // The intents belong to each case's last entry: the decision.
+    let next = 0;
+    const seqs = accepted.map(({ decision }) => {
+      next += decision.signed ? 2 : 1;
+      return allSeqs[next - 1]!;
+    });
     await syncTimersOf(
       tx,
       accepted.map(({ item, decision }) => ({ caseId: item.row.id, desired: decision.timers })),
@@ -162,36 +178,102 @@ async function describeEarlierCase(tx: Tx, row: CaseRow, trackingNumber: string)
 }
 
 /** A staff member's action on a case (POST /api/cases/:tn/events); an answer may release files to the applicant. */
-export async function applyStaffEvent(ctx: AppContext, args: { trackingNumber: string; principal: Principal; input: unknown; uploads?: Upload[] }): Promise<CaseRow> {
+type StaffEventArgs = { trackingNumber: string; principal: Principal; input: unknown; uploads?: Upload[] };
+
+export async function applyStaffEvent(ctx: AppContext, args: StaffEventArgs): Promise<CaseRow> {
+  return decideStaffEvent(ctx, args, {});
+}
+
+export type PreviewLetter = { kind: string; title: string; documentNumber: string; issuedOn: string; recipient: string; bodyHtml: string };
+
+class Preview extends Error {
+  constructor(readonly letters: PreviewLetter[]) {
+    super('preview');
+  }
+}
+
+/** A letter number is drawn at sign-off; a preview says so where it will stand. */
+export const NUMBER_AT_SIGN_OFF = 0;
+
+/**
+ * The letters an action would issue if it were signed now, exactly as they would read, numbered at
+ * sign-off: the action is carried out as the office head's in a transaction that is then rolled
+ * back, so nothing is written and no number is used. For the confirmation before an action, and for
+ * the office head reading a draft (input `{ type: 'SIGN_OFF' }`).
+ */
+export async function previewStaffEvent(ctx: AppContext, args: StaffEventArgs): Promise<PreviewLetter[]> {
+  const dry: AppContext = { ...ctx, numbers: { drawEach: async (_tx, owners) => owners.map(() => NUMBER_AT_SIGN_OFF) } };
+  try {
+    await decideStaffEvent(dry, args, { preview: true });
+  } catch (err) {
+    if (err instanceof Preview) return err.letters;
+    throw err;
+  }
+  throw new Error('previewStaffEvent: the transaction was not rolled back');
+}
+
+async function decideStaffEvent(ctx: AppContext, args: StaffEventArgs, mode: { preview?: boolean }): Promise<CaseRow> {
   const input = parseInput(clientEventSchema, args.input);
   const { expectedVersion } = parseInput(expectedVersionSchema, args.input);
   const uploads = args.uploads ?? [];
   if (uploads.length && input.type !== 'ANSWER') throw validationFailed({ attachments: '只有作出答复时可以随附文件' });
   const released = await checkUploads(uploads);
   return ctx.db.transaction(async (tx) => {
+    // A sign-off issues the decision drafted, and takes the locks that decision takes.
+    const deciding = input.type === 'SIGN_OFF' ? await draftedType(tx, args.trackingNumber) : input.type;
     // A transfer files a case at the receiving agency: schedules first (calendar.repository.ts), then
     // the key it may seal the number with (personal-data.service.ts), then the case.
     let keyCurrent = true;
-    if (input.type === 'TRANSFER') {
+    if (deciding === 'TRANSFER') {
       await holdSchedules(tx);
       keyCurrent = await holdPersonalDataKey(tx, ctx);
     }
     const row = await lockCase(tx, { trackingNumber: args.trackingNumber });
     if (!row || !canSeeAgency(args.principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion();
-    const actor = staffActor(args.principal, row);
+    const asStaff = staffActor(args.principal, row);
+    // A preview shows the decision as signed: as the office head of the case's agency would make it.
+    const actor = mode.preview && asStaff.ofCaseAgency && asStaff.role === 'clerk' ? { ...asStaff, role: 'supervisor' as const } : asStaff;
     const on = today(ctx.clock);
-    const { event, payload } = await resolveEvent(tx, row, input, on);
+    let event: ClientEvent;
+    let payload: Record<string, unknown>;
+    if (input.type === 'SIGN_OFF') {
+      const draft = parseSnapshot(row.snapshot).context.pendingDraft;
+      // The draft changed between the look and the lock.
+      if ((draft?.event.type ?? null) !== deciding) throw staleVersion();
+      event = input;
+      payload = draft ? await draftedPayload(tx, row.id) : {};
+      if (draft?.event.type === 'ANSWER' && actor.role === 'supervisor') await moveDraftFiles(tx, row.id, 'released');
+    } else {
+      ({ event, payload } = await resolveEvent(tx, row, input, on));
+      if (event.type === 'RETURN_DRAFT' && actor.role === 'supervisor') await moveDraftFiles(tx, row.id, 'returned');
+    }
+    // A clerk's decision is a draft: its files wait, and nothing is filed at another agency yet.
+    const drafted = isDraftedBy({ type: event.type, actor });
     if (released.length) {
-      await insertAttachments(tx, row.id, 'released', released, ctx.clock.now());
+      await insertAttachments(tx, row.id, drafted ? 'to_release' : 'released', released, ctx.clock.now());
       payload.releasedFiles = released.map((f) => f.filename);
     }
+    const transfer = event.type === 'TRANSFER' && !drafted ? event : input.type === 'SIGN_OFF' && deciding === 'TRANSFER' ? pendingTransfer(row) : null;
     // A refusal below rolls the receiving case back with everything else.
-    if (event.type === 'TRANSFER') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: event.agency, on, actor, keyCurrent })).trackingNumber;
+    if (transfer && actor.role === 'supervisor') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: transfer.agency, on, actor, keyCurrent })).trackingNumber;
+    const before = mode.preview ? (await listLetters(tx, row.id)).length : 0;
     const result = await applyToLockedCase(tx, ctx, { row, event: { ...event, on, actor } as WorkflowEvent, payload });
     if (!result.decision.ok) throw ruleViolation(result.decision.rule, result.decision.message);
+    if (mode.preview) throw new Preview((await listLetterTexts(tx, row.id)).slice(before));
     return result.row;
   });
+}
+
+/** The type of the decision a case's pending draft would issue, read before the case is locked. */
+async function draftedType(tx: Tx, trackingNumber: string): Promise<string | null> {
+  const row = await findCase(tx, trackingNumber);
+  return row ? (parseSnapshot(row.snapshot).context.pendingDraft?.event.type ?? null) : null;
+}
+
+function pendingTransfer(row: CaseRow): Extract<ClientEvent, { type: 'TRANSFER' }> | null {
+  const event = parseSnapshot(row.snapshot).context.pendingDraft?.event;
+  return event?.type === 'TRANSFER' ? event : null;
 }
 
 /** The responsible agency receives the transferred application as a new case (art. 36(5)); the applicant tracks it with the same access code. */

@@ -212,6 +212,7 @@ export function createRequestMachine(calendar: Calendar) {
       fee: null,
       outcome: null,
       reopened: null,
+      pendingDraft: null,
     }),
     initial: 'received',
     entry: [letter('receipt'), notify('acknowledgment')],

@@ -16,11 +16,14 @@ const system: EventActor = { kind: 'system' };
 const applicant: EventActor = { kind: 'applicant' };
 
 type Ok = Extract<Decision, { ok: true }>;
+const OFFICE_HEAD: EventActor = { kind: 'staff', id: 99, role: 'supervisor', ofCaseAgency: true };
 const RECEIVED = '2026-03-02'; // a Monday; due 2026-03-30
 const start = () => startCase({ receivedOn: RECEIVED, calendar });
 
 function act(from: Ok, on: IsoDate, event: ClientEvent | TimerEvent, actor: EventActor = clerk): Decision {
-  return decide({ snapshot: from.snapshot, event: { ...event, on, actor } as never, calendar });
+  const decided = decide({ snapshot: from.snapshot, event: { ...event, on, actor } as never, calendar });
+  // A draft (art. 17) is signed off by the office head the same day: these tests are about the decision.
+  return decided.ok && decided.drafted ? decide({ snapshot: decided.snapshot, event: { type: 'SIGN_OFF', on, actor: OFFICE_HEAD } as never, calendar }) : decided;
 }
 function ok(t: Test, d: Decision, why = 'accepted'): Ok {
   if (!d.ok) t.fail(`refused by ${d.rule}: ${d.message}`);

@@ -57,6 +57,28 @@ const caseAgencyActs: Rule<Stamp> = {
   holds: ({ event }) => event.actor.kind !== 'staff' || (event.actor.ofCaseAgency && event.actor.role !== 'admin'),
 };
 
+/**
+ * Art. 17 (review before disclosure): a decision waits for the office head's sign-off as a draft, one
+ * at a time; the office head may decide in its place, and the applicant may still withdraw.
+ */
+const oneDraftAtATime: Rule<Stamp> = {
+  name: 'art17_one_draft_awaiting_sign_off',
+  message: '已有一份决定等待负责人审签，审签或退回后方可另拟',
+  holds: ({ context, event }) => !context.pendingDraft || event.actor.kind === 'applicant' || (event.actor.kind === 'staff' && event.actor.role === 'supervisor'),
+};
+
+const draftPending: Rule<Stamp> = {
+  name: 'art17_draft_awaiting_sign_off',
+  message: '本申请没有等待审签的决定',
+  holds: ({ context }) => context.pendingDraft !== null,
+};
+
+const signedByOfficeHead: Rule<Stamp> = {
+  name: 'art17_signed_off_by_office_head',
+  message: '决定由政府信息公开工作机构负责人审签，办理人员不能自行签发（条例第十七条）',
+  holds: byOfficeHead,
+};
+
 /** Art. 35: an art. 33 extension after the office head set a later date for the answer would state a date it does not give. */
 const noExtensionAfterDeferral: Rule<Stamp> = {
   name: 'art35_no_extension_after_deferral',
@@ -263,8 +285,9 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       },
     ],
   },
-  TRANSFER: {},
+  TRANSFER: { pre: [oneDraftAtATime] },
   ANSWER: {
+    pre: [oneDraftAtATime],
     payload: [
       {
         name: 'art36_answer_disposition',
@@ -341,7 +364,7 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       },
     ],
   },
-  WITHDRAW: {},
+  WITHDRAW: { pre: [oneDraftAtATime] },
   // Art. 30: a request deemed abandoned for no correction "无正当理由" may be taken up again when the
   // applicant shows a good reason; the office head decides, and the answer period runs from the
   // corrected application's receipt.
@@ -366,10 +389,23 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       },
     ],
   },
+  // Art. 17: the office head reads the drafted letter and signs it (it is then issued as drafted, dated
+  // the day of signing), or returns it to the drafter with a comment.
+  SIGN_OFF: { pre: [draftPending, signedByOfficeHead] },
+  RETURN_DRAFT: {
+    pre: [draftPending, signedByOfficeHead],
+    payload: [
+      {
+        name: 'art17_return_with_comment',
+        message: '退回拟稿须写明意见',
+        holds: ({ event }) => filled(event.comment),
+      },
+    ],
+  },
   DEADLINE_PASSED: { payload: [timerIsCurrent('answerDueOn')] },
-  CORRECTION_PERIOD_ENDED: { payload: [timerIsCurrent('correctionDueOn')] },
+  CORRECTION_PERIOD_ENDED: { pre: [oneDraftAtATime], payload: [timerIsCurrent('correctionDueOn')] },
   CONSULTATION_PERIOD_ENDED: { payload: [timerIsCurrent('consultationDueOn')] },
-  PAYMENT_PERIOD_ENDED: { payload: [timerIsCurrent('paymentDueOn')] },
+  PAYMENT_PERIOD_ENDED: { pre: [oneDraftAtATime], payload: [timerIsCurrent('paymentDueOn')] },
 };
 
 export type Violation = { rule: string; message: string };

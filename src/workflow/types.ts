@@ -40,7 +40,9 @@ export type ClientEvent =
   | { type: 'TRANSFER'; agency: string; agencyName: string; reason: string }
   | ({ type: 'ANSWER'; disposition: Disposition; text: string } & AnswerDetails)
   | { type: 'WITHDRAW'; reason: string }
-  | { type: 'REOPEN'; reason: string; receivedOn: IsoDate; text: string };
+  | { type: 'REOPEN'; reason: string; receivedOn: IsoDate; text: string }
+  | { type: 'SIGN_OFF' }
+  | { type: 'RETURN_DRAFT'; comment: string };
 
 /** An earlier request an answer names as the one this repeats (art. 36(6)), with what the rule must know of it. */
 export type EarlierCase = { trackingNumber: string; sameApplicant: boolean; sameAgency: boolean; answeredOn: IsoDate | null };
@@ -97,7 +99,7 @@ export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
 
 /** What a case's timeline records: its workflow events, and the steps around them that change no state. */
 export type TimelineType =
-  EventType | 'SUBMITTED' | 'REGISTERED' | 'TRANSFERRED_IN' | 'CALENDAR_CHANGED' | 'REMINDER' | 'ID_REVEALED' | 'ACCESS_CODE_REISSUED' | 'PUBLISHED' | 'NOTE';
+  EventType | 'SUBMITTED' | 'REGISTERED' | 'TRANSFERRED_IN' | 'CALENDAR_CHANGED' | 'REMINDER' | 'ID_REVEALED' | 'ACCESS_CODE_REISSUED' | 'PUBLISHED' | 'NOTE' | 'DRAFTED';
 
 /**
  * The mails the system sends (templates/mail; a notice that only carries its letters uses
@@ -124,7 +126,9 @@ export type MailTemplate =
   | 'overdue_alert'
   | 'reasons_given'
   | 'correction_submitted'
-  | 'withdrawn_by_applicant';
+  | 'withdrawn_by_applicant'
+  | 'draft_for_sign_off'
+  | 'draft_returned';
 
 export const CLIENT_EVENT_TYPES = [
   'ASSIGN',
@@ -143,6 +147,8 @@ export const CLIENT_EVENT_TYPES = [
   'ANSWER',
   'WITHDRAW',
   'REOPEN',
+  'SIGN_OFF',
+  'RETURN_DRAFT',
 ] as const satisfies readonly ClientEvent['type'][];
 
 export type Consultation = {
@@ -182,6 +188,24 @@ export type CaseContext = {
   outcome: Outcome | null;
   /** Art. 30: closed for no correction, then reopened by the office head for a good reason shown. */
   reopened: { on: IsoDate; reason: string; by: number | null; closedOn: IsoDate } | null;
+  /** A decision drafted and not yet signed off (SIGNED_DECISIONS); the case stays in its state meanwhile. */
+  pendingDraft: Draft | null;
+};
+
+/**
+ * Decisions that reach the applicant only when the office head of the case's agency has signed them
+ * (条例 art. 17: the agency reviews before it discloses; practice: 拟稿 → 审核 → 签发). A clerk's, or
+ * the timers' (a period that ran out), becomes a draft; the office head's own is signed as made.
+ */
+export const SIGNED_DECISIONS = ['ANSWER', 'TRANSFER', 'WITHDRAW', 'CORRECTION_PERIOD_ENDED', 'PAYMENT_PERIOD_ENDED'] as const satisfies readonly EventType[];
+export type SignedDecision = (typeof SIGNED_DECISIONS)[number];
+
+/** A decision waiting for the office head's sign-off: the event as drafted (the timeline's DRAFTED entry records the rest). */
+export type Draft = {
+  event: Extract<ClientEvent | TimerEvent, { type: SignedDecision }>;
+  /** Staff id; null when the timers proposed it. */
+  draftedBy: number | null;
+  draftedOn: IsoDate;
 };
 
 export type CaseInput = { receivedOn: IsoDate };

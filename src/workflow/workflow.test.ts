@@ -15,6 +15,7 @@ const RECEIVED = '2026-03-02';
 const DUE = '2026-03-30';
 
 type Ok = Extract<Decision, { ok: true }>;
+const OFFICE_HEAD: EventActor = { kind: 'staff', id: 99, role: 'supervisor', ofCaseAgency: true };
 
 /** An ANSWER event: what a client sends, with the details it leaves out empty. */
 const answer = (disposition: string, text: string, details: Partial<AnswerDetails> = {}) =>
@@ -23,7 +24,9 @@ const start = () => startCase({ receivedOn: RECEIVED, calendar });
 
 function act(from: Ok | WorkflowSnapshot, on: IsoDate, event: ClientEvent | TimerEvent, actor: EventActor = clerk): Decision {
   const snapshot = 'snapshot' in from ? from.snapshot : from;
-  return decide({ snapshot, event: { ...event, on, actor } as never, calendar });
+  const decided = decide({ snapshot, event: { ...event, on, actor } as never, calendar });
+  // A draft (art. 17) is signed off by the office head the same day: these tests are about the decision.
+  return decided.ok && decided.drafted ? decide({ snapshot: decided.snapshot, event: { type: 'SIGN_OFF', on, actor: OFFICE_HEAD } as never, calendar }) : decided;
 }
 
 function ok(t: Test, d: Decision): Ok {

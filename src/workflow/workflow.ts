@@ -6,13 +6,30 @@ import { deadlinesOf, timersOf, type Deadlines, type DesiredTimer } from './dead
 import { EVENT_LABELS, STATE_LABELS } from './labels.js';
 import { createRequestMachine, type Intent, type RequestMachine } from './request.machine.js';
 import { violatedRule, type Violation } from './rules.js';
-import { CASE_STATES, CLIENT_EVENT_TYPES, type CaseContext, type CaseState, type EventActor, type WorkflowEvent } from './types.js';
+import {
+  CASE_STATES,
+  CLIENT_EVENT_TYPES,
+  OPEN_STATES,
+  SIGNED_DECISIONS,
+  type CaseContext,
+  type CaseState,
+  type Draft,
+  type EventActor,
+  type EventType,
+  type WorkflowEvent,
+} from './types.js';
 import type { IsoDate } from '../calendar/dates.js';
 
 /** What is persisted for a case; `version` lets a stored snapshot be migrated if the machine changes. */
 export type WorkflowSnapshot = { version: 1; state: CaseState; context: CaseContext };
 
-export type Decision = { ok: true; snapshot: WorkflowSnapshot; intents: Intent[]; deadlines: Deadlines; timers: DesiredTimer[] } | ({ ok: false } & Violation);
+/**
+ * An accepted event's result. `drafted`: the event became a draft awaiting sign-off (nothing issued);
+ * `signed`: a SIGN_OFF, which decided the draft it names (the intents and snapshot are that decision's).
+ */
+export type Decision =
+  { ok: true; snapshot: WorkflowSnapshot; intents: Intent[]; deadlines: Deadlines; timers: DesiredTimer[]; drafted?: Draft; signed?: Draft } | ({ ok: false } & Violation);
+type Accepted = Extract<Decision, { ok: true }>;
 
 const machines = new WeakMap<Calendar, RequestMachine>();
 
@@ -33,9 +50,13 @@ function isCaseState(value: unknown): value is CaseState {
   return typeof value === 'string' && (CASE_STATES as readonly string[]).includes(value);
 }
 
+/** The timer whose running out a pending draft already answers: it does not fire again while the draft waits. */
+const PROPOSED_BY_TIMER: Partial<Record<EventType, DesiredTimer['kind']>> = { CORRECTION_PERIOD_ENDED: 'correction_due', PAYMENT_PERIOD_ENDED: 'payment_due' };
+
 export function derive(args: { snapshot: WorkflowSnapshot; calendar: Calendar }): { deadlines: Deadlines; timers: DesiredTimer[] } {
   const deadlines = deadlinesOf({ context: args.snapshot.context, calendar: args.calendar });
-  return { deadlines, timers: timersOf({ state: args.snapshot.state, deadlines, calendar: args.calendar }) };
+  const answered = PROPOSED_BY_TIMER[args.snapshot.context.pendingDraft?.event.type ?? 'ASSIGN'];
+  return { deadlines, timers: timersOf({ state: args.snapshot.state, deadlines, calendar: args.calendar }).filter((t) => t.kind !== answered) };
 }
 
 // A new case's start depends only on its receipt date and the calendar, and every case received the
@@ -57,7 +78,50 @@ export function startCase(args: { receivedOn: IsoDate; calendar: Calendar }): Ex
   return structuredClone(start);
 }
 
+/** Whether this event, as this actor sends it, is a draft for the office head to sign (art. 17). */
+export function isDraftedBy(event: Pick<WorkflowEvent, 'type' | 'actor'>): boolean {
+  if (!(SIGNED_DECISIONS as readonly string[]).includes(event.type)) return false;
+  return event.actor.kind === 'system' || (event.actor.kind === 'staff' && event.actor.role === 'clerk');
+}
+
+/**
+ * Decides an event. A decision that needs the office head's sign-off (isDraftedBy) is checked as it
+ * would be decided now, then kept as the case's pending draft: the case stays in its state, nothing
+ * is issued, the office head is told. SIGN_OFF decides the draft as of the day of signing, by the
+ * office head; RETURN_DRAFT drops it and tells the drafter why.
+ */
 export function decide(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
+  const { snapshot, event, calendar } = args;
+  const { context } = snapshot;
+  if (event.type === 'SIGN_OFF' || event.type === 'RETURN_DRAFT') {
+    const violation = violatedRule({ context, event, calendar });
+    if (violation) return { ok: false, ...violation };
+    const draft = context.pendingDraft!;
+    const without = { ...snapshot, context: { ...context, pendingDraft: null } };
+    if (event.type === 'RETURN_DRAFT') return accepted(without, [{ type: 'notify', params: { template: 'draft_returned', to: 'assignee' } }], calendar);
+    const signed = decideNow({ snapshot: without, event: { ...draft.event, on: event.on, actor: event.actor } as WorkflowEvent, calendar });
+    return signed.ok ? { ...signed, signed: draft } : signed;
+  }
+  const decided = decideNow(args);
+  if (!decided.ok) return decided;
+  if (isDraftedBy(event)) {
+    const { on: _on, actor, ...drafted } = event;
+    const draft = { event: drafted, draftedBy: actor.kind === 'staff' ? actor.id : null, draftedOn: event.on } as Draft;
+    const kept = { ...snapshot, context: { ...context, pendingDraft: draft } };
+    return { ...accepted(kept, [{ type: 'notify', params: { template: 'draft_for_sign_off', to: 'supervisors' } }], calendar), drafted: draft };
+  }
+  // A decision made in the draft's place, or a case that ended otherwise, leaves no draft behind.
+  const supersedes = (SIGNED_DECISIONS as readonly string[]).includes(event.type) || !OPEN_STATES.includes(decided.snapshot.state);
+  return supersedes && decided.snapshot.context.pendingDraft
+    ? { ...decided, snapshot: { ...decided.snapshot, context: { ...decided.snapshot.context, pendingDraft: null } } }
+    : decided;
+}
+
+function accepted(snapshot: WorkflowSnapshot, intents: Intent[], calendar: Calendar): Accepted {
+  return { ok: true, snapshot, intents, ...derive({ snapshot, calendar }) };
+}
+
+function decideNow(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
   const { snapshot, event, calendar } = args;
   const machine = machineFor(calendar);
   const node = machine.states[snapshot.state];
@@ -84,10 +148,14 @@ export function decide(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent;
 export function allowedEvents(args: { snapshot: WorkflowSnapshot; calendar: Calendar; on: IsoDate; actor: EventActor }): string[] {
   const node = machineFor(args.calendar).states[args.snapshot.state];
   if (!node) return [];
+  const { context } = args.snapshot;
   return CLIENT_EVENT_TYPES.filter((type) => {
-    if (!(type in node.on)) return false;
+    const signing = type === 'SIGN_OFF' || type === 'RETURN_DRAFT';
+    if (!signing && !(type in node.on)) return false;
     const probe = { type, on: args.on, actor: args.actor } as WorkflowEvent;
-    return violatedRule({ context: args.snapshot.context, event: probe, calendar: args.calendar, preOnly: true }) === null;
+    if (violatedRule({ context, event: probe, calendar: args.calendar, preOnly: true }) !== null) return false;
+    // Signing is offered only while the drafted decision still holds (the case may have moved on).
+    return type !== 'SIGN_OFF' || decide({ snapshot: args.snapshot, event: probe, calendar: args.calendar }).ok;
   });
 }
 
@@ -101,6 +169,7 @@ const ADDED_LATER = {
   reasonsRequest: null,
   deferral: null,
   reopened: null,
+  pendingDraft: null,
 } satisfies Partial<CaseContext>;
 
 /** A stored snapshot, brought up to the current shape (ADDED_LATER); an unknown shape is refused. */

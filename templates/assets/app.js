@@ -9,6 +9,34 @@ document.addEventListener('DOMContentLoaded', () => {
       for (const button of form.querySelectorAll('button[type=submit]')) button.disabled = true;
     });
   }
+  // Every action that issues a letter shows the letter first and asks for confirmation
+  // (POST …/preview writes nothing); a sign-off asks in words.
+  const dialog = document.getElementById('preview-dialog');
+  for (const form of document.querySelectorAll('form[data-preview]')) {
+    form.addEventListener('submit', async (event) => {
+      if (form.dataset.confirmed || !dialog || !form.reportValidity()) return;
+      event.preventDefault();
+      const res = await fetch(form.dataset.preview, { method: 'POST', body: new FormData(form), credentials: 'same-origin' }).catch(() => null);
+      if (!res || !res.ok) {
+        form.dataset.confirmed = '1';
+        form.requestSubmit();
+        return;
+      }
+      dialog.querySelector('[data-preview-body]').innerHTML = await res.text();
+      dialog.querySelector('[data-preview-confirm]').onclick = () => {
+        form.dataset.confirmed = '1';
+        dialog.close();
+        form.requestSubmit();
+      };
+      dialog.querySelector('[data-preview-cancel]').onclick = () => dialog.close();
+      dialog.showModal();
+    });
+  }
+  for (const form of document.querySelectorAll('form[data-confirm]')) {
+    form.addEventListener('submit', (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
   for (const button of document.querySelectorAll('[data-print]')) {
     button.addEventListener('click', () => window.print());
   }

@@ -23,6 +23,7 @@ const PARAMS: Record<string, string[]> = {
   scope: ['district', '%ED%A0%80'],
   version: ['1', '99999999999999', '-5'],
   name: ['site.css', '..%2F..%2Fpackage.json', '%ED%A0%80'],
+  code: ['ABCD-EFGH-JKMN', '%ED%A0%80', 'x'.repeat(300), '%00'],
 };
 
 /** Every way of filling a path's parameters from PARAMS (the first value of each, then each value in turn). */

@@ -48,6 +48,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     uploadBytesPerMinutePerClient: 100 * 1024 * 1024,
     logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel']) ?? 'silent',
     trustProxy: false,
+    pdfFont: null,
+    pdfTitleFont: null,
     personalDataKey: null,
     personalDataPreviousKey: null,
     // scrypt at N=2^10 instead of 2^15: the hashes tests make cost about 3 ms instead of 100.

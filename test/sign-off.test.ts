@@ -1,0 +1,126 @@
+// Art. 17 (review before disclosure; practice: 拟稿 → 审核 → 签发): a clerk's answer reaches the
+// applicant only once the office head of the agency has signed it, through the API and the desk.
+import t from 'tap';
+import { api, staffClient, testApp } from './helpers/test-app.js';
+import { answerBody, application } from './helpers/factories.js';
+import { pageText, signIn } from './helpers/web.js';
+
+t.test('draft, return with comment, redraft, sign-off, issue', async (t) => {
+  const { app, clock, ctx } = await testApp(t);
+  const anon = api(app);
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const receipt = (await anon.post('/api/requests', application({ applicant: { email: 'zhang@example.cn' } }))).json() as { trackingNumber: string; accessCode: string };
+  const tn = receipt.trackingNumber;
+  const applicantView = async () => (await anon.get(`/api/requests/${tn}?accessCode=${receipt.accessCode}`)).json();
+  const applicantMails = async () => (await ctx.db.query.outbox.findMany()).filter((m) => m.recipient === 'zhang@example.cn').map((m) => m.template);
+
+  clock.set('2026-03-04T02:00:00Z');
+  const draft = await clerk.post(`/api/cases/${tn}/events`, answerBody('disclosed', { text: '经审查，现向您提供2025年度项目审批结果清单。' }));
+  t.equal(draft.statusCode, 200);
+  t.match(draft.json(), { state: 'received', pendingDraft: { type: 'ANSWER', disposition: 'disclosed', draftedBy: clerk.id } }, 'a draft: the case stays in its state');
+  t.equal(draft.json().letters.length, 1, 'no letter beside the receipt');
+  t.notOk(draft.json().allowedEvents.includes('ANSWER'), 'no second draft while one waits');
+  t.match((await applicantView()).state, 'received', 'the applicant sees no answer');
+  t.same(await applicantMails(), ['acknowledgment'], 'and is sent none');
+  t.ok(
+    (await ctx.db.query.outbox.findMany()).some((m) => m.template === 'draft_for_sign_off' && m.recipient === head.email),
+    'the office head is told',
+  );
+
+  const selfSigned = await clerk.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' });
+  t.equal(selfSigned.statusCode, 409);
+  t.equal(selfSigned.json().rule, 'art17_signed_off_by_office_head', 'a clerk cannot sign');
+
+  const queue = await head.get('/api/cases?awaiting=sign_off');
+  t.same(
+    queue.json().items.map((i: { trackingNumber: string }) => i.trackingNumber),
+    [tn],
+    'the 待审签 list',
+  );
+
+  clock.set('2026-03-05T02:00:00Z');
+  t.equal((await head.post(`/api/cases/${tn}/events`, { type: 'RETURN_DRAFT', comment: '' })).statusCode, 400, 'a return needs a comment');
+  const returned = await head.post(`/api/cases/${tn}/events`, { type: 'RETURN_DRAFT', comment: '请写明清单的文号' });
+  t.equal(returned.statusCode, 200);
+  t.match(returned.json(), { state: 'received', pendingDraft: null, answerText: '经审查，现向您提供2025年度项目审批结果清单。' }, 'the text to work from');
+
+  clock.set('2026-03-06T02:00:00Z');
+  t.equal((await clerk.post(`/api/cases/${tn}/events`, answerBody('disclosed', { text: '经审查，现向您提供2025年度项目审批结果清单（雨发改〔2025〕3号）。' }))).statusCode, 200);
+
+  clock.set('2026-03-09T02:00:00Z');
+  const signed = await head.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' });
+  t.equal(signed.statusCode, 200);
+  const c = signed.json();
+  t.match(c, { state: 'answered', concludedOn: '2026-03-09', pendingDraft: null }, 'the answer date is the sign-off date');
+  const answer = c.letters.find((l: { kind: string }) => l.kind === 'answer');
+  t.match(answer, { issuedOn: '2026-03-09', documentNumber: /^.+依申〔2026〕\d+号$/ }, 'numbered and issued on signing');
+  t.same(
+    c.events.map((e: { type: string }) => e.type),
+    ['SUBMITTED', 'DRAFTED', 'RETURN_DRAFT', 'DRAFTED', 'SIGN_OFF', 'ANSWER'],
+    'the timeline shows each step',
+  );
+  const who = Object.fromEntries(c.events.map((e: { type: string; actor: { id: number | null } }) => [e.type, e.actor.id]));
+  t.same([who.DRAFTED, who.RETURN_DRAFT, who.SIGN_OFF], [clerk.id, head.id, head.id], 'and who took it');
+  t.match(c.events.at(-1).payload, { text: '经审查，现向您提供2025年度项目审批结果清单（雨发改〔2025〕3号）。', draftedBy: clerk.id }, 'issued as redrafted');
+
+  const view = await applicantView();
+  t.equal(view.state, 'answered');
+  t.notOk(
+    view.timeline.some((e: { type: string }) => ['DRAFTED', 'RETURN_DRAFT', 'SIGN_OFF'].includes(e.type)),
+    'the review is internal',
+  );
+  t.same(await applicantMails(), ['acknowledgment', 'answer'], 'the applicant is told once it is signed');
+});
+
+t.test("the office head's own decision is signed on the spot; a transfer waits for sign-off before the other agency gets it", async (t) => {
+  const { app } = await testApp(t);
+  const anon = api(app);
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const file = async () => (await anon.post('/api/requests', application())).json().trackingNumber as string;
+
+  const own = await head.post(`/api/cases/${await file()}/events`, answerBody('disclosed'));
+  t.match(own.json(), { state: 'answered', pendingDraft: null });
+
+  const tn = await file();
+  const drafted = await clerk.post(`/api/cases/${tn}/events`, { type: 'TRANSFER', agency: 'czj', reason: '该信息由区财政局制作和保存。' });
+  t.match(drafted.json(), { state: 'received', pendingDraft: { type: 'TRANSFER' } });
+  const elsewhere = await staffClient(app, 'clerk', 'czj');
+  t.equal((await elsewhere.get('/api/cases')).json().items.length, 0, 'nothing filed at the other agency yet');
+  const signed = await head.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' });
+  t.match(signed.json(), { state: 'closed', outcome: { reason: 'transferred' } });
+  t.equal((await elsewhere.get('/api/cases')).json().items.length, 1, 'filed there once signed');
+});
+
+t.test('the desk: the draft is shown to the office head as the letter it will issue; confirmations name what was done', async (t) => {
+  const { app } = await testApp(t);
+  const anon = api(app);
+  const clerkAccount = await staffClient(app, 'clerk', 'fgj');
+  const headAccount = await staffClient(app, 'supervisor', 'fgj');
+  const tn = (await anon.post('/api/requests', application())).json().trackingNumber as string;
+  const clerk = await signIn(app, clerkAccount.email, clerkAccount.password);
+  const page = await clerk.get(`/staff/cases/${tn}`);
+  const version = /name="expectedVersion" value="(\d+)"/.exec(page.body)![1];
+  t.match(page.body, /<select id="transfer-agency"[^>]*>\s*<option value="" selected>/, 'the transfer list has no agency preselected');
+  const posted = await clerk.postMultipart(
+    `/staff/cases/${tn}/events`,
+    { expectedVersion: version, ...answerBody('disclosed', { text: '经审查，现向您提供该政府信息全文。' }) },
+    [],
+  );
+  t.equal(posted.statusCode, 303);
+  const after = await clerk.get(posted.headers.location as string);
+  t.match(pageText(after.body), /已送负责人审签/, 'the clerk is told it went for sign-off');
+
+  const head = await signIn(app, headAccount.email, headAccount.password);
+  const list = await head.get('/staff?awaiting=sign_off');
+  t.match(pageText(list.body), new RegExp(tn));
+  const review = await head.get(`/staff/cases/${tn}`);
+  const text = pageText(review.body);
+  t.match(text, /待审签/);
+  t.match(text, /政府信息公开申请答复书/, 'the letter as it will be issued');
+  t.match(text, /经审查，现向您提供该政府信息全文。/);
+  t.match(text, /签发时编号|依申〔2026〕\s*号/, 'numbered at sign-off');
+  t.match(review.body, /name="type" value="SIGN_OFF"/);
+  t.match(review.body, /name="type" value="RETURN_DRAFT"/);
+});
