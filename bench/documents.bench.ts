@@ -25,7 +25,8 @@ const filed = (
     delivery: 'email',
   })
 ).json();
-const text = '经审查，您申请获取的政府信息属于公开范围，现将2026年政府投资重大建设项目审批结果清单提供给您，清单共列项目四十二项，包括项目名称、批复文号、批复日期和总投资。'.repeat(12);
+const text =
+  '经审查，您申请获取的政府信息属于公开范围，现将2026年政府投资重大建设项目审批结果清单提供给您，清单共列项目四十二项，包括项目名称、批复文号、批复日期和总投资。'.repeat(12);
 const answered = (await call('POST', `/api/cases/${filed.trackingNumber}/events`, { type: 'ANSWER', disposition: 'disclosed', text }, head)).json();
 const letter = answered.letters.find((l: { kind: string }) => l.kind === 'answer');
 const url = `/api/cases/${filed.trackingNumber}/letters/${letter.id}.pdf`;
@@ -53,7 +54,15 @@ const scan = async (n: number) => {
 };
 const fonts = fontLoader(config)();
 const stored = (await call('GET', `/api/cases/${filed.trackingNumber}`, undefined, head)).json();
-const letterInput = { title: letter.title, documentNumber: letter.documentNumber, bodyHtml: '', agencyName: stored.agency.name, issuedAt: new Date(), seal: null, verification: { code: 'ABCD-EFGH-JKMN', url: 'http://localhost/verify?code=ABCD-EFGH-JKMN' } };
+const letterInput = {
+  title: letter.title,
+  documentNumber: letter.documentNumber,
+  bodyHtml: '',
+  agencyName: stored.agency.name,
+  issuedAt: new Date(),
+  seal: null,
+  verification: { code: 'ABCD-EFGH-JKMN', url: 'http://localhost/verify?code=ABCD-EFGH-JKMN' },
+};
 const bodyHtml = (await app.ogi.ctx.db.query.letters.findFirst({ where: (l, { eq }) => eq(l.id, letter.id) }))!.bodyHtml;
 const files = [await scan(10), await scan(10)].map((content, k) => ({ filename: `扫描件${k + 1}.pdf`, mime: 'application/pdf', size: content.length, content }));
 const t = performance.now();
@@ -74,5 +83,7 @@ const file = await renderCaseFile(
   },
   fonts,
 );
-console.log(`case file, 30 documents: ${((performance.now() - t) / 1000).toFixed(2)} s, ${(await PDFDocument.load(file)).getPageCount()} pages, ${(file.length / 1024).toFixed(0)} KB`);
+console.log(
+  `case file, 30 documents: ${((performance.now() - t) / 1000).toFixed(2)} s, ${(await PDFDocument.load(file)).getPageCount()} pages, ${(file.length / 1024).toFixed(0)} KB`,
+);
 await app.close();

@@ -124,3 +124,48 @@ t.test('the desk: the draft is shown to the office head as the letter it will is
   t.match(review.body, /name="type" value="SIGN_OFF"/);
   t.match(review.body, /name="type" value="RETURN_DRAFT"/);
 });
+
+t.test('a mistaken letter is corrected or revoked by a new numbered letter citing it, through the same sign-off', async (t) => {
+  const { app, clock } = await testApp(t);
+  const anon = api(app);
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const receipt = (await anon.post('/api/requests', application())).json() as { trackingNumber: string; accessCode: string };
+  const tn = receipt.trackingNumber;
+  const answered = (await head.post(`/api/cases/${tn}/events`, answerBody('disclosed', { text: '经审查，现向您提供2025年度审批结果清单。' }))).json();
+  const original = answered.letters.find((l: { kind: string }) => l.kind === 'answer');
+  t.ok(answered.allowedEvents.includes('CORRECT_LETTER'), 'offered on an answered case');
+
+  clock.set('2026-03-04T02:00:00Z');
+  const missing = await clerk.post(`/api/cases/${tn}/events`, { type: 'CORRECT_LETTER', letter: 999999, action: 'correct', reason: '年份写错', correction: '应为2026年度' });
+  t.match(missing.json(), { error: 'validation.failed', fields: { letter: '本申请没有这份发给申请人的文书' } });
+  const drafted = await clerk.post(`/api/cases/${tn}/events`, {
+    type: 'CORRECT_LETTER',
+    letter: original.id,
+    action: 'correct',
+    reason: '答复书将“2026年度”误写为“2025年度”。',
+    correction: '“现向您提供2025年度审批结果清单”更正为“现向您提供2026年度审批结果清单”。',
+  });
+  t.match(drafted.json(), { state: 'answered', pendingDraft: { type: 'CORRECT_LETTER' } }, 'a draft like any decision');
+  t.equal(drafted.json().letters.length, answered.letters.length, 'nothing issued yet');
+  clock.set('2026-03-05T02:00:00Z');
+  const signed = (await head.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' })).json();
+  const correction = signed.letters.at(-1);
+  t.match(correction, { kind: 'letter_correction', title: '政府信息公开文书更正告知书', issuedOn: '2026-03-05', documentNumber: /依申〔2026〕\d+号$/ });
+  t.not(correction.documentNumber, original.documentNumber, 'a number of its own');
+  t.ok(
+    signed.letters.some((l: { id: number }) => l.id === original.id),
+    'the original stays on file',
+  );
+  const view = (await anon.get(`/api/requests/${tn}?accessCode=${receipt.accessCode}`)).json();
+  const text = view.letters.find((l: { kind: string }) => l.kind === 'letter_correction').text as string;
+  t.match(text, `《政府信息公开申请答复书》（${original.documentNumber}）`, 'cites the original by title and number');
+  t.match(text, '2026年3月2日', 'and its date');
+  t.match(text, '现向您提供2026年度审批结果清单', 'says what now holds');
+  t.match(text, /如对本答复不服，可以自收到本答复之日起60日内/, 'the remedy of the answer it corrects (行政复议法 art. 20)');
+
+  const revoked = (
+    await head.post(`/api/cases/${tn}/events`, { type: 'CORRECT_LETTER', letter: original.id, action: 'revoke', reason: '答复书误发。', correction: '本机关将重新作出答复。' })
+  ).json();
+  t.match(revoked.letters.at(-1), { kind: 'letter_revocation', title: '政府信息公开文书撤销告知书' }, "the office head's own is issued at once");
+});

@@ -26,7 +26,7 @@ t.test('an applicant withdraws a request online', async (t) => {
     const staffView = (await clerk.get(`/api/cases/${receipt.trackingNumber}`)).json();
     t.match(staffView, { state: 'closed', disposition: 'other', outcome: { reason: 'withdrawn' } });
     t.match(staffView.events.at(-1), { type: 'WITHDRAW', actor: { kind: 'applicant' }, payload: { reason: '已从其他渠道获得' } });
-    t.equal(staffView.allowedEvents.length, 0, 'nothing left to do');
+    t.same(staffView.allowedEvents, ['CORRECT_LETTER'], 'nothing left to do but correct a mistaken letter');
     t.match(
       await mailsOf(receipt.trackingNumber),
       [

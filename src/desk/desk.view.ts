@@ -98,6 +98,10 @@ export function eventDetails(type: string, p: Record<string, unknown>): string {
     }
     case 'SIGN_OFF':
       return `签发：${eventLabel(s('decision'))}`;
+    case 'CORRECT_LETTER': {
+      const o = (p.original ?? {}) as { title?: string; documentNumber?: string };
+      return `${s('action') === 'revoke' ? '撤销' : '更正'}《${o.title ?? ''}》（${o.documentNumber ?? ''}）：${s('reason')}`;
+    }
     case 'RETURN_DRAFT':
       return `退回意见：${s('comment')}`;
     default:

@@ -25,6 +25,8 @@ export const LETTER_TITLES: Record<LetterKind, string> = {
   transfer_notice: '政府信息公开申请告知书',
   closure_notice: '政府信息公开申请终止处理告知书',
   reopen_notice: '政府信息公开申请恢复办理告知书',
+  letter_correction: '政府信息公开文书更正告知书',
+  letter_revocation: '政府信息公开文书撤销告知书',
 };
 
 /** Letters addressed to a third party (arts. 32, 34), not to the applicant, who does not see them. */
@@ -113,9 +115,16 @@ function feeModel(context: CaseContext, payload: Record<string, unknown>, you: s
   };
 }
 
-/** The disposition an answer letter decides, for the remedy; other letters decide none. */
-function dispositionOf(kind: LetterKind, payload: Record<string, unknown>): Disposition | null {
-  return kind === 'answer' ? answerFacts(payload).disposition : null;
+/** The disposition an answer letter decides (or the answer a correction corrects), for the remedy; other letters decide none. */
+function dispositionOf(kind: LetterKind, payload: Record<string, unknown>, context: CaseContext): Disposition | null {
+  if (kind === 'answer') return answerFacts(payload).disposition;
+  return originalOf(payload)?.kind === 'answer' ? (context.outcome?.disposition ?? null) : null;
+}
+
+/** The letter a 更正/撤销告知书 cites (the event's `original`). */
+function originalOf(payload: Record<string, unknown>): { kind: LetterKind; title: string; documentNumber: string; issuedOn: string } | null {
+  const o = payload.original as { kind?: string } | undefined;
+  return o && typeof o.kind === 'string' && o.kind in LETTER_TITLES ? (o as { kind: LetterKind; title: string; documentNumber: string; issuedOn: string }) : null;
 }
 
 export function letterModel(input: LetterInput) {
@@ -136,7 +145,11 @@ export function letterModel(input: LetterInput) {
     you,
     description: input.description,
     agency,
-    remedy: remedySentences({ remedy: remedyOf({ kind, disposition: dispositionOf(kind, payload) }), reviewBody: agency.reviewBody, court: agency.court }),
+    remedy: remedySentences({
+      remedy: remedyOf({ kind, disposition: dispositionOf(kind, payload, context), original: originalOf(payload)?.kind ?? null }),
+      reviewBody: agency.reviewBody,
+      court: agency.court,
+    }),
     answerDueText: dated(deadlines.answerDueOn),
     // Art. 30: once corrected, letters quote the corrected application and the day it was received.
     corrected: correction?.receivedOn ? { receivedOnText: chineseDate(correction.receivedOn), text: correction.text ?? null } : null,
@@ -254,6 +267,16 @@ export function letterModel(input: LetterInput) {
         article: feeUnpaid ? `${TIAOLI}第四十二条，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）` : `${TIAOLI}第三十条`,
         correctionDueText: chineseDate(deadlines.correctionDueOn),
         paymentDueText: chineseDate(deadlines.paymentDueOn),
+      };
+    }
+    case 'letter_correction':
+    case 'letter_revocation': {
+      const original = originalOf(payload);
+      return {
+        ...base,
+        original: original ? { ...original, issuedOnText: chineseDate(original.issuedOn) } : null,
+        reason: str(payload.reason),
+        correction: str(payload.correction),
       };
     }
     case 'reopen_notice': {

@@ -259,7 +259,13 @@ t.test('docs/statute.md §6b states the remedies the letters give', async (t) =>
       }
     }
   }
-  const kinds = (Object.keys(LETTER_TITLES) as LetterKind[]).filter((k) => k !== 'answer');
+  // A 更正/撤销告知书 takes the remedy of the letter it corrects: an answer's by its code, an interim letter's none.
+  const corrections: LetterKind[] = ['letter_correction', 'letter_revocation'];
+  for (const kind of corrections) {
+    t.equal(remedyOf({ kind, original: 'answer', disposition: 'withheld_state_secret' }), 'review_first', `${kind} of a withholding answer: review first`);
+    t.equal(remedyOf({ kind, original: 'correction_notice' }), 'none', `${kind} of an interim letter: none`);
+  }
+  const kinds = (Object.keys(LETTER_TITLES) as LetterKind[]).filter((k) => k !== 'answer' && !corrections.includes(k));
   const answerable = DISPOSITION_CODES.filter((d) => d !== 'other_no_correction' && d !== 'other_fee_unpaid');
   t.same(
     [...kinds, ...answerable].filter((c) => !seen.has(c)),

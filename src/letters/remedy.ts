@@ -25,7 +25,7 @@ export type Remedy =
   /** The art. 32 notice to a third party that its information will be disclosed over its objection. */
   | 'third_party';
 
-const BY_KIND: Record<LetterKind, Remedy | 'by_disposition'> = {
+const BY_KIND: Record<LetterKind, Remedy | 'by_disposition' | 'by_original'> = {
   receipt: 'none',
   correction_notice: 'none',
   reasons_request: 'none',
@@ -39,13 +39,17 @@ const BY_KIND: Record<LetterKind, Remedy | 'by_disposition'> = {
   closure_notice: 'review_or_suit',
   third_party_notice: 'third_party',
   answer: 'by_disposition',
+  // A corrected or revoked letter's remedy is the original's: the correction decides what it decided.
+  letter_correction: 'by_original',
+  letter_revocation: 'by_original',
 };
 
 /** 法释〔2011〕17号 art. 2(2), 2(3): refusals the courts do not hear. */
 const NOT_HEARD_BY_COURTS: readonly Disposition[] = ['rejected_publication', 'unavailable_needs_creation'];
 
-export function remedyOf(args: { kind: LetterKind; disposition?: Disposition | null }): Remedy {
+export function remedyOf(args: { kind: LetterKind; disposition?: Disposition | null; original?: LetterKind | null }): Remedy {
   const remedy = BY_KIND[args.kind];
+  if (remedy === 'by_original') return args.original && BY_KIND[args.original] !== 'by_original' ? remedyOf({ kind: args.original, disposition: args.disposition }) : 'none';
   if (remedy !== 'by_disposition') return remedy;
   const d = args.disposition ?? 'other';
   if (isWithholding(d)) return 'review_first';

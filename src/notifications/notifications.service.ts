@@ -38,6 +38,7 @@ const SUBJECTS: Record<MailTemplate, (m: { trackingNumber: string; agencyName: s
   reasons_given: (m) => `【已说明理由】申请 ${m.trackingNumber} 的申请人已说明申请理由`,
   correction_submitted: (m) => `【已补正】申请 ${m.trackingNumber} 的申请人已提交补正`,
   withdrawn_by_applicant: (m) => `【已撤回】申请 ${m.trackingNumber} 已由申请人撤回`,
+  letter_correction: (m) => `【政府信息公开】${m.agencyName}更正（撤销）了发给您的文书（${m.trackingNumber}）`,
   draft_for_sign_off: (m) => `【待审签】申请 ${m.trackingNumber} 有拟作出的决定等待审签`,
   draft_returned: (m) => `【拟稿退回】申请 ${m.trackingNumber} 的拟稿已退回修改`,
 };

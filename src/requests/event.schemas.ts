@@ -76,6 +76,14 @@ export const clientEventSchema = z.discriminatedUnion(
     z.object({ type: z.literal('WITHDRAW'), reason: optionalText(1000) }),
     // Art. 30: the office head takes up a request closed for no correction, for a good reason shown.
     z.object({ type: z.literal('REOPEN'), reason: text(1000), receivedOn: isoDateField.optional(), text: optionalText(5000) }),
+    // A mistaken letter to the applicant, corrected or revoked by a new numbered letter that cites it.
+    z.object({
+      type: z.literal('CORRECT_LETTER'),
+      letter: z.coerce.number({ error: '请选择要更正或撤销的文书' }).int().positive(),
+      action: z.enum(['correct', 'revoke'], { error: '请选择更正或撤销' }),
+      reason: text(1000),
+      correction: text(5000),
+    }),
     // Art. 17: the office head signs the pending draft (issued as drafted) or returns it with a comment.
     z.object({ type: z.literal('SIGN_OFF') }),
     z.object({ type: z.literal('RETURN_DRAFT'), comment: text(2000) }),

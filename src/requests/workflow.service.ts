@@ -14,7 +14,7 @@ import { syncTimersOf } from '../timers/timers.repository.js';
 import type { ClientEvent, EarlierCase, EventActor, TimelineType, WorkflowEvent } from '../workflow/types.js';
 import { decide, isDraftedBy, parseSnapshot, type Decision } from '../workflow/workflow.js';
 import { draftedPayload, moveDraftFiles } from './drafts.repository.js';
-import { listLetters, listLetterTexts } from '../letters/letters.repository.js';
+import { findLetter, listLetters, listLetterTexts } from '../letters/letters.repository.js';
 import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
@@ -149,6 +149,13 @@ async function resolveEvent(tx: Tx, row: CaseRow, input: ClientEventInput, on: s
     }
     case 'FEE_PAID':
       return { event: { type: input.type, paidOn: input.paidOn ?? on }, payload: { paidOn: input.paidOn ?? on } };
+    case 'CORRECT_LETTER': {
+      const letter = await findLetter(tx, row.id, input.letter);
+      if (!letter || letter.recipient !== 'applicant') throw validationFailed({ letter: '本申请没有这份发给申请人的文书' });
+      const original = { kind: letter.kind, title: letter.title, documentNumber: letter.documentNumber, issuedOn: letter.issuedOn };
+      const event = { type: input.type, letterId: letter.id, action: input.action, reason: input.reason, correction: input.correction, original };
+      return { event, payload: { letterId: letter.id, action: input.action, reason: input.reason, correction: input.correction, original } };
+    }
     case 'ANSWER': {
       const { type: _, earlierCase: named, ...details } = input;
       const earlierCase = named ? await describeEarlierCase(tx, row, named) : null;

@@ -47,6 +47,7 @@ export const TIMELINE = {
   ACCESS_CODE_REISSUED: { label: '重新生成查询码', seenBy: 'applicant' },
   PUBLISHED: { label: '答复在政府信息公开阅览室公开（条例第四十四条）', seenBy: 'applicant' },
   NOTE: { label: '内部备注', seenBy: 'staff' },
+  CORRECT_LETTER: { label: '更正或撤销已发出的文书', seenBy: 'applicant' },
   // Art. 17: the agency's review before a decision is issued is internal; the applicant sees the decision.
   DRAFTED: { label: '拟稿，送负责人审签', seenBy: 'staff' },
   SIGN_OFF: { label: '负责人审签，签发', seenBy: 'staff' },

@@ -22,7 +22,9 @@ export type LetterKind =
   | 'third_party_notice'
   | 'transfer_notice'
   | 'closure_notice'
-  | 'reopen_notice';
+  | 'reopen_notice'
+  | 'letter_correction'
+  | 'letter_revocation';
 export type LetterIntent = { type: 'issueLetter'; params: { kind: LetterKind } };
 export type Intent = NotifyIntent | LetterIntent;
 

@@ -181,8 +181,8 @@ t.test('art. 30 REOPEN: a closure for no correction, reopened by the office head
     reopened.timers.map((x) => x.kind),
     ['answer_due', 'reminder_5', 'reminder_1'],
   );
-  t.same(allowedEvents({ snapshot: closed.snapshot, calendar, on: '2026-03-16', actor: officeHead }), ['REOPEN']);
-  t.same(allowedEvents({ snapshot: closed.snapshot, calendar, on: '2026-03-16', actor: clerk }), []);
+  t.same(allowedEvents({ snapshot: closed.snapshot, calendar, on: '2026-03-16', actor: officeHead }), ['REOPEN', 'CORRECT_LETTER']);
+  t.same(allowedEvents({ snapshot: closed.snapshot, calendar, on: '2026-03-16', actor: clerk }), ['CORRECT_LETTER'], 'a letter can still be corrected');
 
   const withdrawn = ok(t, act(start(), '2026-03-04', { type: 'WITHDRAW', reason: '' }));
   refusedBy(t, act(withdrawn, '2026-03-16', reopen('2026-03-16'), officeHead), 'art30_reopen_after_no_correction_closure');

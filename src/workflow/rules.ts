@@ -389,6 +389,18 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
       },
     ],
   },
+  // A mistaken letter is corrected or revoked by a new numbered letter that cites it and says why and
+  // what now holds; the original stays on file. Through the same sign-off as any decision (art. 17).
+  CORRECT_LETTER: {
+    pre: [oneDraftAtATime],
+    payload: [
+      {
+        name: 'letter_correction_states_reason_and_content',
+        message: '更正或撤销文书须写明原文书的错误和更正（撤销）后的内容',
+        holds: ({ event }) => filled(event.reason) && filled(event.correction),
+      },
+    ],
+  },
   // Art. 17: the office head reads the drafted letter and signs it (it is then issued as drafted, dated
   // the day of signing), or returns it to the drafter with a comment.
   SIGN_OFF: { pre: [draftPending, signedByOfficeHead] },

@@ -41,8 +41,12 @@ export type ClientEvent =
   | ({ type: 'ANSWER'; disposition: Disposition; text: string } & AnswerDetails)
   | { type: 'WITHDRAW'; reason: string }
   | { type: 'REOPEN'; reason: string; receivedOn: IsoDate; text: string }
+  | { type: 'CORRECT_LETTER'; letterId: number; action: 'correct' | 'revoke'; reason: string; correction: string; original: CorrectedLetter }
   | { type: 'SIGN_OFF' }
   | { type: 'RETURN_DRAFT'; comment: string };
+
+/** An issued letter a 更正/撤销告知书 cites: what the new letter must say of it. */
+export type CorrectedLetter = { kind: string; title: string; documentNumber: string; issuedOn: IsoDate };
 
 /** An earlier request an answer names as the one this repeats (art. 36(6)), with what the rule must know of it. */
 export type EarlierCase = { trackingNumber: string; sameApplicant: boolean; sameAgency: boolean; answeredOn: IsoDate | null };
@@ -127,6 +131,7 @@ export type MailTemplate =
   | 'reasons_given'
   | 'correction_submitted'
   | 'withdrawn_by_applicant'
+  | 'letter_correction'
   | 'draft_for_sign_off'
   | 'draft_returned';
 
@@ -147,6 +152,7 @@ export const CLIENT_EVENT_TYPES = [
   'ANSWER',
   'WITHDRAW',
   'REOPEN',
+  'CORRECT_LETTER',
   'SIGN_OFF',
   'RETURN_DRAFT',
 ] as const satisfies readonly ClientEvent['type'][];
@@ -197,7 +203,7 @@ export type CaseContext = {
  * (条例 art. 17: the agency reviews before it discloses; practice: 拟稿 → 审核 → 签发). A clerk's, or
  * the timers' (a period that ran out), becomes a draft; the office head's own is signed as made.
  */
-export const SIGNED_DECISIONS = ['ANSWER', 'TRANSFER', 'WITHDRAW', 'CORRECTION_PERIOD_ENDED', 'PAYMENT_PERIOD_ENDED'] as const satisfies readonly EventType[];
+export const SIGNED_DECISIONS = ['ANSWER', 'TRANSFER', 'WITHDRAW', 'CORRECT_LETTER', 'CORRECTION_PERIOD_ENDED', 'PAYMENT_PERIOD_ENDED'] as const satisfies readonly EventType[];
 export type SignedDecision = (typeof SIGNED_DECISIONS)[number];
 
 /** A decision waiting for the office head's sign-off: the event as drafted (the timeline's DRAFTED entry records the rest). */

@@ -366,8 +366,9 @@ t.test('the actions offered follow the state, the date and the role', async (t) 
     'TRANSFER',
     'ANSWER',
     'WITHDRAW',
+    'CORRECT_LETTER',
   ]);
   t.ok(allowedEvents({ snapshot: c, calendar, on: RECEIVED, actor: supervisor }).includes('EXTEND'));
   t.notOk(allowedEvents({ snapshot: c, calendar, on: '2026-03-12', actor: clerk }).includes('REQUEST_CORRECTION'), 'not after the 7th working day');
-  t.same(allowedEvents({ snapshot: c, calendar, on: '2026-03-31', actor: supervisor }), ['ASSIGN', 'TRANSFER', 'ANSWER', 'WITHDRAW'], 'after the due date');
+  t.same(allowedEvents({ snapshot: c, calendar, on: '2026-03-31', actor: supervisor }), ['ASSIGN', 'TRANSFER', 'ANSWER', 'WITHDRAW', 'CORRECT_LETTER'], 'after the due date');
 });

@@ -123,6 +123,20 @@ function accepted(snapshot: WorkflowSnapshot, intents: Intent[], calendar: Calen
 
 function decideNow(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
   const { snapshot, event, calendar } = args;
+  // Correcting a letter changes nothing of the case, in whatever state it is: a new letter only.
+  if (event.type === 'CORRECT_LETTER') {
+    const violation = violatedRule({ context: snapshot.context, event, calendar });
+    if (violation) return { ok: false, ...violation };
+    const kind = event.action === 'revoke' ? 'letter_revocation' : 'letter_correction';
+    return accepted(
+      snapshot,
+      [
+        { type: 'issueLetter', params: { kind } },
+        { type: 'notify', params: { template: 'letter_correction', to: 'applicant' } },
+      ],
+      calendar,
+    );
+  }
   const machine = machineFor(calendar);
   const node = machine.states[snapshot.state];
   if (!node || !(event.type in node.on)) {
@@ -150,8 +164,9 @@ export function allowedEvents(args: { snapshot: WorkflowSnapshot; calendar: Cale
   if (!node) return [];
   const { context } = args.snapshot;
   return CLIENT_EVENT_TYPES.filter((type) => {
-    const signing = type === 'SIGN_OFF' || type === 'RETURN_DRAFT';
-    if (!signing && !(type in node.on)) return false;
+    // Signing and correcting a letter are not the machine's: offered in any state the rules allow.
+    const outside = type === 'SIGN_OFF' || type === 'RETURN_DRAFT' || type === 'CORRECT_LETTER';
+    if (!outside && !(type in node.on)) return false;
     const probe = { type, on: args.on, actor: args.actor } as WorkflowEvent;
     if (violatedRule({ context, event: probe, calendar: args.calendar, preOnly: true }) !== null) return false;
     // Signing is offered only while the drafted decision still holds (the case may have moved on).
