@@ -1,7 +1,7 @@
 // Art. 17 (review before disclosure; practice: 拟稿 → 审核 → 签发): a clerk's answer reaches the
 // applicant only once the office head of the agency has signed it, through the API and the desk.
 import t from 'tap';
-import { api, staffClient, testApp } from './helpers/test-app.js';
+import { ADMIN, api, staffClient, testApp } from './helpers/test-app.js';
 import { answerBody, application } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
 
@@ -168,4 +168,37 @@ t.test('a mistaken letter is corrected or revoked by a new numbered letter citin
     await head.post(`/api/cases/${tn}/events`, { type: 'CORRECT_LETTER', letter: original.id, action: 'revoke', reason: '答复书误发。', correction: '本机关将重新作出答复。' })
   ).json();
   t.match(revoked.letters.at(-1), { kind: 'letter_revocation', title: '政府信息公开文书撤销告知书' }, "the office head's own is issued at once");
+});
+
+t.test("an agency's own steps: a 保密审查 before a disclosure is signed, and two signers", async (t) => {
+  const { app } = await testApp(t);
+  const anon = api(app);
+  const clerk = await staffClient(app, 'clerk', 'fgj');
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const leader = await staffClient(app, 'supervisor', 'fgj');
+  const admin = await signIn(app, ADMIN.email, ADMIN.password);
+  await admin.get('/admin/agencies/fgj');
+  const set = await admin.post('/admin/agencies/fgj', { name: '湘潭市雨湖区发展和改革局', shortName: '雨发改', kind: 'department', secrecyReview: '1', secondSigner: '1' });
+  t.equal(set.statusCode, 303);
+  const tn = (await anon.post('/api/requests', application())).json().trackingNumber as string;
+  await clerk.post(`/api/cases/${tn}/events`, answerBody('disclosed'));
+
+  const early = await head.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' });
+  t.equal(early.json().rule, 'art17_secrecy_review_before_sign_off', 'no sign-off before the 保密审查 (art. 17)');
+  const waiting = (await head.get(`/api/cases/${tn}`)).json();
+  t.match(waiting, { pendingDraft: { needs: { secrecyReview: true } } });
+  t.ok(waiting.allowedEvents.includes('SECRECY_REVIEW') && !waiting.allowedEvents.includes('SIGN_OFF'), 'the review is offered, the sign-off not yet');
+  t.equal((await head.post(`/api/cases/${tn}/events`, { type: 'SECRECY_REVIEW', conclusion: '经审查，不涉及国家秘密和工作秘密，可以公开。' })).statusCode, 200);
+
+  const reviewed = (await head.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' })).json();
+  t.match(reviewed, { state: 'received', pendingDraft: { reviewedBy: head.id, needs: { secondSignature: true } } }, 'the first signature reviews (审核)');
+  const twice = await head.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' });
+  t.equal(twice.json().rule, 'art17_second_signer_differs', 'the reviewer cannot also sign');
+  const signed = (await leader.post(`/api/cases/${tn}/events`, { type: 'SIGN_OFF' })).json();
+  t.equal(signed.state, 'answered', 'the second signer issues it (签发)');
+  t.same(
+    signed.events.map((e: { type: string }) => e.type),
+    ['SUBMITTED', 'DRAFTED', 'SECRECY_REVIEW', 'REVIEWED', 'SIGN_OFF', 'ANSWER'],
+    'each step on the timeline',
+  );
 });

@@ -90,6 +90,8 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       title: slug ? '编辑机关' : '新增机关',
       slug,
       hasSeal: Boolean(values.sealPng),
+      secrecyReview: values.secrecyReview === true || values.secrecyReview === '1',
+      secondSigner: values.secondSigner === true || values.secondSigner === '1',
       errors: Object.keys(errors).length ? errors : null,
       errorList: errorList(errors, AGENCY_LABELS),
       fields: Object.fromEntries(Object.keys(AGENCY_LABELS).map((k) => [k, f(k, k === 'kind' ? KINDS : undefined)])),

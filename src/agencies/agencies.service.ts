@@ -45,7 +45,13 @@ const createSchema = z.object({
   reviewBody: line(100),
   court: line(100),
 });
-const updateSchema = z.object(identity);
+/** A checkbox: ticked ("1", "on", true) or not. */
+const ticked = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((v) => v === true || v === '1' || v === 'on');
+/** Art. 17, as the agency organises its review (保密审查 of disclosures; a second signer, 签发 by the 分管领导). */
+const updateSchema = z.object({ ...identity, secrecyReview: ticked, secondSigner: ticked });
 
 export async function createAgency(ctx: AppContext, principal: Principal, input: unknown): Promise<string> {
   const data = parseInput(createSchema, input);

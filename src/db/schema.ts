@@ -37,6 +37,9 @@ export const agencies = pgTable('agencies', {
   court: text('court').notNull(),
   /** How to pay a processing fee (非税收入 channel, 缴款码, or the office): stated by fee notices and the tracking page. */
   paymentInstructions: text('payment_instructions').notNull().default(''),
+  /** Art. 17, as the agency organises its review: a 保密审查 before a disclosure is signed; two signatures (审核, 签发). */
+  secrecyReview: boolean('secrecy_review').notNull().default(false),
+  secondSigner: boolean('second_signer').notNull().default(false),
   /** The agency's seal as a PNG, uploaded by an administrator: printed on issued letters only. */
   sealPng: bytea('seal_png'),
   retiredAt: instant('retired_at'),

@@ -170,7 +170,16 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     try {
       if (refused) throw refused;
       const row = await applyStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
-      const notice = input.type === 'SIGN_OFF' ? 'signed' : input.type === 'RETURN_DRAFT' ? 'returned' : row.pendingDraft && row.pendingDraft === input.type ? 'drafted' : 'done';
+      const notice =
+        input.type === 'SIGN_OFF'
+          ? row.pendingDraft
+            ? 'reviewed'
+            : 'signed'
+          : input.type === 'RETURN_DRAFT'
+            ? 'returned'
+            : row.pendingDraft && row.pendingDraft === input.type
+              ? 'drafted'
+              : 'done';
       return redirectWithNotice(reply, `/staff/cases/${tn}`, notice);
     } catch (err) {
       const { status, body } = refusalOf(err);

@@ -157,6 +157,12 @@ export const caseSchema = z
         draftedBy: z.number().int().nullable().describe('staff id; null when the timers proposed it'),
         draftedByName: z.string().nullable(),
         draftedAt: z.string().nullable(),
+        reviewedBy: z.number().int().nullable().describe('where the agency asks for two signatures: who reviewed (审核); the next SIGN_OFF, by another, issues'),
+        secrecyReview: z
+          .object({ by: z.number().int().nullable(), on: day, conclusion: z.string() })
+          .nullable()
+          .describe('the 保密审查 of a disclosure, where the agency asks for it'),
+        needs: z.object({ secrecyReview: z.boolean(), secondSignature: z.boolean() }),
       })
       .nullable()
       .describe('art. 17: a decision awaiting the office head’s SIGN_OFF or RETURN_DRAFT; nothing is issued until then'),

@@ -215,9 +215,26 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
           draftedBy: c.pendingDraft.draftedBy,
           draftedByName: drafted?.actorName ?? (c.pendingDraft.draftedBy === null ? '系统（期限届满）' : null),
           draftedAt: drafted ? toShanghaiIso(drafted.event.at) : null,
+          reviewedBy: c.pendingDraft.reviewedBy ?? null,
+          secrecyReview: c.pendingDraft.secrecyReview ?? null,
+          // The agency's steps (art. 17): what this draft still needs.
+          needs: {
+            secrecyReview:
+              agency!.secrecyReview &&
+              c.pendingDraft.event.type === 'ANSWER' &&
+              ['disclosed', 'partially_disclosed'].includes(c.pendingDraft.event.disposition) &&
+              !c.pendingDraft.secrecyReview,
+            secondSignature: agency!.secondSigner && Boolean(c.pendingDraft.reviewedBy),
+          },
         }
       : null,
-    allowedEvents: allowedEvents({ snapshot, calendar, on, actor: staffActor(principal, row) }),
+    allowedEvents: allowedEvents({
+      snapshot,
+      calendar,
+      on,
+      actor: staffActor(principal, row),
+      policy: { secrecyReview: agency!.secrecyReview, secondSigner: agency!.secondSigner },
+    }),
   };
 }
 

@@ -104,6 +104,10 @@ export function eventDetails(type: string, p: Record<string, unknown>): string {
     }
     case 'RETURN_DRAFT':
       return `退回意见：${s('comment')}`;
+    case 'REVIEWED':
+      return `审核：${eventLabel(s('decision'))}，送签发`;
+    case 'SECRECY_REVIEW':
+      return `保密审查意见：${s('conclusion')}`;
     default:
       return '';
   }

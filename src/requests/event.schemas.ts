@@ -86,6 +86,7 @@ export const clientEventSchema = z.discriminatedUnion(
     }),
     // Art. 17: the office head signs the pending draft (issued as drafted) or returns it with a comment.
     z.object({ type: z.literal('SIGN_OFF') }),
+    z.object({ type: z.literal('SECRECY_REVIEW'), conclusion: text(2000) }),
     z.object({ type: z.literal('RETURN_DRAFT'), comment: text(2000) }),
   ],
   { error: '不认识的操作类型' },

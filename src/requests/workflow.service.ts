@@ -8,7 +8,7 @@ import type { Tx } from '../db/client.js';
 import { notFound, ruleViolation, staleVersion, validationFailed } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
-import { findAgencyBySlug } from '../agencies/agencies.repository.js';
+import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { findStaffByEmail, findStaffById } from '../staff/staff.repository.js';
 import { syncTimersOf } from '../timers/timers.repository.js';
 import type { ClientEvent, EarlierCase, EventActor, TimelineType, WorkflowEvent } from '../workflow/types.js';
@@ -76,6 +76,7 @@ export async function applyToLockedCases(tx: Tx, ctx: AppContext, items: EventIt
         payload,
       });
       if (decision.drafted) return [entry('DRAFTED', { decision: decision.drafted.event.type, ...item.payload })];
+      if (decision.reviewed) return [entry('REVIEWED', { decision: decision.reviewed.event.type })];
       if (decision.signed) {
         const { event, draftedBy } = decision.signed;
         return [entry('SIGN_OFF', { decision: event.type, draftedBy }), entry(event.type, { ...item.payload, draftedBy })];
@@ -244,13 +245,19 @@ async function decideStaffEvent(ctx: AppContext, args: StaffEventArgs, mode: { p
     const on = today(ctx.clock);
     let event: ClientEvent;
     let payload: Record<string, unknown>;
+    let issues = true;
     if (input.type === 'SIGN_OFF') {
       const draft = parseSnapshot(row.snapshot).context.pendingDraft;
       // The draft changed between the look and the lock.
       if ((draft?.event.type ?? null) !== deciding) throw staleVersion();
-      event = input;
-      payload = draft ? await draftedPayload(tx, row.id) : {};
-      if (draft?.event.type === 'ANSWER' && actor.role === 'supervisor') await moveDraftFiles(tx, row.id, 'released');
+      const agency = (await findAgencyById(tx, row.agencyId))!;
+      // A preview shows the letters as they will be issued, whatever steps remain before that.
+      const policy = mode.preview ? { secrecyReview: false, secondSigner: false } : { secrecyReview: agency.secrecyReview, secondSigner: agency.secondSigner };
+      event = { type: 'SIGN_OFF', policy };
+      // The first of two signatures reviews (审核); only the second issues.
+      issues = !(policy.secondSigner && !draft?.reviewedBy);
+      payload = draft && issues ? await draftedPayload(tx, row.id) : {};
+      if (draft?.event.type === 'ANSWER' && actor.role === 'supervisor' && issues) await moveDraftFiles(tx, row.id, 'released');
     } else {
       ({ event, payload } = await resolveEvent(tx, row, input, on));
       if (event.type === 'RETURN_DRAFT' && actor.role === 'supervisor') await moveDraftFiles(tx, row.id, 'returned');
@@ -261,7 +268,7 @@ async function decideStaffEvent(ctx: AppContext, args: StaffEventArgs, mode: { p
       await insertAttachments(tx, row.id, drafted ? 'to_release' : 'released', released, ctx.clock.now());
       payload.releasedFiles = released.map((f) => f.filename);
     }
-    const transfer = event.type === 'TRANSFER' && !drafted ? event : input.type === 'SIGN_OFF' && deciding === 'TRANSFER' ? pendingTransfer(row) : null;
+    const transfer = event.type === 'TRANSFER' && !drafted ? event : input.type === 'SIGN_OFF' && deciding === 'TRANSFER' && issues ? pendingTransfer(row) : null;
     // A refusal below rolls the receiving case back with everything else.
     if (transfer && actor.role === 'supervisor') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: transfer.agency, on, actor, keyCurrent })).trackingNumber;
     const before = mode.preview ? (await listLetters(tx, row.id)).length : 0;

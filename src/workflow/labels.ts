@@ -51,6 +51,8 @@ export const TIMELINE = {
   // Art. 17: the agency's review before a decision is issued is internal; the applicant sees the decision.
   DRAFTED: { label: '拟稿，送负责人审签', seenBy: 'staff' },
   SIGN_OFF: { label: '负责人审签，签发', seenBy: 'staff' },
+  SECRECY_REVIEW: { label: '保密审查', seenBy: 'staff' },
+  REVIEWED: { label: '负责人审核，送签发', seenBy: 'staff' },
   RETURN_DRAFT: { label: '负责人退回拟稿', seenBy: 'staff' },
 } as const satisfies Record<TimelineType, { label: string; seenBy: 'applicant' | 'staff' }>;
 

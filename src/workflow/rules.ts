@@ -67,6 +67,10 @@ const oneDraftAtATime: Rule<Stamp> = {
   holds: ({ context, event }) => !context.pendingDraft || event.actor.kind === 'applicant' || (event.actor.kind === 'staff' && event.actor.role === 'supervisor'),
 };
 
+/** A draft that would release information (予以公开, 部分公开): what a 保密审查 is for. */
+const disclosesInformation = (draft: CaseContext['pendingDraft']) =>
+  draft?.event.type === 'ANSWER' && (draft.event.disposition === 'disclosed' || draft.event.disposition === 'partially_disclosed');
+
 const draftPending: Rule<Stamp> = {
   name: 'art17_draft_awaiting_sign_off',
   message: '本申请没有等待审签的决定',
@@ -403,7 +407,34 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
   },
   // Art. 17: the office head reads the drafted letter and signs it (it is then issued as drafted, dated
   // the day of signing), or returns it to the drafter with a comment.
-  SIGN_OFF: { pre: [draftPending, signedByOfficeHead] },
+  SIGN_OFF: {
+    pre: [draftPending, signedByOfficeHead],
+    payload: [
+      {
+        name: 'art17_secrecy_review_before_sign_off',
+        message: '本机关规定：公开政府信息前须经保密审查，请先登记保密审查意见（条例第十七条）',
+        holds: ({ context, event }) => !event.policy?.secrecyReview || !disclosesInformation(context.pendingDraft) || Boolean(context.pendingDraft?.secrecyReview),
+      },
+      {
+        name: 'art17_second_signer_differs',
+        message: '本机关规定：决定须经两人审签，审核人和签发人不能是同一人',
+        holds: ({ context, event }) => !event.policy?.secondSigner || event.actor.kind !== 'staff' || context.pendingDraft?.reviewedBy !== event.actor.id,
+      },
+    ],
+  },
+  // Art. 17: the 保密审查 of a disclosure, where the agency asks for it, recorded before the sign-off.
+  SECRECY_REVIEW: {
+    pre: [
+      draftPending,
+      signedByOfficeHead,
+      {
+        name: 'art17_secrecy_review_of_disclosures',
+        message: '只有公开或部分公开政府信息的决定需要保密审查，且只登记一次',
+        holds: ({ context }) => disclosesInformation(context.pendingDraft) && !context.pendingDraft?.secrecyReview,
+      },
+    ],
+    payload: [{ name: 'art17_secrecy_review_conclusion', message: '请填写保密审查意见', holds: ({ event }) => filled(event.conclusion) }],
+  },
   RETURN_DRAFT: {
     pre: [draftPending, signedByOfficeHead],
     payload: [

@@ -42,7 +42,8 @@ export type ClientEvent =
   | { type: 'WITHDRAW'; reason: string }
   | { type: 'REOPEN'; reason: string; receivedOn: IsoDate; text: string }
   | { type: 'CORRECT_LETTER'; letterId: number; action: 'correct' | 'revoke'; reason: string; correction: string; original: CorrectedLetter }
-  | { type: 'SIGN_OFF' }
+  | { type: 'SIGN_OFF'; policy?: SignOffPolicy }
+  | { type: 'SECRECY_REVIEW'; conclusion: string }
   | { type: 'RETURN_DRAFT'; comment: string };
 
 /** An issued letter a 更正/撤销告知书 cites: what the new letter must say of it. */
@@ -103,7 +104,18 @@ export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
 
 /** What a case's timeline records: its workflow events, and the steps around them that change no state. */
 export type TimelineType =
-  EventType | 'SUBMITTED' | 'REGISTERED' | 'TRANSFERRED_IN' | 'CALENDAR_CHANGED' | 'REMINDER' | 'ID_REVEALED' | 'ACCESS_CODE_REISSUED' | 'PUBLISHED' | 'NOTE' | 'DRAFTED';
+  | EventType
+  | 'SUBMITTED'
+  | 'REGISTERED'
+  | 'TRANSFERRED_IN'
+  | 'CALENDAR_CHANGED'
+  | 'REMINDER'
+  | 'ID_REVEALED'
+  | 'ACCESS_CODE_REISSUED'
+  | 'PUBLISHED'
+  | 'NOTE'
+  | 'DRAFTED'
+  | 'REVIEWED';
 
 /**
  * The mails the system sends (templates/mail; a notice that only carries its letters uses
@@ -153,6 +165,7 @@ export const CLIENT_EVENT_TYPES = [
   'WITHDRAW',
   'REOPEN',
   'CORRECT_LETTER',
+  'SECRECY_REVIEW',
   'SIGN_OFF',
   'RETURN_DRAFT',
 ] as const satisfies readonly ClientEvent['type'][];
@@ -212,6 +225,13 @@ export type Draft = {
   /** Staff id; null when the timers proposed it. */
   draftedBy: number | null;
   draftedOn: IsoDate;
+  /** Where the agency asks for a second signer: the first signature (审核), awaiting the second (签发). */
+  reviewedBy?: number | null;
+  /** Where the agency asks for it: the 保密审查 of a disclosure, before it is signed. */
+  secrecyReview?: { by: number | null; on: IsoDate; conclusion: string } | null;
 };
+
+/** An agency's sign-off steps (agencies.secrecy_review, agencies.second_signer), given with SIGN_OFF by the service. */
+export type SignOffPolicy = { secrecyReview: boolean; secondSigner: boolean };
 
 export type CaseInput = { receivedOn: IsoDate };

@@ -15,6 +15,7 @@ import {
   type CaseState,
   type Draft,
   type EventActor,
+  type SignOffPolicy,
   type EventType,
   type WorkflowEvent,
 } from './types.js';
@@ -28,7 +29,8 @@ export type WorkflowSnapshot = { version: 1; state: CaseState; context: CaseCont
  * `signed`: a SIGN_OFF, which decided the draft it names (the intents and snapshot are that decision's).
  */
 export type Decision =
-  { ok: true; snapshot: WorkflowSnapshot; intents: Intent[]; deadlines: Deadlines; timers: DesiredTimer[]; drafted?: Draft; signed?: Draft } | ({ ok: false } & Violation);
+  | { ok: true; snapshot: WorkflowSnapshot; intents: Intent[]; deadlines: Deadlines; timers: DesiredTimer[]; drafted?: Draft; signed?: Draft; reviewed?: Draft }
+  | ({ ok: false } & Violation);
 type Accepted = Extract<Decision, { ok: true }>;
 
 const machines = new WeakMap<Calendar, RequestMachine>();
@@ -93,11 +95,29 @@ export function isDraftedBy(event: Pick<WorkflowEvent, 'type' | 'actor'>): boole
 export function decide(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
   const { snapshot, event, calendar } = args;
   const { context } = snapshot;
+  if (event.type === 'SECRECY_REVIEW') {
+    const violation = violatedRule({ context, event, calendar });
+    if (violation) return { ok: false, ...violation };
+    const secrecyReview = { by: event.actor.kind === 'staff' ? event.actor.id : null, on: event.on, conclusion: event.conclusion };
+    return accepted({ ...snapshot, context: { ...context, pendingDraft: { ...context.pendingDraft!, secrecyReview } } }, [], calendar);
+  }
   if (event.type === 'SIGN_OFF' || event.type === 'RETURN_DRAFT') {
     const violation = violatedRule({ context, event, calendar });
     if (violation) return { ok: false, ...violation };
     const draft = context.pendingDraft!;
     const without = { ...snapshot, context: { ...context, pendingDraft: null } };
+    // Where the agency asks for two signatures, the first is the review (审核); the second issues.
+    if (event.type === 'SIGN_OFF' && event.policy?.secondSigner && !draft.reviewedBy && event.actor.kind === 'staff') {
+      const reviewed = { ...draft, reviewedBy: event.actor.id };
+      return {
+        ...accepted(
+          { ...snapshot, context: { ...context, pendingDraft: reviewed } },
+          [{ type: 'notify', params: { template: 'draft_for_sign_off', to: 'supervisors' } }],
+          calendar,
+        ),
+        reviewed,
+      };
+    }
     if (event.type === 'RETURN_DRAFT') return accepted(without, [{ type: 'notify', params: { template: 'draft_returned', to: 'assignee' } }], calendar);
     const signed = decideNow({ snapshot: without, event: { ...draft.event, on: event.on, actor: event.actor } as WorkflowEvent, calendar });
     return signed.ok ? { ...signed, signed: draft } : signed;
@@ -159,15 +179,15 @@ function decideNow(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; cal
 }
 
 /** The client actions offered now: accepted in this state, and no rule on the case, date or actor broken. */
-export function allowedEvents(args: { snapshot: WorkflowSnapshot; calendar: Calendar; on: IsoDate; actor: EventActor }): string[] {
+export function allowedEvents(args: { snapshot: WorkflowSnapshot; calendar: Calendar; on: IsoDate; actor: EventActor; policy?: SignOffPolicy }): string[] {
   const node = machineFor(args.calendar).states[args.snapshot.state];
   if (!node) return [];
   const { context } = args.snapshot;
   return CLIENT_EVENT_TYPES.filter((type) => {
     // Signing and correcting a letter are not the machine's: offered in any state the rules allow.
-    const outside = type === 'SIGN_OFF' || type === 'RETURN_DRAFT' || type === 'CORRECT_LETTER';
+    const outside = type === 'SIGN_OFF' || type === 'RETURN_DRAFT' || type === 'SECRECY_REVIEW' || type === 'CORRECT_LETTER';
     if (!outside && !(type in node.on)) return false;
-    const probe = { type, on: args.on, actor: args.actor } as WorkflowEvent;
+    const probe = { type, on: args.on, actor: args.actor, ...(type === 'SIGN_OFF' ? { policy: args.policy } : {}) } as WorkflowEvent;
     if (violatedRule({ context, event: probe, calendar: args.calendar, preOnly: true }) !== null) return false;
     // Signing is offered only while the drafted decision still holds (the case may have moved on).
     return type !== 'SIGN_OFF' || decide({ snapshot: args.snapshot, event: probe, calendar: args.calendar }).ok;
