@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import t from 'tap';
+import { pdfText } from './helpers/pdf.js';
 import { APPLICANT_COLUMNS, TABLE3_ROWS, table3Problems, type ApplicantColumn, type Table3 } from '../src/reports/tables.js';
 import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
 import { ADMIN, login, staffClient, testApp } from './helpers/test-app.js';
@@ -296,6 +297,14 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.match(pageText(undated.body), /无法登记[\s\S]*请填写审结日期/, "a review form's mistake is shown with the field's message");
     const before = pageText((await web.get('/reports/2026/district')).body);
     t.match(before, /2026年总体情况良好/);
+    const pdf = await web.get('/reports/2026/district.pdf');
+    t.equal(pdf.statusCode, 200);
+    t.match(pdf.headers['content-type'], /^application\/pdf/);
+    const { text: pdfText2026 } = await pdfText(pdf.rawPayload);
+    t.match(pdfText2026, /2026年政府信息公开工作年度报告/, 'the published report as an A4 PDF');
+    t.match(pdfText2026, '一、本年新收政府信息公开申请数量', "with table 三 in the format's words");
+    t.match(pdfText2026, '2026年总体情况良好', 'and its sections');
+    t.equal((await web.get('/reports/2025/district.pdf')).statusCode, 404, 'nothing for a report not published');
 
     // A case received in 2026 answered later changes the live table but not the published report.
     await act('mzj', overdue.tn, answerBody('disclosed'));

@@ -3,6 +3,7 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { today } from '../calendar/clock.js';
+import { renderReportPdf } from './report-pdf.js';
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
@@ -181,6 +182,25 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   // Public: published reports with their frozen numbers.
   app.get('/reports', async (_request, reply) => reply.page('reports', { title: '政府信息公开工作年度报告', reports: await publishedReports(ctx) }));
+  // The published report as an A4 PDF, with the numbers as published.
+  app.get<YearScope>('/reports/:year/:scope.pdf', async (request, reply) => {
+    const view = await reportView(ctx, Number(request.params.year), request.params.scope, { publishedOnly: true });
+    const m = reportModel(view);
+    const pdf = await renderReportPdf(
+      {
+        title: m.title,
+        publishedOn: m.publishedAt,
+        agencyName: view.name,
+        at: view.report.publishedAt ?? ctx.clock.now(),
+        sections: m.sections,
+        table3: m.table3,
+        table4: m.table4,
+        feesLine: `信息处理费：本年度发出收费通知 ${m.fees.notices} 件，缴费 ${m.fees.paid} 件，收取 ${m.fees.collectedYuan} 元。`,
+      },
+      ctx.pdfFonts(),
+    );
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="report-${view.report.year}-${request.params.scope}.pdf"`).send(pdf);
+  });
   app.get<YearScope>('/reports/:year/:scope', async (request, reply) => {
     const view = await reportView(ctx, Number(request.params.year), request.params.scope, { publishedOnly: true });
     return reply.page('report', { ...reportModel(view), notice: noticeOf(request) });
