@@ -142,7 +142,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     personalDataKey: keySource.key,
     uploads: {
       dir: stagingDir(config),
-      budgets: config.rateLimitPerMinute > 0 ? byteBudgets({ perMinute: config.uploadBytesPerMinute, perClientPerMinute: config.uploadBytesPerMinutePerClient }) : unlimitedBytes,
+      // On the app's clock: a test's budget refills only when the test moves time, however slow the machine.
+      budgets:
+        config.rateLimitPerMinute > 0
+          ? byteBudgets({
+              perMinute: config.uploadBytesPerMinute,
+              perClientPerMinute: config.uploadBytesPerMinutePerClient,
+              now: () => (options.clock ?? systemClock).now().getTime(),
+            })
+          : unlimitedBytes,
     },
     // Read from the database at start (below), before any request is taken.
     accessCodeKey: Buffer.alloc(0),
