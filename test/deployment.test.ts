@@ -70,6 +70,8 @@ t.test('the Dockerfile: production dependencies only, non-root, health check, da
   t.match(final, /HOST=0\.0\.0\.0/);
   t.match(final, /^VOLUME \["?\/data"?\]/m);
   t.match(final, /DATA_DIR=\/data/);
+  // What the code reads at run time beside itself (src/config/paths.ts), letters' fonts included.
+  for (const dir of ['db', 'templates', 'assets']) t.match(final, new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'), `ships ${dir}/`);
   const compose = readFileSync(path.join(PROJECT_ROOT, 'compose.yaml'), 'utf8');
   t.match(compose, /postgres/);
   t.match(compose, /DATABASE_URL/);

@@ -16,3 +16,5 @@ function findRoot(from: string): string {
 export const PROJECT_ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'db', 'migrations');
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+/** Files shipped with the code that are not code: the PDF fonts. */
+export const FONTS_DIR = path.join(PROJECT_ROOT, 'assets', 'fonts');

@@ -3,15 +3,16 @@
 // 仿宋_GB2312 / 小标宋 files (PDF_FONT, PDF_TITLE_FONT). Parsed once, on first use, and shared by
 // every document (each embeds only the glyphs it uses).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 // @ts-expect-error fontkit ships no types; pdfkit takes the font objects it creates.
 import * as fontkit from 'fontkit';
 import type { Config } from '../config/config.js';
+import { FONTS_DIR } from '../config/paths.js';
 import type { PdfFonts } from './letter-pdf.js';
 
 export const DEFAULT_FONTS = {
-  body: fileURLToPath(new URL('../../assets/fonts/NotoSerifSC-Regular.otf', import.meta.url)),
-  title: fileURLToPath(new URL('../../assets/fonts/NotoSerifSC-Bold.otf', import.meta.url)),
+  body: path.join(FONTS_DIR, 'NotoSerifSC-Regular.otf'),
+  title: path.join(FONTS_DIR, 'NotoSerifSC-Bold.otf'),
 };
 
 const open = (file: string) => (fontkit as { create(data: Buffer): PDFKit.Mixins.PDFFontSource }).create(readFileSync(file));
