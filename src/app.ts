@@ -33,6 +33,7 @@ import { AccessLog, loggerOptions } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerViews } from './http/views.js';
 import { fontLoader } from './documents/fonts.js';
+import { signerLoader } from './documents/signing.js';
 import { documentRoutes } from './documents/documents.routes.js';
 import { sealRoutes } from './agencies/seal.routes.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -138,6 +139,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     letters: compileTemplates('letters'),
     mails: compileTemplates('mail'),
     pdfFonts: fontLoader(config),
+    pdfSigner: signerLoader(config.pdfSigningDir),
     events: new EventEmitter(),
     personalDataKey: keySource.key,
     uploads: {

@@ -6,6 +6,7 @@ import type { Clock } from './calendar/clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/client.js';
 import type { PdfFonts } from './documents/letter-pdf.js';
+import type { PdfSigner } from './documents/signing.js';
 import type { Renderer } from './render.js';
 import type { Numbers } from './requests/numbers.js';
 import type { PersonalDataKey } from './requests/personal-data.js';
@@ -26,6 +27,8 @@ export type AppContext = {
   mails: Renderer;
   /** The faces PDFs are set in, parsed on first use (documents/fonts.ts). */
   pdfFonts: () => PdfFonts;
+  /** An agency's PDF signer, if it has a certificate (documents/signing.ts). */
+  pdfSigner: (agencySlug: string) => PdfSigner | null;
   /** In-process notices between capabilities (e.g. `guide.published` invalidates cached guide pages). */
   events: EventEmitter;
   /** Seals identity numbers at rest (requests/personal-data.ts); null: they are stored unsealed. */

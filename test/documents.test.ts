@@ -1,8 +1,13 @@
 // Letters as A4 PDFs with a text layer, for staff and applicant; the seal only when configured;
 // /verify shows an issued letter by the code printed on it and nothing for an unknown code.
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { deflateSync } from 'node:zlib';
+import forge from 'node-forge';
 import t from 'tap';
-import { api, staffClient, testApp } from './helpers/test-app.js';
+import { api, staffClient, testApp, testConfig } from './helpers/test-app.js';
 import { answerBody, application, multipartBody } from './helpers/factories.js';
 import { hasImage, pdfText } from './helpers/pdf.js';
 import { pageText, webClient } from './helpers/web.js';
@@ -103,4 +108,48 @@ t.test('letters as PDF: text layer, seal when configured, verification', async (
   const set = await upload(admin, sealPng());
   t.equal(set.statusCode, 204, set.body);
   t.ok(hasImage((await head.get(`/api/cases/${tn}/letters/${letter.id}.pdf`)).rawPayload), 'the seal is printed once configured');
+});
+
+t.test("where an agency configures a signing certificate, its letters' PDFs are signed over their whole content", async (t) => {
+  // A key and certificate made for this test only.
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const keys = { privateKey: forge.pki.privateKeyFromPem(pair.privateKey), publicKey: forge.pki.publicKeyFromPem(pair.publicKey) };
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date('2026-01-01T00:00:00Z');
+  cert.validity.notAfter = new Date('2027-01-01T00:00:00Z');
+  const subject = [{ name: 'commonName', value: 'Test FGJ Signing' }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const p12 = forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], 'test-passphrase', { algorithm: '3des' })).getBytes();
+  const dir = mkdtempSync(path.join(tmpdir(), 'ogi-signing-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'fgj.p12'), Buffer.from(p12, 'binary'));
+  writeFileSync(path.join(dir, 'fgj.pass'), 'test-passphrase\n');
+
+  const { app } = await testApp(t, { config: { ...testConfig(), pdfSigningDir: dir } });
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const tn = (await api(app).post('/api/requests', application())).json().trackingNumber as string;
+  const answered = (await head.post(`/api/cases/${tn}/events`, answerBody('disclosed'))).json();
+  const letter = answered.letters.find((l: { kind: string }) => l.kind === 'answer');
+  const pdf = (await head.get(`/api/cases/${tn}/letters/${letter.id}.pdf`)).rawPayload;
+  const raw = pdf.toString('latin1');
+  t.match(raw, /\/Type \/Sig/, 'a signature dictionary');
+  const [a, b, c, d] = /\/ByteRange \[(\d+) (\d+) (\d+) (\d+)\]/.exec(raw)!.slice(1).map(Number) as [number, number, number, number];
+  t.equal(c + d, pdf.length, 'the signed ranges reach the end of the file');
+  const hex = raw.slice(a + b + 1, c - 1).replace(/0+$/, '');
+  const p7 = forge.pkcs7.messageFromAsn1(forge.asn1.fromDer(forge.util.hexToBytes(hex.length % 2 ? `${hex}0` : hex))) as forge.pkcs7.PkcsSignedData & {
+    rawCapture: { authenticatedAttributes: forge.asn1.Asn1[] };
+  };
+  t.equal(p7.certificates[0]!.subject.getField('CN').value, 'Test FGJ Signing', "signed with the agency's certificate");
+  const digest = p7.rawCapture.authenticatedAttributes
+    .map((attr) => attr.value as forge.asn1.Asn1[])
+    .find((attr) => forge.asn1.derToOid(attr[0]!.value as string) === forge.pki.oids.messageDigest!)![1]!.value as forge.asn1.Asn1[];
+  const signed = createHash('sha256')
+    .update(Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]))
+    .digest('binary');
+  t.equal(digest[0]!.value, signed, 'the signature covers the file as downloaded');
+  t.match((await pdfText(pdf)).text, letter.documentNumber, 'and it reads as before');
 });

@@ -45,6 +45,11 @@ export type Config = {
   /** Font files for PDFs (PDF_FONT: body, 仿宋; PDF_TITLE_FONT: titles, 小标宋); null: the bundled Noto Serif SC subset. */
   pdfFont: string | null;
   pdfTitleFont: string | null;
+  /**
+   * PDF_SIGNING_DIR: where an agency's signing certificate is kept, as `<slug>.p12` (PKCS#12) with its
+   * passphrase in `<slug>.pass`; an agency with one signs its letters' PDFs. Null: no signatures.
+   */
+  pdfSigningDir: string | null;
   /** log2 of scrypt's N for new password hashes: 15 (no variable sets it; tests lower it to save time). */
   passwordHashCost: number;
   /**
@@ -91,6 +96,13 @@ function trustProxyOf(raw: string | undefined, problems: string[]): Config['trus
       : `TRUST_PROXY=${raw}: expected a number of proxies (1–99) or a comma-separated list of proxy addresses or networks (e.g. 10.0.0.5,10.1.0.0/16)`,
   );
   return false;
+}
+
+function signingDir(raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined) return null;
+  const dir = path.resolve(raw);
+  if (!existsSync(dir)) problems.push(`PDF_SIGNING_DIR=${raw}: not a directory that exists`);
+  return dir;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -186,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     personalDataPreviousKey,
     pdfFont: fontFile('PDF_FONT'),
     pdfTitleFont: fontFile('PDF_TITLE_FONT'),
+    pdfSigningDir: signingDir(value('PDF_SIGNING_DIR'), problems),
     passwordHashCost: PASSWORD_HASH_COST,
     strictResponses: false,
   };

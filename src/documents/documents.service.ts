@@ -25,9 +25,11 @@ export function letterPdfInput(ctx: AppContext, letter: LetterRow, agency: Agenc
   };
 }
 
-/** An issued letter as its PDF: A4, fonts embedded, seal if the agency has one, verification code and QR code. */
+/** An issued letter as its PDF: A4, fonts embedded, seal if the agency has one, verification code and QR code; signed where the agency has a certificate. */
 export async function letterPdf(ctx: AppContext, letter: LetterRow, agency: AgencyRow): Promise<Buffer> {
-  return renderLetterPdf(letterPdfInput(ctx, letter, agency), ctx.pdfFonts());
+  const pdf = await renderLetterPdf(letterPdfInput(ctx, letter, agency), ctx.pdfFonts());
+  const signer = ctx.pdfSigner(agency.slug);
+  return signer ? signer.sign(pdf, { name: agency.name, contact: agency.email, reason: `${letter.title}（${letter.documentNumber}）`, at: letter.createdAt }) : pdf;
 }
 
 /** 张三 → 张*三, 李四 → 李*, an organisation's name likewise: enough to recognise, not to learn. */

@@ -50,6 +50,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: false,
     pdfFont: null,
     pdfTitleFont: null,
+    pdfSigningDir: null,
     personalDataKey: null,
     personalDataPreviousKey: null,
     // scrypt at N=2^10 instead of 2^15: the hashes tests make cost about 3 ms instead of 100.
