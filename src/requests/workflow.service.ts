@@ -240,8 +240,9 @@ async function decideStaffEvent(ctx: AppContext, args: StaffEventArgs, mode: { p
     if (!row || !canSeeAgency(args.principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion();
     const asStaff = staffActor(args.principal, row);
-    // A preview shows the decision as signed: as the office head of the case's agency would make it.
-    const actor = mode.preview && asStaff.ofCaseAgency && asStaff.role === 'clerk' ? { ...asStaff, role: 'supervisor' as const } : asStaff;
+    // A preview shows the decision as signed: as the office head of the case's agency would make it
+    // (whoever looks: a clerk before drafting, an administrator reading a draft).
+    const actor = mode.preview ? { ...asStaff, role: 'supervisor' as const, ofCaseAgency: true } : asStaff;
     const on = today(ctx.clock);
     let event: ClientEvent;
     let payload: Record<string, unknown>;

@@ -120,3 +120,12 @@ t.test('the applicant may still withdraw while a draft waits; nothing of the dra
   t.equal(withdrawn.snapshot.state, 'closed');
   t.equal(withdrawn.snapshot.context.pendingDraft, null);
 });
+
+t.test('a closure the timers proposed lapses when the correction comes in before it is signed (art. 30)', async (t) => {
+  const asked = ok(t, act(assigned(), '2026-03-03', { type: 'REQUEST_CORRECTION', items: ['请写明文件名称'], dueInWorkingDays: 10 }, clerk));
+  const proposed = ok(t, act(asked, '2026-03-18', { type: 'CORRECTION_PERIOD_ENDED', dueOn: asked.deadlines.correctionDueOn! }, system));
+  const corrected = ok(t, act(proposed, '2026-03-18', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-18', text: '所需为2025年的清单' }, clerk));
+  t.equal(corrected.snapshot.state, 'assigned');
+  t.equal(corrected.snapshot.context.pendingDraft, null, 'the proposal is gone');
+  t.notOk(allowedEvents({ snapshot: corrected.snapshot, calendar, on: '2026-03-18', actor: officeHead }).includes('SIGN_OFF'));
+});

@@ -130,8 +130,10 @@ export function decide(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent;
     const kept = { ...snapshot, context: { ...context, pendingDraft: draft } };
     return { ...accepted(kept, [{ type: 'notify', params: { template: 'draft_for_sign_off', to: 'supervisors' } }], calendar), drafted: draft };
   }
-  // A decision made in the draft's place, or a case that ended otherwise, leaves no draft behind.
-  const supersedes = (SIGNED_DECISIONS as readonly string[]).includes(event.type) || !OPEN_STATES.includes(decided.snapshot.state);
+  // A decision made in the draft's place, or a case that ended otherwise, leaves no draft behind; nor
+  // does a closure the timers proposed once the case has moved on (the correction or payment came in).
+  const proposal = context.pendingDraft?.draftedBy === null && decided.snapshot.state !== snapshot.state;
+  const supersedes = (SIGNED_DECISIONS as readonly string[]).includes(event.type) || !OPEN_STATES.includes(decided.snapshot.state) || proposal;
   return supersedes && decided.snapshot.context.pendingDraft
     ? { ...decided, snapshot: { ...decided.snapshot, context: { ...decided.snapshot.context, pendingDraft: null } } }
     : decided;
