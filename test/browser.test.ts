@@ -182,5 +182,27 @@ t.test('in a real browser', async (t) => {
     await page.waitForURL(/\/staff\/login/);
     t.pass('left alone for 30 minutes, the desk asks to sign in again');
   });
+  await t.test('an office head answers: the letter is shown as it will be issued, and sent only once confirmed (art. 17)', async (t) => {
+    const head = await staffClient(app, 'supervisor', 'fgj');
+    const tn = (await api(app).post('/api/requests', application())).json().trackingNumber as string;
+    const page = await open(1280);
+    await page.goto(`${base}/staff/cases/${tn}`);
+    await page.getByLabel('电子邮箱').fill(head.email);
+    await page.getByLabel('密码').fill(head.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${base}/staff/cases/${tn}`);
+    await page.getByText('作出答复（条例第三十六条）').click();
+    await page.getByLabel('处理结果').selectOption('disclosed');
+    await page.getByLabel('答复正文（至少10个字）').fill('经审查，现向您提供2026年政府投资项目审批结果清单。');
+    await page.locator('form[data-preview] button[type=submit]').filter({ hasText: /答复/ }).first().click();
+    const dialog = page.locator('#preview-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    t.match(await dialog.innerText(), /政府信息公开申请答复书[\s\S]*经审查，现向您提供2026年政府投资项目审批结果清单。/, 'the letter as it will read');
+    t.equal((await head.get(`/api/cases/${tn}`)).json().state, 'received', 'nothing issued before confirming');
+    await shot(page, 'answer-preview', 1280);
+    await dialog.getByRole('button', { name: '确认提交' }).click();
+    await page.waitForURL(/notice=signed|notice=done/);
+    t.equal((await head.get(`/api/cases/${tn}`)).json().state, 'answered', 'issued once confirmed');
+  });
   t.same(violations, [], 'no page breaks its Content Security Policy');
 });
