@@ -3,7 +3,7 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
-import { listAgencies } from '../agencies/agencies.repository.js';
+import { findAgencySeal, listAgencies } from '../agencies/agencies.repository.js';
 import { createAgency, setAgencyRetired, updateAgency } from '../agencies/agencies.service.js';
 import { listYears } from '../calendar/calendar.repository.js';
 import { loadYear, scheduleNotice } from '../calendar/calendar.service.js';
@@ -89,7 +89,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     return reply.status(status).page('admin/agency', {
       title: slug ? '编辑机关' : '新增机关',
       slug,
-      hasSeal: Boolean(values.sealPng),
+      hasSeal: Boolean(values.hasSeal),
       secrecyReview: values.secrecyReview === true || values.secrecyReview === '1',
       secondSigner: values.secondSigner === true || values.secondSigner === '1',
       errors: Object.keys(errors).length ? errors : null,
@@ -115,7 +115,8 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     const all = await listAgencies(ctx.db, { includeRetired: true });
     const agency = all.find((a) => a.slug === request.params.slug);
     if (!agency) return reply.callNotFound();
-    return agencyForm(reply, agency as unknown as Record<string, unknown>, {}, 200, agency.slug);
+    const hasSeal = Boolean(await findAgencySeal(ctx.db, agency.id));
+    return agencyForm(reply, { ...agency, hasSeal } as unknown as Record<string, unknown>, {}, 200, agency.slug);
   });
   app.post<Slug>('/admin/agencies/:slug', post, async (request, reply) => {
     try {

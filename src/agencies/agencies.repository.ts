@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { rowOf } from '../db/rows.js';
-import { agencies } from '../db/schema.js';
+import { agencies, agencySeals } from '../db/schema.js';
 
 export type AgencyRow = typeof agencies.$inferSelect;
 
@@ -42,4 +42,19 @@ export async function countAgencies(db: Executor): Promise<number> {
 
 export async function insertAgencies(db: Executor, rows: (typeof agencies.$inferInsert)[]): Promise<void> {
   if (rows.length) await db.insert(agencies).values(rows).onConflictDoNothing();
+}
+
+/** The agency's seal (PNG), or null: read only where a letter is laid out. */
+export async function findAgencySeal(db: Executor, agencyId: number): Promise<Buffer | null> {
+  const [row] = await db.select({ png: agencySeals.png }).from(agencySeals).where(eq(agencySeals.agencyId, agencyId));
+  return row?.png ?? null;
+}
+
+export async function saveAgencySeal(db: Executor, agencyId: number, png: Buffer | null, at: Date): Promise<void> {
+  if (!png) await db.delete(agencySeals).where(eq(agencySeals.agencyId, agencyId));
+  else
+    await db
+      .insert(agencySeals)
+      .values({ agencyId, png, updatedAt: at })
+      .onConflictDoUpdate({ target: agencySeals.agencyId, set: { png, updatedAt: at } });
 }

@@ -11,7 +11,7 @@ import { parseInput } from '../common/validation.js';
 import type { Principal } from '../staff/principal.js';
 import { defaultGuide } from '../guide/guide.defaults.js';
 import { saveDraft } from '../guide/guide.repository.js';
-import { findAgencyBySlug } from './agencies.repository.js';
+import { findAgencyBySlug, saveAgencySeal } from './agencies.repository.js';
 
 const line = (max: number) => z.string().trim().min(1).max(max);
 const identity = {
@@ -99,5 +99,5 @@ export async function setAgencySeal(ctx: AppContext, slug: string, png: Buffer |
   if (png && (png.length > SEAL_MAX_BYTES || !png.subarray(0, 8).equals(PNG_SIGNATURE))) {
     throw validationFailed({ seal: `印章图片须为 PNG 格式（透明背景），不超过 ${SEAL_MAX_BYTES / 1024 / 1024} MB` });
   }
-  await ctx.db.update(agencies).set({ sealPng: png, updatedAt: ctx.clock.now() }).where(eq(agencies.id, agency.id));
+  await saveAgencySeal(ctx.db, agency.id, png, ctx.clock.now());
 }

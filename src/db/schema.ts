@@ -40,11 +40,21 @@ export const agencies = pgTable('agencies', {
   /** Art. 17, as the agency organises its review: a 保密审查 before a disclosure is signed; two signatures (审核, 签发). */
   secrecyReview: boolean('secrecy_review').notNull().default(false),
   secondSigner: boolean('second_signer').notNull().default(false),
-  /** The agency's seal as a PNG, uploaded by an administrator: printed on issued letters only. */
-  sealPng: bytea('seal_png'),
   retiredAt: instant('retired_at'),
   createdAt: createdAt(),
   updatedAt: instant('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * An agency's seal as a PNG, uploaded by an administrator: printed on its issued letters only. A table
+ * of its own, so that the many reads of agency rows never carry an image.
+ */
+export const agencySeals = pgTable('agency_seals', {
+  agencyId: integer('agency_id')
+    .primaryKey()
+    .references(() => agencies.id),
+  png: bytea('png').notNull(),
+  updatedAt: instant('updated_at').notNull(),
 });
 
 export const staff = pgTable('staff', {

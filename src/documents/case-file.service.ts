@@ -2,7 +2,7 @@
 // issued, the mails sent, the timeline with who did what. Staff of agencies that may see the case only.
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
-import { findAgencyById } from '../agencies/agencies.repository.js';
+import { findAgencyById, findAgencySeal } from '../agencies/agencies.repository.js';
 import { caseView, findVisibleCase } from '../desk/desk.service.js';
 import { eventDetails } from '../desk/desk.view.js';
 import { chineseDate } from '../letters/chinese-dates.js';
@@ -21,9 +21,10 @@ const MAIL_STATUS: Record<string, string> = { sent: '已发送', pending: '待�
 
 export async function caseFilePdf(ctx: AppContext, principal: Principal, trackingNumber: string, variant: CaseFileVariant): Promise<{ pdf: Buffer; trackingNumber: string }> {
   const row = await findVisibleCase(ctx, principal, trackingNumber);
-  const [view, agency, letters, files, mails] = await Promise.all([
+  const [view, agency, seal, letters, files, mails] = await Promise.all([
     caseView(ctx, principal, row),
     findAgencyById(ctx.db, row.agencyId),
+    findAgencySeal(ctx.db, row.agencyId),
     listIssuedLetters(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
     mailsOfCase(ctx.db, row.id),
@@ -62,7 +63,7 @@ export async function caseFilePdf(ctx: AppContext, principal: Principal, trackin
         ['收到渠道及日期', `${CHANNEL_OPTIONS.find(([value]) => value === row.channel)?.[1] ?? '其他机关转送'}，${chineseDate(row.receivedOn)}`],
       ],
       applicationFiles: await Promise.all(files.filter((f) => f.role === 'application' || f.role === 'correction').map(content)),
-      letters: letters.map((l) => letterPdfInput(ctx, l, agency!)),
+      letters: letters.map((l) => letterPdfInput(ctx, l, agency!, seal)),
       releasedFiles: await Promise.all(files.filter((f) => f.role === 'released').map(content)),
       mails: mails.map((m) => [chineseDate(toShanghaiIso(m.sentAt ?? m.createdAt).slice(0, 10)), `${m.subject}；收件人 ${m.recipient}；${MAIL_STATUS[m.status] ?? m.status}`]),
       timeline: view.events

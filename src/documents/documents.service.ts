@@ -2,7 +2,7 @@
 // stored text is the record; the PDF is that text laid out), with the agency's seal and the
 // verification code; and /verify, where a printout is compared with what was issued.
 import type { AppContext } from '../context.js';
-import { findAgencyById, type AgencyRow } from '../agencies/agencies.repository.js';
+import { findAgencyById, findAgencySeal, type AgencyRow } from '../agencies/agencies.repository.js';
 import { notFound } from '../common/errors.js';
 import { findLetterByVerificationCode, type LetterRow } from '../letters/letters.repository.js';
 import { letterBlocks, renderLetterPdf, type LetterPdfInput } from './letter-pdf.js';
@@ -13,7 +13,7 @@ export function verificationUrl(ctx: AppContext, code: string): string {
 }
 
 /** What an issued letter's PDF shows: the letter as stored, the seal if the agency has one, the verification code. */
-export function letterPdfInput(ctx: AppContext, letter: LetterRow, agency: AgencyRow): LetterPdfInput {
+export function letterPdfInput(ctx: AppContext, letter: LetterRow, agency: AgencyRow, seal: Buffer | null): LetterPdfInput {
   return {
     title: letter.title,
     documentNumber: letter.documentNumber,
@@ -21,13 +21,13 @@ export function letterPdfInput(ctx: AppContext, letter: LetterRow, agency: Agenc
     agencyName: agency.name,
     issuedAt: letter.createdAt,
     verification: { code: formatVerificationCode(letter.verificationCode), url: verificationUrl(ctx, letter.verificationCode) },
-    seal: agency.sealPng ?? null,
+    seal,
   };
 }
 
 /** An issued letter as its PDF: A4, fonts embedded, seal if the agency has one, verification code and QR code; signed where the agency has a certificate. */
 export async function letterPdf(ctx: AppContext, letter: LetterRow, agency: AgencyRow): Promise<Buffer> {
-  const pdf = await renderLetterPdf(letterPdfInput(ctx, letter, agency), ctx.pdfFonts());
+  const pdf = await renderLetterPdf(letterPdfInput(ctx, letter, agency, await findAgencySeal(ctx.db, agency.id)), ctx.pdfFonts());
   const signer = ctx.pdfSigner(agency.slug);
   return signer ? signer.sign(pdf, { name: agency.name, contact: agency.email, reason: `${letter.title}（${letter.documentNumber}）`, at: letter.createdAt }) : pdf;
 }
