@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { uniqueViolation } from '../db/client.js';
 import { agencies } from '../db/schema.js';
 import { notFound, validationFailed } from '../common/errors.js';
-import { parseInput } from '../common/validation.js';
+import { parseInput, checkbox } from '../common/validation.js';
 import type { Principal } from '../staff/principal.js';
 import { defaultGuide } from '../guide/guide.defaults.js';
 import { saveDraft } from '../guide/guide.repository.js';
@@ -45,13 +45,8 @@ const createSchema = z.object({
   reviewBody: line(100),
   court: line(100),
 });
-/** A checkbox: ticked ("1", "on", true) or not. */
-const ticked = z
-  .union([z.boolean(), z.string()])
-  .optional()
-  .transform((v) => v === true || v === '1' || v === 'on');
 /** Art. 17, as the agency organises its review (保密审查 of disclosures; a second signer, 签发 by the 分管领导). */
-const updateSchema = z.object({ ...identity, secrecyReview: ticked, secondSigner: ticked });
+const updateSchema = z.object({ ...identity, secrecyReview: checkbox('请勾选或不勾选'), secondSigner: checkbox('请勾选或不勾选') });
 
 export async function createAgency(ctx: AppContext, principal: Principal, input: unknown): Promise<string> {
   const data = parseInput(createSchema, input);

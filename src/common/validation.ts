@@ -1,5 +1,5 @@
 // Parse untrusted input with a zod schema; failures become `validation.failed` with a Chinese message per field.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { validationFailed, type FieldMessages } from './errors.js';
 
 type Issue = z.core.$ZodRawIssue;
@@ -70,6 +70,13 @@ export function textField(fields: unknown, name: string): string {
 
 /** PostgreSQL's integer (int4) maximum: a larger number sent for an id or a version names no row. */
 export const MAX_INTEGER = 2_147_483_647;
+
+/** A yes-or-no field: a form's checkbox sends "yes", "1" or "on" when ticked and nothing otherwise; JSON sends a boolean. */
+export const checkbox = (message: string) =>
+  z
+    .union([z.boolean(), z.enum(['yes', 'true', 'on', '1'])], { error: message })
+    .optional()
+    .transform((v) => v === true || typeof v === 'string');
 
 /**
  * Text no database stores as sent: a NUL character (PostgreSQL and PGlite refuse it in text, SQLSTATE

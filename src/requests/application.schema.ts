@@ -1,6 +1,7 @@
 // What an application contains (art. 29): who applies and how to reach them, a description of the
 // information, the form wanted and how to obtain it. Messages are shown beside the fields.
 import { z } from 'zod';
+import { checkbox } from '../common/validation.js';
 import { isoDateField } from '../calendar/dates.js';
 import { EMAIL_MESSAGE, isEmailAddress } from '../common/email.js';
 import type { ApplicantRecord } from '../db/schema.js';
@@ -102,11 +103,8 @@ function buildApplicationSchema(today: string) {
       purpose: optionalText(500),
       format: z.enum(['paper', 'electronic'], { error: '请选择获取信息的载体形式：纸质或电子' }),
       delivery: z.enum(['email', 'post', 'pickup', 'online'], { error: '请选择获取信息的方式' }),
-      // Art. 44: a form's checkbox sends "yes"; JSON sends true.
-      suggestsPublication: z
-        .union([z.boolean(), z.enum(['yes', 'true', 'on'])], { error: '建议主动公开一项只能选择是或否' })
-        .optional()
-        .transform((v) => v === true || v === 'yes' || v === 'true' || v === 'on'),
+      // Art. 44.
+      suggestsPublication: checkbox('建议主动公开一项只能选择是或否'),
     })
     .superRefine((app, ctx) => {
       const a = app.applicant;
