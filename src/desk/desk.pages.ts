@@ -74,6 +74,13 @@ async function draftPreview(ctx: AppContext, principal: Principal, trackingNumbe
   }
 }
 
+/** What the desk tells the one who acted: signed, reviewed (the first of two signatures), returned, sent for sign-off, or done. */
+function noticeAfter(type: string, pendingDraft: string | null): string {
+  if (type === 'SIGN_OFF') return pendingDraft ? 'reviewed' : 'signed';
+  if (type === 'RETURN_DRAFT') return 'returned';
+  return pendingDraft === type ? 'drafted' : 'done';
+}
+
 function queueFilters(query: Record<string, unknown>, principal: Principal, staff: { id: number; name: string }[]) {
   const pick = (k: string) => textField(query, k);
   return {
@@ -170,16 +177,7 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
     try {
       if (refused) throw refused;
       const row = await applyStaffEvent(ctx, { trackingNumber: tn, principal: request.principal!, input, uploads });
-      const notice =
-        input.type === 'SIGN_OFF'
-          ? row.pendingDraft
-            ? 'reviewed'
-            : 'signed'
-          : input.type === 'RETURN_DRAFT'
-            ? 'returned'
-            : row.pendingDraft && row.pendingDraft === input.type
-              ? 'drafted'
-              : 'done';
+      const notice = noticeAfter(String(input.type), row.pendingDraft);
       return redirectWithNotice(reply, `/staff/cases/${tn}`, notice);
     } catch (err) {
       const { status, body } = refusalOf(err);

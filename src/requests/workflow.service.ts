@@ -269,7 +269,8 @@ async function decideStaffEvent(ctx: AppContext, args: StaffEventArgs, mode: { p
       await insertAttachments(tx, row.id, drafted ? 'to_release' : 'released', released, ctx.clock.now());
       payload.releasedFiles = released.map((f) => f.filename);
     }
-    const transfer = event.type === 'TRANSFER' && !drafted ? event : input.type === 'SIGN_OFF' && deciding === 'TRANSFER' && issues ? pendingTransfer(row) : null;
+    // A transfer decided now (the office head's own, or a draft signed) files the case at the other agency.
+    const transfer = event.type === 'TRANSFER' && !drafted ? event : input.type === 'SIGN_OFF' && issues ? pendingTransfer(row) : null;
     // A refusal below rolls the receiving case back with everything else.
     if (transfer && actor.role === 'supervisor') payload.to = (await transferIn(tx, ctx, { from: row, agencySlug: transfer.agency, on, actor, keyCurrent })).trackingNumber;
     const before = mode.preview ? (await listLetters(tx, row.id)).length : 0;
