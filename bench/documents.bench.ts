@@ -78,6 +78,8 @@ const file = await renderCaseFile(
     applicationFiles: files,
     letters: Array.from({ length: 28 }, () => ({ ...letterInput, bodyHtml })),
     releasedFiles: [],
+    service: [],
+    serviceProofs: [],
     mails: [],
     timeline: Array.from({ length: 40 }, (_, k) => ({ when: '2026年3月2日 10:00', label: '作出答复', actor: '负责人', details: `第${k + 1}项` })),
   },

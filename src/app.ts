@@ -39,6 +39,8 @@ import { sealRoutes } from './agencies/seal.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { refuseIllFormedText } from './common/validation.js';
 import { createMailer } from './notifications/mailer.js';
+import { createSmsSender } from './notifications/sms.js';
+import { smsRoutes } from './notifications/sms.routes.js';
 import { createOutboxWorker, type OutboxWorker } from './notifications/outbox.worker.js';
 import { MAIL_QUEUED } from './notifications/outbox.repository.js';
 import { compileTemplates } from './render.js';
@@ -182,7 +184,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   if (abandoned) app.log.warn({ files: abandoned, dir: ctx.uploads.dir }, 'staged uploads left by a stopped process were removed');
   const sweeper = createSweeper(ctx);
   const mailer = createMailer(config);
-  const outbox = createOutboxWorker(ctx, mailer);
+  const outbox = createOutboxWorker(ctx, mailer, createSmsSender(config));
   const personalData: Job = { name: 'personal-data', runOnce: () => personalDataJob(ctx) };
   const scheduler = createScheduler({
     intervalMs: config.schedulerIntervalMs,
@@ -190,6 +192,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     jobs: [
       { name: 'timers', runOnce: sweeper.runOnce },
       { name: 'outbox', runOnce: outbox.runOnce },
+      { name: 'sms-reports', runOnce: outbox.pullReports },
       personalData,
       { name: 'sign-ins', runOnce: () => expireSignIns(ctx) },
       { name: 'access-codes', runOnce: () => wrapBareAccessCodes(ctx) },
@@ -256,6 +259,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(statsPages, { ctx });
   await app.register(documentRoutes, { ctx, limits });
   await app.register(sealRoutes, { ctx });
+  await app.register(smsRoutes, { ctx });
   app.setNotFoundHandler((request, reply) => {
     const body = { error: 'not_found', message: '没有找到该页面或资源' };
     if (wantsHtml(request)) return reply.status(404).page('error', { title: body.message, message: '请检查网址是否正确。' });

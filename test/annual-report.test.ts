@@ -7,6 +7,7 @@ import { ADMIN, login, staffClient, testApp } from './helpers/test-app.js';
 import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/test-databases.js';
 import { answerBody, application, VALID_CREDIT_CODE } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
+import { serveByPost } from './helpers/service.js';
 
 /** `forwarded`: transferred to another agency's case (art. 36(5)); at the district level the two are one application. */
 type Spec = { agency: string; column: ApplicantColumn; receivedOn: string; concludedOn: string | null; disposition: string | null; forwarded?: boolean };
@@ -112,6 +113,9 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
   await act('fgj', noCorrection.tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
   const noFee = await register('mzj', 'legal_services', '2026-03-02');
   await act('mzj', noFee.tn, { type: 'ISSUE_FEE_NOTICE', method: 'per_page', quantity: 80 });
+  // Both notices served the day they were issued: the periods run from it (docs/statute.md §6).
+  await serveByPost(clerks.fgj!, noCorrection.tn, 'correction_notice');
+  await serveByPost(clerks.mzj!, noFee.tn, 'fee_notice');
   // A withdrawal and a transfer.
   const withdrawn = await register('czj', 'other_org', '2026-03-02');
   await act('czj', withdrawn.tn, { type: 'WITHDRAW', reason: '申请人撤回' });

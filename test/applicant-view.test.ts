@@ -10,6 +10,7 @@ import { loadBundle, storeView } from '../src/requests/applicant-views.repositor
 import { ADMIN, api, login, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
 import { pageText, signIn } from './helpers/web.js';
+import { serveByPost } from './helpers/service.js';
 
 t.test('the applicant sees each change at the next lookup', async (t) => {
   // Monday 14 December 2026: the 20 working days run into 2027, whose schedule is not loaded yet.
@@ -57,7 +58,11 @@ t.test('the applicant sees each change at the next lookup', async (t) => {
   });
 
   await t.test('the correction period runs out: the sweep closes the request', async (t) => {
+    t.equal((await view(receipt)).dueFromIssue, true, 'provisional until the notice is served');
+    // The period runs from the notice's service (docs/statute.md §6): handed over the day it was issued.
+    await serveByPost(head, receipt.trackingNumber, 'correction_notice');
     const before = await view(receipt);
+    t.equal(before.dueFromIssue, false, 'the view shows the service at the next lookup');
     clock.set(new Date(`${before.correctionDueOn}T16:00:01Z`));
     t.match(await app.ogi.sweeper.runOnce(), { applied: 1 });
     t.match(await view(receipt), { state: 'awaiting_correction' }, 'proposed to the office head, not closed unseen (art. 17)');

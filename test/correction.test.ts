@@ -182,5 +182,6 @@ t.test('the tracking page says by when the applicant must pay a fee', async (t) 
     correctionDueOn: null,
   });
   const page = pageText((await webClient(app).get(`/track?trackingNumber=${receipt.trackingNumber}&accessCode=${receipt.accessCode}`)).body);
-  t.match(page, /缴费期限 2026年3月30日前（逾期未缴纳的，视为放弃申请）/);
+  // Counted from the fee notice's receipt (docs/statute.md §6): provisional from its issue until that is recorded.
+  t.match(page, /缴费期限 2026年3月30日前（自您收到该文书之日起计算；收到日期尚未登记，暂按发出日期计算，登记后以收到日期为准）（逾期未缴纳的，视为放弃申请）/);
 });

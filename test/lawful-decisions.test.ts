@@ -8,6 +8,7 @@ import { reviewFirst, reviewOrSuit } from '../src/letters/remedy.js';
 import { api, staffClient, testApp } from './helpers/test-app.js';
 import { caseMails } from './helpers/test-databases.js';
 import { answerBody, application, organizationApplication } from './helpers/factories.js';
+import { serveByPost } from './helpers/service.js';
 
 const FGJ_REVIEW = '湘潭市雨湖区人民政府';
 const FGJ_COURT = '湘潭市雨湖区人民法院';
@@ -206,6 +207,8 @@ t.test('decisions and their letters through the API', async (t) => {
     const c = await submit();
     const tn = c.trackingNumber;
     await act(tn, { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 });
+    // The period runs from the notice's service (docs/statute.md §6): handed over the day it was issued.
+    await serveByPost(clerk, tn, 'correction_notice');
     at('2026-03-10');
     await app.ogi.sweeper.runOnce();
     // Art. 17: the closure the timer finds due is proposed to the office head, who signs it.

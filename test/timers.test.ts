@@ -15,7 +15,7 @@ t.test('one sweep past the due date: overdue, one alert; a second sweep changes 
   const { app, clock, db } = await testApp(t, { config: { smtpUrl: smtp.url } });
   const supervisor = await staffClient(app, 'supervisor', 'fgj');
   const { trackingNumber } = (await api(app).post('/api/requests', application({ delivery: 'online', applicant: { email: null } }))).json();
-  t.equal(await app.ogi.outbox.runOnce().then((r) => r.sent), 0, 'no applicant mail without an address');
+  t.equal(await app.ogi.outbox.runOnce().then((r) => r.sent), 1, 'no applicant mail without an address: the acknowledgment goes by SMS');
 
   clock.set('2026-03-30T15:59:59Z'); // 23:59:59 on the due date in Shanghai
   t.same(await app.ogi.sweeper.runOnce(), { applied: 2, ignored: 0, failed: 0 }, 'only the reminders so far');

@@ -18,7 +18,11 @@ function tablesRead(query: string): string[] {
 
 t.test('every table the applicant view reads, beside the case and agency rows it compares, rewrites the case row when it changes', async (t) => {
   const read = tablesRead(String(loadBundle));
-  t.same(read, ['agencies', 'attachments', 'case_events', 'cases', 'letters', 'timers'], 'the tables the query reads (a new one must be added here and given a trigger)');
+  t.same(
+    read,
+    ['agencies', 'attachments', 'case_events', 'cases', 'letter_services', 'letters', 'timers'],
+    'the tables the query reads (a new one must be added here and given a trigger)',
+  );
   const database = await openTestDatabase(t);
   await database.migrate();
   const triggers = rowsOf<{ table: string; events: string }>(

@@ -144,7 +144,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       hasDraft: draft.hasDraft,
       errors: Object.keys(errors).length ? errors : null,
       errorList: errorList(errors, Object.fromEntries(GUIDE_FIELDS.map((f) => [f.key, f.label]))),
-      fields: GUIDE_FIELDS.map((f) => ({ ...fieldModel({ values, errors, path: f.key }), label: f.label, multiline: f.multiline ?? false })),
+      fields: GUIDE_FIELDS.map((f) => ({ ...fieldModel({ values, errors, path: f.key }), label: f.label, multiline: f.multiline ?? false, optional: f.optional ?? false })),
       versions: versions.map((v) => ({ ...v, publishedOnText: chineseDate(v.publishedOn) })),
     });
   };

@@ -15,6 +15,14 @@ export type Config = {
   inMemoryDatabase: boolean;
   smtpUrl: string | null;
   mailFrom: string;
+  /**
+   * Where SMS notices go (notifications/sms.ts): null, files under DATA_DIR/sms; an http(s) URL, a
+   * government's own SMS gateway, requests signed with `smsSecret`; `tencent://…`, Tencent Cloud SMS.
+   */
+  smsUrl: string | null;
+  smsSecret: string | null;
+  /** The gateway's template for our notices, passed through as `template` (SMS_TEMPLATE). */
+  smsTemplate: string | null;
   adminEmail: string | null;
   adminPassword: string | null;
   demoData: boolean;
@@ -137,6 +145,16 @@ export function loadConfig(env: Env = process.env): Config {
   const host = value('HOST') ?? '127.0.0.1';
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const smsUrl = url('SMS_URL', ['http:', 'https:', 'tencent:']);
+  const smsSecret = value('SMS_SECRET') ?? null;
+  if (smsUrl && /^https?:/.test(smsUrl) && (!smsSecret || smsSecret.length < 16))
+    problems.push('SMS_SECRET: the SMS gateway at SMS_URL needs a signing secret of at least 16 characters');
+  if (smsUrl?.startsWith('tencent:')) {
+    const t = new URL(smsUrl);
+    const missing = ['sdkAppId', 'signName', 'templateId'].filter((k) => !t.searchParams.get(k));
+    if (!t.username || !t.password) missing.unshift('SecretId:SecretKey@');
+    if (missing.length) problems.push(`SMS_URL: a tencent:// URL needs ${missing.join(', ')} (docs/operations/sms.md)`);
+  }
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
 
   // MAIL_FROM may carry a display name ("政府信息公开平台 <no-reply@…>"): the operator writes it, not a client.
@@ -183,6 +201,9 @@ export function loadConfig(env: Env = process.env): Config {
     inMemoryDatabase: false,
     smtpUrl,
     mailFrom,
+    smsUrl,
+    smsSecret,
+    smsTemplate: value('SMS_TEMPLATE') ?? null,
     adminEmail,
     adminPassword,
     demoData: demo !== '0',

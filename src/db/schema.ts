@@ -35,6 +35,8 @@ export const agencies = pgTable('agencies', {
   reviewBody: text('review_body').notNull(),
   /** Court for 行政诉讼. */
   court: text('court').notNull(),
+  /** 行政复议法 art. 22(2): where the review body takes applications online; letters served electronically name it. */
+  reviewOnline: text('review_online').notNull().default(''),
   /** How to pay a processing fee (非税收入 channel, 缴款码, or the office): stated by fee notices and the tracking page. */
   paymentInstructions: text('payment_instructions').notNull().default(''),
   /** Art. 17, as the agency organises its review: a 保密审查 before a disclosure is signed; two signatures (审核, 签发). */
@@ -127,6 +129,8 @@ export type ApplicantRecord = {
   phone: string;
   email: string | null;
   address: string | null;
+  /** SMS notices as well as e-mail (notifications/sms.ts); absent: only without an e-mail address. */
+  smsNotices?: boolean;
 };
 
 /**
@@ -187,6 +191,8 @@ export const cases = pgTable(
     possibleRepeatOfId: bigint('possible_repeat_of_id', { mode: 'number' }),
     /** The type of the decision awaiting the office head's sign-off (art. 17), from the snapshot: for the 待审签 list. */
     pendingDraft: text('pending_draft'),
+    /** The open period whose letter is not yet served (workflow/deadlines.ts awaitingService): for the 送达待登记 list. */
+    awaitingService: text('awaiting_service'),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -214,6 +220,10 @@ export const cases = pgTable(
     index('cases_pending_draft_idx')
       .on(t.agencyId, t.dueOn, t.id)
       .where(sql`pending_draft is not null`),
+    // The 送达待登记 list: few rows at any time.
+    index('cases_awaiting_service_idx')
+      .on(t.agencyId, t.id)
+      .where(sql`awaiting_service is not null`),
     index('cases_transferred_from_idx')
       .on(t.transferredFromId)
       .where(sql`transferred_from_id is not null`),
@@ -242,7 +252,7 @@ export const caseEvents = pgTable(
 );
 
 /** `to_release`: attached to an answer still awaiting sign-off; `returned`: to a draft the office head sent back. */
-export type AttachmentRole = 'application' | 'correction' | 'released' | 'to_release' | 'returned';
+export type AttachmentRole = 'application' | 'correction' | 'released' | 'to_release' | 'returned' | 'service_proof';
 
 export const attachments = pgTable(
   'attachments',
@@ -336,6 +346,35 @@ export const letters = pgTable(
 );
 
 /**
+ * How and when an issued letter was served (送达), with its evidence: the postal tracking number, the
+ * signed receipt (an attachment), the mail server's acceptance, the SMS delivery report, the first
+ * opening on the portal. A letter may have several records; the earliest day is its service
+ * (docs/statute.md §6). Kept as recorded: never changed or removed.
+ */
+export const letterServices = pgTable(
+  'letter_services',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    letterId: bigint('letter_id', { mode: 'number' })
+      .notNull()
+      .references(() => letters.id),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    /** `post` | `in_person` | `email` | `sms` | `portal` (workflow/types.ts SERVICE_METHODS). */
+    method: text('method').notNull(),
+    servedOn: day('served_on').notNull(),
+    /** The postal tracking number, the mail server's reply, the SMS provider's message id. */
+    reference: text('reference'),
+    proofAttachmentId: uuid('proof_attachment_id').references(() => attachments.id),
+    /** Staff id; null when recorded by itself (a delivery channel, the applicant's first opening). */
+    recordedBy: integer('recorded_by'),
+    recordedAt: instant('recorded_at').notNull(),
+  },
+  (t) => [index('letter_services_case_idx').on(t.caseId), index('letter_services_letter_idx').on(t.letterId)],
+);
+
+/**
  * The applicant's view of a case (GET /api/requests/:tn) as JSON, stored once built and served
  * while the case row and its agency's row are still the versions it was built from: their `xmin`
  * (the transaction that wrote them) is kept beside it. Whatever changes what the view shows writes
@@ -359,7 +398,15 @@ export const outbox = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     /** (case, event, template, recipient): the same mail is never queued twice. */
     dedupeKey: text('dedupe_key').notNull().unique(),
+    /** `mail`, or `sms`: a text message to the applicant's mobile number (notifications/sms.ts). */
+    channel: text('channel').$type<'mail' | 'sms'>().notNull().default('mail'),
     caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    /** The timeline entry whose letters to the applicant this notice carries: delivered, they are served (letter_services). */
+    letterSeq: integer('letter_seq'),
+    /** The SMS provider's id for the message, which its delivery report names. */
+    providerRef: text('provider_ref'),
+    /** An SMS's parts (tracking number, what happened, link), which a cloud provider's template fills in. */
+    smsParams: jsonb('sms_params').$type<{ trackingNumber: string; notice: string; url: string }>(),
     template: text('template').notNull(),
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
@@ -378,6 +425,9 @@ export const outbox = pgTable(
     index('outbox_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`status = 'pending'`),
+    index('outbox_provider_ref_idx')
+      .on(t.providerRef)
+      .where(sql`provider_ref is not null`),
   ],
 );
 
@@ -401,6 +451,8 @@ export type GuideData = {
   serviceCommitments: string;
   /** How to pay a processing fee: the 非税收入 channel, 缴款码 or the office (absent in guides published before 2026-12). */
   paymentInstructions?: string;
+  /** 行政复议法 art. 22(2): the review body's online channel for applications (absent in guides published before 2026-12-07). */
+  reviewOnline?: string;
 };
 
 export const guideDrafts = pgTable('guide_drafts', {

@@ -13,6 +13,7 @@ import { sendFile } from '../http/files.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readForm } from '../http/multipart.js';
 import { dropEmpty, textField } from '../common/validation.js';
+import { recordServiceByStaff } from '../letters/service-records.service.js';
 import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { chineseDate } from '../letters/chinese-dates.js';
@@ -88,7 +89,10 @@ function queueFilters(query: Record<string, unknown>, principal: Principal, staf
     receivedFrom: pick('receivedFrom'),
     receivedTo: pick('receivedTo'),
     overdue: pick('overdue') === 'true',
-    awaitingSignOff: pick('awaiting') === 'sign_off',
+    awaiting: [
+      { value: 'sign_off', label: '待审签', selected: pick('awaiting') === 'sign_off' },
+      { value: 'service', label: '送达待登记', selected: pick('awaiting') === 'service' },
+    ],
     states: CASE_STATES.map((s) => ({ value: s, label: STATE_LABELS[s], selected: pick('state') === s })),
     channels: [...CHANNEL_OPTIONS, ['transfer', '其他机关转送'] as const].map(([value, label]) => ({ value, label, selected: pick('channel') === value })),
     assignees: [
@@ -228,6 +232,22 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
       return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields }, values: { type: 'NOTE', text } });
     }
     return redirectWithNotice(reply, `/staff/cases/${tn}`, 'saved', 'timeline-h');
+  });
+
+  // How and when a letter was served (送达): by post with its tracking number, in person with the signed receipt.
+  app.post<WithTn>('/staff/cases/:trackingNumber/service', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {
+    const tn = request.params.trackingNumber.toUpperCase();
+    const { fields, uploads, refused } = await readForm(ctx, request, 'proof');
+    const input = dropEmpty(fields) as Record<string, unknown>;
+    delete input._csrf;
+    try {
+      if (refused) throw refused;
+      await recordServiceByStaff(ctx, { principal: request.principal!, trackingNumber: tn, letterId: String(input.letter ?? ''), input, uploads });
+    } catch (err) {
+      const { status, body } = refusalOf(err);
+      return renderCase(ctx, request, reply, tn, { status, error: { message: body.message, fields: body.fields, rule: body.rule }, values: { ...input, type: 'SERVICE' } });
+    }
+    return redirectWithNotice(reply, `/staff/cases/${tn}`, 'served', 'letters-h');
   });
 
   app.post<WithTn>('/staff/cases/:trackingNumber/reveal', { preHandler: [staffOnlyPage, app.csrfProtection] }, async (request, reply) => {

@@ -12,6 +12,7 @@ import { attachmentContent, findAttachment } from '../requests/cases.repository.
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
+import { recordServiceByStaff, serviceInput } from '../letters/service-records.service.js';
 import { addNote, caseView, findVisibleCase, getCase, listCases, noteInput, queueQuery } from './desk.service.js';
 
 const tags = ['cases'];
@@ -45,6 +46,17 @@ const SCHEMAS = {
     params: trackingNumberParams,
     body: eventBodySchema,
     response: theCase,
+  },
+  service: {
+    tags,
+    security,
+    summary: 'Record how and when a letter was served (送达)',
+    description:
+      'Post (`reference`: the postal tracking number, required), in person (`proof`: the signed receipt, a PDF or image, required; multipart), or an electronic channel recorded by hand. A letter that starts a period counted from receipt (补正, 缴费, 征求意见) starts it on `servedOn` (docs/statute.md §6). Answers 201 with the case.',
+    consumes: ['application/json', 'multipart/form-data'],
+    params: trackingNumberParams.extend({ id: z.string() }),
+    body: serviceInput.extend({ expectedVersion: z.number().int().optional(), proof: z.any().optional().describe('multipart only: the evidence file') }),
+    response: { 201: caseSchema, ...ERRORS },
   },
   note: {
     tags,
@@ -90,6 +102,19 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     const { fields, uploads } = await readBody(ctx, request);
     const row = await applyStaffEvent(ctx, { trackingNumber: request.params.trackingNumber.toUpperCase(), principal: request.principal!, input: fields, uploads });
     return caseView(ctx, request.principal!, row);
+  });
+
+  // How and when a letter was served: the periods counted from receipt run from it.
+  app.post<WithTn & { Params: { id: string } }>('/api/cases/:trackingNumber/letters/:id/service', { schema: SCHEMAS.service, preHandler: staff }, async (request, reply) => {
+    const { fields, uploads } = await readBody(ctx, request, 'proof');
+    const row = await recordServiceByStaff(ctx, {
+      principal: request.principal!,
+      trackingNumber: request.params.trackingNumber,
+      letterId: request.params.id,
+      input: fields,
+      uploads,
+    });
+    return reply.status(201).send(await caseView(ctx, request.principal!, row));
   });
 
   // A working note for staff only (never in the applicant's view).

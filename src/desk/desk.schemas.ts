@@ -5,7 +5,7 @@ import { day, instant } from '../http/openapi.js';
 import { clientEventSchema, expectedVersionSchema } from '../requests/event.schemas.js';
 import { EVENT_LABELS } from '../workflow/labels.js';
 import { ruleNamesFor } from '../workflow/rules.js';
-import { CASE_STATES, CLIENT_EVENT_TYPES } from '../workflow/types.js';
+import { CASE_STATES, CLIENT_EVENT_TYPES, SERVICE_METHODS } from '../workflow/types.js';
 
 const state = z.enum(CASE_STATES);
 const staffRef = z.object({ id: z.number().int(), name: z.string() });
@@ -30,6 +30,7 @@ export const queueSchema = z
         assigneeName: z.string().nullable(),
         version: z.number().int(),
         pendingDraft: z.string().nullable().describe('the decision awaiting sign-off, if any (art. 17)'),
+        awaitingService: z.string().nullable().describe('送达待登记: the open period (correction, payment, consultation) whose letter is not yet served'),
         workingDaysLeft: z.number().int().nullable(),
       }),
     ),
@@ -45,6 +46,7 @@ const consultation = z.object({
   opinion: z.enum(['agree', 'object', 'no_reply']).nullable(),
   reasons: z.string().nullable(),
   repliedOn: day.nullable(),
+  servedOn: day.nullable().optional().describe('the day the 征求意见书 was served; the 15 working days run from it'),
 });
 
 const deadline = z.object({
@@ -57,10 +59,26 @@ const deadline = z.object({
   deferral: z.object({ dueOn: day, reason: z.string(), decidedOn: day, decidedBy: z.number().int().nullable() }).nullable(),
   stoppedPeriods: z.array(z.object({ reason: z.enum(['consultation', 'fee']), from: day, to: day.nullable(), workingDays: z.number().int() })),
   correction: z
-    .object({ requestedOn: day, items: z.array(z.string()), dueInWorkingDays: z.number().int(), receivedOn: day.nullable(), text: z.string().nullable().optional() })
+    .object({
+      requestedOn: day,
+      items: z.array(z.string()),
+      dueInWorkingDays: z.number().int(),
+      receivedOn: day.nullable(),
+      text: z.string().nullable().optional(),
+      servedOn: day.nullable().optional().describe('the day the 补正告知书 was served; the period runs from it'),
+    })
     .nullable(),
   consultations: z.array(consultation),
-  fee: z.object({ method: z.enum(['per_item', 'per_page']), quantity: z.number().int(), amountYuan: z.number(), noticeOn: day, paidOn: day.nullable() }).nullable(),
+  fee: z
+    .object({
+      method: z.enum(['per_item', 'per_page']),
+      quantity: z.number().int(),
+      amountYuan: z.number(),
+      noticeOn: day,
+      paidOn: day.nullable(),
+      servedOn: day.nullable().optional().describe('the day the fee notice was served; the 20 working days run from it'),
+    })
+    .nullable(),
   dueOn: day.nullable(),
   correctionDueOn: day.nullable(),
   consultationDueOn: day.nullable(),
@@ -136,8 +154,34 @@ export const caseSchema = z
         issuedOn: day,
         eventSeq: z.number().int().nullable(),
         url: z.string(),
+        service: z
+          .object({
+            method: z.enum(SERVICE_METHODS),
+            methodLabel: z.string(),
+            servedOn: day.describe('the earliest record: the day the letter was served'),
+            reference: z.string().nullable(),
+            records: z.array(
+              z.object({
+                method: z.string(),
+                methodLabel: z.string(),
+                servedOn: day,
+                reference: z.string().nullable(),
+                proofAttachmentId: z.string().nullable(),
+                proofFilename: z.string().nullable(),
+                recordedBy: z.number().int().nullable(),
+                recordedByName: z.string(),
+                recordedAt: z.string(),
+              }),
+            ),
+          })
+          .nullable()
+          .describe('how and when the letter was served (送达); null while not recorded'),
       }),
     ),
+    awaitingService: z
+      .enum(['correction', 'payment', 'consultation'])
+      .nullable()
+      .describe('the open period whose letter is not yet served: its due date counts from issue, provisionally, and draws no consequence'),
     possibleRepeatOf: z
       .object({ trackingNumber: z.string(), concludedOn: day.nullable(), disposition: z.string().nullable(), description: z.string() })
       .nullable()

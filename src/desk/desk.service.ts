@@ -8,6 +8,8 @@ import { AppError, notFound, validationFailed } from '../common/errors.js';
 import { dropEmpty, MAX_INTEGER, parseInput } from '../common/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
+import { serviceRecordsOfCase } from '../letters/service-records.repository.js';
+import { serviceOf } from '../letters/service-records.service.js';
 import { listLetters } from '../letters/letters.repository.js';
 import { findPublishedOfCase } from '../published/published.service.js';
 import { reviewsOf } from '../reports/reports.repository.js';
@@ -45,8 +47,8 @@ export const queueQuery = z.object({
     .pipe(z.array(z.enum(CASE_STATES))),
   agency: z.string().trim().optional(),
   overdue: z.enum(['true', 'false']).optional(),
-  /** `sign_off`: the 待审签 list, decisions drafted and awaiting the office head (art. 17). */
-  awaiting: z.enum(['sign_off'], { error: '不认识的筛选条件' }).optional(),
+  /** `sign_off`: the 待审签 list, decisions drafted and awaiting the office head (art. 17); `service`: 送达待登记, letters whose period waits for their service (docs/statute.md §6). */
+  awaiting: z.enum(['sign_off', 'service'], { error: '不认识的筛选条件' }).optional(),
   // Numbers and dates the database can hold (a 500 otherwise): a staff id is an int4, a date a real day.
   assignee: z.union([z.literal('me'), z.coerce.number().int().positive().max(MAX_INTEGER)]).optional(),
   channel: z.string().trim().max(20).optional(),
@@ -90,6 +92,7 @@ export async function listCases(ctx: AppContext, principal: Principal, query: un
       states: q.state,
       overdueOn: q.overdue === 'true' ? on : undefined,
       awaitingSignOff: q.awaiting === 'sign_off',
+      awaitingService: q.awaiting === 'service',
       assigneeId: q.assignee === 'me' ? principal.id : q.assignee,
       channel: q.channel,
       receivedFrom: q.receivedFrom,
@@ -124,7 +127,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
   const snapshot = parseSnapshot(row.snapshot);
   const { deadlines } = derive({ snapshot, calendar });
   const on = today(ctx.clock);
-  const [agency, timeline, files, assignee, letters, repeatOf, similar, transferredFrom, published, reviews] = await Promise.all([
+  const [agency, timeline, files, assignee, letters, repeatOf, similar, transferredFrom, published, reviews, services] = await Promise.all([
     findAgencyById(ctx.db, row.agencyId),
     listTimeline(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
@@ -135,6 +138,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
     row.transferredFromId ? findCaseById(ctx.db, row.transferredFromId) : null,
     findPublishedOfCase(ctx.db, row.id),
     reviewsOf(ctx.db, row.id),
+    serviceRecordsOfCase(ctx.db, row.id),
   ]);
   // The answer's text, or a returned draft's to work from.
   const answer = [...timeline].reverse().find(({ event }) => event.type === 'ANSWER' || (event.type === 'DRAFTED' && event.payload.decision === 'ANSWER'))?.event.payload as
@@ -195,7 +199,10 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
       dueOnAfter: event.dueOnAfter,
       payload: event.payload,
     })),
-    letters: letters.map((l) => ({ ...l, url: `/staff/cases/${row.trackingNumber}/letters/${l.id}` })),
+    // How and when each letter was served (docs/statute.md §6); null while not recorded.
+    letters: letters.map((l) => ({ ...l, url: `/staff/cases/${row.trackingNumber}/letters/${l.id}`, service: serviceOf(l.id, services) })),
+    /** The open period whose letter is not yet served: its due date is provisional, from the day of issue. */
+    awaitingService: deadlines.awaitingService,
     // Art. 36(6): the same applicant already had an answer to a similar request.
     possibleRepeatOf: repeatOf
       ? { trackingNumber: repeatOf.trackingNumber, concludedOn: repeatOf.concludedOn, disposition: repeatOf.disposition, description: repeatOf.description }

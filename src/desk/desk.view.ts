@@ -5,7 +5,10 @@ import { chineseDate } from '../letters/chinese-dates.js';
 import { CHANNEL_OPTIONS, ID_TYPE_OPTIONS, ORG_OPTIONS } from '../requests/application.form.js';
 import { RESELECT_FILES } from '../requests/attachments.js';
 import { DISPOSITIONS, DISPOSITION_CODES } from '../workflow/dispositions.js';
-import { eventLabel } from '../workflow/labels.js';
+import { eventLabel, SERVICE_METHOD_LABELS } from '../workflow/labels.js';
+import { SERVICE_METHODS, type ServiceMethod } from '../workflow/types.js';
+import { PERIOD_STARTED_BY } from '../workflow/deadlines.js';
+import type { LetterKind } from '../workflow/request.machine.js';
 import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/tables.js';
 import type { CaseView } from './desk.service.js';
 
@@ -34,6 +37,7 @@ const ATTACHMENT_ROLES: Record<AttachmentRole, string> = {
   released: '随答复提供',
   to_release: '随拟稿待审签',
   returned: '随退回的拟稿',
+  service_proof: '送达凭证',
 };
 
 export function eventDetails(type: string, p: Record<string, unknown>): string {
@@ -90,7 +94,9 @@ export function eventDetails(type: string, p: Record<string, unknown>): string {
     case 'CALENDAR_CHANGED':
       return `${s('year')} 年节假日安排载入：答复期限 ${chineseDate(s('previousDueOn'))} → ${chineseDate(s('dueOn'))}`;
     case 'REMINDER':
-      return `距答复期限还有 ${s('workingDaysLeft')} 个工作日`;
+      return p.service ? `送达待登记：按发出日期暂计的期限已于 ${chineseDate(s('dueOn'))} 届满，已提醒承办人登记送达` : `距答复期限还有 ${s('workingDaysLeft')} 个工作日`;
+    case 'LETTER_SERVED':
+      return `《${s('title')}》（${s('documentNumber')}）${SERVICE_METHOD_LABELS[s('method') as ServiceMethod] ?? s('method')}，送达日期 ${chineseDate(s('servedOn'))}${p.reference ? `；凭证：${s('reference')}` : ''}`;
     // Art. 17: the draft's decision, what it says, and its fate.
     case 'DRAFTED': {
       const details = eventDetails(s('decision'), p);
@@ -117,8 +123,16 @@ export function eventDetails(type: string, p: Record<string, unknown>): string {
 function deadlineSteps(c: CaseView): string[] {
   const d = c.deadline;
   const steps = [`收到申请：${chineseDate(d.receivedOn)}`];
+  // docs/statute.md §6: a period counted from receipt runs from the letter's service, provisional until it is recorded.
+  const servedFrom = (letter: string, servedOn: string | null | undefined, dueOn: string | null, period: string) =>
+    servedOn
+      ? `${letter}于 ${chineseDate(servedOn)} 送达${dueOn ? `，${period}自该日起计算至 ${chineseDate(dueOn)}` : ''}`
+      : dueOn
+        ? `${letter}尚未登记送达：${period}暂按发出日期计算至 ${chineseDate(dueOn)}，登记送达后自送达之日起重新计算；登记前期限届满不作任何处理`
+        : `${letter}尚未登记送达`;
   if (d.correction) {
-    steps.push(`要求补正：${chineseDate(d.correction.requestedOn)}${d.correctionDueOn ? `，补正期限至 ${chineseDate(d.correctionDueOn)}` : ''}`);
+    steps.push(`要求补正：${chineseDate(d.correction.requestedOn)}`);
+    if (!d.correction.receivedOn) steps.push(servedFrom('补正告知书', d.correction.servedOn, d.correctionDueOn, '补正期限'));
     if (d.correction.receivedOn) steps.push(`收到补正材料：${chineseDate(d.correction.receivedOn)}，自该日重新计算答复期限（条例第三十条）`);
   }
   steps.push(`法定答复期限：自 ${chineseDate(d.clockStartOn)} 起 ${d.answerPeriod} 个工作日（条例第三十三条）`);
@@ -128,6 +142,9 @@ function deadlineSteps(c: CaseView): string[] {
     if (d.reasonsRequest.repliedOn) steps.push(`申请人说明理由：${chineseDate(d.reasonsRequest.repliedOn)}收到，理由见办理记录`);
   }
   if (d.deferral) steps.push(`延迟答复：${chineseDate(d.deferral.decidedOn)} 经负责人确定于 ${chineseDate(d.deferral.dueOn)} 前答复（条例第三十五条）；理由：${d.deferral.reason}`);
+  const open = d.consultations.find((x) => x.repliedOn === null);
+  if (open) steps.push(servedFrom(`致${open.party}的征求意见书`, open.servedOn, d.consultationDueOn, '15个工作日的答复期限'));
+  if (d.fee && d.fee.paidOn === null && c.state === 'awaiting_payment') steps.push(servedFrom('收费通知书', d.fee.servedOn, d.paymentDueOn, '缴费期限'));
   for (const p of d.stoppedPeriods) {
     const what = p.reason === 'consultation' ? '征求意见' : '待缴纳信息处理费';
     steps.push(`计时中止（${what}）：${chineseDate(p.from)} 至 ${p.to ? `${chineseDate(p.to)}，${p.workingDays} 个工作日不计入` : '今（尚未恢复）'}`);
@@ -137,6 +154,13 @@ function deadlineSteps(c: CaseView): string[] {
       `答复期限：${chineseDate(d.dueOn)}${d.provisional ? '（暂定：跨入尚未公布节假日安排的年度，暂按周末和元旦、劳动节、国庆节的法定日期计算，公布后自动重新计算）' : ''}`,
     );
   return steps;
+}
+
+/** The letter whose service a period waits for, else the latest letter not yet served. */
+function suggestedForService(c: CaseView): number | null {
+  const unserved = c.letters.filter((l) => !l.service);
+  const waiting = c.awaitingService ? unserved.filter((l) => PERIOD_STARTED_BY[l.kind as LetterKind] === c.awaitingService) : [];
+  return (waiting.at(-1) ?? unserved.at(-1))?.id ?? null;
 }
 
 export function casePageModel(
@@ -198,7 +222,16 @@ export function casePageModel(
       roleLabel: ATTACHMENT_ROLES[f.role],
       sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB`,
     })),
-    letters: c.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), recipientLabel: l.recipient === 'third_party' ? '第三方' : '申请人' })),
+    letters: c.letters.map((l) => ({
+      ...l,
+      issuedOnText: chineseDate(l.issuedOn),
+      recipientLabel: l.recipient === 'third_party' ? '第三方' : '申请人',
+      serviceText: l.service ? `${l.service.methodLabel}，${chineseDate(l.service.servedOn)}${l.service.reference ? `（${l.service.reference}）` : ''}` : '',
+      startsPeriod: !l.service && l.kind in PERIOD_STARTED_BY,
+      // The form offers first the letter whose period waits for its service.
+      serviceSuggested: l.id === suggestedForService(c),
+    })),
+    serviceMethods: SERVICE_METHODS.map((value) => ({ value, label: SERVICE_METHOD_LABELS[value] })),
     timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
     can,
     anyAction: c.allowedEvents.length > 0,
@@ -265,10 +298,12 @@ export function queueRowModel(r: {
   description: string;
   assigneeName: string | null;
   pendingDraft?: string | null;
+  awaitingService?: string | null;
 }) {
   return {
     ...r,
     awaitingSignOff: Boolean(r.pendingDraft),
+    awaitingService: Boolean(r.awaitingService),
     receivedOnText: chineseDate(r.receivedOn),
     dueOnText: r.dueOn ? chineseDate(r.dueOn) : '—',
     leftText: r.workingDaysLeft === null ? '' : r.workingDaysLeft >= 0 ? `剩 ${r.workingDaysLeft} 个工作日` : `超期 ${-r.workingDaysLeft} 个工作日`,

@@ -10,6 +10,8 @@ export type QueueFilter = {
   overdueOn?: string;
   /** Art. 17: a decision drafted and awaiting sign-off. */
   awaitingSignOff?: boolean;
+  /** docs/statute.md §6: an open period whose letter's service is not recorded. */
+  awaitingService?: boolean;
   assigneeId?: number;
   channel?: string;
   receivedFrom?: string;
@@ -27,6 +29,7 @@ export async function listQueue(db: Executor, args: { filter: QueueFilter; after
     filter.states?.length ? inArray(cases.state, filter.states) : undefined,
     filter.assigneeId !== undefined ? eq(cases.assigneeId, filter.assigneeId) : undefined,
     filter.awaitingSignOff ? isNotNull(cases.pendingDraft) : undefined,
+    filter.awaitingService ? isNotNull(cases.awaitingService) : undefined,
     filter.channel ? eq(cases.channel, filter.channel) : undefined,
     filter.receivedFrom ? sql`${cases.receivedOn} >= ${filter.receivedFrom}` : undefined,
     filter.receivedTo ? sql`${cases.receivedOn} <= ${filter.receivedTo}` : undefined,
@@ -63,6 +66,7 @@ export async function listQueue(db: Executor, args: { filter: QueueFilter; after
       assigneeName: staff.name,
       version: cases.version,
       pendingDraft: cases.pendingDraft,
+      awaitingService: cases.awaitingService,
     })
     .from(cases)
     .innerJoin(agencies, eq(agencies.id, cases.agencyId))

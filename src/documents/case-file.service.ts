@@ -65,6 +65,18 @@ export async function caseFilePdf(ctx: AppContext, principal: Principal, trackin
       applicationFiles: await Promise.all(files.filter((f) => f.role === 'application' || f.role === 'correction').map(content)),
       letters: letters.map((l) => letterPdfInput(ctx, l, agency!, seal)),
       releasedFiles: await Promise.all(files.filter((f) => f.role === 'released').map(content)),
+      service: view.letters.flatMap((l) => {
+        const letter = `《${l.title}》（${l.documentNumber}，致${l.recipient === 'third_party' ? '第三方' : '申请人'}）`;
+        if (!l.service) return [['—', `${letter}：尚未登记送达`] as [string, string]];
+        return l.service.records.map(
+          (r) =>
+            [
+              chineseDate(r.servedOn),
+              `${letter}：${r.methodLabel}${r.reference ? `；凭证：${r.reference}` : ''}${r.proofFilename ? `；送达回证：${r.proofFilename}` : ''}；登记：${r.recordedByName}`,
+            ] as [string, string],
+        );
+      }),
+      serviceProofs: await Promise.all(files.filter((f) => f.role === 'service_proof').map(content)),
       mails: mails.map((m) => [chineseDate(toShanghaiIso(m.sentAt ?? m.createdAt).slice(0, 10)), `${m.subject}；收件人 ${m.recipient}；${MAIL_STATUS[m.status] ?? m.status}`]),
       timeline: view.events
         .filter((e) => variant === 'archive' || !INTERNAL.has(e.type))

@@ -1,6 +1,7 @@
 // The case file (案卷) as one PDF: cover, index (案卷目录) with the page each document starts on, the
 // application and the files it came with (PDFs and images embedded, other files listed), every letter
-// as issued, the files released with the answer, the record of mails sent, and the timeline with its
+// as issued, the files released with the answer, the service records (送达) with their evidence, the
+// record of mails sent, and the timeline with its
 // sign-off records. Two variants: the archive copy (归档, with internal notes) and the bundle an agency
 // submits with its 行政复议答复 (行政复议法 arts. 47–48: what the decision rests on, no internal notes).
 // Pure: the case's contents come in as arguments.
@@ -20,6 +21,9 @@ export type CaseFileInput = {
   applicationFiles: FileItem[];
   letters: LetterPdfInput[];
   releasedFiles: FileItem[];
+  /** 送达记录: how and when each letter was served, with the evidence (docs/statute.md §6). */
+  service: [string, string][];
+  serviceProofs: FileItem[];
   mails: [string, string][];
   timeline: { when: string; label: string; actor: string; details: string }[];
 };
@@ -43,6 +47,7 @@ export async function renderCaseFile(input: CaseFileInput, fonts: PdfFonts): Pro
   for (const file of input.releasedFiles) parts.push(await filePart(meta, fonts, file, '随答复提供的文件'));
   parts.push(
     await textPart(meta, fonts, [
+      { title: '送达记录', rows: input.service.length ? input.service : [['—', '未发出文书']] },
       { title: '电子送达记录（系统发出的邮件）', rows: input.mails.length ? input.mails : [['—', '申请人未留电子邮箱，或未发出邮件']] },
       {
         title: input.variant === 'archive' ? '办理记录（含审签记录和内部备注）' : '办理记录（含审签记录）',
@@ -50,6 +55,7 @@ export async function renderCaseFile(input: CaseFileInput, fonts: PdfFonts): Pro
       },
     ]),
   );
+  for (const file of input.serviceProofs) parts.push(await filePart(meta, fonts, file, '送达凭证'));
 
   const pageCounts = await Promise.all(parts.map(async (p) => (await PdfLibDocument.load(p.pdf)).getPageCount()));
   const entries = parts.flatMap((p, k) => p.entries.map((e) => ({ ...e, part: k })));

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../common/errors.js';
 import { staffOnly, staffPage } from '../http/auth.js';
 import { ERRORS, STAFF, day, trackingNumberParams } from '../http/openapi.js';
 import { findLetter } from '../letters/letters.repository.js';
+import { recordOpenedOnPortal } from '../letters/service-records.service.js';
 import { findTrackedCase } from '../requests/tracking.service.js';
 import type { CaseRow } from '../requests/cases.repository.js';
 import type { Principal } from '../staff/principal.js';
@@ -64,6 +65,8 @@ const LETTER_ID = /^\d{1,12}$/;
 async function sendLetterPdf(ctx: AppContext, reply: FastifyReply, row: CaseRow, id: string, applicantOnly: boolean) {
   const letter = LETTER_ID.test(id) ? await findLetter(ctx.db, row.id, Number(id)) : null;
   if (!letter || (applicantOnly && letter.recipient !== 'applicant')) throw notFound('letters.not_found', '没有找到该文书');
+  // The applicant's first opening of a letter on the portal serves it (docs/statute.md §6).
+  if (applicantOnly) await recordOpenedOnPortal(ctx, row, letter);
   const agency = (await findAgencyById(ctx.db, row.agencyId))!;
   const file = await letterPdf(ctx, letter, agency);
   const name = `${letter.documentNumber}-${letter.title}.pdf`;

@@ -25,12 +25,13 @@ export function defaultGuide(
     reviewBody: agency.reviewBody,
     court: agency.court,
     paymentInstructions: PAYMENT_INSTRUCTIONS,
+    reviewOnline: '',
     serviceCommitments:
       '能够当场答复的，当场予以答复；不能当场答复的，自收到申请之日起20个工作日内答复。对有阅读困难或者视听障碍的申请人提供必要的帮助（条例第四十三条），口头提出申请的由工作人员代为填写。不收取除信息处理费以外的任何费用。',
   };
 }
 
-export const GUIDE_FIELDS: { key: keyof GuideData; label: string; multiline?: boolean }[] = [
+export const GUIDE_FIELDS: { key: keyof GuideData; label: string; multiline?: boolean; optional?: boolean }[] = [
   { key: 'officeName', label: '政府信息公开工作机构名称' },
   { key: 'address', label: '办公地址' },
   { key: 'postcode', label: '邮政编码' },
@@ -44,6 +45,7 @@ export const GUIDE_FIELDS: { key: keyof GuideData; label: string; multiline?: bo
   { key: 'envelopeMarking', label: '邮寄申请的信封标注', multiline: true },
   { key: 'reviewBody', label: '行政复议机关' },
   { key: 'court', label: '行政诉讼管辖法院' },
+  { key: 'reviewOnline', label: '行政复议机关在线受理申请的网址（选填；电子送达的文书将照此告知，行政复议法第二十二条）', optional: true },
   { key: 'serviceCommitments', label: '服务承诺', multiline: true },
   { key: 'paymentInstructions', label: '信息处理费的缴纳方式（收费通知和查询页面将照此告知申请人）', multiline: true },
 ];

@@ -76,6 +76,7 @@ export async function mirrorContacts(tx: Executor, agencyId: number, data: Guide
       reviewBody: data.reviewBody,
       court: data.court,
       paymentInstructions: data.paymentInstructions ?? '',
+      reviewOnline: data.reviewOnline ?? '',
       updatedAt: at,
     })
     .where(eq(agencies.id, agencyId));

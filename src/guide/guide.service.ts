@@ -15,14 +15,13 @@ import { deleteDraft, findDraft, findVersion, insertVersion, latestPerAgency, la
 
 const guideSchema = z.object(
   Object.fromEntries(
-    GUIDE_FIELDS.map((f) => [
-      f.key,
-      z
+    GUIDE_FIELDS.map((f) => {
+      const text = z
         .string()
         .trim()
-        .min(1)
-        .max(f.multiline ? 4000 : 300),
-    ]),
+        .max(f.multiline ? 4000 : 300);
+      return [f.key, f.optional ? text.default('') : text.min(1)];
+    }),
   ) as Record<keyof GuideData, z.ZodString>,
 );
 

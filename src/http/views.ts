@@ -93,6 +93,7 @@ const NOTICES: Record<string, string> = {
   signed: '已签发：文书已编号发出，并已通知申请人（留有电子邮箱的）。',
   returned: '已退回拟稿，已通知承办人按意见修改。',
   reviewed: '已审核，已送另一名负责人签发。',
+  served: '已登记送达。自该文书送达之日起计算的期限已按送达日期重新计算。',
 };
 
 /** What every page gets besides its own model. The CSRF token (and its cookie) is made only if the page has a form. */

@@ -47,6 +47,8 @@ export type LetterAgency = {
   email: string;
   reviewBody: string;
   court: string;
+  /** 行政复议法 art. 22(2): where the review body takes applications online (empty: none named). */
+  reviewOnline?: string;
 };
 
 export type LetterInput = {
@@ -149,6 +151,7 @@ export function letterModel(input: LetterInput) {
       remedy: remedyOf({ kind, disposition: dispositionOf(kind, payload, context), original: originalOf(payload)?.kind ?? null }),
       reviewBody: agency.reviewBody,
       court: agency.court,
+      reviewOnline: agency.reviewOnline,
     }),
     answerDueText: dated(deadlines.answerDueOn),
     // Art. 30: once corrected, letters quote the corrected application and the day it was received.

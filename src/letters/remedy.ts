@@ -66,8 +66,20 @@ export const reviewOrSuit = (reviewBody: string, court: string) =>
 export const reviewFirst = (reviewBody: string) =>
   `如对本答复不服，可以自收到本答复之日起60日内向${reviewBody}申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼。`;
 
-/** The remedy clause's sentences for a letter, with the agency's review body and court (data per agency). */
-export function remedySentences(args: { remedy: Remedy; reviewBody: string; court: string }): string[] {
+/**
+ * The remedy clause's sentences for a letter, with the agency's review body and court (data per
+ * agency). `reviewOnline`: the review body's online channel, named where the letter is served
+ * electronically (行政复议法 art. 22(2)): every letter to the applicant can be, on the portal.
+ */
+export function remedySentences(args: { remedy: Remedy; reviewBody: string; court: string; reviewOnline?: string }): string[] {
+  const sentences = clauses(args);
+  const online = args.reviewOnline?.trim();
+  return sentences.length && online && args.remedy !== 'third_party'
+    ? [...sentences, `行政复议申请书可以通过${args.reviewBody}指定的互联网渠道（${online}）在线提交。`]
+    : sentences;
+}
+
+function clauses(args: { remedy: Remedy; reviewBody: string; court: string }): string[] {
   const { reviewBody, court } = args;
   switch (args.remedy) {
     case 'none':

@@ -6,7 +6,12 @@ import type { Config } from '../config/config.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js';
 
 export type MailMessage = { id: number; to: string; subject: string; text: string; html: string };
-export type Mailer = { send(message: MailMessage): Promise<void>; close(): void };
+/**
+ * `accepted`: the recipient's mail server took the message (the SMTP conversation ended in 250 for
+ * the address), which serves the letters it carries (docs/statute.md §6); `reference`: its reply.
+ */
+export type Delivery = { accepted: boolean; reference: string | null };
+export type Mailer = { send(message: MailMessage): Promise<Delivery>; close(): void };
 
 export function createMailer(config: Config): Mailer {
   const host = new URL(config.publicUrl).hostname || 'ogi.localhost';
@@ -33,7 +38,9 @@ export function createMailer(config: Config): Mailer {
     } as never);
     return {
       async send(m) {
-        await transport.sendMail(envelope(m));
+        const info = (await transport.sendMail(envelope(m))) as { accepted?: unknown[]; response?: string };
+        const accepted = (info.accepted ?? []).some((a) => (typeof a === 'string' ? a : (a as { address?: string }).address)?.toLowerCase() === m.to.toLowerCase());
+        return { accepted, reference: info.response?.slice(0, 200) ?? null };
       },
       close: () => transport.close(),
     };
@@ -50,6 +57,8 @@ export function createMailer(config: Config): Mailer {
       // A mail carries the applicant's name and, in the acknowledgment, the access code: owner-only.
       await writeFile(`${file}.partial`, info.message as Buffer, { mode: PRIVATE_FILE_MODE });
       await rename(`${file}.partial`, file);
+      // A file reaches no one: nothing is served by it.
+      return { accepted: false, reference: null };
     },
     close: () => transport.close(),
   };

@@ -9,11 +9,12 @@ import { chineseDate } from '../letters/chinese-dates.js';
 import type { LetterRow } from '../letters/letters.repository.js';
 import { htmlToText } from '../letters/html-to-text.js';
 import type { CaseRow } from '../requests/cases.repository.js';
-import type { Deadlines } from '../workflow/deadlines.js';
+import type { Deadlines, ServedPeriod } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import type { Recipient } from '../workflow/request.machine.js';
 import type { MailTemplate } from '../workflow/types.js';
 import type { Directory } from './directory.js';
+import { mobileNumber, smsText, SMS_NOTICES } from './sms.js';
 import { enqueueMails, MAIL_QUEUED, type NewMail } from './outbox.repository.js';
 
 const SUBJECTS: Record<MailTemplate, (m: { trackingNumber: string; agencyName: string }) => string> = {
@@ -41,11 +42,15 @@ const SUBJECTS: Record<MailTemplate, (m: { trackingNumber: string; agencyName: s
   letter_correction: (m) => `【政府信息公开】${m.agencyName}更正（撤销）了发给您的文书（${m.trackingNumber}）`,
   draft_for_sign_off: (m) => `【待审签】申请 ${m.trackingNumber} 有拟作出的决定等待审签`,
   draft_returned: (m) => `【拟稿退回】申请 ${m.trackingNumber} 的拟稿已退回修改`,
+  service_reminder: (m) => `【送达待登记】申请 ${m.trackingNumber} 的文书尚未登记送达`,
 };
+
+/** The letter whose service starts each period counted from receipt (workflow/deadlines.ts). */
+const SERVICE_LETTERS: Record<ServedPeriod, string> = { correction: '补正告知书', payment: '收费通知书', consultation: '征求意见书' };
 
 export type NotificationArgs = {
   row: CaseRow;
-  decision: { deadlines: Pick<Deadlines, 'answerDueOn' | 'provisional'> };
+  decision: { deadlines: Pick<Deadlines, 'answerDueOn' | 'provisional'> & Partial<Deadlines> };
   seq: number;
   on: IsoDate;
   template: MailTemplate;
@@ -78,6 +83,14 @@ async function addressesFor(directory: Directory, row: CaseRow, to: Recipient): 
   }
 }
 
+/** For the reminder to record a letter's service: which letter, and when its period, counted from issue, ran out. */
+function serviceAwaited(d: Partial<Deadlines>) {
+  const period = d.awaitingService;
+  if (!period) return {};
+  const dueOn = period === 'correction' ? d.correctionDueOn : period === 'payment' ? d.paymentDueOn : d.consultationDueOn;
+  return { servicePeriodLetter: SERVICE_LETTERS[period], periodDueOnText: chineseDate(dueOn ?? null) };
+}
+
 /** The outbox rows for one notification: the mail rendered once, one row per address. */
 export async function notificationMails(ctx: AppContext, directory: Directory, args: NotificationArgs): Promise<NewMail[]> {
   const subject = SUBJECTS[args.template];
@@ -100,6 +113,7 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
     description: row.description,
     dispositionLabel: isDisposition(row.disposition) ? DISPOSITIONS[row.disposition].label : null,
     workingDaysLeft: args.workingDaysLeft,
+    ...serviceAwaited(args.decision.deadlines),
     // The tracking link carries the access code only in the acknowledgment, where the applicant first receives it.
     trackUrl: `${base}/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}${args.accessCode ? `&accessCode=${encodeURIComponent(args.accessCode)}` : ''}`,
     caseUrl: `${base}/staff/cases/${encodeURIComponent(row.trackingNumber)}`,
@@ -108,9 +122,14 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
   const html = ctx.mails.render(body, model);
   const text = htmlToText(html);
   const now = ctx.clock.now();
+  // Delivered to the applicant's mail server, the letters the notice carries are served (docs/statute.md §6).
+  const letterSeq = args.to === 'applicant' && model.letters.length ? args.seq : null;
   return addresses.map((address) => ({
     dedupeKey: `case:${row.id}:entry:${args.seq}:${args.template}:${address}`,
+    // Named on every row: rows written together in one statement (db/rows.ts) take no column defaults.
+    channel: 'mail' as const,
     caseId: row.id,
+    letterSeq,
     template: args.template,
     recipient: address,
     subject: subject({ trackingNumber: row.trackingNumber, agencyName: agency.name }),
@@ -119,6 +138,35 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
     nextAttemptAt: now,
     createdAt: now,
   }));
+}
+
+/**
+ * The SMS notice for a notification, if the applicant is to get one: a mobile number, and no e-mail
+ * or a wish for SMS as well (docs/operations/sms.md); a notice of the kinds SMS_NOTICES names. No
+ * personal data in it.
+ */
+export function smsNotice(ctx: AppContext, args: Pick<NotificationArgs, 'row' | 'seq' | 'template' | 'to' | 'letters'>): NewMail | null {
+  const notice = SMS_NOTICES[args.template];
+  const to = mobileNumber(args.row.applicant.phone);
+  if (args.to !== 'applicant' || !notice || !to || (args.row.applicant.email && !args.row.applicant.smsNotices)) return null;
+  const { row } = args;
+  const url = `${ctx.config.publicUrl}/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}`;
+  const now = ctx.clock.now();
+  return {
+    dedupeKey: `case:${row.id}:entry:${args.seq}:${args.template}:sms:${to}`,
+    channel: 'sms',
+    caseId: row.id,
+    // Delivered to the phone, the letters the notice is about are served (by SMS link).
+    letterSeq: args.letters.some((l) => l.recipient === 'applicant') ? args.seq : null,
+    template: args.template,
+    recipient: to,
+    subject: notice,
+    text: smsText({ trackingNumber: row.trackingNumber, notice, url }),
+    html: '',
+    smsParams: { trackingNumber: row.trackingNumber, notice, url },
+    nextAttemptAt: now,
+    createdAt: now,
+  };
 }
 
 /** Writes mails to the outbox in the caller's transaction; once it has committed, the mail worker runs. */

@@ -65,8 +65,17 @@ export async function releaseLeases(db: Executor, ids: number[], leaseUntil: Dat
  * access code, which the case keeps only as a hash, and the letters a mail carries are kept as issued.
  * Recorded whoever holds the lease: the mail did go out.
  */
-export async function markSent(db: Executor, id: number, at: Date): Promise<void> {
-  await db.update(outbox).set({ status: 'sent', sentAt: at, lockedUntil: null, lastError: null, text: '', html: '' }).where(eq(outbox.id, id));
+export async function markSent(db: Executor, id: number, at: Date, providerRef: string | null = null): Promise<void> {
+  await db.update(outbox).set({ status: 'sent', sentAt: at, lockedUntil: null, lastError: null, text: '', html: '', providerRef }).where(eq(outbox.id, id));
+}
+
+/** The SMS a provider's delivery report names. */
+export async function findSmsByProviderRef(db: Executor, providerRef: string) {
+  const [row] = await db
+    .select({ id: outbox.id, caseId: outbox.caseId, letterSeq: outbox.letterSeq })
+    .from(outbox)
+    .where(and(eq(outbox.providerRef, providerRef), eq(outbox.channel, 'sms')));
+  return row ?? null;
 }
 
 /**

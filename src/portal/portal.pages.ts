@@ -15,6 +15,7 @@ import { dropEmpty, textField } from '../common/validation.js';
 import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
+import { recordOpenedOnPortal } from '../letters/service-records.service.js';
 import { applicationFormModel } from '../requests/application.form.js';
 import { RESELECT_FILES, UPLOAD_RULES } from '../requests/attachments.js';
 import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
@@ -118,7 +119,13 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
     try {
       const view = await lookupRequest(ctx, { trackingNumber: trackingNumber ?? '', accessCode: accessCode ?? '' });
       const q = `trackingNumber=${encodeURIComponent(view.trackingNumber)}&accessCode=${encodeURIComponent(accessCode ?? '')}`;
-      const letters = view.letters.map((l) => ({ ...l, issuedOnText: chineseDate(l.issuedOn), url: `/track/letters/${l.id}?${q}`, pdfUrl: `/track/letters/${l.id}.pdf?${q}` }));
+      const letters = view.letters.map((l) => ({
+        ...l,
+        issuedOnText: chineseDate(l.issuedOn),
+        servedOnText: l.servedOn ? chineseDate(l.servedOn) : null,
+        url: `/track/letters/${l.id}?${q}`,
+        pdfUrl: `/track/letters/${l.id}.pdf?${q}`,
+      }));
       // A fee to pay: how, as the agency's guide states it (国办函〔2020〕109号).
       const payment = view.paymentDueOn ? ((await findAgencyBySlug(ctx.db, view.agency.slug, { includeRetired: true }))?.paymentInstructions ?? '') : null;
       return reply.status(withdrawal?.status ?? correction?.status ?? reasons?.status ?? 200).page('track', {
@@ -129,6 +136,8 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
         concludedOnText: chineseDate(view.concludedOn),
         correctionDueOnText: chineseDate(view.correctionDueOn),
         paymentDueOnText: chineseDate(view.paymentDueOn),
+        // docs/statute.md §6: the period runs from receipt of the notice; until that day is recorded, from its issue.
+        fromIssueNote: '（自您收到该文书之日起计算；收到日期尚未登记，暂按发出日期计算，登记后以收到日期为准）',
         paymentInstructions: payment || null,
         open: view.state !== 'answered' && view.state !== 'closed',
         awaitingCorrection: view.state === 'awaiting_correction',
@@ -210,6 +219,8 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
     const row = await findTrackedCase(ctx, request.query.trackingNumber ?? '', request.query.accessCode ?? '');
     const letter = /^\d{1,12}$/.test(request.params.id) ? await findLetter(ctx.db, row.id, Number(request.params.id)) : null;
     if (!letter || letter.recipient !== 'applicant') throw notFound('letters.not_found', '没有找到该文书');
+    // The applicant's first opening of a letter on the portal serves it (docs/statute.md §6).
+    await recordOpenedOnPortal(ctx, row, letter);
     return reply.page('letter', {
       title: letter.title,
       letter,

@@ -23,11 +23,14 @@ export type Bundle = {
   agency_name: string;
   /** The last day to correct the application (art. 30) or to pay the fee, while the agency waits for it. */
   applicant_due_on: string | null;
+  /** docs/statute.md §6: the notice that set that date is not yet recorded as served; the date counts from its issue. */
+  awaiting_service: string | null;
   /** Art. 35: the day by which the agency awaits the applicant's reasons, once it has asked for them. */
   reasons_reply_by: string | null;
   timeline: { type: string; on: string; at: string; state: string; dueOn: string | null; payload: Record<string, unknown> }[];
   files: { id: string; filename: string; size: number; mime: string }[];
-  letters: { id: number; kind: string; title: string; documentNumber: string; issuedOn: string; text: string }[];
+  /** `servedOn`: the day the letter was served (its earliest service record), or null while none is recorded. */
+  letters: { id: number; kind: string; title: string; documentNumber: string; issuedOn: string; text: string; servedOn: string | null }[];
 };
 
 /** Art. 35: the agency asked for reasons and none have come since. */
@@ -69,6 +72,11 @@ export function applicantView(b: Bundle) {
     /** What the applicant must do by when, or the request is no longer processed: correct it (art. 30) or pay the fee (国办函〔2020〕109号). */
     correctionDueOn: b.state === 'awaiting_correction' ? b.applicant_due_on : null,
     paymentDueOn: b.state === 'awaiting_payment' ? b.applicant_due_on : null,
+    /**
+     * The period runs from the day the applicant received the notice (docs/statute.md §6). True while
+     * that day is not recorded: the date above counts from the notice's issue, and nothing follows from it.
+     */
+    dueFromIssue: (b.state === 'awaiting_correction' || b.state === 'awaiting_payment') && b.awaiting_service !== null,
     /** Art. 35: the agency awaits the applicant's reasons, by this date. */
     reasonsRequested: OPEN_STATES.includes(b.state as CaseState) && reasonsAwaited(b.timeline) ? { replyBy: b.reasons_reply_by } : null,
   };

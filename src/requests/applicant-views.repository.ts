@@ -33,14 +33,15 @@ export async function loadBundle(db: Executor, trackingNumber: string): Promise<
         c.tracking_number, c.state, c.received_on::text, c.due_on::text, c.due_provisional,
         c.clock_stopped, c.disposition, c.concluded_on::text, a.slug as agency_slug, a.name as agency_name,
         case when c.state in ('awaiting_correction', 'awaiting_payment') then (select t.due_on::text from timers t where t.case_id = c.id and t.status = 'pending'
-          and t.kind = case c.state when 'awaiting_correction' then 'correction_due' else 'payment_due' end) end as applicant_due_on,
+          and t.kind in (case c.state when 'awaiting_correction' then 'correction_due' else 'payment_due' end, 'service_due')) end as applicant_due_on,
+        c.awaiting_service,
         c.snapshot #>> '{context,reasonsRequest,replyBy}' as reasons_reply_by,
         coalesce((select json_agg(json_build_object('type', e.type, 'on', e."on", 'at', e.at, 'state', e.state_after, 'dueOn', e.due_on_after,
           'payload', e.payload) order by e.seq) from case_events e where e.case_id = c.id), '[]') as timeline,
         coalesce((select json_agg(json_build_object('id', f.id, 'filename', f.filename, 'size', f.size, 'mime', f.mime) order by f.created_at, f.filename)
           from attachments f where f.case_id = c.id and f.role = 'released'), '[]') as files,
         coalesce((select json_agg(json_build_object('id', l.id, 'kind', l.kind, 'title', l.title, 'documentNumber', l.document_number,
-          'issuedOn', l.issued_on, 'text', l.body_text) order by l.id) from letters l where l.case_id = c.id and l.recipient = 'applicant'), '[]') as letters
+          'issuedOn', l.issued_on, 'text', l.body_text, 'servedOn', (select min(s.served_on)::text from letter_services s where s.letter_id = l.id)) order by l.id) from letters l where l.case_id = c.id and l.recipient = 'applicant'), '[]') as letters
       from cases c join agencies a on a.id = c.agency_id
       where c.tracking_number = ${trackingNumber}`),
   );

@@ -59,6 +59,9 @@ const idNumber = z
   .max(40)
   .transform((v) => v.replace(/\s/g, '').toUpperCase());
 
+/** SMS notices besides e-mail (without an e-mail address they are sent anyway: notifications/sms.ts). */
+const smsNotices = checkbox('短信通知只能选择是或否');
+
 const person = z.object({
   kind: z.literal('person'),
   name: text(100),
@@ -67,6 +70,7 @@ const person = z.object({
   phone,
   email,
   address: optionalText(200),
+  smsNotices,
 });
 
 const organization = z.object({
@@ -78,6 +82,7 @@ const organization = z.object({
   phone,
   email,
   address: optionalText(200),
+  smsNotices,
 });
 
 // The schema depends on the date only (birth dates may not be in the future); building a zod schema
@@ -139,6 +144,7 @@ export function applicantRecord(app: Application): ApplicantRecord {
     phone: a.phone,
     email: a.email,
     address: a.address,
+    ...(a.smsNotices ? { smsNotices: true } : {}),
   };
 }
 

@@ -35,6 +35,7 @@ export type CaseUpdate = Pick<
   | 'feeNoticeOn'
   | 'feePaidOn'
   | 'pendingDraft'
+  | 'awaitingService'
   | 'updatedAt'
 >;
 
@@ -124,16 +125,18 @@ export async function updateCases(tx: Executor, updates: (CaseUpdate & { id: num
     fee_notice_on: u.feeNoticeOn ?? null,
     fee_paid_on: u.feePaidOn ?? null,
     pending_draft: u.pendingDraft ?? null,
+    awaiting_service: u.awaitingService ?? null,
     updated_at: (u.updatedAt ?? new Date()).toISOString(),
   }));
   await tx.execute(sql`
     update cases as c set state = v.state, version = v.version, snapshot = v.snapshot, due_on = v.due_on,
       due_provisional = v.due_provisional, clock_stopped = v.clock_stopped, assignee_id = v.assignee_id,
       disposition = v.disposition, concluded_on = v.concluded_on, fee_amount_yuan = v.fee_amount_yuan,
-      fee_notice_on = v.fee_notice_on, fee_paid_on = v.fee_paid_on, pending_draft = v.pending_draft, updated_at = v.updated_at
+      fee_notice_on = v.fee_notice_on, fee_paid_on = v.fee_paid_on, pending_draft = v.pending_draft, awaiting_service = v.awaiting_service,
+      updated_at = v.updated_at
     from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id bigint, state text, version int, snapshot jsonb,
       due_on date, due_provisional boolean, clock_stopped boolean, assignee_id int, disposition text, concluded_on date,
-      fee_amount_yuan int, fee_notice_on date, fee_paid_on date, pending_draft text, updated_at timestamptz)
+      fee_amount_yuan int, fee_notice_on date, fee_paid_on date, pending_draft text, awaiting_service text, updated_at timestamptz)
     where c.id = v.id`);
 }
 
@@ -217,8 +220,9 @@ export const CHUNK_BYTES = 256 * 1024;
  * Stores files staged on disk with their case: a row each, and their content read from disk chunk by
  * chunk, a statement per chunk, so that what is in memory at once is one chunk whatever the file.
  */
-export async function insertAttachments(tx: Executor, caseId: number, role: AttachmentRole, files: CheckedUpload[], at: Date): Promise<void> {
-  if (!files.length) return;
+/** Stores files with a case; returns their ids, in order. */
+export async function insertAttachments(tx: Executor, caseId: number, role: AttachmentRole, files: CheckedUpload[], at: Date): Promise<string[]> {
+  if (!files.length) return [];
   const rows = files.map((f) => ({ id: crypto.randomUUID(), caseId, role, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, createdAt: at }));
   await tx.insert(attachments).values(rows);
   for (const [k, file] of files.entries()) {
@@ -227,6 +231,7 @@ export async function insertAttachments(tx: Executor, caseId: number, role: Atta
       await tx.insert(attachmentChunks).values({ attachmentId: rows[k]!.id, seq: seq++, data: chunk as Buffer });
     }
   }
+  return rows.map((r) => r.id);
 }
 
 /** A stored file's content, chunk after chunk: read one at a time, as the answer is sent. */

@@ -11,7 +11,7 @@ import { letterModel, LETTER_TITLES, recipientOf, type LetterAgency } from '../l
 import { htmlToText } from '../letters/html-to-text.js';
 import { newVerificationCode } from '../documents/verification.js';
 import { createDirectory } from '../notifications/directory.js';
-import { notificationMails, queueMails } from '../notifications/notifications.service.js';
+import { notificationMails, queueMails, smsNotice } from '../notifications/notifications.service.js';
 import type { NewMail } from '../notifications/outbox.repository.js';
 import type { Deadlines } from '../workflow/deadlines.js';
 import type { Intent } from '../workflow/request.machine.js';
@@ -43,6 +43,7 @@ function letterAgency(a: AgencyRow): LetterAgency {
     email: a.email,
     reviewBody: a.reviewBody,
     court: a.court,
+    reviewOnline: a.reviewOnline,
   };
 }
 
@@ -126,7 +127,10 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
     for (const intent of item.decision.intents) {
       if (intent.type === 'notify') {
         const agency = await directory.agency(item.row.agencyId);
-        mails.push(...(await notificationMails(ctx, directory, { ...item, template: intent.params.template, to: intent.params.to, agency, letters })));
+        const notification = { ...item, template: intent.params.template, to: intent.params.to, agency, letters };
+        mails.push(...(await notificationMails(ctx, directory, notification)));
+        const sms = smsNotice(ctx, notification);
+        if (sms) mails.push(sms);
       }
     }
   }

@@ -39,10 +39,25 @@ export const applicantViewSchema = z
         details: z.record(z.string(), z.unknown()),
       }),
     ),
-    letters: z.array(z.object({ id: z.number().int(), kind: z.string(), title: z.string(), documentNumber: z.string(), issuedOn: day, text: z.string() })),
+    letters: z.array(
+      z.object({
+        id: z.number().int(),
+        kind: z.string(),
+        title: z.string(),
+        documentNumber: z.string(),
+        issuedOn: day,
+        text: z.string(),
+        servedOn: day.nullable().describe('the day the letter was served on the applicant (送达), or null while not recorded'),
+      }),
+    ),
     releasedFiles: z.array(z.object({ id: z.string(), filename: z.string(), size: z.number().int(), mime: z.string() })),
     correctionDueOn: day.nullable().describe('art. 30: the last day to correct the application, while a correction is awaited'),
     paymentDueOn: day.nullable().describe('the last day to pay the fee, while it is awaited'),
+    dueFromIssue: z
+      .boolean()
+      .describe(
+        'the correction or payment period runs from the day the notice was received; true while that day is not recorded and the date counts, provisionally, from its issue',
+      ),
     reasonsRequested: z.object({ replyBy: day.nullable() }).nullable().describe('art. 35: the agency awaits the applicant’s reasons'),
   })
   .meta({ id: 'ApplicantView' });

@@ -42,6 +42,7 @@ function caseColumns(decision: Accepted, version: number, at: Date) {
     feeNoticeOn: context.fee?.noticeOn ?? null,
     feePaidOn: context.fee?.paidOn ?? null,
     pendingDraft: context.pendingDraft?.event.type ?? null,
+    awaitingService: decision.deadlines.awaitingService,
     updatedAt: at,
   };
 }

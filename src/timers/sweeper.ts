@@ -2,7 +2,8 @@
 // timers (SKIP LOCKED, so instances never take the same one), lock their cases, apply the events
 // through the same service as staff actions, mark the timers done. A crash before commit leaves the
 // timers pending for the next sweep; a machine that has moved on refuses a stale event, so a replay
-// is harmless. Reminders are not workflow events: they mail the assignee if the deadline still holds.
+// is harmless. Reminders are not workflow events: they mail the assignee if the case still needs them
+// (the answer still due that day; a letter's service still unrecorded).
 import { today } from '../calendar/clock.js';
 import { workingDaysBetween } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
@@ -10,19 +11,22 @@ import type { Tx } from '../db/client.js';
 import { appendTimelineEntries, lockCases, type CaseRow } from '../requests/cases.repository.js';
 import { applyIntents } from '../requests/intents.js';
 import { applyToLockedCases, type EventItem } from '../requests/workflow.service.js';
-import { REMINDERS, type TimerKind } from '../workflow/deadlines.js';
-import type { TimerEvent, WorkflowEvent } from '../workflow/types.js';
+import type { TimerKind } from '../workflow/deadlines.js';
+import type { MailTemplate, TimerEvent, WorkflowEvent } from '../workflow/types.js';
 import { derive, parseSnapshot } from '../workflow/workflow.js';
 import { claimDueTimers, finishTimers, recordTimerFailure, type TimerRow } from './timers.repository.js';
 
-const EVENT_OF: Record<Exclude<TimerKind, keyof typeof REMINDERS>, TimerEvent['type']> = {
+/** Timers that tell the assignee something: the answer falls due soon, or a letter's service is not recorded (docs/statute.md §6). */
+const REMINDER_MAILS = { reminder_5: 'reminder', reminder_1: 'reminder', service_due: 'service_reminder' } as const satisfies Partial<Record<TimerKind, MailTemplate>>;
+
+const EVENT_OF: Record<Exclude<TimerKind, keyof typeof REMINDER_MAILS>, TimerEvent['type']> = {
   answer_due: 'DEADLINE_PASSED',
   correction_due: 'CORRECTION_PERIOD_ENDED',
   consultation_due: 'CONSULTATION_PERIOD_ENDED',
   payment_due: 'PAYMENT_PERIOD_ENDED',
 };
 
-const isReminder = (kind: string): kind is keyof typeof REMINDERS => kind in REMINDERS;
+const isReminder = (kind: string): kind is keyof typeof REMINDER_MAILS => kind in REMINDER_MAILS;
 
 export type SweepResult = { applied: number; ignored: number; failed: number };
 
@@ -52,12 +56,11 @@ async function fireTimers(tx: Tx, ctx: AppContext, due: TimerRow[], now: Date): 
   );
   outcomes.forEach(({ decision }, k) => results.push({ id: events[k]!.timer.id, result: decision.ok ? 'applied' : `ignored: ${decision.rule}` }));
 
-  // A reminder holds only while the case still runs towards the deadline it was set for.
+  // A reminder holds only while the case still needs it: the same timer is what it would set now.
   const calendar = await ctx.calendar(tx);
   const live = reminders.filter(({ timer, row }) => {
-    const current = cases.get(row.id)!;
-    const updated = outcomes.find((o) => o.row.id === row.id)?.row ?? current;
-    const holds = (updated.state === 'received' || updated.state === 'assigned') && updated.dueOn === timer.dueOn;
+    const updated = outcomes.find((o) => o.row.id === row.id)?.row ?? row;
+    const holds = derive({ snapshot: parseSnapshot(updated.snapshot), calendar }).timers.some((t) => t.kind === timer.kind && t.dueOn === timer.dueOn);
     if (!holds) results.push({ id: timer.id, result: 'ignored: deadline changed' });
     return holds;
   });
@@ -72,17 +75,18 @@ async function fireTimers(tx: Tx, ctx: AppContext, due: TimerRow[], now: Date): 
       actor: { kind: 'system' },
       stateAfter: row.state,
       dueOnAfter: row.dueOn,
-      payload: { dueOn: timer.dueOn, workingDaysLeft: daysLeft[k] },
+      payload: timer.kind === 'service_due' ? { dueOn: timer.dueOn, service: 'unrecorded' } : { dueOn: timer.dueOn, workingDaysLeft: daysLeft[k] },
     })),
   );
   await applyIntents(
     tx,
     ctx,
-    live.map(({ row }, k) => {
+    live.map(({ row, timer }, k) => {
       const snapshot = parseSnapshot(row.snapshot);
+      const template = REMINDER_MAILS[timer.kind as keyof typeof REMINDER_MAILS];
       return {
         row,
-        decision: { snapshot, deadlines: derive({ snapshot, calendar }).deadlines, intents: [{ type: 'notify', params: { template: 'reminder', to: 'assignee' } }] },
+        decision: { snapshot, deadlines: derive({ snapshot, calendar }).deadlines, intents: [{ type: 'notify', params: { template, to: 'assignee' } }] },
         seq: seqs[k]!,
         on,
         payload: {},

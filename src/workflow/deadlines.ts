@@ -2,7 +2,8 @@
 // here is stored: when an administrator loads a year's schedule, every deadline is derived anew.
 import { endOfShanghaiDay, startOfShanghaiDay, type IsoDate } from '../calendar/dates.js';
 import { addWorkingDays, type Calendar, workingDaysBefore, workingDaysBetween } from '../calendar/working-days.js';
-import type { CaseContext, CaseState } from './types.js';
+import type { LetterKind } from './request.machine.js';
+import type { CaseContext, CaseState, ServiceEvent } from './types.js';
 
 /** Art. 33: answer within 20 working days of receipt. */
 export const ANSWER_PERIOD = 20;
@@ -15,6 +16,43 @@ export const CONSULTATION_PERIOD = 15;
 /** 国办函〔2020〕109号: the applicant pays within 20 working days of receiving the fee notice. */
 export const PAYMENT_PERIOD = 20;
 
+/**
+ * Periods the law counts from the day a letter is *received* (docs/statute.md §6): the applicant's
+ * time to correct (art. 30) and to pay (国办函〔2020〕109号), the third party's or other agency's time
+ * to give its opinion (arts. 32, 34). Each runs from the recorded service of the letter that starts it.
+ */
+export type ServedPeriod = 'correction' | 'payment' | 'consultation';
+export const PERIOD_STARTED_BY: Partial<Record<LetterKind, ServedPeriod>> = {
+  correction_notice: 'correction',
+  fee_notice: 'payment',
+  consultation_request: 'consultation',
+};
+
+/**
+ * The context with a letter's service recorded on the period it starts (the letter issued on the day
+ * the period was opened). Service happens once: of two records, the earlier day stands.
+ */
+export function withService(context: CaseContext, event: Pick<ServiceEvent, 'letterKind' | 'issuedOn' | 'servedOn'>): CaseContext {
+  const earliest = (known: string | null | undefined) => (known && known < event.servedOn ? known : event.servedOn);
+  switch (PERIOD_STARTED_BY[event.letterKind as LetterKind]) {
+    case 'correction': {
+      const c = context.correction;
+      return c && c.requestedOn === event.issuedOn ? { ...context, correction: { ...c, servedOn: earliest(c.servedOn) } } : context;
+    }
+    case 'payment': {
+      const f = context.fee;
+      return f && f.noticeOn === event.issuedOn ? { ...context, fee: { ...f, servedOn: earliest(f.servedOn) } } : context;
+    }
+    case 'consultation':
+      return {
+        ...context,
+        consultations: context.consultations.map((c) => (c.startedOn === event.issuedOn ? { ...c, servedOn: earliest(c.servedOn) } : c)),
+      };
+    default:
+      return context;
+  }
+}
+
 export type StoppedPeriod = { reason: 'consultation' | 'fee'; from: IsoDate; to: IsoDate | null; workingDays: number };
 
 export type Deadlines = {
@@ -26,6 +64,11 @@ export type Deadlines = {
   correctionDueOn: IsoDate | null;
   consultationDueOn: IsoDate | null;
   paymentDueOn: IsoDate | null;
+  /**
+   * The open period (correction, consultation or payment) whose letter's service is not recorded:
+   * its due date above counts from the day of issue, provisionally, and draws no consequence.
+   */
+  awaitingService: ServedPeriod | null;
   /** Some count crossed a year whose official schedule is not loaded yet. */
   provisional: boolean;
 };
@@ -81,18 +124,29 @@ function computeDeadlines(args: { context: CaseContext; calendar: Calendar }): D
 
   const openConsultation = context.consultations.find((c) => c.repliedOn === null);
   const fee = context.fee;
+  const awaitingPayment = fee !== null && fee.paidOn === null && !context.outcome;
+  // Each runs from the letter's service; until that is recorded, from its issue (provisionally).
+  const awaitingService: ServedPeriod | null =
+    awaitingCorrection && !correction.servedOn
+      ? 'correction'
+      : openConsultation && !openConsultation.servedOn
+        ? 'consultation'
+        : awaitingPayment && !fee.servedOn
+          ? 'payment'
+          : null;
   return {
     answerDueOn,
     stoppedPeriods,
     clockStopped,
-    correctionDueOn: awaitingCorrection ? add(correction.requestedOn, correction.dueInWorkingDays) : null,
-    consultationDueOn: openConsultation ? add(openConsultation.startedOn, CONSULTATION_PERIOD) : null,
-    paymentDueOn: fee && fee.paidOn === null ? add(fee.noticeOn, PAYMENT_PERIOD) : null,
+    correctionDueOn: awaitingCorrection ? add(correction.servedOn ?? correction.requestedOn, correction.dueInWorkingDays) : null,
+    consultationDueOn: openConsultation ? add(openConsultation.servedOn ?? openConsultation.startedOn, CONSULTATION_PERIOD) : null,
+    paymentDueOn: fee && fee.paidOn === null ? add(fee.servedOn ?? fee.noticeOn, PAYMENT_PERIOD) : null,
+    awaitingService,
     provisional,
   };
 }
 
-export const TIMER_KINDS = ['answer_due', 'correction_due', 'consultation_due', 'payment_due', 'reminder_5', 'reminder_1'] as const;
+export const TIMER_KINDS = ['answer_due', 'correction_due', 'consultation_due', 'payment_due', 'service_due', 'reminder_5', 'reminder_1'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 /** Reminders to the assignee this many working days before the answer is due, at 08:00. */
@@ -104,7 +158,9 @@ export type DesiredTimer = { kind: TimerKind; dueOn: IsoDate; fireAt: Date };
 
 /**
  * The timers a case in this state needs: each statutory one fires when its period has run out, at
- * the end of the last day in Asia/Shanghai, and the sweeper turns it into a workflow event.
+ * the end of the last day in Asia/Shanghai, and the sweeper turns it into a workflow event. A period
+ * whose letter is not yet served has `service_due` instead, when it would have run out counted from
+ * issue: a reminder to the assignee to record the service, never a consequence (docs/statute.md §6).
  */
 export function timersOf(args: { state: CaseState; deadlines: Deadlines; calendar: Calendar }): DesiredTimer[] {
   const { state, deadlines, calendar } = args;
@@ -117,16 +173,18 @@ export function timersOf(args: { state: CaseState; deadlines: Deadlines; calenda
           fireAt: new Date(startOfShanghaiDay(workingDaysBefore({ date: dueOn, days, calendar }).date).getTime() + REMINDER_HOUR_MS),
         }))
       : [];
+  // The period would run out counted from issue; whether it has depends on the day of service.
+  const served = (kind: TimerKind, period: ServedPeriod, dueOn: IsoDate | null) => timer(deadlines.awaitingService === period ? 'service_due' : kind, dueOn);
   switch (state) {
     case 'received':
     case 'assigned':
       return [...timer('answer_due', deadlines.answerDueOn), ...reminders(deadlines.answerDueOn)];
     case 'awaiting_correction':
-      return timer('correction_due', deadlines.correctionDueOn);
+      return served('correction_due', 'correction', deadlines.correctionDueOn);
     case 'consulting':
-      return timer('consultation_due', deadlines.consultationDueOn);
+      return served('consultation_due', 'consultation', deadlines.consultationDueOn);
     case 'awaiting_payment':
-      return timer('payment_due', deadlines.paymentDueOn);
+      return served('payment_due', 'payment', deadlines.paymentDueOn);
     default:
       return [];
   }

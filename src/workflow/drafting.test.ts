@@ -21,6 +21,10 @@ function act(from: Ok, on: IsoDate, event: ClientEvent | TimerEvent, actor: Even
   return decide({ snapshot: from.snapshot, event: { ...event, on, actor } as never, calendar });
 }
 
+/** The letter served on the day it was issued (docs/statute.md §6): its period runs from that day. */
+const servedOnIssue = (d: Ok, letterKind: string, on: IsoDate) =>
+  decide({ snapshot: d.snapshot, event: { type: 'LETTER_SERVED', letterKind, issuedOn: on, servedOn: on, method: 'in_person', on, actor: { kind: 'system' } }, calendar }) as Ok;
+
 function ok(t: Test, d: Decision): Ok {
   if (!d.ok) t.fail(`refused by ${d.rule}: ${d.message}`);
   return d as Ok;
@@ -91,7 +95,11 @@ t.test('the answer period runs out while a draft waits: overdue, and the draft c
 });
 
 t.test('art. 30: a correction period that ran out is proposed to the office head, not closed unseen', async (t) => {
-  const asked = ok(t, act(assigned(), '2026-03-03', { type: 'REQUEST_CORRECTION', items: ['请写明文件名称'], dueInWorkingDays: 10 }, clerk));
+  const asked = servedOnIssue(
+    ok(t, act(assigned(), '2026-03-03', { type: 'REQUEST_CORRECTION', items: ['请写明文件名称'], dueInWorkingDays: 10 }, clerk)),
+    'correction_notice',
+    '2026-03-03',
+  );
   const dueOn = asked.deadlines.correctionDueOn!;
   t.ok(
     asked.timers.some((x) => x.kind === 'correction_due'),
@@ -122,7 +130,11 @@ t.test('the applicant may still withdraw while a draft waits; nothing of the dra
 });
 
 t.test('a closure the timers proposed lapses when the correction comes in before it is signed (art. 30)', async (t) => {
-  const asked = ok(t, act(assigned(), '2026-03-03', { type: 'REQUEST_CORRECTION', items: ['请写明文件名称'], dueInWorkingDays: 10 }, clerk));
+  const asked = servedOnIssue(
+    ok(t, act(assigned(), '2026-03-03', { type: 'REQUEST_CORRECTION', items: ['请写明文件名称'], dueInWorkingDays: 10 }, clerk)),
+    'correction_notice',
+    '2026-03-03',
+  );
   const proposed = ok(t, act(asked, '2026-03-18', { type: 'CORRECTION_PERIOD_ENDED', dueOn: asked.deadlines.correctionDueOn! }, system));
   const corrected = ok(t, act(proposed, '2026-03-18', { type: 'CORRECTION_RECEIVED', receivedOn: '2026-03-18', text: '所需为2025年的清单' }, clerk));
   t.equal(corrected.snapshot.state, 'assigned');

@@ -1,5 +1,5 @@
 // How the workflow's vocabulary reads in Chinese, for pages, letters, mails and error messages.
-import type { CaseState, TimelineType } from './types.js';
+import type { CaseState, ServiceMethod, TimelineType } from './types.js';
 
 export const STATE_LABELS: Record<CaseState, string> = {
   received: '已受理，待分办',
@@ -54,6 +54,7 @@ export const TIMELINE = {
   SECRECY_REVIEW: { label: '保密审查', seenBy: 'staff' },
   REVIEWED: { label: '负责人审核，送签发', seenBy: 'staff' },
   RETURN_DRAFT: { label: '负责人退回拟稿', seenBy: 'staff' },
+  LETTER_SERVED: { label: '文书送达', seenBy: 'applicant' },
 } as const satisfies Record<TimelineType, { label: string; seenBy: 'applicant' | 'staff' }>;
 
 export const EVENT_LABELS = Object.fromEntries(Object.entries(TIMELINE).map(([type, t]) => [type, t.label])) as Record<TimelineType, string>;
@@ -71,3 +72,12 @@ export function eventLabel(type: string): string {
 export function stateLabel(state: string): string {
   return (STATE_LABELS as Record<string, string>)[state] ?? state;
 }
+
+/** How a letter was served (docs/statute.md §6). */
+export const SERVICE_METHOD_LABELS: Record<ServiceMethod, string> = {
+  post: '邮寄送达',
+  in_person: '直接送达',
+  email: '电子送达（电子邮件）',
+  sms: '电子送达（短信链接）',
+  portal: '电子送达（申请平台查阅）',
+};

@@ -25,6 +25,10 @@ function act(from: Ok, on: IsoDate, event: ClientEvent | TimerEvent, actor: Even
   // A draft (art. 17) is signed off by the office head the same day: these tests are about the decision.
   return decided.ok && decided.drafted ? decide({ snapshot: decided.snapshot, event: { type: 'SIGN_OFF', on, actor: OFFICE_HEAD } as never, calendar }) : decided;
 }
+/** The letter served on the day it was issued (docs/statute.md §6): its period runs from that day. */
+const servedOnIssue = (d: Ok, letterKind: string, on: IsoDate) =>
+  decide({ snapshot: d.snapshot, event: { type: 'LETTER_SERVED', letterKind, issuedOn: on, servedOn: on, method: 'in_person', on, actor: { kind: 'system' } }, calendar }) as Ok;
+
 function ok(t: Test, d: Decision, why = 'accepted'): Ok {
   if (!d.ok) t.fail(`refused by ${d.rule}: ${d.message}`);
   else t.pass(why);
@@ -160,7 +164,7 @@ t.test('art. 35 rejected_excessive: after asking, after the reasons or their dat
 });
 
 t.test('art. 30 REOPEN: a closure for no correction, reopened by the office head from the corrected application', async (t) => {
-  const asked = ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 }));
+  const asked = servedOnIssue(ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 5 })), 'correction_notice', '2026-03-04');
   // Due 2026-03-11; the sweeper closes it on 2026-03-12.
   const closed = ok(t, act(asked, '2026-03-12', { type: 'CORRECTION_PERIOD_ENDED', dueOn: '2026-03-11' }, system));
   const reopen = (receivedOn: IsoDate) => ({ type: 'REOPEN', reason: '申请人住院，有医院证明', receivedOn, text: '所需为2025年区发改局的立项批复' }) as ClientEvent;

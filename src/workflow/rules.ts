@@ -67,6 +67,16 @@ const oneDraftAtATime: Rule<Stamp> = {
   holds: ({ context, event }) => !context.pendingDraft || event.actor.kind === 'applicant' || (event.actor.kind === 'staff' && event.actor.role === 'supervisor'),
 };
 
+/**
+ * docs/statute.md §6: a period counted from receipt draws its consequence (deemed abandonment, the
+ * consultee's silence) only once the letter's service is recorded; until then staff are reminded.
+ */
+const periodRunsFromService: Rule<Stamp> = {
+  name: 'period_runs_from_service',
+  message: '文书送达日期尚未登记，期限暂按发出日期计算，不能据此作出处理；请先登记送达',
+  holds: ({ context, calendar }) => deadlinesOf({ context, calendar }).awaitingService === null,
+};
+
 /** A draft that would release information (予以公开, 部分公开): what a 保密审查 is for. */
 const disclosesInformation = (draft: CaseContext['pendingDraft']) =>
   draft?.event.type === 'ANSWER' && (draft.event.disposition === 'disclosed' || draft.event.disposition === 'partially_disclosed');
@@ -446,9 +456,31 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
     ],
   },
   DEADLINE_PASSED: { payload: [timerIsCurrent('answerDueOn')] },
-  CORRECTION_PERIOD_ENDED: { pre: [oneDraftAtATime], payload: [timerIsCurrent('correctionDueOn')] },
-  CONSULTATION_PERIOD_ENDED: { payload: [timerIsCurrent('consultationDueOn')] },
-  PAYMENT_PERIOD_ENDED: { pre: [oneDraftAtATime], payload: [timerIsCurrent('paymentDueOn')] },
+  CORRECTION_PERIOD_ENDED: { pre: [oneDraftAtATime, periodRunsFromService], payload: [timerIsCurrent('correctionDueOn')] },
+  CONSULTATION_PERIOD_ENDED: { pre: [periodRunsFromService], payload: [timerIsCurrent('consultationDueOn')] },
+  PAYMENT_PERIOD_ENDED: { pre: [oneDraftAtATime, periodRunsFromService], payload: [timerIsCurrent('paymentDueOn')] },
+  // docs/statute.md §6: service is recorded for the case's own letters, on a day they could have been served.
+  LETTER_SERVED: {
+    pre: [
+      {
+        name: 'service_recorded_by_case_agency',
+        message: '只有受理该申请的机关的工作人员可以登记送达',
+        holds: ({ event }) => event.actor.kind !== 'staff' || event.actor.ofCaseAgency,
+      },
+    ],
+    payload: [
+      {
+        name: 'service_not_before_issue',
+        message: '送达日期不能早于文书的发出日期',
+        holds: ({ event }) => event.servedOn >= event.issuedOn,
+      },
+      {
+        name: 'service_not_in_future',
+        message: '送达日期不能晚于今天',
+        holds: ({ event }) => event.servedOn <= event.on,
+      },
+    ],
+  },
 };
 
 export type Violation = { rule: string; message: string };

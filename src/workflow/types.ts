@@ -98,7 +98,20 @@ export type TimerEvent =
   | { type: 'CONSULTATION_PERIOD_ENDED'; dueOn: IsoDate }
   | { type: 'PAYMENT_PERIOD_ENDED'; dueOn: IsoDate };
 
-export type WorkflowEvent = (ClientEvent | TimerEvent) & Stamp;
+/**
+ * Service (送达) of an issued letter was recorded: by staff (post, in person) or by itself (an e-mail
+ * accepted by the recipient's server, an SMS delivered, the letter first opened on the portal). A
+ * letter that starts a period counted from receipt (PERIOD_STARTED_BY) starts it on `servedOn`
+ * (docs/statute.md §6). Not a client action: POST /api/cases/:tn/letters/:id/service and the
+ * delivery channels send it.
+ */
+export type ServiceEvent = { type: 'LETTER_SERVED'; letterKind: string; issuedOn: IsoDate; servedOn: IsoDate; method: ServiceMethod };
+
+/** How a letter was served: 邮寄, 直接送达, or 电子送达 by e-mail, SMS link or the portal. */
+export const SERVICE_METHODS = ['post', 'in_person', 'email', 'sms', 'portal'] as const;
+export type ServiceMethod = (typeof SERVICE_METHODS)[number];
+
+export type WorkflowEvent = (ClientEvent | TimerEvent | ServiceEvent) & Stamp;
 export type EventType = WorkflowEvent['type'];
 export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
 
@@ -145,7 +158,8 @@ export type MailTemplate =
   | 'withdrawn_by_applicant'
   | 'letter_correction'
   | 'draft_for_sign_off'
-  | 'draft_returned';
+  | 'draft_returned'
+  | 'service_reminder';
 
 export const CLIENT_EVENT_TYPES = [
   'ASSIGN',
@@ -178,6 +192,8 @@ export type Consultation = {
   opinion: Opinion | null;
   reasons: string | null;
   repliedOn: IsoDate | null;
+  /** The day the 征求意见书 was served on the party (absent in older snapshots: not recorded). */
+  servedOn?: IsoDate | null;
 };
 
 export type Outcome = {
@@ -194,7 +210,15 @@ export type CaseContext = {
   clockStartOn: IsoDate;
   assignee: number | null;
   /** Art. 30; `text`: what the corrected application said, when it was given in words (absent in older snapshots). */
-  correction: { requestedOn: IsoDate; items: string[]; dueInWorkingDays: number; receivedOn: IsoDate | null; text?: string | null } | null;
+  correction: {
+    requestedOn: IsoDate;
+    items: string[];
+    dueInWorkingDays: number;
+    receivedOn: IsoDate | null;
+    text?: string | null;
+    /** The day the 补正告知书 was served (absent: not recorded); the period runs from it. */
+    servedOn?: IsoDate | null;
+  } | null;
   extension: { workingDays: number; reason: string; grantedOn: IsoDate; grantedBy: number | null } | null;
   /** A clerk's request for an extension, waiting for the office head (art. 33). */
   extensionRequest: { workingDays: number; reason: string; requestedOn: IsoDate; requestedBy: number | null } | null;
@@ -203,7 +227,8 @@ export type CaseContext = {
   reasonsRequest: { matter: string; requestedOn: IsoDate; replyBy: IsoDate; repliedOn?: IsoDate | null } | null;
   /** Art. 35: the reasons hold, but the answer cannot be given in the art. 33 period: a later date, decided by the office head. */
   deferral: { dueOn: IsoDate; reason: string; decidedOn: IsoDate; decidedBy: number | null } | null;
-  fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null } | null;
+  /** `servedOn`: the day the fee notice was served (absent: not recorded); the payment period runs from it. */
+  fee: { method: FeeMethod; quantity: number; amountYuan: number; noticeOn: IsoDate; paidOn: IsoDate | null; servedOn?: IsoDate | null } | null;
   outcome: Outcome | null;
   /** Art. 30: closed for no correction, then reopened by the office head for a good reason shown. */
   reopened: { on: IsoDate; reason: string; by: number | null; closedOn: IsoDate } | null;

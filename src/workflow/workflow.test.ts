@@ -29,6 +29,10 @@ function act(from: Ok | WorkflowSnapshot, on: IsoDate, event: ClientEvent | Time
   return decided.ok && decided.drafted ? decide({ snapshot: decided.snapshot, event: { type: 'SIGN_OFF', on, actor: OFFICE_HEAD } as never, calendar }) : decided;
 }
 
+/** The letter served on the day it was issued (docs/statute.md §6): its period runs from that day. */
+const servedOnIssue = (d: Ok, letterKind: string, on: IsoDate) =>
+  decide({ snapshot: d.snapshot, event: { type: 'LETTER_SERVED', letterKind, issuedOn: on, servedOn: on, method: 'in_person', on, actor: { kind: 'system' } }, calendar }) as Ok;
+
 function ok(t: Test, d: Decision): Ok {
   if (!d.ok) t.fail(`refused by ${d.rule}: ${d.message}`);
   return d as Ok;
@@ -85,6 +89,11 @@ t.test('art. 30 correction: within 7 working days, once, and the 20 days restart
   t.equal(asked.deadlines.correctionDueOn, '2026-03-18');
   t.same(
     asked.timers.map((x) => [x.kind, x.dueOn]),
+    [['service_due', '2026-03-18']],
+    'until its service is recorded, a reminder to record it',
+  );
+  t.same(
+    servedOnIssue(asked, 'correction_notice', '2026-03-04').timers.map((x) => [x.kind, x.dueOn]),
     [['correction_due', '2026-03-18']],
   );
   t.same(
@@ -125,7 +134,7 @@ t.test('art. 30 correction: within 7 working days, once, and the 20 days restart
 });
 
 t.test('art. 30 no correction in time: the case is no longer processed', async (t) => {
-  const asked = ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 }));
+  const asked = servedOnIssue(ok(t, act(start(), '2026-03-04', { type: 'REQUEST_CORRECTION', items: ['写明文件名称'], dueInWorkingDays: 10 })), 'correction_notice', '2026-03-04');
   refusedBy(t, act(asked, '2026-03-19', { type: 'CORRECTION_PERIOD_ENDED', dueOn: '2026-03-17' }, system), 'timer_matches_current_deadline');
   const lapsed = ok(t, act(asked, '2026-03-19', { type: 'CORRECTION_PERIOD_ENDED', dueOn: '2026-03-18' }, system));
   t.equal(lapsed.snapshot.state, 'closed');
@@ -147,7 +156,7 @@ t.test('art. 32/33 consultation stops the clock; the remaining days resume after
   t.equal(consulting.deadlines.clockStopped, true);
   t.equal(consulting.deadlines.consultationDueOn, '2026-03-30', '15 working days to reply');
   t.same(
-    consulting.timers.map((x) => x.kind),
+    servedOnIssue(consulting, 'consultation_request', '2026-03-09').timers.map((x) => x.kind),
     ['consultation_due'],
   );
   t.same(
@@ -167,7 +176,11 @@ t.test('art. 32/33 consultation stops the clock; the remaining days resume after
 });
 
 t.test('art. 32 silence: the reply period ends and the clock resumes', async (t) => {
-  const consulting = ok(t, act(start(), '2026-03-09', { type: 'CONSULT_THIRD_PARTY', party: '区财政局', partyKind: 'agency', matter: '联合发文' }));
+  const consulting = servedOnIssue(
+    ok(t, act(start(), '2026-03-09', { type: 'CONSULT_THIRD_PARTY', party: '区财政局', partyKind: 'agency', matter: '联合发文' })),
+    'consultation_request',
+    '2026-03-09',
+  );
   const silent = ok(t, act(consulting, '2026-03-31', { type: 'CONSULTATION_PERIOD_ENDED', dueOn: '2026-03-30' }, system));
   t.equal(silent.snapshot.state, 'received');
   t.match(silent.snapshot.context.consultations[0], { opinion: 'no_reply', repliedOn: '2026-03-30' });
@@ -269,7 +282,7 @@ t.test('fees: one notice within the period, beyond the free allowance; unpaid ti
   t.equal(notice.snapshot.context.fee?.amountYuan, 700);
   t.equal(notice.deadlines.paymentDueOn, '2026-04-08');
   t.same(
-    notice.timers.map((x) => [x.kind, x.dueOn]),
+    servedOnIssue(notice, 'fee_notice', '2026-03-10').timers.map((x) => [x.kind, x.dueOn]),
     [['payment_due', '2026-04-08']],
   );
 
@@ -279,7 +292,7 @@ t.test('fees: one notice within the period, beyond the free allowance; unpaid ti
   t.equal(paid.deadlines.answerDueOn, '2026-04-02', 'three working days unpaid are added');
   refusedBy(t, act(paid, '2026-03-16', { type: 'ISSUE_FEE_NOTICE', method: 'per_item', quantity: 20, itemsEarlierInMonth: 0 }), 'fees_one_notice_per_application');
 
-  const lapsed = ok(t, act(notice, '2026-04-09', { type: 'PAYMENT_PERIOD_ENDED', dueOn: '2026-04-08' }, system));
+  const lapsed = ok(t, act(servedOnIssue(notice, 'fee_notice', '2026-03-10'), '2026-04-09', { type: 'PAYMENT_PERIOD_ENDED', dueOn: '2026-04-08' }, system));
   t.equal(lapsed.snapshot.state, 'closed');
   t.match(lapsed.snapshot.context.outcome, { disposition: 'other_fee_unpaid', reason: 'fee_unpaid' });
 });

@@ -2,7 +2,7 @@
 // may happen next. Pure: the calendar and the event's date come in as arguments.
 import { transition, initialTransition } from 'xstate';
 import type { Calendar } from '../calendar/working-days.js';
-import { deadlinesOf, timersOf, type Deadlines, type DesiredTimer } from './deadlines.js';
+import { deadlinesOf, timersOf, withService, type Deadlines, type DesiredTimer } from './deadlines.js';
 import { EVENT_LABELS, STATE_LABELS } from './labels.js';
 import { createRequestMachine, type Intent, type RequestMachine } from './request.machine.js';
 import { violatedRule, type Violation } from './rules.js';
@@ -145,6 +145,12 @@ function accepted(snapshot: WorkflowSnapshot, intents: Intent[], calendar: Calen
 
 function decideNow(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
   const { snapshot, event, calendar } = args;
+  // Service changes no state: it records the day a period counted from receipt starts (deadlines.ts).
+  if (event.type === 'LETTER_SERVED') {
+    const violation = violatedRule({ context: snapshot.context, event, calendar });
+    if (violation) return { ok: false, ...violation };
+    return accepted({ ...snapshot, context: withService(snapshot.context, event) }, [], calendar);
+  }
   // Correcting a letter changes nothing of the case, in whatever state it is: a new letter only.
   if (event.type === 'CORRECT_LETTER') {
     const violation = violatedRule({ context: snapshot.context, event, calendar });
