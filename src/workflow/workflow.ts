@@ -95,6 +95,13 @@ export function isDraftedBy(event: Pick<WorkflowEvent, 'type' | 'actor'>): boole
 export function decide(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
   const { snapshot, event, calendar } = args;
   const { context } = snapshot;
+  // Service changes no state and leaves a draft as it is: it records the day a period counted from
+  // receipt starts (deadlines.ts).
+  if (event.type === 'LETTER_SERVED') {
+    const violation = violatedRule({ context, event, calendar });
+    if (violation) return { ok: false, ...violation };
+    return accepted({ ...snapshot, context: withService(context, event) }, [], calendar);
+  }
   if (event.type === 'SECRECY_REVIEW') {
     const violation = violatedRule({ context, event, calendar });
     if (violation) return { ok: false, ...violation };
@@ -145,12 +152,6 @@ function accepted(snapshot: WorkflowSnapshot, intents: Intent[], calendar: Calen
 
 function decideNow(args: { snapshot: WorkflowSnapshot; event: WorkflowEvent; calendar: Calendar }): Decision {
   const { snapshot, event, calendar } = args;
-  // Service changes no state: it records the day a period counted from receipt starts (deadlines.ts).
-  if (event.type === 'LETTER_SERVED') {
-    const violation = violatedRule({ context: snapshot.context, event, calendar });
-    if (violation) return { ok: false, ...violation };
-    return accepted({ ...snapshot, context: withService(snapshot.context, event) }, [], calendar);
-  }
   // Correcting a letter changes nothing of the case, in whatever state it is: a new letter only.
   if (event.type === 'CORRECT_LETTER') {
     const violation = violatedRule({ context: snapshot.context, event, calendar });
