@@ -79,6 +79,11 @@ t.test('art. 30: a correction notice served by post on a later day moves the cor
   const trackedAfter = (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json();
   t.match(trackedAfter, { correctionDueOn: '2026-03-12', dueFromIssue: false });
   t.equal(trackedAfter.letters.find((l: { kind: string }) => l.kind === 'correction_notice').servedOn, '2026-03-05', 'the applicant sees the letter served');
+  t.match(
+    pageText((await webClient(app).get(`/track?trackingNumber=${tn}&accessCode=${accessCode}`)).body),
+    /补正期限 2026年3月12日前（自您收到补正告知书之日，即2026年3月5日起计算）/,
+    'and the day its period runs from',
+  );
 
   clock.set('2026-03-11T16:00:01Z');
   t.same(await app.ogi.sweeper.runOnce(), { applied: 0, ignored: 0, failed: 0 }, 'still within the period counted from service');

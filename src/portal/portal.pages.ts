@@ -144,6 +144,7 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
         query: q,
         uploadRules: UPLOAD_RULES,
         correctionLetter: letters.find((l) => l.kind === 'correction_notice') ?? null,
+        feeLetter: letters.find((l) => l.kind === 'fee_notice') ?? null,
         timeline: view.timeline.map((e) => ({ ...e, onText: chineseDate(e.on), related: relatedRequest(e.details, accessCode ?? '') })),
         letters,
         files: view.releasedFiles.map((f) => ({ ...f, url: `/track/files/${f.id}?${q}`, sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
