@@ -156,11 +156,10 @@ function deadlineSteps(c: CaseView): string[] {
   return steps;
 }
 
-/** The letter whose service a period waits for, else the latest letter not yet served. */
-function suggestedForService(c: CaseView): number | null {
-  const unserved = c.letters.filter((l) => !l.service);
-  const waiting = c.awaitingService ? unserved.filter((l) => PERIOD_STARTED_BY[l.kind as LetterKind] === c.awaitingService) : [];
-  return (waiting.at(-1) ?? unserved.at(-1))?.id ?? null;
+/** The letter whose service an open period waits for (docs/statute.md §6), if any. */
+function awaitedLetter(c: CaseView): number | null {
+  if (!c.awaitingService) return null;
+  return c.letters.filter((l) => !l.service && PERIOD_STARTED_BY[l.kind as LetterKind] === c.awaitingService).at(-1)?.id ?? null;
 }
 
 export function casePageModel(
@@ -180,6 +179,7 @@ export function casePageModel(
   },
 ) {
   const a = c.applicant;
+  const awaited = awaitedLetter(c);
   const can = Object.fromEntries(c.allowedEvents.map((e) => [e, true]));
   const values = options.values ?? {};
   return {
@@ -227,9 +227,9 @@ export function casePageModel(
       issuedOnText: chineseDate(l.issuedOn),
       recipientLabel: l.recipient === 'third_party' ? '第三方' : '申请人',
       serviceText: l.service ? `${l.service.methodLabel}，${chineseDate(l.service.servedOn)}${l.service.reference ? `（${l.service.reference}）` : ''}` : '',
-      startsPeriod: !l.service && l.kind in PERIOD_STARTED_BY,
-      // The form offers first the letter whose period waits for its service.
-      serviceSuggested: l.id === suggestedForService(c),
+      startsPeriod: l.id === awaited,
+      // The form offers first the letter a period waits for, else the latest one not yet served.
+      serviceSuggested: l.id === (awaited ?? c.letters.filter((x) => !x.service).at(-1)?.id),
     })),
     serviceMethods: SERVICE_METHODS.map((value) => ({ value, label: SERVICE_METHOD_LABELS[value] })),
     timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
