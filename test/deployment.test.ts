@@ -27,6 +27,19 @@ t.test('configuration errors name each wrong variable', async (t) => {
     t.match(problems, variable, `${variable} is named`);
   t.notMatch(problems, 'secret-but-short', 'a key is never echoed');
   t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32) }).personalDataKey, Buffer.alloc(32, 0xab));
+  // SMS (docs/operations/sms.md): a gateway needs its signing secret, Tencent Cloud its app, sign and template.
+  const smsProblem = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return '';
+    } catch (err) {
+      return (err as ConfigError).problems.join('\n');
+    }
+  };
+  t.match(smsProblem({ SMS_URL: 'https://sms.gov.example/send' }), /SMS_SECRET/);
+  t.match(smsProblem({ SMS_URL: 'tencent://AKID:very-secret@sms.tencentcloudapi.com?sdkAppId=1400' }), /signName, templateId/);
+  t.notMatch(smsProblem({ SMS_URL: 'tencent://AKID:very-secret@sms.tencentcloudapi.com?sdkAppId=1400' }), 'very-secret', 'the secret key is not echoed');
+  t.equal(smsProblem({ SMS_URL: 'ftp://x' }).startsWith('SMS_URL'), true);
   // Key rotation: the previous key must be a key, and there must be a new one to seal with.
   const previousProblem = (env: Record<string, string>) => {
     try {

@@ -149,7 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
   const smsSecret = value('SMS_SECRET') ?? null;
   if (smsUrl && /^https?:/.test(smsUrl) && (!smsSecret || smsSecret.length < 16))
     problems.push('SMS_SECRET: the SMS gateway at SMS_URL needs a signing secret of at least 16 characters');
-  if (smsUrl?.startsWith('tencent:')) {
+  if (smsUrl?.startsWith('tencent:') && URL.canParse(smsUrl)) {
     const t = new URL(smsUrl);
     const missing = ['sdkAppId', 'signName', 'templateId'].filter((k) => !t.searchParams.get(k));
     if (!t.username || !t.password) missing.unshift('SecretId:SecretKey@');
