@@ -27,36 +27,29 @@ t.test('configuration errors name each wrong variable', async (t) => {
     t.match(problems, variable, `${variable} is named`);
   t.notMatch(problems, 'secret-but-short', 'a key is never echoed');
   t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32) }).personalDataKey, Buffer.alloc(32, 0xab));
+  // What a configuration is refused for ('' when it is accepted).
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return '';
+    } catch (err) {
+      return (err as ConfigError).problems.join('\n');
+    }
+  };
   // SMS (docs/operations/sms.md): a gateway needs its signing secret, Tencent Cloud its app, sign and template.
-  const smsProblem = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return '';
-    } catch (err) {
-      return (err as ConfigError).problems.join('\n');
-    }
-  };
-  t.match(smsProblem({ SMS_URL: 'https://sms.gov.example/send' }), /SMS_SECRET/);
-  t.match(smsProblem({ SMS_URL: 'tencent://AKID:very-secret@sms.tencentcloudapi.com?sdkAppId=1400' }), /signName, templateId/);
-  t.notMatch(smsProblem({ SMS_URL: 'tencent://AKID:very-secret@sms.tencentcloudapi.com?sdkAppId=1400' }), 'very-secret', 'the secret key is not echoed');
-  t.equal(smsProblem({ SMS_URL: 'ftp://x' }).startsWith('SMS_URL'), true);
+  t.match(problemsOf({ SMS_URL: 'https://sms.gov.example/send' }), /SMS_SECRET/);
+  t.match(problemsOf({ SMS_URL: 'tencent://AKID:very-secret@sms.tencentcloudapi.com?sdkAppId=1400' }), /signName, templateId/);
+  t.notMatch(problemsOf({ SMS_URL: 'tencent://AKID:very-secret@sms.tencentcloudapi.com?sdkAppId=1400' }), 'very-secret', 'the secret key is not echoed');
+  t.equal(problemsOf({ SMS_URL: 'ftp://x' }).startsWith('SMS_URL'), true);
   // Key rotation: the previous key must be a key, and there must be a new one to seal with.
-  const previousProblem = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return '';
-    } catch (err) {
-      return (err as ConfigError).problems.join('\n');
-    }
-  };
-  t.match(previousProblem({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), /^PERSONAL_DATA_PREVIOUS_KEY: expected 64 hexadecimal digits/, 'a previous key that is not a key');
-  t.notMatch(previousProblem({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), 'old-secret', 'is not echoed either');
+  t.match(problemsOf({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), /^PERSONAL_DATA_PREVIOUS_KEY: expected 64 hexadecimal digits/, 'a previous key that is not a key');
+  t.notMatch(problemsOf({ PERSONAL_DATA_PREVIOUS_KEY: 'old-secret' }), 'old-secret', 'is not echoed either');
   t.match(
-    previousProblem({ DATABASE_URL: 'postgres://x/y', PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }),
+    problemsOf({ DATABASE_URL: 'postgres://x/y', PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }),
     /PERSONAL_DATA_PREVIOUS_KEY is set but PERSONAL_DATA_KEY is not/,
     'PostgreSQL: a previous key without a new one',
   );
-  t.match(previousProblem({ PERSONAL_DATA_KEY: 'cd'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: 'CD'.repeat(32) }), /the same key as PERSONAL_DATA_KEY/, 'the same key twice');
+  t.match(problemsOf({ PERSONAL_DATA_KEY: 'cd'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: 'CD'.repeat(32) }), /the same key as PERSONAL_DATA_KEY/, 'the same key twice');
   t.same(loadConfig({ PERSONAL_DATA_KEY: 'ab'.repeat(32), PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }).personalDataPreviousKey, Buffer.alloc(32, 0xcd));
   t.same(loadConfig({ PERSONAL_DATA_PREVIOUS_KEY: 'cd'.repeat(32) }).personalDataPreviousKey, Buffer.alloc(32, 0xcd), 'the embedded database: its new key file is the new key');
   t.match(loadConfig({}), {
