@@ -201,6 +201,22 @@ t.test("the clerks' desk", async (t) => {
     );
     const supPage = await supervisor.get(`/staff/cases/${tn}`);
     t.match(pageText(supPage.body), /延期申请待负责人审批：10 个工作日/);
+    // Art. 33: the office head may refuse, saying why; the clerk is told and the period stands.
+    res = await act(clerk, tn, { type: 'REFUSE_EXTENSION', reason: '档案已电子化，无需延期' });
+    t.equal(res.statusCode, 409, 'a clerk cannot refuse either');
+    res = await act(supervisor, tn, { type: 'REFUSE_EXTENSION', reason: '' });
+    t.equal(res.statusCode, 400, 'a refusal says why');
+    res = await act(supervisor, tn, { type: 'REFUSE_EXTENSION', reason: '档案已电子化，无需延期' });
+    t.equal(res.statusCode, 303);
+    t.match(await lastEntry(tn), { type: 'REFUSE_EXTENSION', payload: { reason: '档案已电子化，无需延期' } });
+    t.equal((await caseRow(tn)).dueOn, '2026-04-03', 'the period stands');
+    t.match(pageText((await clerk.get(`/staff/cases/${tn}`)).body), /负责人不同意延长答复期限 .*不同意延期；理由：档案已电子化，无需延期/, 'the clerk reads why');
+    t.notOk(
+      (await api(app).get(`/api/requests/${tn}?accessCode=${accessCode}`)).json().timeline.some((e: { type: string }) => e.type === 'REFUSE_EXTENSION'),
+      'internal, like the request',
+    );
+    res = await act(clerk, tn, { type: 'REQUEST_EXTENSION', workingDays: '10', reason: '需调取历史档案' });
+    t.equal(res.statusCode, 303, 'the clerk may ask again');
     res = await act(supervisor, tn, { type: 'EXTEND', workingDays: '10', reason: '需调取历史档案' });
     t.equal(res.statusCode, 303);
     // 04-03 + 10 working days, skipping Qingming (04-04..04-06).

@@ -43,6 +43,7 @@ const SUBJECTS: Record<MailTemplate, (m: { trackingNumber: string; agencyName: s
   draft_for_sign_off: (m) => `【待审签】申请 ${m.trackingNumber} 有拟作出的决定等待审签`,
   draft_returned: (m) => `【拟稿退回】申请 ${m.trackingNumber} 的拟稿已退回修改`,
   service_reminder: (m) => `【送达待登记】申请 ${m.trackingNumber} 的文书尚未登记送达`,
+  extension_refused: (m) => `【延期未获同意】申请 ${m.trackingNumber} 的答复期限不予延长`,
 };
 
 /** The letter whose service starts each period counted from receipt (workflow/deadlines.ts). */

@@ -45,6 +45,7 @@ export const clientEventSchema = z.discriminatedUnion(
     z.object({ type: z.literal('REASONS_GIVEN'), text: reasonsText, receivedOn: isoDateField.optional() }),
     z.object({ type: z.literal('REQUEST_EXTENSION'), workingDays: whole, reason: text(500) }),
     z.object({ type: z.literal('EXTEND'), workingDays: whole, reason: text(500) }),
+    z.object({ type: z.literal('REFUSE_EXTENSION'), reason: text(500) }),
     z.object({ type: z.literal('ISSUE_FEE_NOTICE'), method: z.enum(['per_item', 'per_page']), quantity: whole.min(1).max(100_000) }),
     z.object({ type: z.literal('FEE_PAID'), paidOn: isoDateField.optional() }),
     // Art. 36(5): why the information is not this agency's to disclose (else: the responsible agency's duty, stated from the choice).

@@ -31,6 +31,7 @@ export const TIMELINE = {
   REASONS_GIVEN: { label: '申请人说明理由', seenBy: 'applicant' },
   REQUEST_EXTENSION: { label: '申请延长答复期限（待负责人审批）', seenBy: 'staff' },
   EXTEND: { label: '延长答复期限', seenBy: 'applicant' },
+  REFUSE_EXTENSION: { label: '负责人不同意延长答复期限', seenBy: 'staff' },
   ISSUE_FEE_NOTICE: { label: '发出收费通知', seenBy: 'applicant' },
   FEE_PAID: { label: '缴纳信息处理费', seenBy: 'applicant' },
   TRANSFER: { label: '告知并转送负责机关', seenBy: 'applicant' },

@@ -113,6 +113,7 @@ export function createRequestMachine(calendar: Calendar) {
         const grantedBy = event.actor.kind === 'staff' ? event.actor.id : null;
         return { extension: { workingDays: event.workingDays, reason: event.reason, grantedOn: event.on, grantedBy }, extensionRequest: null };
       }),
+      refuseExtension: assign(() => ({ extensionRequest: null })),
       recordFeeNotice: assign(({ event }) => {
         assertEvent(event, 'ISSUE_FEE_NOTICE');
         return { fee: { method: event.method, quantity: event.quantity, amountYuan: processingFee(event), noticeOn: event.on, paidOn: null } };
@@ -165,6 +166,8 @@ export function createRequestMachine(calendar: Calendar) {
     DEFER_ANSWER: { guard: 'allowed', actions: ['recordDeferral', letter('deferral_notice'), notify('deferral_notice')] },
     REQUEST_EXTENSION: { guard: 'allowed', actions: ['recordExtensionRequest', notify('extension_request', 'supervisors')] },
     EXTEND: { guard: 'allowed', actions: ['recordExtension', letter('extension_notice'), notify('extension_notice')] },
+    // Art. 33: the office head does not agree; the clerk who asked is told why, the period stands.
+    REFUSE_EXTENSION: { guard: 'allowed', actions: ['refuseExtension', notify('extension_refused', 'assignee')] },
     ISSUE_FEE_NOTICE: {
       target: 'awaiting_payment',
       guard: 'allowed',

@@ -273,6 +273,22 @@ export const RULES: { [T in EventType]?: EventRules<T> } = {
     ],
     payload: [extensionAtMost20],
   },
+  // Art. 33: the office head may also refuse a clerk's request for an extension, saying why.
+  REFUSE_EXTENSION: {
+    pre: [
+      {
+        name: 'art33_extension_refused_by_office_head',
+        message: '是否同意延长答复期限，由政府信息公开工作机构负责人决定（条例第三十三条）',
+        holds: byOfficeHead,
+      },
+      {
+        name: 'art33_extension_request_awaited',
+        message: '没有等待审批的延期申请',
+        holds: ({ context }) => Boolean(context.extensionRequest),
+      },
+    ],
+    payload: [{ name: 'art33_refusal_with_reason', message: '不同意延期须写明理由', holds: ({ event }) => filled(event.reason) }],
+  },
   ISSUE_FEE_NOTICE: {
     pre: [
       {

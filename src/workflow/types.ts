@@ -35,6 +35,7 @@ export type ClientEvent =
   | { type: 'REASONS_GIVEN'; receivedOn: IsoDate }
   | { type: 'REQUEST_EXTENSION'; workingDays: number; reason: string }
   | { type: 'EXTEND'; workingDays: number; reason: string }
+  | { type: 'REFUSE_EXTENSION'; reason: string }
   | { type: 'ISSUE_FEE_NOTICE'; method: FeeMethod; quantity: number; itemsEarlierInMonth: number }
   | { type: 'FEE_PAID'; paidOn: IsoDate }
   | { type: 'TRANSFER'; agency: string; agencyName: string; reason: string }
@@ -159,7 +160,8 @@ export type MailTemplate =
   | 'letter_correction'
   | 'draft_for_sign_off'
   | 'draft_returned'
-  | 'service_reminder';
+  | 'service_reminder'
+  | 'extension_refused';
 
 export const CLIENT_EVENT_TYPES = [
   'ASSIGN',
@@ -172,6 +174,7 @@ export const CLIENT_EVENT_TYPES = [
   'REASONS_GIVEN',
   'REQUEST_EXTENSION',
   'EXTEND',
+  'REFUSE_EXTENSION',
   'ISSUE_FEE_NOTICE',
   'FEE_PAID',
   'TRANSFER',

@@ -187,6 +187,17 @@ t.test('art. 32 silence: the reply period ends and the clock resumes', async (t)
   t.equal(silent.deadlines.stoppedPeriods[0]?.workingDays, 15);
 });
 
+t.test('art. 33: the office head refuses a requested extension with a reason; the period stands', async (t) => {
+  const requested = ok(t, act(start(), '2026-03-20', { type: 'REQUEST_EXTENSION', workingDays: 10, reason: '需要调取档案' }, clerk));
+  refusedBy(t, act(requested, '2026-03-20', { type: 'REFUSE_EXTENSION', reason: '无需延期' }, clerk), 'art33_extension_refused_by_office_head');
+  refusedBy(t, act(requested, '2026-03-20', { type: 'REFUSE_EXTENSION', reason: ' ' }, supervisor), 'art33_refusal_with_reason');
+  refusedBy(t, act(start(), '2026-03-20', { type: 'REFUSE_EXTENSION', reason: '无需延期' }, supervisor), 'art33_extension_request_awaited');
+  const refused = ok(t, act(requested, '2026-03-21', { type: 'REFUSE_EXTENSION', reason: '无需延期' }, supervisor));
+  t.equal(refused.snapshot.context.extensionRequest, null);
+  t.equal(refused.deadlines.answerDueOn, DUE, 'the period stands');
+  t.same(refused.intents, [{ type: 'notify', params: { template: 'extension_refused', to: 'assignee' } }], 'the clerk is told; no letter');
+});
+
 t.test('art. 33 extension: by the office head, once, at most 20 working days, within the period', async (t) => {
   const extend = (workingDays: number) => ({ type: 'EXTEND' as const, workingDays, reason: '需要调取档案' });
   refusedBy(t, act(start(), '2026-03-20', extend(10), clerk), 'art33_extension_approved_by_office_head');
