@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { validationFailed } from '../common/errors.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { SESSION_COOKIE } from '../http/auth.js';
-import { noticeOf, pageData } from '../http/views.js';
+import { careMode, noticeOf, pageData } from '../http/views.js';
 import { MAX_INTEGER } from '../common/validation.js';
 import { compareVersions, guideIndex, publishedGuide } from './guide.service.js';
 
@@ -42,8 +42,10 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   app.get<Slug & { Querystring: { notice?: string } }>('/guide/:slug', async (request, reply) => {
     const anonymous = !request.cookies[SESSION_COOKIE] && !request.query.notice;
-    const hit = anonymous ? cache.get(request.params.slug) : undefined;
-    if (hit && hit.until > Date.now()) return reply.type('text/html; charset=utf-8').send(hit.html);
+    // Kept per care mode (关怀模式), which changes the page.
+    const key = `${request.params.slug}:${careMode(request) ? 'care' : 'plain'}`;
+    const hit = anonymous ? cache.get(key) : undefined;
+    if (hit && hit.until > Date.now()) return reply.type('text/html; charset=utf-8').header('vary', 'Cookie').send(hit.html);
     const { document, versions } = await publishedGuide(ctx, request.params.slug);
     const model = {
       title: `${document.agency.name}政府信息公开指南`,
@@ -53,8 +55,8 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
       notice: noticeOf(request),
     };
     const html = await app.view('pages/guide', pageData(reply, model));
-    if (anonymous) cache.set(document.agency.slug, { html: Buffer.from(html), until: Date.now() + CACHE_MS });
-    return reply.type('text/html; charset=utf-8').send(html);
+    if (anonymous) cache.set(key, { html: Buffer.from(html), until: Date.now() + CACHE_MS });
+    return reply.type('text/html; charset=utf-8').header('vary', 'Cookie').send(html);
   });
 
   app.get<Slug & { Params: { version: string } }>('/guide/:slug/versions/:version', async (request, reply) => {

@@ -35,7 +35,20 @@ declare module 'fastify' {
   }
 }
 
-const ASSETS = ['site.css', 'app.js'] as const;
+const ASSETS = ['site.css', 'app.js', 'favicon.svg'] as const;
+const ASSET_TYPES: Record<(typeof ASSETS)[number], string> = {
+  'site.css': 'text/css; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+};
+
+/** The 关怀模式 (care mode) preference: larger text, higher contrast; a cookie, read by every page. */
+export const CARE_COOKIE = 'ogi_care';
+
+/** Whether the request asks for pages in care mode. */
+export function careMode(request: FastifyRequest): boolean {
+  return request.cookies?.[CARE_COOKIE] === '1';
+}
 
 export async function registerViews(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(csrf, {
@@ -66,12 +79,26 @@ export async function registerViews(app: FastifyInstance, ctx: AppContext): Prom
     }),
   );
   app.decorate('ogiAssetVersion', [...assets.values()].map((a) => a.etag.slice(1, 9)).join(''));
+  // Browsers ask for /favicon.ico whatever the page says.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/assets/favicon.svg', 301));
+
+  // 关怀模式 on or off, remembered for a year; back to the page it was chosen on (a path of this site only).
+  // A form, not a link: the page's address (a tracking page's holds the access code) goes in the body,
+  // which is never logged, rather than in a query string.
+  app.post<{ Body: { on?: string; return?: string } }>('/care', { schema: { hide: true } }, async (request, reply) => {
+    const body = request.body && typeof request.body === 'object' ? request.body : {};
+    const on = body.on !== '0';
+    reply.setCookie(CARE_COOKIE, on ? '1' : '0', { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: ctx.config.publicUrl.startsWith('https:') });
+    const back = typeof body.return === 'string' ? body.return : '/';
+    return reply.redirect(/^\/(?![/\\])[^\s]*$/.test(back) ? back : '/', 303);
+  });
+
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const asset = assets.get(request.params.name as (typeof ASSETS)[number]);
     if (!asset) return reply.status(404).send({ error: 'not_found', message: '没有找到该资源' });
     if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
     return reply
-      .header('content-type', request.params.name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8')
+      .header('content-type', ASSET_TYPES[request.params.name as (typeof ASSETS)[number]])
       .header('cache-control', 'public, max-age=3600')
       .header('etag', asset.etag)
       .send(asset.body);
@@ -104,7 +131,12 @@ export function pageData(reply: FastifyReply, model: PageModel): Record<string, 
     ...model,
     staff: principal ? { name: principal.name, role: principal.role, isAdmin: principal.role === 'admin', isSupervisor: principal.role !== 'clerk' } : null,
     assetVersion: reply.server.ogiAssetVersion,
+    care: careMode(reply.request),
+    // Where the care-mode switch brings the reader back to (this page).
+    currentPath: reply.request.url,
   };
+  // The page differs by the care-mode cookie: a cache must not serve one reader's to another.
+  reply.header('vary', 'Cookie');
   // A function, not a value: handlebars calls it where a form uses it; copying the model (as the view
   // plugin does) does not.
   data.csrfToken = () => (token ??= reply.generateCsrf());
