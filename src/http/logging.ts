@@ -14,6 +14,8 @@ const PATTERNS: [RegExp, (m: string) => string][] = [
   [/(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g, (m) => `${m.slice(0, 4)}****`],
   // access codes and CSRF tokens in query strings
   [/((?:accessCode|_csrf|token)=)[^&\s"]+/gi, (_m) => `${_m.split('=')[0]}=[redacted]`],
+  // the same inside a percent-encoded address (a page's own address passed on, as the care-mode switch does)
+  [/((?:accessCode|_csrf|token)%3D)(?:(?!%26)[^&\s"])+/gi, (m) => `${m.slice(0, m.toUpperCase().indexOf('%3D'))}%3D[redacted]`],
 ];
 
 // Every pattern above needs a digit, an "@" or an "=": text without one is returned untouched, which

@@ -83,13 +83,12 @@ export async function registerViews(app: FastifyInstance, ctx: AppContext): Prom
   app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/assets/favicon.svg', 301));
 
   // 关怀模式 on or off, remembered for a year; back to the page it was chosen on (a path of this site only).
-  // A form, not a link: the page's address (a tracking page's holds the access code) goes in the body,
-  // which is never logged, rather than in a query string.
-  app.post<{ Body: { on?: string; return?: string } }>('/care', { schema: { hide: true } }, async (request, reply) => {
-    const body = request.body && typeof request.body === 'object' ? request.body : {};
-    const on = body.on !== '0';
+  // A link, so that no page needs a form token for it (public pages set no cookie until asked to). A
+  // tracking page's address holds the access code: logs mask it, encoded as it is here (logging.ts).
+  app.get<{ Querystring: { on?: string; return?: string } }>('/care', { schema: { hide: true } }, async (request, reply) => {
+    const on = request.query.on !== '0';
     reply.setCookie(CARE_COOKIE, on ? '1' : '0', { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: ctx.config.publicUrl.startsWith('https:') });
-    const back = typeof body.return === 'string' ? body.return : '/';
+    const back = typeof request.query.return === 'string' ? request.query.return : '/';
     return reply.redirect(/^\/(?![/\\])[^\s]*$/.test(back) ? back : '/', 303);
   });
 
@@ -120,6 +119,7 @@ const NOTICES: Record<string, string> = {
   signed: '已签发：文书已编号发出，并已通知申请人（留有电子邮箱的）。',
   returned: '已退回拟稿，已通知承办人按意见修改。',
   reviewed: '已审核，已送另一名负责人签发。',
+  withdrawn_publication: '已撤回：该答复不再在阅览室列出和显示，本页说明撤回的时间和理由。',
   served: '已登记送达。自该文书送达之日起计算的期限已按送达日期重新计算。',
 };
 
@@ -133,7 +133,7 @@ export function pageData(reply: FastifyReply, model: PageModel): Record<string, 
     assetVersion: reply.server.ogiAssetVersion,
     care: careMode(reply.request),
     // Where the care-mode switch brings the reader back to (this page).
-    currentPath: reply.request.url,
+    currentPath: encodeURIComponent(reply.request.url),
   };
   // The page differs by the care-mode cookie: a cache must not serve one reader's to another.
   reply.header('vary', 'Cookie');
