@@ -270,6 +270,22 @@ t.test('public portal, guides and administration', async (t) => {
     t.match(item, /汇总表已在区政府网站公开/);
     t.notMatch(item, /张三|11010519491231002X|13800138000/);
     t.equal((await web.post(`/staff/cases/${trackingNumber}/publish`, { title: '再次公开此答复', question: '问题内容五个字', answer: '答复内容五个字' })).statusCode, 409);
+
+    // Taken down by the agency (contract: POST /api/published/:id/withdrawal): no longer listed or shown.
+    const id = ok.headers.location!.replace(/\?.*/, '').split('/').at(-1)!;
+    t.notMatch(pageText((await webClient(app).get(`/published/${id}`)).body), /撤回该公开答复/, 'the public is offered no withdrawal');
+    const other = await staffClient(app, 'supervisor', 'czj');
+    t.equal((await other.post(`/api/published/${id}/withdrawal`, { reason: '误发' })).statusCode, 404, "another agency's staff cannot");
+    t.equal((await clerk.post(`/api/published/${id}/withdrawal`, { reason: '' })).statusCode, 400, 'a withdrawal says why');
+    const withdrawn = await clerk.post(`/api/published/${id}/withdrawal`, { reason: '答复中的网址有误，更正后重新公开' });
+    t.equal(withdrawn.statusCode, 200);
+    t.same(withdrawn.json(), { id: Number(id), withdrawn: true });
+    t.equal((await clerk.post(`/api/published/${id}/withdrawal`, { reason: '再撤一次' })).json().rule, 'published_withdrawn_once');
+    const gone = pageText((await webClient(app).get(`/published/${id}`)).body);
+    t.match(gone, /该公开答复已于2026年\d+月\d+日由湘潭市雨湖区发展和改革局撤回，不再公开。撤回理由：答复中的网址有误，更正后重新公开/);
+    t.notMatch(gone, /汇总表已在区政府网站公开。/, 'what it said is no longer shown');
+    t.notMatch(pageText((await webClient(app).get(`/published?q=${encodeURIComponent('部门预算')}`)).body), /关于2025年度区级部门预算汇总表的公开/, 'nor listed');
+    t.equal((await look()).timeline.at(-1).type, 'PUBLICATION_WITHDRAWN', 'the applicant sees it on the timeline');
   });
 
   await t.test('administration: agencies, staff, calendar, mail', async (t) => {

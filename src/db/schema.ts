@@ -545,6 +545,10 @@ export const publishedAnswers = pgTable(
     publishedOn: day('published_on').notNull(),
     publishedBy: integer('published_by').references(() => staff.id),
     createdAt: createdAt(),
+    /** Taken down by the agency (a mistake, personal data found later): no longer listed or shown; kept as the record. */
+    withdrawnAt: instant('withdrawn_at'),
+    withdrawnBy: integer('withdrawn_by').references(() => staff.id),
+    withdrawalReason: text('withdrawal_reason'),
   },
   (t) => [
     index('published_answers_agency_idx').on(t.agencyId, t.publishedOn),

@@ -73,6 +73,8 @@ export function eventDetails(type: string, p: Record<string, unknown>): string {
     case 'REQUEST_EXTENSION':
     case 'EXTEND':
       return `${s('workingDays')} 个工作日；理由：${s('reason')}`;
+    case 'PUBLICATION_WITHDRAWN':
+      return `撤回理由：${s('reason')}`;
     case 'REFUSE_EXTENSION':
       return `不同意延期；理由：${s('reason')}`;
     case 'ISSUE_FEE_NOTICE':

@@ -1,6 +1,6 @@
 // The reading room (/published): answers an agency chose to publish for everyone (art. 44), as the
 // clerk wrote them for publication: a title, the question and the answer, no applicant data.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
@@ -75,7 +75,10 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
 }
 
 export async function findPublishedOfCase(db: Executor, caseId: number) {
-  const [row] = await db.select({ id: publishedAnswers.id }).from(publishedAnswers).where(eq(publishedAnswers.caseId, caseId));
+  const [row] = await db
+    .select({ id: publishedAnswers.id })
+    .from(publishedAnswers)
+    .where(and(eq(publishedAnswers.caseId, caseId), isNull(publishedAnswers.withdrawnAt)));
   return row ?? null;
 }
 
@@ -92,7 +95,12 @@ export async function searchPublished(ctx: AppContext, q: string) {
     })
     .from(publishedAnswers)
     .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
-    .where(term ? sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer}) ilike ${pattern}` : undefined)
+    .where(
+      and(
+        isNull(publishedAnswers.withdrawnAt),
+        term ? sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer}) ilike ${pattern}` : undefined,
+      ),
+    )
     .orderBy(desc(publishedAnswers.publishedOn), desc(publishedAnswers.id))
     .limit(100);
 }
@@ -106,13 +114,52 @@ export async function getPublished(ctx: AppContext, id: string) {
           question: publishedAnswers.question,
           answer: publishedAnswers.answer,
           publishedOn: publishedAnswers.publishedOn,
+          agencyId: publishedAnswers.agencyId,
           agencyName: agencies.name,
           agencySlug: agencies.slug,
+          withdrawnAt: publishedAnswers.withdrawnAt,
+          withdrawalReason: publishedAnswers.withdrawalReason,
         })
         .from(publishedAnswers)
         .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
         .where(and(eq(publishedAnswers.id, Number(id))))
     : [];
   if (!row) throw notFound('published.not_found', '没有找到该公开答复');
-  return row;
+  // A withdrawn item says so, and no longer what it said.
+  return row.withdrawnAt ? { ...row, question: '', answer: '' } : row;
+}
+
+const withdrawalSchema = z.object({ reason: z.string().trim().min(2).max(500) });
+
+/**
+ * The agency takes a published answer down (a mistake, personal data found after publishing): it is
+ * no longer listed or shown, its page says it was withdrawn and why, and the case's timeline records
+ * it. Staff of the answer's agency; once.
+ */
+export async function withdrawPublished(ctx: AppContext, principal: Principal, id: string, input: unknown): Promise<void> {
+  const { reason } = parseInput(withdrawalSchema, input);
+  await ctx.db.transaction(async (tx) => {
+    const [item] = /^\d{1,9}$/.test(id)
+      ? await tx
+          .select()
+          .from(publishedAnswers)
+          .where(eq(publishedAnswers.id, Number(id)))
+          .for('update')
+      : [];
+    if (!item || !canSeeAgency(principal, item.agencyId)) throw notFound('published.not_found', '没有找到该公开答复');
+    if (item.withdrawnAt) throw ruleViolation('published_withdrawn_once', '该公开答复已经撤回');
+    const row = (await lockCase(tx, { id: item.caseId }))!;
+    const at = ctx.clock.now();
+    await tx.update(publishedAnswers).set({ withdrawnAt: at, withdrawnBy: principal.id, withdrawalReason: reason }).where(eq(publishedAnswers.id, item.id));
+    await appendTimeline(tx, {
+      caseId: row.id,
+      type: 'PUBLICATION_WITHDRAWN',
+      on: today(ctx.clock),
+      at,
+      actor: staffActor(principal, row),
+      stateAfter: row.state,
+      dueOnAfter: row.dueOn,
+      payload: { publishedId: item.id, reason },
+    });
+  });
 }

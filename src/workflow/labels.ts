@@ -47,6 +47,7 @@ export const TIMELINE = {
   ID_REVEALED: { label: '查看完整证件号码', seenBy: 'staff' },
   ACCESS_CODE_REISSUED: { label: '重新生成查询码', seenBy: 'applicant' },
   PUBLISHED: { label: '答复在政府信息公开阅览室公开（条例第四十四条）', seenBy: 'applicant' },
+  PUBLICATION_WITHDRAWN: { label: '阅览室中公开的答复已撤回', seenBy: 'applicant' },
   NOTE: { label: '内部备注', seenBy: 'staff' },
   CORRECT_LETTER: { label: '更正或撤销已发出的文书', seenBy: 'applicant' },
   // Art. 17: the agency's review before a decision is issued is internal; the applicant sees the decision.

@@ -127,6 +127,7 @@ export type TimelineType =
   | 'ID_REVEALED'
   | 'ACCESS_CODE_REISSUED'
   | 'PUBLISHED'
+  | 'PUBLICATION_WITHDRAWN'
   | 'NOTE'
   | 'DRAFTED'
   | 'REVIEWED';
