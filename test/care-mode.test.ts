@@ -13,6 +13,12 @@ t.test('care mode is switched on any page, remembered, and brings the reader bac
   t.match(plain.body, /<a href="\/staff\/login">工作人员入口<\/a>/, 'and the staff entrance');
   t.match(plain.body, /<link rel="icon" href="\/assets\/favicon.svg\?v=\w+" type="image\/svg\+xml">/);
   t.equal(plain.headers.vary, 'Cookie', 'caches keep the two variants apart');
+  const tracking = (await web.get('/track?trackingNumber=FGJ-2026-00001&accessCode=K7M2Q9XW4T&x=evil')).body;
+  t.match(
+    tracking,
+    /href="\/care\?on=1&amp;return=%2Ftrack%3FtrackingNumber%3DFGJ-2026-00001%26accessCode%3DK7M2Q9XW4T"/,
+    'back to the same request, and nothing else the address carried',
+  );
 
   const on = await web.get(`/care?on=1&return=${encodeURIComponent('/guide/fgj')}`);
   t.equal(on.statusCode, 303);

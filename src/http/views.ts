@@ -45,6 +45,22 @@ const ASSET_TYPES: Record<(typeof ASSETS)[number], string> = {
 /** The 关怀模式 (care mode) preference: larger text, higher contrast; a cookie, read by every page. */
 export const CARE_COOKIE = 'ogi_care';
 
+/**
+ * Where the care-mode switch brings the reader back to: this page's path, with only the query a page
+ * needs to show the same thing again (a tracking page's number and code, a search's words), never
+ * whatever else the address carried (an attacker's text would be echoed into every page).
+ */
+const RETURN_QUERY: Record<string, string[]> = { '/track': ['trackingNumber', 'accessCode'], '/published': ['q'] };
+function returnPathOf(url: string): string {
+  const parsed = new URL(url, 'http://page.invalid');
+  const query = new URLSearchParams();
+  for (const key of RETURN_QUERY[parsed.pathname] ?? []) {
+    const value = parsed.searchParams.get(key);
+    if (value) query.set(key, value);
+  }
+  return `${parsed.pathname}${query.size ? `?${query}` : ''}`;
+}
+
 /** Whether the request asks for pages in care mode. */
 export function careMode(request: FastifyRequest): boolean {
   return request.cookies?.[CARE_COOKIE] === '1';
@@ -133,7 +149,7 @@ export function pageData(reply: FastifyReply, model: PageModel): Record<string, 
     assetVersion: reply.server.ogiAssetVersion,
     care: careMode(reply.request),
     // Where the care-mode switch brings the reader back to (this page).
-    currentPath: encodeURIComponent(reply.request.url),
+    currentPath: encodeURIComponent(returnPathOf(reply.request.url)),
   };
   // The page differs by the care-mode cookie: a cache must not serve one reader's to another.
   reply.header('vary', 'Cookie');
