@@ -130,7 +130,8 @@ export async function recordElectronicService(
     for (const letter of letters) {
       if (await hasServiceRecord(tx, letter.id, args.method)) continue;
       // Never before the letter was issued (a report's clock may be off by a little).
-      const servedOn = args.servedOn && args.servedOn > letter.issuedOn ? args.servedOn : args.servedOn ? letter.issuedOn : today(ctx.clock);
+      const reported = args.servedOn ?? today(ctx.clock);
+      const servedOn = reported < letter.issuedOn ? letter.issuedOn : reported;
       row = await recordOnLockedCase(tx, ctx, row, { letter, method: args.method, servedOn, reference: args.reference, proofAttachmentId: null, actor });
     }
   });
