@@ -13,8 +13,11 @@ import { publishedPages } from './published/published.pages.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { statsPages } from './reports/stats.pages.js';
 import { agencyRoutes } from './agencies/agencies.routes.js';
-import { countAgencies, insertAgencies } from './agencies/agencies.repository.js';
-import { DEMO_AGENCIES } from './agencies/demo-agencies.js';
+import { jurisdictionRoutes } from './jurisdictions/jurisdictions.routes.js';
+import { jurisdictionPages } from './jurisdictions/jurisdictions.pages.js';
+import { countAgencies } from './agencies/agencies.repository.js';
+import { jurisdictionDirectory } from './jurisdictions/jurisdictions.service.js';
+import { loadDemoData } from './jurisdictions/demo-data.js';
 import { calendarCache, seedOfficialSchedules } from './calendar/calendar.repository.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { systemClock, type Clock } from './calendar/clock.js';
@@ -159,6 +162,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Read from the database at start (below), before any request is taken.
     accessCodeKey: Buffer.alloc(0),
     personalDataKeyRetired: false,
+    jurisdictions: jurisdictionDirectory(database.db),
   };
 
   // First start (or instances starting together): migrations, official schedules, demo agencies with
@@ -170,11 +174,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       ctx.accessCodeKey = await ensureAccessCodeKey(ctx);
       await seedOfficialSchedules(ctx.db);
       if (config.demoData && (await countAgencies(ctx.db)) === 0) {
-        await insertAgencies(ctx.db, DEMO_AGENCIES);
+        await loadDemoData(ctx.db, ctx.clock.now());
+        await ctx.jurisdictions.reload();
         await publishDefaultGuides(ctx);
       }
       generatedAdmin = await ensureAdministrator(ctx);
     });
+    // Known before any request: read inside transactions afterwards (jurisdictions.service.ts).
+    await ctx.jurisdictions.reload();
   } catch (err) {
     if (!options.database) await database.close();
     throw err;
@@ -244,6 +251,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const limits = clientLimits(app, config);
   await app.register(healthRoutes, { ctx });
   await app.register(agencyRoutes, { ctx });
+  await app.register(jurisdictionRoutes, { ctx });
   await app.register(calendarRoutes, { ctx });
   await app.register(requestRoutes, { ctx, limits });
   await app.register(staffRoutes, { ctx, limits });
@@ -255,6 +263,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(guidePages, { ctx });
   await app.register(publishedPages, { ctx });
   await app.register(adminPages, { ctx });
+  await app.register(jurisdictionPages, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(statsPages, { ctx });
   await app.register(documentRoutes, { ctx, limits });

@@ -7,6 +7,7 @@ import type { Config } from './config/config.js';
 import type { Database } from './db/client.js';
 import type { PdfFonts } from './documents/letter-pdf.js';
 import type { PdfSigner } from './documents/signing.js';
+import type { JurisdictionDirectory } from './jurisdictions/jurisdictions.service.js';
 import type { Renderer } from './render.js';
 import type { Numbers } from './requests/numbers.js';
 import type { PersonalDataKey } from './requests/personal-data.js';
@@ -42,4 +43,6 @@ export type AppContext = {
    * another key now (a rotation while this instance ran): applications are refused, /ready answers 503.
    */
   personalDataKeyRetired: boolean;
+  /** The governments served, as a tree (jurisdictions/jurisdictions.ts). */
+  jurisdictions: JurisdictionDirectory;
 };

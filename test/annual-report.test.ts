@@ -284,31 +284,33 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
 
     const web = await signIn(app, ADMIN.email, ADMIN.password);
     await web.get('/admin/reports');
-    const draft = await web.post('/admin/reports', { year: '2026', agency: 'district' });
-    t.equal(draft.headers.location, '/admin/reports/2026/district');
-    const edit = await web.get('/admin/reports/2026/district');
+    const draft = await web.post('/admin/reports', { year: '2026', agency: '430302' });
+    t.equal(draft.headers.location, '/admin/reports/2026/430302');
+    const edit = await web.get('/admin/reports/2026/430302');
     t.match(pageText(edit.body), /全年新收政府信息公开申请\d+件/, 'the draft text carries the figures');
     t.equal(
-      (await web.post('/admin/reports/2026/district', { overview: '2026年总体情况良好。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' })).statusCode,
+      (await web.post('/admin/reports/2026/430302', { overview: '2026年总体情况良好。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' })).statusCode,
       303,
     );
-    t.equal((await web.post('/admin/reports/2026/district/publish', {})).statusCode, 303);
-    const again = await web.post('/admin/reports/2026/district/publish', {});
+    t.equal((await web.post('/admin/reports/2026/430302/publish', {})).statusCode, 303);
+    const again = await web.post('/admin/reports/2026/430302/publish', {});
     t.equal(again.statusCode, 409);
     t.match(pageText(again.body), /无法发布[\s\S]*年度报告已经发布/, 'publishing twice is refused on a page that says why');
     const undated = await web.post(`/staff/cases/${carried[1]!.tn}/reviews`, { kind: 'review', filedOn: '2026-02-01', outcome: 'corrected' });
     t.equal(undated.statusCode, 400);
     t.match(pageText(undated.body), /无法登记[\s\S]*请填写审结日期/, "a review form's mistake is shown with the field's message");
-    const before = pageText((await web.get('/reports/2026/district')).body);
+    const before = pageText((await web.get('/reports/2026/430302')).body);
+    // The one-district version's address of the whole district's report leads to the top jurisdiction's.
+    t.match((await web.get('/reports/2026/district')).headers, { location: '/reports/2026/430300' });
     t.match(before, /2026年总体情况良好/);
-    const pdf = await web.get('/reports/2026/district.pdf');
+    const pdf = await web.get('/reports/2026/430302.pdf');
     t.equal(pdf.statusCode, 200);
     t.match(pdf.headers['content-type'], /^application\/pdf/);
     const { text: pdfText2026 } = await pdfText(pdf.rawPayload);
     t.match(pdfText2026, /2026年政府信息公开工作年度报告/, 'the published report as an A4 PDF');
     t.match(pdfText2026, '一、本年新收政府信息公开申请数量', "with table 三 in the format's words");
     t.match(pdfText2026, '2026年总体情况良好', 'and its sections');
-    t.equal((await web.get('/reports/2025/district.pdf')).statusCode, 404, 'nothing for a report not published');
+    t.equal((await web.get('/reports/2025/430302.pdf')).statusCode, 404, 'nothing for a report not published');
 
     // A case received in 2026 answered later changes the live table but not the published report.
     await act('mzj', overdue.tn, answerBody('disclosed'));
@@ -317,8 +319,8 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     const backdated = await clerks.mzj!.post('/api/cases', { ...application({ agency: 'mzj' }), channel: 'post', receivedOn: '2026-12-30' });
     t.equal(backdated.statusCode, 201);
     t.equal((await admin.get('/api/reports/annual?year=2026')).json().rows.new.total, report.rows.new.total + 1, 'the live table counts a late-registered 2026 case');
-    t.equal(pageText((await web.get('/reports/2026/district')).body), before, 'the published report does not change');
-    t.equal((await web.post('/admin/reports/2026/district', { overview: 'x', proactive: 'x', problems: 'x', other: 'x' })).statusCode, 409, 'nor can its text');
+    t.equal(pageText((await web.get('/reports/2026/430302')).body), before, 'the published report does not change');
+    t.equal((await web.post('/admin/reports/2026/430302', { overview: 'x', proactive: 'x', problems: 'x', other: 'x' })).statusCode, 409, 'nor can its text');
     t.match(pageText((await web.get('/reports')).body), /雨湖区2026年政府信息公开工作年度报告/);
   });
 
@@ -342,25 +344,25 @@ t.test(
     const { app, db } = await testApp(t, { now: '2027-01-10T02:00:00Z' });
     const web = await signIn(app, ADMIN.email, ADMIN.password);
     await web.get('/admin/reports');
-    t.equal((await web.post('/admin/reports', { year: '2026', agency: 'district' })).statusCode, 303);
-    await web.get('/admin/reports/2026/district');
+    t.equal((await web.post('/admin/reports', { year: '2026', agency: '430302' })).statusCode, 303);
+    await web.get('/admin/reports/2026/430302');
     const text = { overview: '总体情况。', proactive: '主动公开。', problems: '问题。', other: '其他。' };
-    t.equal((await web.post('/admin/reports/2026/district', text)).statusCode, 303);
+    t.equal((await web.post('/admin/reports/2026/430302', text)).statusCode, 303);
     const csrf = web.csrf();
 
     // The report's row held for a moment, so that the publication and a save of the draft, each past
     // its checks, wait to write, the publication first.
-    const release = await holdRows(db, sql`select id from annual_reports where year = 2026 and scope = 'district' for update`);
-    const publishing = web.post('/admin/reports/2026/district/publish', {});
+    const release = await holdRows(db, sql`select id from annual_reports where year = 2026 and scope = '430302' for update`);
+    const publishing = web.post('/admin/reports/2026/430302/publish', {});
     await rowWritesWaiting(db, 1);
-    const saving = web.post('/admin/reports/2026/district', { ...text, overview: '发布之后改写的内容。', _csrf: csrf }, { csrf: false });
+    const saving = web.post('/admin/reports/2026/430302', { ...text, overview: '发布之后改写的内容。', _csrf: csrf }, { csrf: false });
     await rowWritesWaiting(db, 2);
     await release();
     t.equal((await publishing).statusCode, 303, 'published');
     const saved = await saving;
     t.equal(saved.statusCode, 409, 'the save that came second is refused');
     t.match(pageText(saved.body), /年度报告已经发布，不能再修改/);
-    const page = pageText((await web.get('/reports/2026/district')).body);
+    const page = pageText((await web.get('/reports/2026/430302')).body);
     t.match(page, /总体情况。/, 'the published report is the text published');
     t.notMatch(page, /发布之后改写的内容/);
   },

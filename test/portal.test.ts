@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { agencies, letters, outbox } from '../src/db/schema.js';
-import { DEMO_AGENCIES } from '../src/agencies/demo-agencies.js';
+import { demoJurisdictions } from '../src/jurisdictions/demo-data.js';
+
+const DEMO_AGENCIES = demoJurisdictions().flatMap((j) => j.agencies);
 import { ADMIN, api, login, staffClient, testApp } from './helpers/test-app.js';
 import { holdRows, rowWritesWaiting, TEST_DATABASE_URL } from './helpers/test-databases.js';
 import { application, multipartBody, PDF, PNG, VALID_RESIDENT_ID } from './helpers/factories.js';
@@ -313,11 +315,17 @@ t.test('public portal, guides and administration', async (t) => {
       fax: '0731-52326402',
       email: 'yhtyj@xtyh.gov.cn',
       website: 'http://www.xtyh.gov.cn/tyj/',
-      reviewBody: '湘潭市雨湖区人民政府',
-      court: '湘潭市雨湖区人民法院',
+      jurisdiction: '430302',
     };
+    const unplaced = await admin.post('/admin/agencies', { ...tyj, jurisdiction: '' });
+    t.equal(unplaced.statusCode, 400, 'an installation serving several governments asks which one');
+    t.match(pageText(unplaced.body), /所属行政区划：请选择所属行政区划/);
+    // Review body and court left empty: a county-level department is reviewed by its government (行政复议法 2023 art. 24(1)(1)) and sued at the county's court.
     const created = await admin.post('/admin/agencies', tyj);
     t.equal(created.statusCode, 303);
+    const draft = await admin.get('/admin/agencies/tyj/guide');
+    t.match(draft.body, /value="湘潭市雨湖区人民政府"/);
+    t.match(draft.body, /value="湘潭市雨湖区人民法院"/);
     t.equal((await webClient(app).get('/guide/tyj')).statusCode, 404, 'no guide until one is published');
     t.equal((await admin.post('/admin/agencies/tyj/guide/publish', {})).statusCode, 303);
     t.equal((await webClient(app).get('/guide/tyj')).statusCode, 200);

@@ -16,7 +16,7 @@ t.test('the server keeps its data across restarts', async (t) => {
   await waitForHealth(first);
   t.match(first.output(), /administrator created:\s+admin@ogi\.localhost\s+\S{12,}/, 'the generated administrator password is printed once');
   const agencies = (await (await fetch(`${first.url}/api/agencies`)).json()) as { slug: string; name: string }[];
-  t.equal(agencies.length, 15, 'the district offices of the seed document');
+  t.equal(agencies.length, 19, "the demo data set: the seed document's fifteen district offices, two of the city's, two of another district's");
   t.ok(agencies.some((a) => a.name === '湘潭市雨湖区人民政府办公室'));
   const submitted = await fetch(`${first.url}/api/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(application()) });
   t.equal(submitted.status, 201);
@@ -35,7 +35,7 @@ t.test('the server keeps its data across restarts', async (t) => {
   t.notMatch(again.output(), /administrator created/, 'no new administrator on restart');
   const found = await fetch(`${again.url}/api/requests/${receipt.trackingNumber}?accessCode=${receipt.accessCode}`);
   t.equal(found.status, 200, 'the request filed before the restart is still there');
-  t.equal(((await (await fetch(`${again.url}/api/agencies`)).json()) as unknown[]).length, 15, 'demo data is not loaded twice');
+  t.equal(((await (await fetch(`${again.url}/api/agencies`)).json()) as unknown[]).length, 19, 'demo data is not loaded twice');
   t.equal(await stopServer(again), 0);
 
   // Identity numbers are sealed: the embedded database's under its key file from the first start,

@@ -28,6 +28,8 @@ const AGENCY_LABELS: Record<string, string> = {
   name: '机关全称',
   shortName: '文号简称',
   kind: '机关类型',
+  jurisdiction: '所属行政区划',
+  parentAgency: '上级机关',
   officeName: '政府信息公开工作机构',
   address: '办公地址',
   postcode: '邮政编码',
@@ -77,6 +79,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       counts: outbox.counts,
       timers,
       agencyCount: agencies.length,
+      jurisdictionCount: (await ctx.jurisdictions.current()).rows.length,
       notice: noticeOf(request),
       idNumbersUnsealed: ctx.personalDataKey === null,
       schedule,
@@ -85,7 +88,15 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   // Agencies
   const agencyForm = async (reply: FastifyReply, values: Record<string, unknown>, errors: Record<string, string>, status = 200, slug?: string) => {
-    const f = (path: string, options?: readonly (readonly [string, string])[]) => fieldModel({ values, errors, path, options });
+    const [tree, agencies] = await Promise.all([ctx.jurisdictions.current(), listAgencies(ctx.db)]);
+    // Where the installation serves one jurisdiction it is the one; otherwise the administrator chooses (nothing preselected).
+    const choices: Record<string, readonly (readonly [string, string])[]> = {
+      kind: KINDS,
+      jurisdiction: tree.rows.map((j) => [j.code, j.name] as const),
+      parentAgency: agencies.filter((a) => a.kind === 'department').map((a) => [a.slug, a.name] as const),
+    };
+    if (tree.rows.length === 1 && !values.jurisdiction) values = { ...values, jurisdiction: tree.rows[0]!.code };
+    const f = (path: string) => fieldModel({ values, errors, path, options: choices[path] });
     return reply.status(status).page('admin/agency', {
       title: slug ? '编辑机关' : '新增机关',
       slug,
@@ -94,12 +105,16 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       secondSigner: values.secondSigner === true || values.secondSigner === '1',
       errors: Object.keys(errors).length ? errors : null,
       errorList: errorList(errors, AGENCY_LABELS),
-      fields: Object.fromEntries(Object.keys(AGENCY_LABELS).map((k) => [k, f(k, k === 'kind' ? KINDS : undefined)])),
+      fields: Object.fromEntries(Object.keys(AGENCY_LABELS).map((k) => [k, f(k)])),
     });
   };
   app.get('/admin/agencies', { preHandler: admin }, async (request, reply) => {
-    const all = await listAgencies(ctx.db, { includeRetired: true });
-    return reply.page('admin/agencies', { title: '机关管理', agencies: all.map((a) => ({ ...a, retired: Boolean(a.retiredAt) })), notice: noticeOf(request) });
+    const [all, tree] = await Promise.all([listAgencies(ctx.db, { includeRetired: true }), ctx.jurisdictions.current()]);
+    return reply.page('admin/agencies', {
+      title: '机关管理',
+      agencies: all.map((a) => ({ ...a, jurisdictionName: tree.byId(a.jurisdictionId)?.name ?? '', retired: Boolean(a.retiredAt) })),
+      notice: noticeOf(request),
+    });
   });
   app.get('/admin/agencies/new', { preHandler: admin }, async (_request, reply) => agencyForm(reply, { kind: 'department' }, {}));
   app.post('/admin/agencies', post, async (request, reply) => {
@@ -165,7 +180,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     const draft = await guideDraft(ctx, request.params.slug);
     return reply.page('admin/guide-preview', {
       title: '预览政府信息公开指南',
-      guide: previewGuide(ctx, draft.agency, draft.data),
+      guide: await previewGuide(ctx, draft.agency, draft.data),
       hasDraft: draft.hasDraft,
       notice: noticeOf(request),
     });
@@ -187,7 +202,7 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     reset?: Awaited<ReturnType<typeof resetStaffPassword>> | null;
   };
   const staffPageModel = async (reply: FastifyReply, { values = { role: 'clerk' }, errors = {}, status = 200, notice = null, reset = null }: StaffPage = {}) => {
-    const [accounts, agencies] = await Promise.all([listStaff(ctx.db), listAgencies(ctx.db)]);
+    const [accounts, agencies, tree] = await Promise.all([listStaff(ctx.db), listAgencies(ctx.db), ctx.jurisdictions.current()]);
     const f = (path: string, options?: readonly (readonly [string, string])[]) => fieldModel({ values, errors, path, options });
     return reply.status(status).page('admin/staff', {
       title: '工作人员账号',
@@ -195,12 +210,13 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
       reset,
       accounts: accounts.map((a) => ({
         ...a,
-        roleLabel: { admin: '系统管理员', supervisor: '负责人（督办、审批延期）', clerk: '办理人员' }[a.role],
+        roleLabel: { admin: '系统管理员', supervisor: '负责人（督办、审批延期）', clerk: '办理人员', overseer: '政务公开办（监督本级和下级机关）' }[a.role],
+        scopeName: a.jurisdictionId ? (tree.byId(a.jurisdictionId)?.name ?? '') : null,
         disabled: Boolean(a.disabledAt),
         self: a.id === reply.request.principal?.id,
       })),
       errors: Object.keys(errors).length ? errors : null,
-      errorList: errorList(errors, { email: '电子邮箱', name: '姓名', role: '角色', agency: '所属机关', password: '初始密码' }),
+      errorList: errorList(errors, { email: '电子邮箱', name: '姓名', role: '角色', agency: '所属机关', jurisdiction: '所属行政区划', password: '初始密码' }),
       form: {
         email: f('email'),
         name: f('name'),
@@ -208,8 +224,13 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
         role: f('role', [
           ['clerk', '办理人员'],
           ['supervisor', '负责人'],
+          ['overseer', '政务公开办'],
           ['admin', '系统管理员'],
         ]),
+        jurisdiction: f(
+          'jurisdiction',
+          tree.rows.map((j) => [j.code, j.name] as const),
+        ),
         agency: f(
           'agency',
           agencies.map((a) => [a.slug, a.name] as const),

@@ -19,6 +19,17 @@ export const agencySummarySchema = z
     code: z.string().describe('the prefix of its tracking numbers'),
     name: z.string(),
     kind: z.enum(['government', 'department']),
+    jurisdiction: z.object({ code: z.string(), name: z.string() }).describe('the government it belongs to (GET /api/jurisdictions)'),
+    parent: z.string().nullable().describe('for a 直属单位, the slug of the department it sits under'),
     ...agencyContactSchema.shape,
   })
   .meta({ id: 'Agency' });
+
+export const jurisdictionSchema = z
+  .object({
+    code: z.string().describe('the GB/T 2260 administrative division code'),
+    name: z.string(),
+    level: z.enum(['province', 'city', 'county', 'township']),
+    parent: z.string().nullable().describe('the code of the jurisdiction above it'),
+  })
+  .meta({ id: 'Jurisdiction' });

@@ -12,6 +12,7 @@ import type { Principal } from '../staff/principal.js';
 import { defaultGuide } from '../guide/guide.defaults.js';
 import { saveDraft } from '../guide/guide.repository.js';
 import { findAgencyBySlug, saveAgencySeal } from './agencies.repository.js';
+import { defaultRemedyBodies } from '../jurisdictions/jurisdictions.js';
 
 const line = (max: number) => z.string().trim().min(1).max(max);
 const identity = {
@@ -42,18 +43,36 @@ const createSchema = z.object({
   fax: line(40),
   email: z.string().trim().refine(isEmailAddress, EMAIL_MESSAGE),
   website: line(200),
-  reviewBody: line(100),
-  court: line(100),
+  /** The jurisdiction's code; may be left out where the installation serves one. */
+  jurisdiction: z.string().trim().optional(),
+  /** A 直属单位: the department it sits under (its slug). */
+  parentAgency: z.string().trim().optional(),
+  /** Left empty: derived from the jurisdiction's level where the law gives one answer (jurisdictions/jurisdictions.ts). */
+  reviewBody: z.string().trim().max(100).optional(),
+  court: z.string().trim().max(100).optional(),
 });
 /** Art. 17, as the agency organises its review (保密审查 of disclosures; a second signer, 签发 by the 分管领导). */
 const updateSchema = z.object({ ...identity, secrecyReview: checkbox('请勾选或不勾选'), secondSigner: checkbox('请勾选或不勾选') });
 
 export async function createAgency(ctx: AppContext, principal: Principal, input: unknown): Promise<string> {
-  const data = parseInput(createSchema, input);
+  const { jurisdiction: code, parentAgency, reviewBody, court, ...data } = parseInput(createSchema, input);
+  const tree = await ctx.jurisdictions.current();
+  const jurisdiction = code ? tree.byCode(code) : tree.rows.length === 1 ? tree.rows[0] : undefined;
+  if (!jurisdiction) throw validationFailed({ jurisdiction: code ? '没有这个行政区划' : '请选择所属行政区划' });
+  const parent = parentAgency ? await findAgencyBySlug(ctx.db, parentAgency) : null;
+  if (parentAgency && (!parent || parent.jurisdictionId !== jurisdiction.id)) throw validationFailed({ parentAgency: '上级机关须是同一行政区划的机关' });
+  const defaults = defaultRemedyBodies(jurisdiction, data.kind, jurisdiction.parentId ? tree.byId(jurisdiction.parentId) : undefined);
+  const remedy = { reviewBody: reviewBody || defaults.reviewBody, court: court || defaults.court };
+  if (!remedy.reviewBody || !remedy.court)
+    throw validationFailed({
+      ...(remedy.reviewBody ? {} : { reviewBody: '请填写行政复议机关' }),
+      ...(remedy.court ? {} : { court: '请填写行政诉讼管辖法院（该层级没有统一的默认法院）' }),
+    });
+  const values = { ...data, reviewBody: remedy.reviewBody, court: remedy.court, jurisdictionId: jurisdiction.id, parentAgencyId: parent?.id ?? null };
   return ctx.db.transaction(async (tx) => {
     try {
-      const [row] = await tx.insert(agencies).values(data).returning();
-      await saveDraft(tx, { agencyId: row!.id, data: defaultGuide(row!), updatedAt: ctx.clock.now(), updatedBy: principal.id });
+      const [row] = await tx.insert(agencies).values(values).returning();
+      await saveDraft(tx, { agencyId: row!.id, data: defaultGuide(row!, jurisdiction), updatedAt: ctx.clock.now(), updatedBy: principal.id });
       return row!.slug;
     } catch (err) {
       const constraint = uniqueViolation(err);

@@ -18,3 +18,5 @@ export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'db', 'migrations');
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 /** Files shipped with the code that are not code: the PDF fonts. */
 export const FONTS_DIR = path.join(PROJECT_ROOT, 'assets', 'fonts');
+/** The demo data set (demo/*.json): loaded into an empty database unless DEMO_DATA=0. */
+export const DEMO_DIR = path.join(PROJECT_ROOT, 'demo');

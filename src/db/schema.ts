@@ -1,7 +1,24 @@
 // One schema for PGlite and PostgreSQL 15; drizzle-kit generates db/migrations from it.
 // Keep to PostgreSQL 15 features: PGlite is newer than the server we run on.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -14,6 +31,31 @@ const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'd
 const day = (name: string) => date(name, { mode: 'string' });
 const createdAt = () => instant('created_at').notNull().defaultNow();
 
+/**
+ * A government the installation serves (province, city, district/county, township/street): its own
+ * portal title, mail footer and public address, and its agencies. Data, not code: one installation
+ * serves a district, a city with its districts or a province (docs/jurisdictions.md).
+ */
+export const jurisdictions = pgTable('jurisdictions', {
+  id: serial('id').primaryKey(),
+  /** The GB/T 2260 administrative division code (6 digits; a township's 9-digit statistical code). */
+  code: text('code').notNull().unique(),
+  /** The full name, e.g. 某某市某某区. */
+  name: text('name').notNull(),
+  /** The name in titles and reports, e.g. 某某区. */
+  shortName: text('short_name').notNull(),
+  level: text('level').$type<'province' | 'city' | 'county' | 'township'>().notNull(),
+  parentId: integer('parent_id').references((): AnyPgColumn => jurisdictions.id),
+  portalTitle: text('portal_title').notNull(),
+  mailFooter: text('mail_footer').notNull(),
+  /** Its own address (https://…), used in its mails, letters and verification links; empty: PUBLIC_URL. */
+  publicUrl: text('public_url').notNull().default(''),
+  /** A host name that shows this jurisdiction's portal, e.g. ysq.example.gov.cn. */
+  host: text('host').unique(),
+  createdAt: createdAt(),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+});
+
 export const agencies = pgTable('agencies', {
   id: serial('id').primaryKey(),
   slug: text('slug').notNull().unique(),
@@ -23,6 +65,11 @@ export const agencies = pgTable('agencies', {
   /** Abbreviation used in letter numbers (文号), e.g. 雨发改. */
   shortName: text('short_name').notNull(),
   kind: text('kind').$type<'government' | 'department'>().notNull(),
+  jurisdictionId: integer('jurisdiction_id')
+    .notNull()
+    .references(() => jurisdictions.id),
+  /** A 直属单位 sits under a department. */
+  parentAgencyId: integer('parent_agency_id').references((): AnyPgColumn => agencies.id),
   officeName: text('office_name').notNull(),
   address: text('address').notNull(),
   postcode: text('postcode').notNull(),
@@ -63,8 +110,10 @@ export const staff = pgTable('staff', {
   id: serial('id').primaryKey(),
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
-  role: text('role').$type<'admin' | 'supervisor' | 'clerk'>().notNull(),
+  role: text('role').$type<'admin' | 'supervisor' | 'clerk' | 'overseer'>().notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
+  /** A jurisdiction's OGI office (政务公开办, role `overseer`): sees its and its children's agencies' cases. */
+  jurisdictionId: integer('jurisdiction_id').references(() => jurisdictions.id),
   passwordHash: text('password_hash').notNull(),
   /** The password was given by another (an administrator's reset or new account on the administration page, the generated first administrator): changed before anything else. */
   passwordChangeRequired: boolean('password_change_required').notNull().default(false),
@@ -514,7 +563,7 @@ export const annualReports = pgTable(
   {
     id: serial('id').primaryKey(),
     year: integer('year').notNull(),
-    /** `district`, or the agency's slug. */
+    /** A jurisdiction's code (its agencies and its children's), an agency's slug, or `all` (every agency). */
     scope: text('scope').notNull(),
     status: text('status').$type<'draft' | 'published'>().notNull(),
     sections: jsonb('sections').$type<Record<string, string>>().notNull(),

@@ -6,6 +6,8 @@ import Handlebars from 'handlebars';
 import { today } from '../calendar/clock.js';
 import { workingDayOnOrAfter } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
+import { publicUrlOf } from '../jurisdictions/jurisdictions.service.js';
+import { findAgencyById } from '../agencies/agencies.repository.js';
 import { listAgencies } from '../agencies/agencies.repository.js';
 import { staffPage } from '../http/auth.js';
 import { AppError, notFound } from '../common/errors.js';
@@ -22,9 +24,9 @@ import { attachmentContent, findAttachment, findCase } from '../requests/cases.r
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent, previewStaffEvent } from '../requests/workflow.service.js';
-import type { Principal } from '../staff/principal.js';
+import { canSeeAgency, type Principal } from '../staff/principal.js';
 import { listStaff } from '../staff/staff.repository.js';
-import { addNote, caseView, findVisibleCase, listCases, revealIdNumber } from './desk.service.js';
+import { addNote, caseView, findReadableCase, findVisibleCase, listCases, revealIdNumber } from './desk.service.js';
 import { casePageModel, queueRowModel } from './desk.view.js';
 import { CASE_STATES } from '../workflow/types.js';
 import { STATE_LABELS } from '../workflow/labels.js';
@@ -47,14 +49,16 @@ async function renderCase(
   } = {},
 ) {
   const principal = request.principal!;
-  const row = await findVisibleCase(ctx, principal, trackingNumber);
+  const row = await findReadableCase(ctx, principal, trackingNumber);
   const view = await caseView(ctx, principal, row);
+  const readOnly = !canSeeAgency(principal, row.agencyId);
   const [staff, agencies, calendar] = await Promise.all([listStaff(ctx.db, row.agencyId), listAgencies(ctx.db), ctx.calendar(ctx.db)]);
   const todayDate = today(ctx.clock);
-  const draftLetters = view.pendingDraft ? await draftPreview(ctx, principal, row.trackingNumber) : null;
+  const draftLetters = view.pendingDraft && !readOnly ? await draftPreview(ctx, principal, row.trackingNumber) : null;
   const model = casePageModel(view, {
     draftLetters,
     ...options,
+    readOnly,
     staffOptions: staff.filter((s) => !s.disabledAt).map((s) => ({ id: s.id, name: s.name })),
     agencyOptions: agencies.map((a) => ({ slug: a.slug, name: a.name })),
     today: todayDate,
@@ -153,7 +157,7 @@ export async function deskPages(app: FastifyInstance, { ctx }: { ctx: AppContext
         title: '申请已登记',
         receipt,
         receiptLetter: letter ?? null,
-        trackUrl: `${ctx.config.publicUrl}/track`,
+        trackUrl: `${await publicUrlOf(ctx, (await findAgencyById(ctx.db, row.agencyId))!)}/track`,
         receivedOnText: chineseDate(receipt.receivedOn),
         dueOnText: chineseDate(receipt.dueOn),
         // Registered late: the answer period has already run out (art. 33).

@@ -15,7 +15,8 @@ import { findPublishedOfCase } from '../published/published.service.js';
 import { reviewsOf } from '../reports/reports.repository.js';
 import { maskIdNumber } from '../requests/identity-numbers.js';
 import { openCaseIdNumber, UNREADABLE } from '../requests/personal-data.service.js';
-import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
+import { maskName } from '../documents/documents.service.js';
+import { canReadAgency, canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { findStaffById } from '../staff/staff.repository.js';
 import { ANSWER_PERIOD } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
@@ -78,17 +79,18 @@ function decodeCursor(text: string): QueueCursor {
 
 export async function listCases(ctx: AppContext, principal: Principal, query: unknown) {
   const q = parseInput(queueQuery, dropEmpty(query));
-  let agencyId = principal.role === 'admin' ? undefined : principal.agencyId!;
+  // An administrator's queue holds every agency's cases; an overseer's, those of the agencies it supervises.
+  let agencyIds = principal.role === 'admin' ? undefined : (principal.oversees ?? [principal.agencyId!]);
   if (q.agency) {
     const agency = await findAgencyBySlug(ctx.db, q.agency, { includeRetired: true });
     // Another agency's queue is as invisible as a missing one.
-    if (!agency || !canSeeAgency(principal, agency.id)) return { items: [], nextCursor: null };
-    agencyId = agency.id;
+    if (!agency || !canReadAgency(principal, agency.id)) return { items: [], nextCursor: null };
+    agencyIds = [agency.id];
   }
   const on = today(ctx.clock);
   const rows = await listQueue(ctx.db, {
     filter: {
-      agencyId,
+      agencyIds,
       states: q.state,
       overdueOn: q.overdue === 'true' ? on : undefined,
       awaitingSignOff: q.awaiting === 'sign_off',
@@ -113,6 +115,29 @@ export async function listCases(ctx: AppContext, principal: Principal, query: un
     })),
     nextCursor: rows.length > q.limit && last ? encodeCursor({ dueOn: last.dueOn, id: last.id }) : null,
   };
+}
+
+/**
+ * What a jurisdiction's OGI office sees of the applicant: enough to supervise (who, roughly, and how
+ * reached), not to learn their personal data (条例 art. 15 protects it; supervision does not need it).
+ */
+function overseenApplicant(applicant: CaseRow['applicant'], idNumber: string) {
+  const hidden = '（已隐去）';
+  return {
+    ...applicant,
+    name: maskName(applicant.name),
+    idNumber,
+    phone: applicant.phone ? `${applicant.phone.slice(0, 3)}****${applicant.phone.slice(-2)}` : applicant.phone,
+    email: applicant.email ? hidden : applicant.email,
+    address: applicant.address ? hidden : applicant.address,
+  };
+}
+
+/** Finds a case the principal may read (its agency's staff, or an overseer above it: personal data masked); otherwise as if missing. */
+export async function findReadableCase(ctx: AppContext, principal: Principal, trackingNumber: string): Promise<CaseRow> {
+  const row = await findCase(ctx.db, trackingNumber.trim().toUpperCase());
+  if (!row || !canReadAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
+  return row;
 }
 
 /** Finds a case the principal may see; another agency's case is reported exactly like a missing one. */
@@ -175,7 +200,7 @@ export async function caseView(ctx: AppContext, principal: Principal, row: CaseR
       paymentDueOn: deadlines.paymentDueOn,
       provisional: deadlines.provisional,
     },
-    applicant: { ...row.applicant, idNumber: maskedIdNumber(ctx, row) },
+    applicant: principal.role === 'overseer' ? overseenApplicant(row.applicant, maskedIdNumber(ctx, row)) : { ...row.applicant, idNumber: maskedIdNumber(ctx, row) },
     description: row.description,
     documentNumber: row.documentNumber,
     purpose: row.purpose,
@@ -301,5 +326,5 @@ export async function addNote(ctx: AppContext, principal: Principal, trackingNum
 }
 
 export async function getCase(ctx: AppContext, principal: Principal, trackingNumber: string) {
-  return caseView(ctx, principal, await findVisibleCase(ctx, principal, trackingNumber));
+  return caseView(ctx, principal, await findReadableCase(ctx, principal, trackingNumber));
 }

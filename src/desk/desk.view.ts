@@ -170,6 +170,8 @@ export function casePageModel(
   c: CaseView,
   options: {
     revealedIdNumber?: string;
+    /** A jurisdiction's OGI office (政务公开办): reads, decides nothing, sees no personal data. */
+    readOnly?: boolean;
     reissued?: { accessCode: string; mailedTo: string | null };
     error?: { message: string; fields?: FieldMessages; rule?: string };
     values?: Record<string, unknown>;
@@ -206,10 +208,11 @@ export function casePageModel(
       ['电子邮箱', a.email ?? '—'],
       ['通信地址', a.address ?? '—'],
     ].map(([k, v]) => ({ k, v })),
-    revealed: Boolean(options.revealedIdNumber),
+    revealed: Boolean(options.revealedIdNumber) || Boolean(options.readOnly),
+    readOnly: Boolean(options.readOnly),
     reissued: options.reissued ?? null,
     // A case transferred on: its code is reissued at the agency it went to.
-    canReissueAccessCode: c.outcome?.reason !== 'transferred',
+    canReissueAccessCode: c.outcome?.reason !== 'transferred' && !options.readOnly,
     request: [
       ['内容描述', c.description],
       ['文件名称或文号', c.documentNumber ?? '—'],
@@ -238,7 +241,7 @@ export function casePageModel(
     serviceMethods: SERVICE_METHODS.map((value) => ({ value, label: SERVICE_METHOD_LABELS[value] })),
     timeline: c.events.map((e) => ({ ...e, onText: chineseDate(e.on), atText: e.at.slice(11, 16), details: eventDetails(e.type, e.payload) })),
     can,
-    anyAction: c.allowedEvents.length > 0,
+    anyAction: c.allowedEvents.length > 0 && !options.readOnly,
     // Art. 17: the draft awaiting sign-off, and the letters it will issue, exactly as they will read.
     draft: c.pendingDraft
       ? {
@@ -265,7 +268,7 @@ export function casePageModel(
     })),
     extensionRequest: c.deadline.extensionRequest,
     // Table 四: a review or suit against a decision, or against the failure to answer once overdue.
-    reviewable: c.state === 'answered' || c.state === 'closed' || c.state === 'overdue' || c.reviews.length > 0,
+    reviewable: !options.readOnly && (c.state === 'answered' || c.state === 'closed' || c.state === 'overdue' || c.reviews.length > 0),
     reviewTargets: [
       { value: 'decision', label: '答复或其他处理决定', selected: c.state === 'answered' || c.state === 'closed' },
       { value: 'failure_to_answer', label: '逾期未答复（不履行答复职责）', selected: !(c.state === 'answered' || c.state === 'closed') },

@@ -5,7 +5,8 @@ import { agencies, cases, staff } from '../db/schema.js';
 import { OPEN_STATES, type CaseState } from '../workflow/types.js';
 
 export type QueueFilter = {
-  agencyId?: number;
+  /** The agencies whose cases are listed (undefined: every agency). */
+  agencyIds?: number[];
   states?: CaseState[];
   overdueOn?: string;
   /** Art. 17: a decision drafted and awaiting sign-off. */
@@ -25,7 +26,11 @@ const RUNNING: CaseState[] = ['received', 'assigned'];
 export async function listQueue(db: Executor, args: { filter: QueueFilter; after: QueueCursor | null; limit: number }) {
   const { filter, after } = args;
   const conditions: (SQL | undefined)[] = [
-    filter.agencyId !== undefined ? eq(cases.agencyId, filter.agencyId) : undefined,
+    filter.agencyIds === undefined
+      ? undefined
+      : filter.agencyIds.length === 1
+        ? eq(cases.agencyId, filter.agencyIds[0]!)
+        : inArray(cases.agencyId, filter.agencyIds.length ? filter.agencyIds : [-1]),
     filter.states?.length ? inArray(cases.state, filter.states) : undefined,
     filter.assigneeId !== undefined ? eq(cases.assigneeId, filter.assigneeId) : undefined,
     filter.awaitingSignOff ? isNotNull(cases.pendingDraft) : undefined,

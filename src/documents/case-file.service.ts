@@ -13,6 +13,7 @@ import type { Principal } from '../staff/principal.js';
 import { CHANNEL_OPTIONS } from '../requests/application.form.js';
 import { renderCaseFile, type CaseFileVariant, type FileItem } from './case-file.js';
 import { letterPdfInput } from './documents.service.js';
+import { publicUrlOf } from '../jurisdictions/jurisdictions.service.js';
 
 /** What the 行政复议 bundle leaves out: the agency's internal notes and its record of who looked at an identity number. */
 const INTERNAL: ReadonlySet<string> = new Set(['NOTE', 'ID_REVEALED']);
@@ -29,6 +30,7 @@ export async function caseFilePdf(ctx: AppContext, principal: Principal, trackin
     listAttachments(ctx.db, row.id),
     mailsOfCase(ctx.db, row.id),
   ]);
+  const base = await publicUrlOf(ctx, agency!);
   const content = async (f: (typeof files)[number]): Promise<FileItem> => {
     const chunks: Buffer[] = [];
     for await (const chunk of attachmentContent(ctx.db, f.id)) chunks.push(chunk);
@@ -63,7 +65,7 @@ export async function caseFilePdf(ctx: AppContext, principal: Principal, trackin
         ['收到渠道及日期', `${CHANNEL_OPTIONS.find(([value]) => value === row.channel)?.[1] ?? '其他机关转送'}，${chineseDate(row.receivedOn)}`],
       ],
       applicationFiles: await Promise.all(files.filter((f) => f.role === 'application' || f.role === 'correction').map(content)),
-      letters: letters.map((l) => letterPdfInput(ctx, l, agency!, seal)),
+      letters: letters.map((l) => letterPdfInput(base, l, agency!, seal)),
       releasedFiles: await Promise.all(files.filter((f) => f.role === 'released').map(content)),
       service: view.letters.flatMap((l) => {
         const letter = `《${l.title}》（${l.documentNumber}，致${l.recipient === 'third_party' ? '第三方' : '申请人'}）`;

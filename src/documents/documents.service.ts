@@ -6,28 +6,30 @@ import { findAgencyById, findAgencySeal, type AgencyRow } from '../agencies/agen
 import { notFound } from '../common/errors.js';
 import { findLetterByVerificationCode, type LetterRow } from '../letters/letters.repository.js';
 import { letterBlocks, renderLetterPdf, type LetterPdfInput } from './letter-pdf.js';
+import { publicUrlOf } from '../jurisdictions/jurisdictions.service.js';
 import { formatVerificationCode, normaliseVerificationCode } from './verification.js';
 
-export function verificationUrl(ctx: AppContext, code: string): string {
-  return `${ctx.config.publicUrl}/verify?code=${formatVerificationCode(code)}`;
+/** Where a printout is checked: on the address of the issuing agency's jurisdiction (`base`, jurisdictions.service.ts publicUrlOf). */
+export function verificationUrl(base: string, code: string): string {
+  return `${base}/verify?code=${formatVerificationCode(code)}`;
 }
 
 /** What an issued letter's PDF shows: the letter as stored, the seal if the agency has one, the verification code. */
-export function letterPdfInput(ctx: AppContext, letter: LetterRow, agency: AgencyRow, seal: Buffer | null): LetterPdfInput {
+export function letterPdfInput(base: string, letter: LetterRow, agency: AgencyRow, seal: Buffer | null): LetterPdfInput {
   return {
     title: letter.title,
     documentNumber: letter.documentNumber,
     bodyHtml: letter.bodyHtml,
     agencyName: agency.name,
     issuedAt: letter.createdAt,
-    verification: { code: formatVerificationCode(letter.verificationCode), url: verificationUrl(ctx, letter.verificationCode) },
+    verification: { code: formatVerificationCode(letter.verificationCode), url: verificationUrl(base, letter.verificationCode) },
     seal,
   };
 }
 
 /** An issued letter as its PDF: A4, fonts embedded, seal if the agency has one, verification code and QR code; signed where the agency has a certificate. */
 export async function letterPdf(ctx: AppContext, letter: LetterRow, agency: AgencyRow): Promise<Buffer> {
-  const pdf = await renderLetterPdf(letterPdfInput(ctx, letter, agency, await findAgencySeal(ctx.db, agency.id)), ctx.pdfFonts());
+  const pdf = await renderLetterPdf(letterPdfInput(await publicUrlOf(ctx, agency), letter, agency, await findAgencySeal(ctx.db, agency.id)), ctx.pdfFonts());
   const signer = ctx.pdfSigner(agency.slug);
   return signer ? signer.sign(pdf, { name: agency.name, contact: agency.email, reason: `${letter.title}（${letter.documentNumber}）`, at: letter.createdAt }) : pdf;
 }

@@ -2,6 +2,7 @@
 // administrators edit them per agency before publishing.
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import type { GuideData } from '../db/schema.js';
+import type { JurisdictionRow } from '../jurisdictions/jurisdictions.js';
 
 /** Until the agency states its own channel: how a 非税收入 fee is commonly paid. */
 export const PAYMENT_INSTRUCTIONS =
@@ -9,6 +10,7 @@ export const PAYMENT_INSTRUCTIONS =
 
 export function defaultGuide(
   agency: Pick<AgencyRow, 'name' | 'officeName' | 'address' | 'postcode' | 'officeHours' | 'phone' | 'fax' | 'email' | 'website' | 'reviewBody' | 'court'>,
+  jurisdiction: Pick<JurisdictionRow, 'name'>,
 ): GuideData {
   return {
     officeName: agency.officeName,
@@ -20,7 +22,7 @@ export function defaultGuide(
     email: agency.email,
     website: agency.website,
     classification: `${agency.name}的政府信息按照机构职能、政策文件、规划计划、财政预决算、行政许可与行政执法、公共服务事项、重点领域信息等类别编排，并按照发布时间排列。`,
-    proactiveChannels: '主动公开的政府信息在湘潭市雨湖区人民政府门户网站“政府信息公开”专栏发布，也可以在区政务服务中心政府信息查阅点、区档案馆和区图书馆查阅。',
+    proactiveChannels: `主动公开的政府信息在${jurisdiction.name}人民政府门户网站“政府信息公开”专栏发布，也可以在${jurisdiction.name}政务服务中心政府信息查阅点、档案馆和公共图书馆查阅。`,
     envelopeMarking: '通过邮寄提出申请的，请在信封左下角注明“政府信息公开申请”字样。',
     reviewBody: agency.reviewBody,
     court: agency.court,

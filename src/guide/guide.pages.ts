@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ERRORS } from '../http/openapi.js';
 import { guideDocumentSchema } from './guide.schemas.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { validationFailed } from '../common/errors.js';
 import { chineseDate } from '../letters/chinese-dates.js';
@@ -35,15 +35,19 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
   };
   app.get('/api/agencies/:slug/guide', { schema: guideSchema }, async (request) => (await publishedGuide(ctx, (request.params as { slug: string }).slug)).document);
 
-  app.get('/guide', async (_request, reply) => {
-    const guides = (await guideIndex(ctx)).map((g) => ({ ...g, publishedOnText: chineseDate(g.publishedOn) }));
-    return reply.page('guide-index', { title: '政府信息公开指南', guides });
-  });
+  // The guide index: every jurisdiction's, or on a jurisdiction's own address its own and those below it.
+  const index = async (request: FastifyRequest, reply: FastifyReply) => {
+    const at = request.site?.code ? (await ctx.jurisdictions.current()).byCode(request.site.code) : undefined;
+    const groups = (await guideIndex(ctx, at?.id)).map((g) => ({ ...g, agencies: g.agencies.map((a) => ({ ...a, publishedOnText: chineseDate(a.publishedOn) })) }));
+    return reply.page('guide-index', { title: at ? `${at.name}政府信息公开指南` : '政府信息公开指南', scopeName: at?.name ?? null, groups });
+  };
+  app.get('/guide', index);
+  app.get('/j/:code/guide', async (request, reply) => (request.site?.code ? index(request, reply) : reply.callNotFound()));
 
   app.get<Slug & { Querystring: { notice?: string } }>('/guide/:slug', async (request, reply) => {
     const anonymous = !request.cookies[SESSION_COOKIE] && !request.query.notice;
-    // Kept per care mode (关怀模式), which changes the page.
-    const key = `${request.params.slug}:${careMode(request) ? 'care' : 'plain'}`;
+    // Kept per jurisdiction the address is for (its own header; never per raw host name, which a client chooses) and care mode (关怀模式), which change the page.
+    const key = `${request.site?.code ?? ''}:${request.params.slug}:${careMode(request) ? 'care' : 'plain'}`;
     const hit = anonymous ? cache.get(key) : undefined;
     if (hit && hit.until > Date.now()) return reply.type('text/html; charset=utf-8').header('vary', 'Cookie').send(hit.html);
     const { document, versions } = await publishedGuide(ctx, request.params.slug);

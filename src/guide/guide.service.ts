@@ -10,6 +10,7 @@ import { parseInput } from '../common/validation.js';
 import { findAgencyBySlug, listAgencies, type AgencyRow } from '../agencies/agencies.repository.js';
 import type { Principal } from '../staff/principal.js';
 import { defaultGuide, GUIDE_FIELDS } from './guide.defaults.js';
+import { publicUrlOf } from '../jurisdictions/jurisdictions.service.js';
 import { GUIDE_EDITION, guideDocument } from './guide.document.js';
 import { deleteDraft, findDraft, findVersion, insertVersion, latestPerAgency, latestVersion, listVersions, lockDraft, mirrorContacts, saveDraft } from './guide.repository.js';
 
@@ -43,7 +44,7 @@ export async function publishedGuide(ctx: AppContext, slug: string, version?: nu
       data: row.data,
       version: row.version,
       publishedOn: row.publishedOn,
-      publicUrl: ctx.config.publicUrl,
+      publicUrl: await publicUrlOf(ctx, agency),
       edition: row.edition,
     }),
     isLatest: latest?.version === row.version,
@@ -56,7 +57,7 @@ export async function guideDraft(ctx: AppContext, slug: string) {
   const agency = await agencyOr404(ctx.db, slug, { includeRetired: true });
   const draft = await findDraft(ctx.db, agency.id);
   const latest = await latestVersion(ctx.db, agency.id);
-  const data = draft?.data ?? latest?.data ?? defaultGuide(agency);
+  const data = draft?.data ?? latest?.data ?? defaultGuide(agency, (await ctx.jurisdictions.current()).byId(agency.jurisdictionId)!);
   return { agency, data, hasDraft: Boolean(draft), latestVersion: latest?.version ?? null };
 }
 
@@ -66,8 +67,8 @@ export async function saveGuideDraft(ctx: AppContext, principal: Principal, slug
   await saveDraft(ctx.db, { agencyId: agency.id, data, updatedAt: ctx.clock.now(), updatedBy: principal.id });
 }
 
-export function previewGuide(ctx: AppContext, agency: AgencyRow, data: GuideData) {
-  return guideDocument({ agency: { slug: agency.slug, name: agency.name }, data, version: 0, publishedOn: today(ctx.clock), publicUrl: ctx.config.publicUrl });
+export async function previewGuide(ctx: AppContext, agency: AgencyRow, data: GuideData) {
+  return guideDocument({ agency: { slug: agency.slug, name: agency.name }, data, version: 0, publishedOn: today(ctx.clock), publicUrl: await publicUrlOf(ctx, agency) });
 }
 
 /** Publishes the draft as the next version; the agency's contact details follow the published guide. */
@@ -111,18 +112,28 @@ export async function compareVersions(ctx: AppContext, slug: string, from: numbe
   };
 }
 
-/** All agencies with the date of their current guide, for the district index. */
-export async function guideIndex(ctx: AppContext) {
-  const [agencies, latest] = await Promise.all([listAgencies(ctx.db), latestPerAgency(ctx.db)]);
+/** The agencies with the date of their current guide, by jurisdiction (one's and those below it, or all), for the guide index. */
+export async function guideIndex(ctx: AppContext, within?: number) {
+  const [agencies, latest, tree] = await Promise.all([listAgencies(ctx.db), latestPerAgency(ctx.db), ctx.jurisdictions.current()]);
   const byAgency = new Map(latest.map((l) => [l.agencyId, l]));
-  return agencies.map((a) => ({ slug: a.slug, name: a.name, version: byAgency.get(a.id)?.version ?? null, publishedOn: byAgency.get(a.id)?.publishedOn ?? null }));
+  const shown = within === undefined ? tree.rows : tree.rows.filter((j) => tree.within(j.id, within));
+  return shown
+    .map((j) => ({
+      code: j.code,
+      name: j.name,
+      agencies: agencies
+        .filter((a) => a.jurisdictionId === j.id)
+        .map((a) => ({ slug: a.slug, name: a.name, version: byAgency.get(a.id)?.version ?? null, publishedOn: byAgency.get(a.id)?.publishedOn ?? null })),
+    }))
+    .filter((j) => j.agencies.length);
 }
 
 /** First start with demo data: every demo agency publishes version 1 of its guide. */
 export async function publishDefaultGuides(ctx: AppContext): Promise<void> {
+  const tree = await ctx.jurisdictions.current();
   for (const agency of await listAgencies(ctx.db)) {
     if (await latestVersion(ctx.db, agency.id)) continue;
-    await saveDraft(ctx.db, { agencyId: agency.id, data: defaultGuide(agency), updatedAt: ctx.clock.now(), updatedBy: null });
+    await saveDraft(ctx.db, { agencyId: agency.id, data: defaultGuide(agency, tree.byId(agency.jurisdictionId)!), updatedAt: ctx.clock.now(), updatedBy: null });
     await publishGuide(ctx, null, agency.slug);
   }
 }

@@ -12,6 +12,8 @@ import { createHandlebars } from '../render.js';
 import type { Principal } from '../staff/principal.js';
 import { toErrorBody } from './error-handler.js';
 import { AppError } from '../common/errors.js';
+import { siteOf, type Site } from '../jurisdictions/jurisdictions.service.js';
+import { INSTALLATION_TITLE } from '../jurisdictions/jurisdictions.js';
 
 /** The partials under templates/<dir>, by name: `text-field`, or `actions/ASSIGN` for one in a subfolder. */
 function partialsIn(dir: string, prefix = ''): Record<string, string> {
@@ -28,6 +30,10 @@ export type PageModel = Record<string, unknown> & { title: string };
 declare module 'fastify' {
   interface FastifyInstance {
     ogiAssetVersion: string;
+  }
+  interface FastifyRequest {
+    /** The jurisdiction a page is for (its host name or /j/<code>), for the header: set for pages, not the API. */
+    site?: Site;
   }
   interface FastifyReply {
     /** Renders a page in the site layout with what every page needs (CSRF token, the signed-in staff member). */
@@ -81,6 +87,17 @@ export async function registerViews(app: FastifyInstance, ctx: AppContext): Prom
     viewExt: 'hbs',
     production: true,
     options: { partials: partialsIn('partials') },
+  });
+
+  // Every page's header names the jurisdiction its address is for. A failed read of the jurisdictions
+  // does not fail the page: it is titled for the installation.
+  app.addHook('onRequest', async (request) => {
+    if (/^\/(api|assets)\/|^\/(health|ready)(\?|$)/.test(request.url)) return;
+    try {
+      request.site = siteOf(await ctx.jurisdictions.current(), request.hostname, request.url);
+    } catch (err) {
+      request.log.warn({ err }, 'jurisdictions could not be read for the page header');
+    }
   });
 
   app.decorateReply('page', function (this: FastifyReply, template: string, model: PageModel) {
@@ -145,6 +162,7 @@ export function pageData(reply: FastifyReply, model: PageModel): Record<string, 
   let token: string | null = null;
   const data: Record<string, unknown> = {
     ...model,
+    site: reply.request.site ?? { title: INSTALLATION_TITLE, home: '/', code: null },
     staff: principal ? { name: principal.name, role: principal.role, isAdmin: principal.role === 'admin', isSupervisor: principal.role !== 'clerk' } : null,
     assetVersion: reply.server.ogiAssetVersion,
     care: careMode(reply.request),

@@ -18,17 +18,17 @@ const calendar = buildCalendar(OFFICIAL_SCHEDULES);
 const letters = compileTemplates('letters');
 const officeHead: EventActor = { kind: 'staff', id: 8, role: 'supervisor', ofCaseAgency: true };
 const AGENCY: LetterAgency = {
-  name: '湘潭市雨湖区发展和改革局',
+  name: '示例市示范区发展和改革局',
   officeName: '区发改局办公室',
-  address: '湖南省湘潭市雨湖区韶山西路197号',
+  address: '示例省示例市示范区示范路1号',
   postcode: '411100',
   phone: '0731-52325101',
-  email: 'yhfgj@xtyh.gov.cn',
-  reviewBody: '湘潭市雨湖区人民政府',
-  court: '湘潭市雨湖区人民法院',
+  email: 'yhfgj@example.gov.cn',
+  reviewBody: '示例市示范区人民政府',
+  court: '示例市示范区人民法院',
 };
 const PERSON: ApplicantRecord = { kind: 'person', orgCategory: null, name: '张三', idType: 'resident_id', idNumber: 'x', phone: '13800138000', email: null, address: null };
-const COMPANY: ApplicantRecord = { ...PERSON, kind: 'organization', orgCategory: 'business', name: '湘潭某某科技有限公司', idType: 'credit_code' };
+const COMPANY: ApplicantRecord = { ...PERSON, kind: 'organization', orgCategory: 'business', name: '示例某某科技有限公司', idType: 'credit_code' };
 const REVIEW_OR_SUIT = reviewOrSuit(AGENCY.reviewBody, AGENCY.court);
 const REVIEW_FIRST = reviewFirst(AGENCY.reviewBody);
 
@@ -98,7 +98,7 @@ t.test('the remedy follows the decision (行政复议法 arts. 20, 23; 法释〔
 t.test('a withholding answer: review first, no direct suit (行政复议法 art. 23(1)(4), 23(2))', async (t) => {
   const text = answerText('withheld_third_party_rights', { withheldReasons: '涉及第三方商业秘密' });
   t.ok(text.includes(REVIEW_FIRST), 'review first, naming the review body');
-  t.notMatch(text, /6个月内|湘潭市雨湖区人民法院/, 'no direct suit, no court');
+  t.notMatch(text, /6个月内|示例市示范区人民法院/, 'no direct suit, no court');
   t.match(text, /第十五条、第三十二条、第三十六条第三项/);
   t.match(text, /理由：涉及第三方商业秘密/);
 });
@@ -117,8 +117,8 @@ t.test('a disclosure: review or suit, with the review body and the court', async
 
 t.test('partial disclosure: review first for the withheld part, review or suit for the rest', async (t) => {
   const text = answerText('partially_disclosed', { withheldReasons: '住址属于个人隐私' });
-  t.match(text, /如对本答复中不予公开的部分不服，可以自收到本答复之日起60日内向湘潭市雨湖区人民政府申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼。/);
-  t.match(text, /如对本答复的其他内容不服.*或者在6个月内依法向湘潭市雨湖区人民法院提起行政诉讼。/);
+  t.match(text, /如对本答复中不予公开的部分不服，可以自收到本答复之日起60日内向示例市示范区人民政府申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼。/);
+  t.match(text, /如对本答复的其他内容不服.*或者在6个月内依法向示例市示范区人民法院提起行政诉讼。/);
   t.match(text, /第三十七条/);
 });
 
@@ -126,7 +126,7 @@ t.test('refusals the courts do not hear offer review only and say how else to ob
   const publication = answerText('rejected_publication', { howToObtain: '可在区图书馆查阅' });
   t.match(publication, /第三十九条第二款/);
   t.match(publication, /获取该出版物的途径：可在区图书馆查阅/);
-  t.match(publication, /可以自收到本答复之日起60日内依法向湘潭市雨湖区人民政府申请行政复议。/);
+  t.match(publication, /可以自收到本答复之日起60日内依法向示例市示范区人民政府申请行政复议。/);
   t.notMatch(publication, /行政诉讼/, 'no lawsuit offered');
   const creation = answerText('unavailable_needs_creation', { howToObtain: '可申请获取各项目的立项批复原件' });
   t.match(creation, /第三十八条/);
@@ -138,12 +138,12 @@ t.test('each disposition says what its article requires (arts. 36, 38, 39)', asy
   t.match(none, /第三十六条第四项的规定，告知您该政府信息不存在/, '36(4) without a responsible agency');
   t.notMatch(none, /第三十六条第五项/);
   const elsewhere = answerText('unavailable_not_held', {
-    responsibleAgency: '湘潭市自然资源和规划局',
+    responsibleAgency: '示例市自然资源和规划局',
     responsibleAgencyContact: '0731-55555555',
     notResponsibleReason: '用地审批信息由其制作',
   });
   t.match(elsewhere, /不属于本机关负责公开，理由是：用地审批信息由其制作/);
-  t.match(elsewhere, /第三十六条第五项的规定，告知您：负责公开该政府信息的行政机关为湘潭市自然资源和规划局，联系方式：0731-55555555/);
+  t.match(elsewhere, /第三十六条第五项的规定，告知您：负责公开该政府信息的行政机关为示例市自然资源和规划局，联系方式：0731-55555555/);
   t.notMatch(elsewhere, /第三十六条第四项/);
   t.match(answerText('rejected_complaint', { otherChannel: '12345政务服务便民热线' }), /第三十九条第一款的规定，本机关不作为政府信息公开申请处理。您可以通过以下渠道提出：12345/);
   const confirmation = answerText('rejected_confirmation');
@@ -165,7 +165,7 @@ t.test('each disposition says what its article requires (arts. 36, 38, 39)', asy
 
 t.test('organisations are addressed as 贵单位', async (t) => {
   const text = answerText('disclosed', {}, COMPANY);
-  t.match(text, /^政府信息公开申请答复书雨发改依申〔2026〕1号湘潭某某科技有限公司：本机关于2026年3月2日收到贵单位提交的/);
+  t.match(text, /^政府信息公开申请答复书雨发改依申〔2026〕1号示例某某科技有限公司：本机关于2026年3月2日收到贵单位提交的/);
   t.notMatch(text, /您/);
   t.notMatch(render({ kind: 'receipt', decision: startCase({ receivedOn: '2026-03-02', calendar }), on: '2026-03-02', applicant: COMPANY }), /您/);
 });
@@ -201,11 +201,11 @@ t.test('a provisional date says so (《全国年节及纪念日放假办法》; 
 });
 
 t.test("a transfer notice gives the reason and the agency's contact, and promises nothing for it (art. 36(5))", async (t) => {
-  const czj: LetterAgency = { ...AGENCY, name: '湘潭市雨湖区财政局', address: '韶山西路197号6楼', phone: '0731-52325201', email: 'yhczj@xtyh.gov.cn' };
+  const czj: LetterAgency = { ...AGENCY, name: '示例市示范区财政局', address: '示范路1号6楼', phone: '0731-52325201', email: 'yhczj@example.gov.cn' };
   const decision = step(startCase({ receivedOn: '2026-03-02', calendar }), '2026-03-04', { type: 'TRANSFER', agency: 'czj', agencyName: czj.name, reason: '该资金由区财政局拨付' });
   const text = render({ kind: 'transfer_notice', decision, on: '2026-03-04', payload: { reason: '该资金由区财政局拨付', to: 'CZJ-2026-00001' }, transferredTo: czj });
   t.match(text, /不属于本机关负责公开，理由是：该资金由区财政局拨付/);
-  t.match(text, /负责公开该政府信息的行政机关为湘潭市雨湖区财政局，联系方式：地址韶山西路197号6楼（邮编411100），电话0731-52325201，电子邮箱yhczj@xtyh.gov.cn/);
+  t.match(text, /负责公开该政府信息的行政机关为示例市示范区财政局，联系方式：地址示范路1号6楼（邮编411100），电话0731-52325201，电子邮箱yhczj@example.gov.cn/);
   t.match(text, /转送该机关，供其依法处理/);
   t.match(text, /您也可以直接向该机关提出政府信息公开申请/);
   t.notMatch(text, /该机关将|20个工作日内/, "no promise on the receiving agency's behalf");
@@ -215,7 +215,7 @@ t.test("a transfer notice gives the reason and the agency's contact, and promise
 t.test("disclosure over a third party's objection: the written notice to it (art. 32)", async (t) => {
   const consulting = step(startCase({ receivedOn: '2026-03-02', calendar }), '2026-03-03', {
     type: 'CONSULT_THIRD_PARTY',
-    party: '湘潭某建设有限公司',
+    party: '示例某建设有限公司',
     partyKind: 'third_party',
     matter: '合同金额',
   });
@@ -223,11 +223,11 @@ t.test("disclosure over a third party's objection: the written notice to it (art
   const details = { ...NO_ANSWER_DETAILS, publicInterest: '项目使用财政资金，公众知情利益重大' };
   const answered = step(objected, '2026-03-12', { type: 'ANSWER', disposition: 'disclosed', text: '现向您提供合同全文。', ...details } as ClientEvent);
   const text = render({ kind: 'third_party_notice', decision: answered, on: '2026-03-12', payload: { disposition: 'disclosed', publicInterest: details.publicInterest } });
-  t.match(text, /^政府信息公开告知书（致第三方）雨发改依申〔2026〕1号湘潭某建设有限公司：/);
+  t.match(text, /^政府信息公开告知书（致第三方）雨发改依申〔2026〕1号示例某建设有限公司：/);
   t.match(text, /贵方于2026年3月10日提出不同意公开的意见，理由为：涉及商业秘密/);
   t.match(text, /不公开可能对公共利益造成重大影响，理由如下：项目使用财政资金，公众知情利益重大/);
   t.match(text, /第三十二条的规定，本机关决定公开上述政府信息/);
-  t.match(text, /如对本决定不服，可以自收到本告知书之日起60日内依法向湘潭市雨湖区人民政府申请行政复议，或者在6个月内依法向湘潭市雨湖区人民法院提起行政诉讼。/);
+  t.match(text, /如对本决定不服，可以自收到本告知书之日起60日内依法向示例市示范区人民政府申请行政复议，或者在6个月内依法向示例市示范区人民法院提起行政诉讼。/);
 });
 
 t.test('docs/statute.md §6b states the remedies the letters give', async (t) => {

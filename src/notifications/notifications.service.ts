@@ -2,6 +2,7 @@
 // caller writes in its transaction. One row per (case, timeline entry, template, recipient).
 import type { IsoDate } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
+import { publicUrlOf } from '../jurisdictions/jurisdictions.service.js';
 import { afterCommit, type Tx } from '../db/client.js';
 import type { AgencyRow } from '../agencies/agencies.repository.js';
 import { PROVISIONAL_NOTE } from '../calendar/working-days.js';
@@ -100,8 +101,11 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
   const addresses = await addressesFor(directory, args.row, args.to);
   if (!addresses.length) return [];
   const { row, agency } = args;
-  const base = ctx.config.publicUrl;
+  const tree = await ctx.jurisdictions.current();
+  const base = tree.publicUrl(agency.jurisdictionId, ctx.config.publicUrl);
   const model = {
+    // The jurisdiction's own footer: which government's platform sent it.
+    mailFooter: tree.byId(agency.jurisdictionId)?.mailFooter ?? '本邮件由政府信息公开申请平台自动发送，请勿直接回复。',
     applicantName: row.applicant.name,
     trackingNumber: row.trackingNumber,
     accessCode: args.accessCode ?? null,
@@ -146,12 +150,12 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
  * or a wish for SMS as well (docs/operations/sms.md); a notice of the kinds SMS_NOTICES names. No
  * personal data in it.
  */
-export function smsNotice(ctx: AppContext, args: Pick<NotificationArgs, 'row' | 'seq' | 'template' | 'to' | 'letters'>): NewMail | null {
+export async function smsNotice(ctx: AppContext, args: Pick<NotificationArgs, 'row' | 'seq' | 'template' | 'to' | 'letters' | 'agency'>): Promise<NewMail | null> {
   const notice = SMS_NOTICES[args.template];
   const to = mobileNumber(args.row.applicant.phone);
   if (args.to !== 'applicant' || !notice || !to || (args.row.applicant.email && !args.row.applicant.smsNotices)) return null;
   const { row } = args;
-  const url = `${ctx.config.publicUrl}/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}`;
+  const url = `${await publicUrlOf(ctx, args.agency)}/track?trackingNumber=${encodeURIComponent(row.trackingNumber)}`;
   const now = ctx.clock.now();
   return {
     dedupeKey: `case:${row.id}:entry:${args.seq}:${args.template}:sms:${to}`,

@@ -2,7 +2,8 @@
 // and the status lookup with letters and released files. Works without JavaScript.
 import { randomBytes } from 'node:crypto';
 import type {} from '@fastify/csrf-protection';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Site } from '../jurisdictions/jurisdictions.service.js';
 import type { AppContext } from '../context.js';
 import { findAgencyById, findAgencyBySlug, listAgencies } from '../agencies/agencies.repository.js';
 import { sendFile } from '../http/files.js';
@@ -29,8 +30,15 @@ const TRACKING_NUMBER = /^[A-Z]{2,8}-\d{4}-\d{5,7}$/;
 
 type TrackQuery = { trackingNumber?: string; accessCode?: string };
 
+/** The agencies a page at this address offers: a jurisdiction's (and those below it) on its own address, else all. */
+async function agenciesOfSite(ctx: AppContext, site: Site | undefined) {
+  const [agencies, tree] = await Promise.all([listAgencies(ctx.db), ctx.jurisdictions.current()]);
+  const at = site?.code ? tree.byCode(site.code) : undefined;
+  return { agencies: at ? agencies.filter((a) => tree.within(a.jurisdictionId, at.id)) : agencies, tree, at };
+}
+
 async function renderApply(ctx: AppContext, reply: FastifyReply, values: unknown, errors: Record<string, string>, status = 200, filesSent = false) {
-  const agencies = await listAgencies(ctx.db);
+  const { agencies } = await agenciesOfSite(ctx, reply.request.site);
   return reply.status(status).page('apply', {
     title: '提出政府信息公开申请',
     form: applicationFormModel({ values, errors, agencies, filesSent }),
@@ -39,14 +47,34 @@ async function renderApply(ctx: AppContext, reply: FastifyReply, values: unknown
 }
 
 export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: AppContext; limits: ClientLimits }) {
-  app.get<{ Querystring: { q?: string } }>('/', async (request, reply) => {
+  // The home page: the agencies by jurisdiction; on a jurisdiction's own address (/j/<code> or its
+  // host name), that jurisdiction's and those below it.
+  const home = async (request: FastifyRequest<{ Querystring: { q?: string } }>, reply: FastifyReply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 50) : '';
-    const agencies = (await listAgencies(ctx.db)).filter((a) => !q || a.name.includes(q) || a.officeName.includes(q));
+    const { agencies, tree, at } = await agenciesOfSite(ctx, request.site);
+    const found = agencies.filter((a) => !q || a.name.includes(q) || a.officeName.includes(q));
+    const shown = at ? tree.rows.filter((j) => tree.within(j.id, at.id)) : tree.rows;
+    const groups = shown
+      .map((j) => ({
+        code: j.code,
+        name: j.name,
+        depth: tree.depth(j.id) - (at ? tree.depth(at.id) : 0),
+        agencies: found.filter((a) => a.jurisdictionId === j.id).map((a) => ({ slug: a.slug, name: a.name, phone: a.phone, address: a.address })),
+      }))
+      .filter((g) => g.agencies.length);
     return reply.page('home', {
-      title: '首页',
+      title: at ? at.name : '首页',
       q,
-      agencies: agencies.map((a) => ({ slug: a.slug, name: a.name, phone: a.phone, address: a.address, officeHours: a.officeHours })),
+      action: request.site?.home ?? '/',
+      groups,
+      several: shown.length > 1,
+      jurisdictions: shown.length > 1 ? shown.map((j) => ({ code: j.code, name: j.name, depth: tree.depth(j.id) - (at ? tree.depth(at.id) : 0) })) : [],
     });
+  };
+  app.get('/', home);
+  app.get<{ Params: { code: string }; Querystring: { q?: string } }>('/j/:code', async (request, reply) => {
+    if (!request.site?.code) return reply.callNotFound();
+    return home(request, reply);
   });
 
   app.get('/apply', async (_request, reply) => renderApply(ctx, reply, {}, {}));

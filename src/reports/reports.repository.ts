@@ -5,17 +5,26 @@ import { rowsOf, type Executor } from '../db/client.js';
 import { annualReports, cases, reviews } from '../db/schema.js';
 import type { Table3Count } from './tables.js';
 
-export type Span = { start: string; end: string; agencyId?: number };
+/** A year (or any span) and the agencies counted: one agency's, a jurisdiction's with those below it, or every one (undefined). */
+export type Span = { start: string; end: string; agencyIds?: number[] };
+
+/** `agency_id` among the span's agencies, as one statement text whatever their number (prepared once). */
+function among(column: unknown, ids: number[]) {
+  return sql`${column} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::int)`;
+}
 
 /**
  * Table 三's counts for a span and scope. An application one agency forwarded to another (art. 36(5))
  * is one application at a level that holds both (国办公开办函〔2021〕30号; docs/statute.md §5): there
  * the receiving agency's case counts and the forwarding one's, concluded (四)1, is left out whole, so
- * the identities hold. An agency's own report counts its forwarded cases as it concluded them.
+ * the identities hold. A scope that holds only the forwarding agency (its own report, or a
+ * jurisdiction the receiving agency is not in) counts the forwarded case as that agency concluded it.
  */
 export async function table3Counts(db: Executor, span: Span): Promise<Table3Count[]> {
   const agency =
-    span.agencyId === undefined ? sql`and not exists (select 1 from cases forwarded where forwarded.transferred_from_id = cases.id)` : sql`and agency_id = ${span.agencyId}`;
+    span.agencyIds === undefined
+      ? sql`and not exists (select 1 from cases forwarded where forwarded.transferred_from_id = cases.id)`
+      : sql`and ${among(sql`agency_id`, span.agencyIds)} and not exists (select 1 from cases forwarded where forwarded.transferred_from_id = cases.id and ${among(sql`forwarded.agency_id`, span.agencyIds)})`;
   const rows = rowsOf<{ column: string; disposition: string | null; new: number; carried_over: number; concluded: number; carried_forward: number }>(
     await db.execute(sql`
       select applicant_column as "column", disposition,
@@ -37,7 +46,7 @@ export async function table4Counts(db: Executor, span: Span) {
     .select({ kind: reviews.kind, outcome: reviews.outcome, n: sql<number>`count(*)::int` })
     .from(reviews)
     .innerJoin(cases, eq(cases.id, reviews.caseId))
-    .where(and(sql`${reviews.filedOn} between ${span.start}::date and ${span.end}::date`, span.agencyId === undefined ? undefined : eq(cases.agencyId, span.agencyId)))
+    .where(and(sql`${reviews.filedOn} between ${span.start}::date and ${span.end}::date`, span.agencyIds === undefined ? undefined : among(cases.agencyId, span.agencyIds)))
     .groupBy(reviews.kind, reviews.outcome);
 }
 
@@ -50,7 +59,7 @@ export async function feeFigures(db: Executor, span: Span) {
       collectedYuan: sql<number>`coalesce(sum(${cases.feeAmountYuan}) filter (where ${cases.feePaidOn} between ${span.start}::date and ${span.end}::date), 0)::int`,
     })
     .from(cases)
-    .where(and(sql`${cases.feeNoticeOn} is not null`, span.agencyId === undefined ? undefined : eq(cases.agencyId, span.agencyId)));
+    .where(and(sql`${cases.feeNoticeOn} is not null`, span.agencyIds === undefined ? undefined : among(cases.agencyId, span.agencyIds)));
   return row ?? { notices: 0, paid: 0, collectedYuan: 0 };
 }
 

@@ -20,7 +20,9 @@ import {
   parseYear,
   publishedReports,
   publishReport,
+  reportNames,
   reportScope,
+  scopeOfKey,
   reportView,
   saveReportSections,
   SECTION_TITLES,
@@ -65,12 +67,25 @@ const SCHEMAS = {
 const lastYear = (ctx: AppContext) => Number(today(ctx.clock).slice(0, 4)) - 1;
 
 /** Tables 三 and 四 as a CSV download, for the API and the staff's page alike. */
-async function sendReportCsv(ctx: AppContext, request: FastifyRequest<{ Querystring: { year?: string; agency?: string } }>, reply: FastifyReply) {
+type ScopeQuery = { Querystring: { year?: string; agency?: string; jurisdiction?: string } };
+
+async function sendReportCsv(ctx: AppContext, request: FastifyRequest<ScopeQuery>, reply: FastifyReply) {
   const report = await annualReportApi(ctx, request.principal!, request.query);
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${report.year}年${report.agencyName}政府信息公开申请情况.csv`)}`)
     .send(reportCsv({ year: report.year, agencyName: report.agencyName, table: report.rows, table4: report.table4 }));
+}
+
+/** The 范围 choices of the administrators' report pages: every jurisdiction (with those below it), then every agency. */
+async function scopeChoices(ctx: AppContext, within?: number) {
+  const [tree, all] = await Promise.all([ctx.jurisdictions.current(), listAgencies(ctx.db, { includeRetired: true })]);
+  const jurisdictions = within === undefined ? tree.rows : tree.rows.filter((j) => tree.within(j.id, within));
+  const agencies = within === undefined ? all : all.filter((a) => tree.within(a.jurisdictionId, within));
+  return [
+    ...jurisdictions.map((j) => ({ value: j.code, name: tree.children(j.id).length ? `${j.name}（含下级）` : `${j.name}（全部机关）` })),
+    ...agencies.map((a) => ({ value: a.slug, name: a.name })),
+  ];
 }
 
 function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
@@ -90,12 +105,8 @@ function reportModel(view: Awaited<ReturnType<typeof reportView>>) {
 
 export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const staff = staffOnly(ctx);
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual', { schema: SCHEMAS.annual, preHandler: staff }, async (request) =>
-    annualReportApi(ctx, request.principal!, request.query),
-  );
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/api/reports/annual.csv', { schema: SCHEMAS.csv, preHandler: staff }, (request, reply) =>
-    sendReportCsv(ctx, request, reply),
-  );
+  app.get<ScopeQuery>('/api/reports/annual', { schema: SCHEMAS.annual, preHandler: staff }, async (request) => annualReportApi(ctx, request.principal!, request.query));
+  app.get<ScopeQuery>('/api/reports/annual.csv', { schema: SCHEMAS.csv, preHandler: staff }, (request, reply) => sendReportCsv(ctx, request, reply));
 
   app.post<{ Params: { trackingNumber: string } }>('/api/cases/:trackingNumber/reviews', { schema: SCHEMAS.review, preHandler: staff }, async (request, reply) =>
     reply.status(201).send(await recordReview(ctx, request.principal!, request.params.trackingNumber, request.body)),
@@ -125,38 +136,37 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   );
 
   // Staff: the live table for a year, laid out like the official form.
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports', { preHandler: staffPage(ctx) }, async (request, reply) => {
+  app.get<ScopeQuery>('/staff/reports', { preHandler: staffPage(ctx) }, async (request, reply) => {
     const principal = request.principal!;
     const year = request.query.year ? parseYear(request.query.year) : lastYear(ctx);
-    const scope = await reportScope(ctx, principal, request.query.agency);
+    // The page's one 范围 list names a jurisdiction by its code and an agency by its slug.
+    const agencyParam = request.query.agency;
+    const chosen = agencyParam && /^\d+$/.test(agencyParam) ? { jurisdiction: agencyParam } : request.query;
+    const scope = await reportScope(ctx, principal, chosen);
     const tables = await computeTables(ctx, year, scope);
-    const agencies = principal.role === 'admin' ? await listAgencies(ctx.db, { includeRetired: true }) : [];
+    const choices = principal.role === 'admin' ? await scopeChoices(ctx) : principal.role === 'overseer' ? await scopeChoices(ctx, principal.jurisdictionId!) : [];
     return reply.page('staff/request-statistics', {
       title: `${year}年收到和处理政府信息公开申请情况`,
       year,
-      name: scope?.name ?? '雨湖区',
+      name: scope.name,
       table3: table3Layout(tables.table3),
       table4: table4Layout(tables.table4),
       fees: tables.fees,
-      agencies: agencies.map((a) => ({ slug: a.slug, name: a.name, selected: a.slug === scope?.slug })),
-      isAdmin: principal.role === 'admin',
-      csvUrl: `/staff/reports.csv?year=${year}${scope ? `&agency=${scope.slug}` : ''}`,
+      scopes: choices.map((c) => ({ ...c, selected: c.value === scope.key })),
+      canChoose: choices.length > 0,
+      csvUrl: `/staff/reports.csv?year=${year}${scope.code ? `&jurisdiction=${scope.code}` : scope.slug ? `&agency=${scope.slug}` : ''}`,
     });
   });
-  app.get<{ Querystring: { year?: string; agency?: string } }>('/staff/reports.csv', { preHandler: staffPage(ctx) }, (request, reply) => sendReportCsv(ctx, request, reply));
+  app.get<ScopeQuery>('/staff/reports.csv', { preHandler: staffPage(ctx) }, (request, reply) => sendReportCsv(ctx, request, reply));
 
   // Administrators: drafts, editing, publication.
   const admin = staffPage(ctx, ['admin']);
   app.get('/admin/reports', { preHandler: admin }, async (request, reply) => {
-    const [reports, agencies] = await Promise.all([listReports(ctx.db), listAgencies(ctx.db, { includeRetired: true })]);
+    const [reports, name, scopes] = await Promise.all([listReports(ctx.db), reportNames(ctx), scopeChoices(ctx)]);
     return reply.page('admin/report-drafts', {
       title: '年度报告',
-      reports: reports.map((r) => ({
-        ...r,
-        name: r.scope === 'district' ? '雨湖区（全区）' : (agencies.find((a) => a.slug === r.scope)?.name ?? r.scope),
-        isPublished: r.status === 'published',
-      })),
-      agencies: agencies.map((a) => ({ slug: a.slug, name: a.name })),
+      reports: reports.map((r) => ({ ...r, name: name(r.scope), isPublished: r.status === 'published' })),
+      scopes,
       year: lastYear(ctx),
       notice: noticeOf(request),
     });
@@ -181,7 +191,20 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   });
 
   // Public: published reports with their frozen numbers.
-  app.get('/reports', async (_request, reply) => reply.page('reports', { title: '政府信息公开工作年度报告', reports: await publishedReports(ctx) }));
+  // On a jurisdiction's own address (its host name, /j/<code>/reports): its reports, its agencies' and those below it.
+  const published = async (request: FastifyRequest, reply: FastifyReply) => {
+    const at = request.site?.code ? (await ctx.jurisdictions.current()).byCode(request.site.code) : undefined;
+    return reply.page('reports', { title: at ? `${at.name}政府信息公开工作年度报告` : '政府信息公开工作年度报告', reports: await publishedReports(ctx, at?.id) });
+  };
+  app.get('/reports', published);
+  app.get('/j/:code/reports', async (request, reply) => (request.site?.code ? published(request, reply) : reply.callNotFound()));
+  // The one-district version's whole-district reports are the top jurisdiction's now (migration 0021).
+  app.get<YearScope>('/reports/:year/district', async (request, reply) => {
+    // A year no report can have is simply not found (as at any other scope).
+    if (!/^\d{4}$/.test(request.params.year)) return reply.callNotFound();
+    const scope = await scopeOfKey(ctx, 'district');
+    return reply.redirect(`/reports/${request.params.year}/${scope?.key ?? 'all'}`, 301);
+  });
   // The published report as an A4 PDF, with the numbers as published.
   app.get<YearScope>('/reports/:year/:scope.pdf', async (request, reply) => {
     const view = await reportView(ctx, Number(request.params.year), request.params.scope, { publishedOnly: true });

@@ -10,7 +10,6 @@ import { feeFigures, findReport, insertReport, listReports, table3Counts, table4
 import { foldTable3, foldTable4, table3Problems, type Table3, type Table4 } from './tables.js';
 
 export type AnnualTables = { table3: Table3; table4: Table4; fees: { notices: number; paid: number; collectedYuan: number } };
-export type ReportScope = { slug: string; name: string } | null;
 
 const yearSchema = z.coerce.number().int().min(2019).max(2100);
 const YEAR_MESSAGE = '年份应为2019年以后的四位数字';
@@ -28,37 +27,87 @@ async function reportAt(ctx: AppContext, year: number, scope: string) {
   return report;
 }
 
-/** Which agency a report is for: clerks and supervisors their own; administrators any, or the whole district. */
-export async function reportScope(ctx: AppContext, principal: Principal, agency: unknown): Promise<ReportScope> {
-  const slug = typeof agency === 'string' && agency.trim() ? agency.trim() : null;
+/**
+ * What a report covers and the key it is kept and addressed under: one agency (its slug), a
+ * jurisdiction with those below it (its code), or every agency (`all`, only where the installation
+ * has no one top jurisdiction).
+ */
+export type ReportScope = { key: string; name: string; agencyIds?: number[]; slug?: string; code?: string };
+
+/** The scope a stored report's key names (`district`, the one-district version's key, is the top jurisdiction). */
+export async function scopeOfKey(ctx: AppContext, key: string): Promise<ReportScope | null> {
+  const tree = await ctx.jurisdictions.current();
+  if (key === 'all' || key === 'district') {
+    const root = tree.root();
+    return root ? jurisdictionScope(ctx, root.id) : { key: 'all', name: '全部行政区划' };
+  }
+  const j = /^\d+$/.test(key) ? tree.byCode(key) : undefined;
+  if (j) return jurisdictionScope(ctx, j.id);
+  const agency = /^\d+$/.test(key) ? null : await findAgencyBySlug(ctx.db, key, { includeRetired: true });
+  return agency ? { key: agency.slug, name: agency.name, agencyIds: [agency.id], slug: agency.slug } : null;
+}
+
+/** A jurisdiction's scope: its agencies and those of every jurisdiction below it (a city's report combines its districts'). */
+async function jurisdictionScope(ctx: AppContext, id: number): Promise<ReportScope> {
+  const tree = await ctx.jurisdictions.current();
+  const j = tree.byId(id)!;
+  const ids = new Set(tree.subtreeIds(id));
+  const agencyIds = (await listAgencies(ctx.db, { includeRetired: true })).filter((a) => ids.has(a.jurisdictionId)).map((a) => a.id);
+  return { key: j.code, name: j.name, agencyIds, code: j.code };
+}
+
+/** Which agencies a report is for: clerks and supervisors their own; administrators any agency or jurisdiction, or all. */
+export async function reportScope(ctx: AppContext, principal: Principal, query: { agency?: unknown; jurisdiction?: unknown }): Promise<ReportScope> {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const slug = text(query.agency);
+  const code = text(query.jurisdiction);
+  if (principal.role === 'overseer') {
+    // A jurisdiction's OGI office: its own jurisdiction by default, or any agency or jurisdiction below it.
+    const tree = await ctx.jurisdictions.current();
+    const home = principal.jurisdictionId!;
+    if (slug) {
+      const found = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
+      if (!found || !tree.within(found.jurisdictionId, home)) throw forbidden('只能查看本级和下级行政区划的统计');
+      return { key: found.slug, name: found.name, agencyIds: [found.id], slug: found.slug };
+    }
+    const j = code ? tree.byCode(code) : tree.byId(home);
+    if (!j || !tree.within(j.id, home)) throw forbidden('只能查看本级和下级行政区划的统计');
+    return jurisdictionScope(ctx, j.id);
+  }
   if (principal.role !== 'admin') {
     const own = (await findAgencyById(ctx.db, principal.agencyId!))!;
-    if (slug && slug !== own.slug) throw forbidden('只能查看本机关的统计');
-    return { slug: own.slug, name: own.name };
+    if ((slug && slug !== own.slug) || code) throw forbidden('只能查看本机关的统计');
+    return { key: own.slug, name: own.name, agencyIds: [own.id], slug: own.slug };
   }
-  if (!slug || slug === 'district') return null;
-  const found = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
-  if (!found) throw validationFailed({ agency: '没有这个机关' });
-  return { slug: found.slug, name: found.name };
+  if (slug && slug !== 'district') {
+    const found = await findAgencyBySlug(ctx.db, slug, { includeRetired: true });
+    if (!found) throw validationFailed({ agency: '没有这个机关' });
+    return { key: found.slug, name: found.name, agencyIds: [found.id], slug: found.slug };
+  }
+  if (code) {
+    const j = (await ctx.jurisdictions.current()).byCode(code);
+    if (!j) throw validationFailed({ jurisdiction: '没有这个行政区划' });
+    return jurisdictionScope(ctx, j.id);
+  }
+  return (await scopeOfKey(ctx, 'all'))!;
 }
 
 export async function computeTables(ctx: AppContext, year: number, scope: ReportScope): Promise<AnnualTables> {
-  const agencyId = scope ? (await findAgencyBySlug(ctx.db, scope.slug, { includeRetired: true }))!.id : undefined;
-  const span: Span = { start: `${year}-01-01`, end: `${year}-12-31`, agencyId };
+  const span: Span = { start: `${year}-01-01`, end: `${year}-12-31`, agencyIds: scope.agencyIds };
   const [counts, reviews, fees] = await Promise.all([table3Counts(ctx.db, span), table4Counts(ctx.db, span), feeFigures(ctx.db, span)]);
   const table3 = foldTable3(counts);
   const problems = table3Problems(table3);
   // The identities hold by construction; if they ever fail, the data is wrong and must not be published.
-  if (problems.length) ctx.log.error({ year, scope: scope?.slug ?? 'district', problems }, 'annual report identities do not hold');
+  if (problems.length) ctx.log.error({ year, scope: scope.key, problems }, 'annual report identities do not hold');
   return { table3, table4: foldTable4(reviews), fees };
 }
 
 /** GET /api/reports/annual */
-export async function annualReportApi(ctx: AppContext, principal: Principal, query: { year?: unknown; agency?: unknown }) {
+export async function annualReportApi(ctx: AppContext, principal: Principal, query: { year?: unknown; agency?: unknown; jurisdiction?: unknown }) {
   const year = parseYear(query.year);
-  const scope = await reportScope(ctx, principal, query.agency);
+  const scope = await reportScope(ctx, principal, query);
   const tables = await computeTables(ctx, year, scope);
-  return { year, agency: scope?.slug ?? null, agencyName: scope?.name ?? '雨湖区', rows: tables.table3, table4: tables.table4, fees: tables.fees };
+  return { year, agency: scope.slug ?? null, jurisdiction: scope.code ?? null, agencyName: scope.name, rows: tables.table3, table4: tables.table4, fees: tables.fees };
 }
 
 const SECTION_KEYS = ['overview', 'proactive', 'problems', 'other'] as const;
@@ -79,19 +128,17 @@ function defaultSections(year: number, name: string, tables: AnnualTables): Reco
   };
 }
 
-function scopeKey(scope: ReportScope): string {
-  return scope?.slug ?? 'district';
-}
-
 /** Creates the year's report draft (or returns the existing one). */
-export async function generateReportDraft(ctx: AppContext, input: { year?: unknown; agency?: unknown }, principal: Principal) {
+export async function generateReportDraft(ctx: AppContext, input: { year?: unknown; agency?: unknown; jurisdiction?: unknown }, principal: Principal) {
   const year = parseYear(input.year);
-  const scope = await reportScope(ctx, principal, input.agency);
-  const existing = await findReport(ctx.db, year, scopeKey(scope));
+  // The form's one 范围 list names a jurisdiction by its code and an agency by its slug.
+  const chosen = typeof input.agency === 'string' && /^\d+$/.test(input.agency) ? { jurisdiction: input.agency } : input;
+  const scope = await reportScope(ctx, principal, chosen);
+  const existing = await findReport(ctx.db, year, scope.key);
   if (existing) return existing;
   const tables = await computeTables(ctx, year, scope);
-  await insertReport(ctx.db, { year, scope: scopeKey(scope), status: 'draft', sections: defaultSections(year, scope?.name ?? '雨湖区', tables), updatedAt: ctx.clock.now() });
-  return (await findReport(ctx.db, year, scopeKey(scope)))!;
+  await insertReport(ctx.db, { year, scope: scope.key, status: 'draft', sections: defaultSections(year, scope.name, tables), updatedAt: ctx.clock.now() });
+  return (await findReport(ctx.db, year, scope.key))!;
 }
 
 const sectionsSchema = z.object(Object.fromEntries(SECTION_KEYS.map((k) => [k, z.string().trim().max(20_000)])) as Record<(typeof SECTION_KEYS)[number], z.ZodString>);
@@ -110,7 +157,9 @@ export async function saveReportSections(ctx: AppContext, year: number, scope: s
 export async function publishReport(ctx: AppContext, principal: Principal, year: number, scopeSlug: string) {
   const report = await reportAt(ctx, year, scopeSlug);
   if (report.status === 'published') throw frozen();
-  const scope = await reportScope(ctx, principal, scopeSlug);
+  const scope = await scopeOfKey(ctx, report.scope);
+  if (!scope) throw notFound('reports.not_found', '没有找到该年度报告');
+  if (principal.role !== 'admin') throw forbidden('只有管理员可以发布年度报告');
   const tables = await computeTables(ctx, year, scope);
   const problems = table3Problems(tables.table3);
   if (problems.length) throw ruleViolation('annual_report_identities', `统计数据不平衡，不能发布：${problems.join('；')}`);
@@ -123,13 +172,28 @@ export async function publishReport(ctx: AppContext, principal: Principal, year:
 export async function reportView(ctx: AppContext, year: number, scopeSlug: string, options: { publishedOnly: boolean }) {
   const report = await reportAt(ctx, year, scopeSlug);
   if (options.publishedOnly && report.status !== 'published') throw notFound('reports.not_found', '没有找到该年度报告');
-  const agency = scopeSlug === 'district' ? null : await findAgencyBySlug(ctx.db, scopeSlug, { includeRetired: true });
-  const scope: ReportScope = agency ? { slug: agency.slug, name: agency.name } : null;
+  const scope = await scopeOfKey(ctx, report.scope);
+  if (!scope) throw notFound('reports.not_found', '没有找到该年度报告');
   const tables = report.status === 'published' ? (report.tables as AnnualTables) : await computeTables(ctx, year, scope);
-  return { report, scope, name: scope?.name ?? '雨湖区', tables };
+  return { report, scope, name: scope.name, tables };
 }
 
-export async function publishedReports(ctx: AppContext) {
-  const [reports, agencies] = await Promise.all([listReports(ctx.db, 'published'), listAgencies(ctx.db, { includeRetired: true })]);
-  return reports.map((r) => ({ ...r, name: r.scope === 'district' ? '雨湖区' : (agencies.find((a) => a.slug === r.scope)?.name ?? r.scope) }));
+/** The reports' names: a jurisdiction's, an agency's, or all. */
+export async function reportNames(ctx: AppContext) {
+  const [agencies, tree] = await Promise.all([listAgencies(ctx.db, { includeRetired: true }), ctx.jurisdictions.current()]);
+  return (scope: string) => tree.byCode(scope)?.name ?? agencies.find((a) => a.slug === scope)?.name ?? (scope === 'all' ? '全部行政区划' : scope);
+}
+
+/** Published reports: all, or on a jurisdiction's own address its own, its agencies' and those below it. */
+export async function publishedReports(ctx: AppContext, within?: number) {
+  const [reports, agencies, tree] = await Promise.all([listReports(ctx.db, 'published'), listAgencies(ctx.db, { includeRetired: true }), ctx.jurisdictions.current()]);
+  const jurisdictionOf = (scope: string) => tree.byCode(scope)?.id ?? agencies.find((a) => a.slug === scope)?.jurisdictionId;
+  const name = await reportNames(ctx);
+  return reports
+    .filter((r) => {
+      if (within === undefined) return true;
+      const at = jurisdictionOf(r.scope);
+      return at !== undefined && tree.within(at, within);
+    })
+    .map((r) => ({ ...r, name: name(r.scope) }));
 }

@@ -7,7 +7,7 @@ import { dashboard } from './stats.service.js';
 import { barChart } from './stats.js';
 
 export async function statsPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  app.get('/staff/stats', { preHandler: staffPage(ctx, ['admin', 'supervisor']) }, async (request, reply) => {
+  app.get('/staff/stats', { preHandler: staffPage(ctx, ['admin', 'supervisor', 'overseer']) }, async (request, reply) => {
     const d = await dashboard(ctx, request.principal!);
     const open = OPEN_STATES.map((s) => ({ label: STATE_LABELS[s].replace(/（.*）/, ''), value: d.byState[s] ?? 0 }));
     const overall = new Map<string, { answered: number; onTime: number }>();

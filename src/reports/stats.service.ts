@@ -10,7 +10,13 @@ import { OPEN_STATES } from '../workflow/types.js';
 import { monthlyFigures } from './stats.js';
 
 export async function dashboard(ctx: AppContext, principal: Principal) {
-  const scope = principal.role === 'admin' ? undefined : eq(cases.agencyId, principal.agencyId!);
+  // An overseer's: the agencies it supervises; the agency's own staff: their agency's.
+  const scope =
+    principal.role === 'admin'
+      ? undefined
+      : principal.oversees
+        ? inArray(cases.agencyId, principal.oversees.length ? principal.oversees : [-1])
+        : eq(cases.agencyId, principal.agencyId!);
   const on = today(ctx.clock);
   const calendar = await ctx.calendar(ctx.db);
   const soon = addWorkingDays({ from: on, days: 5, calendar }).due;

@@ -129,7 +129,7 @@ export async function applyIntents(tx: Tx, ctx: AppContext, items: IntentArgs[],
         const agency = await directory.agency(item.row.agencyId);
         const notification = { ...item, template: intent.params.template, to: intent.params.to, agency, letters };
         mails.push(...(await notificationMails(ctx, directory, notification)));
-        const sms = smsNotice(ctx, notification);
+        const sms = await smsNotice(ctx, notification);
         if (sms) mails.push(sms);
       }
     }

@@ -7,7 +7,7 @@ import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { AppError, validationFailed } from '../common/errors.js';
 import { MAX_INTEGER, parseInput } from '../common/validation.js';
-import { findAgencyBySlug } from '../agencies/agencies.repository.js';
+import { findAgencyBySlug, listAgencies } from '../agencies/agencies.repository.js';
 import { generatePassword, hashPassword, MIN_PASSWORD, verifyAgainstNothing, verifyPassword, weakPasswordReason } from './passwords.js';
 import type { Principal } from './principal.js';
 import { ATTEMPT_LIMITS, pausedUntil, secondsUntil, windowEnd, WINDOW_MINUTES } from '../throttling/attempt-windows.js';
@@ -105,7 +105,7 @@ export async function login(ctx: AppContext, input: unknown, kind: 'api' | 'web'
     expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000),
     lastSeenAt: now,
   });
-  return { token, principal: toPrincipal(account) };
+  return { token, principal: await toPrincipal(ctx, account) };
 }
 
 /** Housekeeping, with the timers: sessions that have ended and sign-in windows that are over. */
@@ -121,7 +121,7 @@ export async function authenticate(ctx: AppContext, token: string): Promise<{ pr
   const found = await findLiveSession(ctx.db, tokenHash, now, idleFrom(now));
   if (!found) return null;
   if (found.session.kind === 'web' && now.getTime() - found.session.lastSeenAt.getTime() >= TOUCH_AFTER_MS) await touchSession(ctx.db, tokenHash, now);
-  return { principal: toPrincipal(found.staff), kind: found.session.kind };
+  return { principal: await toPrincipal(ctx, found.staff), kind: found.session.kind };
 }
 
 export async function logout(ctx: AppContext, principal: Principal, token: string): Promise<void> {
@@ -154,8 +154,10 @@ export const newStaffInput = z.object({
   email: z.string().trim().toLowerCase().max(254).refine(isEmailAddress, EMAIL_MESSAGE),
   password: z.string().min(MIN_PASSWORD, `密码至少 ${MIN_PASSWORD} 个字符`).max(200),
   name: z.string().trim().min(1).max(50),
-  role: z.enum(['admin', 'supervisor', 'clerk']),
+  role: z.enum(['admin', 'supervisor', 'clerk', 'overseer']),
   agency: z.string().trim().optional().nullable(),
+  /** An overseer's (政务公开办) jurisdiction code. */
+  jurisdiction: z.string().trim().optional().nullable(),
   /** The person changes the password at the first sign-in (always for accounts made on the administration page). */
   passwordChangeRequired: z.boolean().optional().default(false),
 });
@@ -163,7 +165,12 @@ export const newStaffInput = z.object({
 export async function createStaff(ctx: AppContext, input: unknown) {
   const data = parseInput(newStaffInput, input);
   let agencyId: number | null = null;
-  if (data.role !== 'admin') {
+  let jurisdictionId: number | null = null;
+  if (data.role === 'overseer') {
+    const j = data.jurisdiction ? (await ctx.jurisdictions.current()).byCode(data.jurisdiction) : undefined;
+    if (!j) throw validationFailed({ jurisdiction: data.jurisdiction ? '没有这个行政区划' : '政务公开办须属于一个行政区划' });
+    jurisdictionId = j.id;
+  } else if (data.role !== 'admin') {
     if (!data.agency) throw validationFailed({ agency: '督办人和办理人须属于一个机关' });
     const agency = await findAgencyBySlug(ctx.db, data.agency);
     if (!agency) throw validationFailed({ agency: '没有这个机关' });
@@ -175,10 +182,18 @@ export async function createStaff(ctx: AppContext, input: unknown) {
       name: data.name,
       role: data.role,
       agencyId,
+      jurisdictionId,
       passwordHash: await hashPassword(data.password, ctx.config.passwordHashCost),
       passwordChangeRequired: data.passwordChangeRequired,
     });
-    return { id: row.id, email: row.email, name: row.name, role: row.role, agency: data.role === 'admin' ? null : data.agency };
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      agency: agencyId === null ? null : data.agency,
+      jurisdiction: jurisdictionId === null ? null : data.jurisdiction,
+    };
   } catch (err) {
     if (uniqueViolation(err) !== null) throw validationFailed({ email: '该邮箱已有账号' });
     throw err;
@@ -226,8 +241,26 @@ export async function ensureAdministrator(ctx: AppContext): Promise<{ email: str
   return { email, password };
 }
 
-function toPrincipal(row: { id: number; email: string; name: string; role: Principal['role']; agencyId: number | null; passwordChangeRequired: boolean }): Principal {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agencyId, passwordChangeRequired: row.passwordChangeRequired };
+async function toPrincipal(
+  ctx: AppContext,
+  row: { id: number; email: string; name: string; role: Principal['role']; agencyId: number | null; jurisdictionId: number | null; passwordChangeRequired: boolean },
+): Promise<Principal> {
+  let oversees: number[] | null = null;
+  if (row.role === 'overseer' && row.jurisdictionId !== null) {
+    // Its jurisdiction's agencies and those below it, as they are now (an agency added later is seen at once).
+    const below = new Set((await ctx.jurisdictions.current()).subtreeIds(row.jurisdictionId));
+    oversees = (await listAgencies(ctx.db, { includeRetired: true })).filter((a) => below.has(a.jurisdictionId)).map((a) => a.id);
+  }
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    agencyId: row.agencyId,
+    jurisdictionId: row.jurisdictionId,
+    oversees,
+    passwordChangeRequired: row.passwordChangeRequired,
+  };
 }
 
 /** The account an administrator acts on, by the id in the path; 404 for none (or an id no account can have). */

@@ -7,12 +7,22 @@ export type Principal = {
   name: string;
   role: StaffRole;
   agencyId: number | null;
+  /** An overseer's (政务公开办) jurisdiction. */
+  jurisdictionId: number | null;
+  /** The agencies an overseer supervises: its jurisdiction's and those below it; null for everyone else. */
+  oversees: number[] | null;
   /** The password was given by another (src/db/schema.ts, staff): nothing but changing it until it is changed. */
   passwordChangeRequired: boolean;
 };
 
+/** Whether the principal may act on (and so see everything of) an agency's cases: administrators, and the agency's own staff. */
 export function canSeeAgency(principal: Principal, agencyId: number): boolean {
   return principal.role === 'admin' || principal.agencyId === agencyId;
+}
+
+/** Whether the principal may read an agency's cases: those who act on them, and the overseers above it (personal data masked for them). */
+export function canReadAgency(principal: Principal, agencyId: number): boolean {
+  return canSeeAgency(principal, agencyId) || Boolean(principal.oversees?.includes(agencyId));
 }
 
 /** A member of staff acting on a case, as the workflow's rules see them: of the case's agency or not. */

@@ -37,7 +37,16 @@ export async function countActiveAdmins(db: Executor): Promise<number> {
 
 export async function listStaff(db: Executor, agencyId?: number) {
   return db
-    .select({ id: staff.id, email: staff.email, name: staff.name, role: staff.role, agencyId: staff.agencyId, agencySlug: agencies.slug, disabledAt: staff.disabledAt })
+    .select({
+      id: staff.id,
+      email: staff.email,
+      name: staff.name,
+      role: staff.role,
+      agencyId: staff.agencyId,
+      jurisdictionId: staff.jurisdictionId,
+      agencySlug: agencies.slug,
+      disabledAt: staff.disabledAt,
+    })
     .from(staff)
     .leftJoin(agencies, eq(agencies.id, staff.agencyId))
     .where(agencyId === undefined ? undefined : eq(staff.agencyId, agencyId))

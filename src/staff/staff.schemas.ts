@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { instant } from '../http/openapi.js';
 
-const role = z.enum(['admin', 'supervisor', 'clerk']);
+const role = z
+  .enum(['admin', 'supervisor', 'clerk', 'overseer'])
+  .describe('`overseer`: a jurisdiction’s OGI office (政务公开办), which reads its and its children’s agencies’ cases (personal data masked) and decides none');
 
 export const principalSchema = z
   .object({
@@ -11,13 +13,22 @@ export const principalSchema = z
     name: z.string(),
     role,
     agencyId: z.number().int().nullable(),
+    jurisdictionId: z.number().int().nullable().describe('an overseer’s jurisdiction'),
+    oversees: z.array(z.number().int()).nullable().describe('the ids of the agencies an overseer reads'),
     passwordChangeRequired: z.boolean().describe('a password someone else knows: every other staff endpoint answers 403 auth.password_change_required until it is changed'),
   })
   .meta({ id: 'Staff' });
 
 export const signedInSchema = z.object({ token: z.string().describe('send as Authorization: Bearer <token>; valid 12 hours'), staff: principalSchema });
 
-export const newStaffSchema = z.object({ id: z.number().int(), email: z.string(), name: z.string(), role, agency: z.string().nullable().optional() });
+export const newStaffSchema = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  name: z.string(),
+  role,
+  agency: z.string().nullable().optional(),
+  jurisdiction: z.string().nullable().optional().describe('an overseer’s jurisdiction code'),
+});
 
 export const staffListSchema = z.object({
   items: z.array(
@@ -27,6 +38,7 @@ export const staffListSchema = z.object({
       name: z.string(),
       role,
       agencyId: z.number().int().nullable(),
+      jurisdictionId: z.number().int().nullable(),
       agencySlug: z.string().nullable(),
       disabledAt: instant.nullable(),
     }),

@@ -96,7 +96,7 @@ t.test('art36_3_law_named: 其他法律行政法规禁止公开 names the law', 
 });
 
 t.test('art32_disclosure_over_objection_reasoned: disclosed over an objection, with a notice to the third party', async (t) => {
-  const consulting = ok(t, act(start(), '2026-03-03', { type: 'CONSULT_THIRD_PARTY', party: '湘潭某公司', partyKind: 'third_party', matter: '合同' }));
+  const consulting = ok(t, act(start(), '2026-03-03', { type: 'CONSULT_THIRD_PARTY', party: '示例某公司', partyKind: 'third_party', matter: '合同' }));
   const objected = ok(t, act(consulting, '2026-03-10', { type: 'THIRD_PARTY_REPLIED', opinion: 'object', reasons: '涉及商业秘密', repliedOn: '2026-03-10' }));
   refusedBy(t, act(objected, '2026-03-12', answer('disclosed')), 'art32_disclosure_over_objection_reasoned');
   const disclosed = ok(t, act(objected, '2026-03-12', answer('disclosed', { publicInterest: '涉及公共资金使用' })));

@@ -9,7 +9,8 @@ export type CaseState = (typeof CASE_STATES)[number];
 /** States in which the agency still has to act: the case counts as open. */
 export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => s !== 'answered' && s !== 'closed');
 
-export type StaffRole = 'admin' | 'supervisor' | 'clerk';
+/** `overseer`: a jurisdiction's OGI office (政务公开办), which sees its agencies' cases and decides none. */
+export type StaffRole = 'admin' | 'supervisor' | 'clerk' | 'overseer';
 
 /**
  * Who causes an event. A member of staff is of the case's agency or not (`ofCaseAgency`): decisions
