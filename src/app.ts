@@ -15,6 +15,7 @@ import { statsPages } from './reports/stats.pages.js';
 import { agencyRoutes } from './agencies/agencies.routes.js';
 import { jurisdictionRoutes } from './jurisdictions/jurisdictions.routes.js';
 import { jurisdictionPages } from './jurisdictions/jurisdictions.pages.js';
+import { onboardingRoutes } from './jurisdictions/onboarding.routes.js';
 import { countAgencies } from './agencies/agencies.repository.js';
 import { jurisdictionDirectory } from './jurisdictions/jurisdictions.service.js';
 import { loadDemoData } from './jurisdictions/demo-data.js';
@@ -264,6 +265,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(publishedPages, { ctx });
   await app.register(adminPages, { ctx });
   await app.register(jurisdictionPages, { ctx });
+  await app.register(onboardingRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(statsPages, { ctx });
   await app.register(documentRoutes, { ctx, limits });

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { EMAIL_MESSAGE, isEmailAddress } from '../common/email.js';
 import type { AppContext } from '../context.js';
+import type { Executor } from '../db/client.js';
 import { uniqueViolation } from '../db/client.js';
 import { agencies } from '../db/schema.js';
 import { notFound, validationFailed } from '../common/errors.js';
@@ -54,12 +55,20 @@ const createSchema = z.object({
 /** Art. 17, as the agency organises its review (保密审查 of disclosures; a second signer, 签发 by the 分管领导). */
 const updateSchema = z.object({ ...identity, secrecyReview: checkbox('请勾选或不勾选'), secondSigner: checkbox('请勾选或不勾选') });
 
-export async function createAgency(ctx: AppContext, principal: Principal, input: unknown): Promise<string> {
+/** Where a new agency's department (a 直属单位's) is found: among the stored agencies, or an import's earlier rows. */
+export type ParentLookup = (slug: string) => Promise<{ jurisdictionId: number } | null>;
+
+/**
+ * A new agency's row from its input, checked: its jurisdiction (the only one, where the installation
+ * serves one), its department if a 直属单位 (same jurisdiction), its review body and court (by level
+ * where left empty). Field messages on a bad input; nothing is written.
+ */
+export async function newAgencyRow(ctx: AppContext, input: unknown, parentOf: ParentLookup) {
   const { jurisdiction: code, parentAgency, reviewBody, court, ...data } = parseInput(createSchema, input);
   const tree = await ctx.jurisdictions.current();
   const jurisdiction = code ? tree.byCode(code) : tree.rows.length === 1 ? tree.rows[0] : undefined;
   if (!jurisdiction) throw validationFailed({ jurisdiction: code ? '没有这个行政区划' : '请选择所属行政区划' });
-  const parent = parentAgency ? await findAgencyBySlug(ctx.db, parentAgency) : null;
+  const parent = parentAgency ? await parentOf(parentAgency) : null;
   if (parentAgency && (!parent || parent.jurisdictionId !== jurisdiction.id)) throw validationFailed({ parentAgency: '上级机关须是同一行政区划的机关' });
   const defaults = defaultRemedyBodies(jurisdiction, data.kind, jurisdiction.parentId ? tree.byId(jurisdiction.parentId) : undefined);
   const remedy = { reviewBody: reviewBody || defaults.reviewBody, court: court || defaults.court };
@@ -68,18 +77,29 @@ export async function createAgency(ctx: AppContext, principal: Principal, input:
       ...(remedy.reviewBody ? {} : { reviewBody: '请填写行政复议机关' }),
       ...(remedy.court ? {} : { court: '请填写行政诉讼管辖法院（该层级没有统一的默认法院）' }),
     });
-  const values = { ...data, reviewBody: remedy.reviewBody, court: remedy.court, jurisdictionId: jurisdiction.id, parentAgencyId: parent?.id ?? null };
-  return ctx.db.transaction(async (tx) => {
-    try {
-      const [row] = await tx.insert(agencies).values(values).returning();
-      await saveDraft(tx, { agencyId: row!.id, data: defaultGuide(row!, jurisdiction), updatedAt: ctx.clock.now(), updatedBy: principal.id });
-      return row!.slug;
-    } catch (err) {
-      const constraint = uniqueViolation(err);
-      if (constraint !== null) throw validationFailed(constraint.includes('code') ? { code: '该编号前缀已被使用' } : { slug: '该标识已被使用' });
-      throw err;
-    }
-  });
+  return { values: { ...data, reviewBody: remedy.reviewBody, court: remedy.court, jurisdictionId: jurisdiction.id }, jurisdiction, parentSlug: parentAgency || null };
+}
+
+/** Stores a checked agency with its guide draft (from its contact details). */
+export async function insertAgencyWithGuide(tx: Executor, ctx: AppContext, row: Awaited<ReturnType<typeof newAgencyRow>>, parentAgencyId: number | null, by: number) {
+  try {
+    const [stored] = await tx
+      .insert(agencies)
+      .values({ ...row.values, parentAgencyId })
+      .returning();
+    await saveDraft(tx, { agencyId: stored!.id, data: defaultGuide(stored!, row.jurisdiction), updatedAt: ctx.clock.now(), updatedBy: by });
+    return stored!;
+  } catch (err) {
+    const constraint = uniqueViolation(err);
+    if (constraint !== null) throw validationFailed(constraint.includes('code') ? { code: '该编号前缀已被使用' } : { slug: '该标识已被使用' });
+    throw err;
+  }
+}
+
+export async function createAgency(ctx: AppContext, principal: Principal, input: unknown): Promise<string> {
+  const row = await newAgencyRow(ctx, input, (slug) => findAgencyBySlug(ctx.db, slug));
+  const parent = row.parentSlug ? await findAgencyBySlug(ctx.db, row.parentSlug) : null;
+  return ctx.db.transaction(async (tx) => (await insertAgencyWithGuide(tx, ctx, row, parent?.id ?? null, principal.id)).slug);
 }
 
 export async function updateAgency(ctx: AppContext, slug: string, input: unknown): Promise<void> {

@@ -105,3 +105,30 @@ export async function updateDraftReport(db: Executor, id: number, values: Partia
 export async function reviewsOf(db: Executor, caseId: number) {
   return db.select().from(reviews).where(eq(reviews.caseId, caseId)).orderBy(reviews.filedOn, reviews.id);
 }
+
+/** The case ledger (台账): every case received in the span, with its dates, disposition and the numbers of its letters. */
+export async function ledgerRows(db: Executor, span: Span) {
+  const scope = span.agencyIds === undefined ? sql`` : sql`and ${among(sql`c.agency_id`, span.agencyIds)}`;
+  return rowsOf<{
+    tracking_number: string;
+    agency: string;
+    received_on: string;
+    channel: string;
+    applicant_column: string;
+    applicant_name: string;
+    description: string;
+    state: string;
+    due_on: string | null;
+    concluded_on: string | null;
+    disposition: string | null;
+    letters: string | null;
+  }>(
+    await db.execute(sql`
+      select c.tracking_number, a.name as agency, c.received_on::text, c.channel, c.applicant_column, c.applicant_name, c.description,
+        c.state, c.due_on::text, c.concluded_on::text, c.disposition,
+        (select string_agg(l.title || '（' || l.document_number || '，' || l.issued_on::text || '）', '；' order by l.id) from letters l where l.case_id = c.id) as letters
+      from cases c join agencies a on a.id = c.agency_id
+      where c.received_on between ${span.start}::date and ${span.end}::date ${scope}
+      order by c.received_on, c.id`),
+  );
+}

@@ -29,6 +29,7 @@ import {
   computeTables,
 } from './reports.service.js';
 import { listReports } from './reports.repository.js';
+import { ledgerXlsx } from './ledger.service.js';
 import { recordReview, reviewInput, reviewOutcomeInput, updateReviewOutcome } from './reviews.service.js';
 import { reportCsv, table3Layout, table4Layout } from './tables.js';
 
@@ -43,6 +44,19 @@ const SCHEMAS = {
     summary: 'Tables 三 and 四 of the annual report for a year (国办公开办函〔2021〕30号)',
     querystring: reportQuery,
     response: { 200: annualReportSchema, ...ERRORS },
+  },
+  ledger: {
+    tags,
+    security,
+    summary: 'The case ledger (台账): every case of a scope received in a period, with its dates, disposition and letters, as XLSX',
+    querystring: z.object({
+      from: z.string().optional().describe('YYYY-MM-DD; default 1 January of this year'),
+      to: z.string().optional().describe('YYYY-MM-DD; default today'),
+      agency: z.string().optional(),
+      jurisdiction: z.string().optional(),
+    }),
+    produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    response: { 200: z.string().describe('XLSX'), ...ERRORS },
   },
   csv: { tags, security, summary: 'Tables 三 and 四 as CSV', querystring: reportQuery, produces: ['text/csv'], response: { 200: z.string().describe('CSV, UTF-8'), ...ERRORS } },
   review: {
@@ -107,6 +121,16 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   const staff = staffOnly(ctx);
   app.get<ScopeQuery>('/api/reports/annual', { schema: SCHEMAS.annual, preHandler: staff }, async (request) => annualReportApi(ctx, request.principal!, request.query));
   app.get<ScopeQuery>('/api/reports/annual.csv', { schema: SCHEMAS.csv, preHandler: staff }, (request, reply) => sendReportCsv(ctx, request, reply));
+  // The case ledger (台账) of a scope and period, as XLSX: the API and the staff's page alike.
+  const sendLedger = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { file, filename } = await ledgerXlsx(ctx, request.principal!, request.query);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
+      .send(file);
+  };
+  app.get('/api/reports/ledger.xlsx', { schema: SCHEMAS.ledger, preHandler: staff }, sendLedger);
+  app.get('/staff/reports/ledger.xlsx', { preHandler: staffPage(ctx) }, sendLedger);
 
   app.post<{ Params: { trackingNumber: string } }>('/api/cases/:trackingNumber/reviews', { schema: SCHEMAS.review, preHandler: staff }, async (request, reply) =>
     reply.status(201).send(await recordReview(ctx, request.principal!, request.params.trackingNumber, request.body)),
@@ -155,6 +179,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
       scopes: choices.map((c) => ({ ...c, selected: c.value === scope.key })),
       canChoose: choices.length > 0,
       csvUrl: `/staff/reports.csv?year=${year}${scope.code ? `&jurisdiction=${scope.code}` : scope.slug ? `&agency=${scope.slug}` : ''}`,
+      ledgerUrl: `/staff/reports/ledger.xlsx?from=${year}-01-01&to=${year}-12-31${scope.code ? `&jurisdiction=${scope.code}` : scope.slug ? `&agency=${scope.slug}` : ''}`,
     });
   });
   app.get<ScopeQuery>('/staff/reports.csv', { preHandler: staffPage(ctx) }, (request, reply) => sendReportCsv(ctx, request, reply));
