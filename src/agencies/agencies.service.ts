@@ -99,7 +99,10 @@ export async function insertAgencyWithGuide(tx: Executor, ctx: AppContext, row: 
 export async function createAgency(ctx: AppContext, principal: Principal, input: unknown): Promise<string> {
   const row = await newAgencyRow(ctx, input, (slug) => findAgencyBySlug(ctx.db, slug));
   const parent = row.parentSlug ? await findAgencyBySlug(ctx.db, row.parentSlug) : null;
-  return ctx.db.transaction(async (tx) => (await insertAgencyWithGuide(tx, ctx, row, parent?.id ?? null, principal.id)).slug);
+  const slug = await ctx.db.transaction(async (tx) => (await insertAgencyWithGuide(tx, ctx, row, parent?.id ?? null, principal.id)).slug);
+  // Its jurisdiction's office sees its cases from now on (on other instances within 10 s).
+  await ctx.jurisdictions.reload();
+  return slug;
 }
 
 export async function updateAgency(ctx: AppContext, slug: string, input: unknown): Promise<void> {

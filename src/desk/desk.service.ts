@@ -80,7 +80,7 @@ function decodeCursor(text: string): QueueCursor {
 export async function listCases(ctx: AppContext, principal: Principal, query: unknown) {
   const q = parseInput(queueQuery, dropEmpty(query));
   // An administrator's queue holds every agency's cases; an overseer's, those of the agencies it supervises.
-  let agencyIds = principal.role === 'admin' ? undefined : (principal.oversees ?? [principal.agencyId!]);
+  let agencyIds = principal.role === 'admin' || principal.oversees === 'all' ? undefined : (principal.oversees ?? [principal.agencyId!]);
   if (q.agency) {
     const agency = await findAgencyBySlug(ctx.db, q.agency, { includeRetired: true });
     // Another agency's queue is as invisible as a missing one.

@@ -27,6 +27,7 @@ const CACHE_MS = 5000;
 export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const cache = new Map<string, { html: Buffer; until: number }>(); // encoded once, sent many times
   ctx.events.on('guide.published', () => cache.clear());
+  ctx.events.on('jurisdictions.changed', () => cache.clear());
   const guideSchema = {
     tags: ['public'],
     summary: "An agency's published 政府信息公开指南 (art. 12)",
@@ -47,7 +48,7 @@ export async function guidePages(app: FastifyInstance, { ctx }: { ctx: AppContex
   app.get<Slug & { Querystring: { notice?: string } }>('/guide/:slug', async (request, reply) => {
     const anonymous = !request.cookies[SESSION_COOKIE] && !request.query.notice;
     // Kept per jurisdiction the address is for (its own header; never per raw host name, which a client chooses) and care mode (关怀模式), which change the page.
-    const key = `${request.site?.code ?? ''}:${request.params.slug}:${careMode(request) ? 'care' : 'plain'}`;
+    const key = `${request.site?.code ?? ''}:${request.site?.home ?? ''}:${request.params.slug}:${careMode(request) ? 'care' : 'plain'}`;
     const hit = anonymous ? cache.get(key) : undefined;
     if (hit && hit.until > Date.now()) return reply.type('text/html; charset=utf-8').header('vary', 'Cookie').send(hit.html);
     const { document, versions } = await publishedGuide(ctx, request.params.slug);

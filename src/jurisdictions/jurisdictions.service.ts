@@ -7,12 +7,12 @@ import type { Executor } from '../db/client.js';
 import { uniqueViolation } from '../db/client.js';
 import { notFound, validationFailed } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
-import { insertJurisdiction, listJurisdictions, updateJurisdiction } from './jurisdictions.repository.js';
+import { insertJurisdiction, listAgencyJurisdictions, listJurisdictions, updateJurisdiction } from './jurisdictions.repository.js';
 import { INSTALLATION_TITLE, JurisdictionTree, type JurisdictionRow } from './jurisdictions.js';
 
 /**
- * The tree as this instance knows it. Read once at start (`reload`, before any request) and after this
- * instance changes it; another instance's change shows within `maxAgeMs`. `current()` never waits for
+ * The tree (and which agencies sit where) as this instance knows it. Read once at start (`reload`,
+ * before any request) and after this instance changes it or adds agencies; another instance's change shows within `maxAgeMs`. `current()` never waits for
  * the database once a tree is known: it is called inside transactions (a mail's footer, a letter's
  * address), and on the embedded database a read outside the transaction would wait for it to end.
  */
@@ -22,9 +22,9 @@ export function jurisdictionDirectory(db: Executor, maxAgeMs = 10_000, now: () =
   let known: { at: number; tree: JurisdictionTree } | null = null;
   let reading: Promise<JurisdictionTree> | null = null;
   const reload = () =>
-    (reading ??= listJurisdictions(db)
-      .then((rows) => {
-        known = { at: now(), tree: new JurisdictionTree(rows) };
+    (reading ??= Promise.all([listJurisdictions(db), listAgencyJurisdictions(db)])
+      .then(([rows, agencies]) => {
+        known = { at: now(), tree: new JurisdictionTree(rows, agencies) };
         return known.tree;
       })
       .finally(() => {
@@ -117,6 +117,8 @@ export async function createJurisdiction(ctx: AppContext, input: unknown): Promi
     duplicate(err);
   } finally {
     await ctx.jurisdictions.reload();
+    // Pages kept rendered carry the old header (guide pages, home pages).
+    ctx.events.emit('jurisdictions.changed');
   }
 }
 
@@ -132,6 +134,8 @@ export async function changeJurisdiction(ctx: AppContext, code: string, input: u
     duplicate(err);
   } finally {
     await ctx.jurisdictions.reload();
+    // Pages kept rendered carry the old header (guide pages, home pages).
+    ctx.events.emit('jurisdictions.changed');
   }
 }
 

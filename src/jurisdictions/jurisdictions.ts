@@ -21,7 +21,11 @@ export class JurisdictionTree {
   private readonly byIdMap: Map<number, JurisdictionRow>;
   private readonly byCodeMap: Map<string, JurisdictionRow>;
 
-  constructor(rows: JurisdictionRow[]) {
+  /** Each agency's jurisdiction (retired agencies included): which agencies a jurisdiction's office and reports cover. */
+  private readonly agencyJurisdiction: Map<number, number>;
+
+  constructor(rows: JurisdictionRow[], agencies: { id: number; jurisdictionId: number }[] = []) {
+    this.agencyJurisdiction = new Map(agencies.map((a) => [a.id, a.jurisdictionId]));
     this.byIdMap = new Map(rows.map((r) => [r.id, r]));
     this.byCodeMap = new Map(rows.map((r) => [r.code, r]));
     // Parents before children, siblings by code: the order the portal lists them in.
@@ -70,6 +74,13 @@ export class JurisdictionTree {
   depth(id: number): number {
     const row = this.byId(id);
     return row?.parentId && this.byId(row.parentId) ? 1 + this.depth(row.parentId) : 0;
+  }
+
+  /** The agencies of a jurisdiction and of every one below it; undefined when that is every agency there is (no filter needed). */
+  agenciesWithin(id: number): number[] | undefined {
+    const below = new Set(this.subtreeIds(id));
+    const ids = [...this.agencyJurisdiction].filter(([, j]) => below.has(j)).map(([a]) => a);
+    return ids.length === this.agencyJurisdiction.size ? undefined : ids;
   }
 
   /** The one the portal is about when none is chosen: the only root, if there is one. */

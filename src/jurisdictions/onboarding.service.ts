@@ -192,5 +192,6 @@ export async function importOnboarding(ctx: AppContext, principal: Principal, fi
       });
     }
   });
+  await ctx.jurisdictions.reload();
   return { agencies: checked.map((r) => r.values.name), accounts: accounts.map((a) => ({ email: a.email, name: a.name, password: a.password })) };
 }

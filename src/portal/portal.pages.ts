@@ -10,10 +10,10 @@ import { sendFile } from '../http/files.js';
 import { AppError, notFound } from '../common/errors.js';
 import { toErrorBody } from '../http/error-handler.js';
 import { readForm } from '../http/multipart.js';
-import { isHttps } from '../http/auth.js';
+import { isHttps, SESSION_COOKIE } from '../http/auth.js';
 import type { ClientLimits } from '../throttling/client-limits.js';
 import { dropEmpty, textField } from '../common/validation.js';
-import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
+import { careMode, noticeOf, pageData, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { recordOpenedOnPortal } from '../letters/service-records.service.js';
@@ -24,6 +24,9 @@ import { DuplicateSubmission, submitApplication } from '../requests/intake.servi
 import { correctByApplicant, explainByApplicant, findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
 
 const RECEIPT_COOKIE = 'ogi_receipt';
+const HOME_CACHE_MS = 5000;
+/** The most agencies a home page lists without a search (a province has thousands). */
+const DIRECTORY_MAX = 200;
 /** The form was sent before: the first submission's tracking number, for the confirmation page (never text from the URL). */
 const ALREADY_COOKIE = 'ogi_already';
 const TRACKING_NUMBER = /^[A-Z]{2,8}-\d{4}-\d{5,7}$/;
@@ -49,27 +52,58 @@ async function renderApply(ctx: AppContext, reply: FastifyReply, values: unknown
 export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: AppContext; limits: ClientLimits }) {
   // The home page: the agencies by jurisdiction; on a jurisdiction's own address (/j/<code> or its
   // host name), that jurisdiction's and those below it.
-  const home = async (request: FastifyRequest<{ Querystring: { q?: string } }>, reply: FastifyReply) => {
-    const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 50) : '';
+  // The home page without a search, for visitors not signed in, is kept rendered for a few seconds per
+  // jurisdiction address and care mode (the page most visited; a province lists 135 jurisdictions).
+  // Once rendered, it is served as it is while one request renders it again: a burst of visitors
+  // never renders it fifty times at once.
+  const homes = new Map<string, { html: Buffer | null; until: number; rendering?: Promise<Buffer> }>();
+  ctx.events.on('guide.published', () => homes.clear());
+  ctx.events.on('jurisdictions.changed', () => homes.clear());
+  const homeModel = async (request: FastifyRequest, q: string) => {
     const { agencies, tree, at } = await agenciesOfSite(ctx, request.site);
     const found = agencies.filter((a) => !q || a.name.includes(q) || a.officeName.includes(q));
     const shown = at ? tree.rows.filter((j) => tree.within(j.id, at.id)) : tree.rows;
-    const groups = shown
-      .map((j) => ({
-        code: j.code,
-        name: j.name,
-        depth: tree.depth(j.id) - (at ? tree.depth(at.id) : 0),
-        agencies: found.filter((a) => a.jurisdictionId === j.id).map((a) => ({ slug: a.slug, name: a.name, phone: a.phone, address: a.address })),
-      }))
-      .filter((g) => g.agencies.length);
-    return reply.page('home', {
+    // A city or a province has hundreds or thousands of agencies: without a search, its page lists its
+    // own and links to each jurisdiction below it, whose page lists theirs.
+    const here = at ?? tree.root();
+    const listed = q || found.length <= DIRECTORY_MAX || !here ? found : found.filter((a) => a.jurisdictionId === here.id);
+    const depth = (id: number) => tree.depth(id) - (at ? tree.depth(at.id) : 0);
+    return {
       title: at ? at.name : '首页',
       q,
       action: request.site?.home ?? '/',
-      groups,
+      groups: shown
+        .map((j) => ({
+          code: j.code,
+          name: j.name,
+          agencies: listed.filter((a) => a.jurisdictionId === j.id).map((a) => ({ slug: a.slug, name: a.name, phone: a.phone, address: a.address })),
+        }))
+        .filter((g) => g.agencies.length),
       several: shown.length > 1,
-      jurisdictions: shown.length > 1 ? shown.map((j) => ({ code: j.code, name: j.name, depth: tree.depth(j.id) - (at ? tree.depth(at.id) : 0) })) : [],
-    });
+      jurisdictions: shown.length > 1 ? shown.map((j) => ({ code: j.code, name: j.name, depth: depth(j.id) })) : [],
+    };
+  };
+  const home = async (request: FastifyRequest<{ Querystring: { q?: string } }>, reply: FastifyReply) => {
+    const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 50) : '';
+    if (q || request.cookies[SESSION_COOKIE]) return reply.page('home', await homeModel(request, q));
+    const key = `${request.site?.code ?? ''}:${request.site?.home ?? ''}:${careMode(request) ? 'care' : 'plain'}`;
+    const send = (html: Buffer) => reply.type('text/html; charset=utf-8').header('vary', 'Cookie').send(html);
+    const kept = homes.get(key);
+    if (kept?.html && kept.until > Date.now()) return send(kept.html);
+    if (!kept?.rendering) {
+      const rendering = (async () => Buffer.from(await app.view('pages/home', pageData(reply, await homeModel(request, '')))))().then(
+        (html) => (homes.set(key, { html, until: Date.now() + HOME_CACHE_MS }), html),
+        (err: unknown) => {
+          if (kept?.html) homes.set(key, { html: kept.html, until: kept.until });
+          else homes.delete(key);
+          throw err;
+        },
+      );
+      rendering.catch(() => undefined);
+      homes.set(key, { html: kept?.html ?? null, until: kept?.until ?? 0, rendering });
+    }
+    const entry = homes.get(key)!;
+    return send(entry.html ?? (await entry.rendering!));
   };
   app.get('/', home);
   app.get<{ Params: { code: string }; Querystring: { q?: string } }>('/j/:code', async (request, reply) => {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { today } from '../calendar/clock.js';
+import { isoDateField } from '../calendar/dates.js';
 import { parseInput } from '../common/validation.js';
 import { xlsxOf } from '../common/spreadsheets.js';
 import { maskName } from '../documents/documents.service.js';
@@ -14,9 +15,8 @@ import { ledgerRows } from './reports.repository.js';
 import { reportScope } from './reports.service.js';
 import { COLUMN_LABELS } from './tables.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD');
 const periodInput = z
-  .object({ from: date.optional(), to: date.optional(), agency: z.string().optional(), jurisdiction: z.string().optional() })
+  .object({ from: isoDateField.optional(), to: isoDateField.optional(), agency: z.string().optional(), jurisdiction: z.string().optional() })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['to'] });
 
 export async function ledgerXlsx(ctx: AppContext, principal: Principal, query: unknown): Promise<{ file: Buffer; filename: string }> {

@@ -8,9 +8,13 @@ import type { Table3Count } from './tables.js';
 /** A year (or any span) and the agencies counted: one agency's, a jurisdiction's with those below it, or every one (undefined). */
 export type Span = { start: string; end: string; agencyIds?: number[] };
 
-/** `agency_id` among the span's agencies, as one statement text whatever their number (prepared once). */
+/**
+ * `agency_id` among the span's agencies, as one statement text whatever their number (prepared once);
+ * the list is made once per statement (an init plan), not once per row: a district has 40 agencies,
+ * a province thousands.
+ */
 function among(column: unknown, ids: number[]) {
-  return sql`${column} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::int)`;
+  return sql`${column} = any(array(select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::int))`;
 }
 
 /**

@@ -51,9 +51,8 @@ export async function scopeOfKey(ctx: AppContext, key: string): Promise<ReportSc
 async function jurisdictionScope(ctx: AppContext, id: number): Promise<ReportScope> {
   const tree = await ctx.jurisdictions.current();
   const j = tree.byId(id)!;
-  const ids = new Set(tree.subtreeIds(id));
-  const agencyIds = (await listAgencies(ctx.db, { includeRetired: true })).filter((a) => ids.has(a.jurisdictionId)).map((a) => a.id);
-  return { key: j.code, name: j.name, agencyIds, code: j.code };
+  // Every agency (the top of the installation): counted with no filter at all.
+  return { key: j.code, name: j.name, agencyIds: tree.agenciesWithin(id), code: j.code };
 }
 
 /** Which agencies a report is for: clerks and supervisors their own; administrators any agency or jurisdiction, or all. */

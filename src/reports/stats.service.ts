@@ -11,12 +11,8 @@ import { monthlyFigures } from './stats.js';
 
 export async function dashboard(ctx: AppContext, principal: Principal) {
   // An overseer's: the agencies it supervises; the agency's own staff: their agency's.
-  const scope =
-    principal.role === 'admin'
-      ? undefined
-      : principal.oversees
-        ? inArray(cases.agencyId, principal.oversees.length ? principal.oversees : [-1])
-        : eq(cases.agencyId, principal.agencyId!);
+  const o = principal.oversees;
+  const scope = principal.role === 'admin' || o === 'all' ? undefined : o ? inArray(cases.agencyId, o.length ? o : [-1]) : eq(cases.agencyId, principal.agencyId!);
   const on = today(ctx.clock);
   const calendar = await ctx.calendar(ctx.db);
   const soon = addWorkingDays({ from: on, days: 5, calendar }).due;

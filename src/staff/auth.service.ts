@@ -7,7 +7,7 @@ import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
 import { AppError, validationFailed } from '../common/errors.js';
 import { MAX_INTEGER, parseInput } from '../common/validation.js';
-import { findAgencyBySlug, listAgencies } from '../agencies/agencies.repository.js';
+import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { generatePassword, hashPassword, MIN_PASSWORD, verifyAgainstNothing, verifyPassword, weakPasswordReason } from './passwords.js';
 import type { Principal } from './principal.js';
 import { ATTEMPT_LIMITS, pausedUntil, secondsUntil, windowEnd, WINDOW_MINUTES } from '../throttling/attempt-windows.js';
@@ -245,12 +245,10 @@ async function toPrincipal(
   ctx: AppContext,
   row: { id: number; email: string; name: string; role: Principal['role']; agencyId: number | null; jurisdictionId: number | null; passwordChangeRequired: boolean },
 ): Promise<Principal> {
-  let oversees: number[] | null = null;
-  if (row.role === 'overseer' && row.jurisdictionId !== null) {
-    // Its jurisdiction's agencies and those below it, as they are now (an agency added later is seen at once).
-    const below = new Set((await ctx.jurisdictions.current()).subtreeIds(row.jurisdictionId));
-    oversees = (await listAgencies(ctx.db, { includeRetired: true })).filter((a) => below.has(a.jurisdictionId)).map((a) => a.id);
-  }
+  let oversees: number[] | 'all' | null = null;
+  // Its jurisdiction's agencies and those below it, as the instance knows them (an agency added on
+  // another instance within 10 s); all of them at the top of the installation.
+  if (row.role === 'overseer' && row.jurisdictionId !== null) oversees = (await ctx.jurisdictions.current()).agenciesWithin(row.jurisdictionId) ?? 'all';
   return {
     id: row.id,
     email: row.email,

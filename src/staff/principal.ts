@@ -9,8 +9,8 @@ export type Principal = {
   agencyId: number | null;
   /** An overseer's (政务公开办) jurisdiction. */
   jurisdictionId: number | null;
-  /** The agencies an overseer supervises: its jurisdiction's and those below it; null for everyone else. */
-  oversees: number[] | null;
+  /** The agencies an overseer supervises: its jurisdiction's and those below it (`all` at the top); null for everyone else. */
+  oversees: number[] | 'all' | null;
   /** The password was given by another (src/db/schema.ts, staff): nothing but changing it until it is changed. */
   passwordChangeRequired: boolean;
 };
@@ -22,7 +22,8 @@ export function canSeeAgency(principal: Principal, agencyId: number): boolean {
 
 /** Whether the principal may read an agency's cases: those who act on them, and the overseers above it (personal data masked for them). */
 export function canReadAgency(principal: Principal, agencyId: number): boolean {
-  return canSeeAgency(principal, agencyId) || Boolean(principal.oversees?.includes(agencyId));
+  const o = principal.oversees;
+  return canSeeAgency(principal, agencyId) || o === 'all' || Boolean(o?.includes(agencyId));
 }
 
 /** A member of staff acting on a case, as the workflow's rules see them: of the case's agency or not. */

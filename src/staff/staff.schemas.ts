@@ -14,7 +14,10 @@ export const principalSchema = z
     role,
     agencyId: z.number().int().nullable(),
     jurisdictionId: z.number().int().nullable().describe('an overseer’s jurisdiction'),
-    oversees: z.array(z.number().int()).nullable().describe('the ids of the agencies an overseer reads'),
+    oversees: z
+      .union([z.array(z.number().int()), z.literal('all')])
+      .nullable()
+      .describe('the ids of the agencies an overseer reads, or `all`'),
     passwordChangeRequired: z.boolean().describe('a password someone else knows: every other staff endpoint answers 403 auth.password_change_required until it is changed'),
   })
   .meta({ id: 'Staff' });
