@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
 import { api, staffClient, testApp } from './helpers/test-app.js';
-import { answerBody, application } from './helpers/factories.js';
+import { answerBody, application, XIANGTAN_COUNTY } from './helpers/factories.js';
 import { pageText, webClient } from './helpers/web.js';
 
 t.test('jurisdictions as data: API, portal addresses, names in pages and mails', async (t) => {
@@ -90,15 +90,9 @@ t.test('jurisdictions as data: API, portal addresses, names in pages and mails',
   t.match(taken.json(), { fields: { code: '该行政区划代码已被使用' } });
   const clerk = await staffClient(app, 'clerk', 'fgj');
   t.equal((await clerk.post('/api/jurisdictions', { code: '430321', name: '湘潭县', shortName: '湘潭县', level: 'county', portalTitle: 'x', mailFooter: 'x' })).statusCode, 403);
-  const added = await admin.post('/api/jurisdictions', {
-    code: '430321',
-    name: '湘潭县',
-    shortName: '湘潭县',
-    level: 'county',
-    parent: '430300',
-    portalTitle: '湘潭县政府信息公开申请平台',
-    mailFooter: '本邮件由湘潭县政府信息公开申请平台自动发送。',
-  });
+  const under = await admin.post('/api/jurisdictions', { ...XIANGTAN_COUNTY, parent: '430302' });
+  t.match(under.json(), { fields: { parent: '上级行政区划的层级须高于本级' } }, 'a county is not under a county');
+  const added = await admin.post('/api/jurisdictions', XIANGTAN_COUNTY);
   t.equal(added.statusCode, 201);
   t.same(added.json(), { code: '430321', name: '湘潭县', level: 'county', parent: '430300' });
 });

@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import t from 'tap';
 import { api, login, staffClient, testApp } from './helpers/test-app.js';
-import { application, multipartBody } from './helpers/factories.js';
+import { application, multipartBody, XIANGTAN_COUNTY } from './helpers/factories.js';
 
 async function workbookOf(body: Buffer) {
   const book = new ExcelJS.Workbook();
@@ -19,16 +19,7 @@ const rowsOf = (sheet: ExcelJS.Worksheet) => {
 t.test('agencies and staff come in from the template spreadsheet, all rows or none', async (t) => {
   const { app } = await testApp(t);
   const admin = await staffClient(app, 'admin');
-  const county = {
-    code: '430321',
-    name: '湘潭县',
-    shortName: '湘潭县',
-    level: 'county',
-    parent: '430300',
-    portalTitle: '湘潭县政府信息公开申请平台',
-    mailFooter: '本邮件由湘潭县政府信息公开申请平台自动发送。',
-  };
-  t.equal((await admin.post('/api/jurisdictions', county)).statusCode, 201);
+  t.equal((await admin.post('/api/jurisdictions', XIANGTAN_COUNTY)).statusCode, 201);
 
   const template = await app.inject({ method: 'GET', url: '/api/agencies/template.xlsx', headers: { authorization: `Bearer ${admin.token()}` } });
   t.equal(template.statusCode, 200);

@@ -8,13 +8,14 @@ import { uniqueViolation } from '../db/client.js';
 import { notFound, validationFailed } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import { insertJurisdiction, listAgencyJurisdictions, listJurisdictions, updateJurisdiction } from './jurisdictions.repository.js';
-import { INSTALLATION_TITLE, JurisdictionTree, type JurisdictionRow } from './jurisdictions.js';
+import { INSTALLATION_TITLE, JurisdictionTree, LEVELS, type JurisdictionRow } from './jurisdictions.js';
 
 /**
  * The tree (and which agencies sit where) as this instance knows it. Read once at start (`reload`,
- * before any request) and after this instance changes it or adds agencies; another instance's change shows within `maxAgeMs`. `current()` never waits for
- * the database once a tree is known: it is called inside transactions (a mail's footer, a letter's
- * address), and on the embedded database a read outside the transaction would wait for it to end.
+ * before any request) and after this instance changes it or adds agencies; another instance's change
+ * shows within `maxAgeMs`. `current()` never waits for the database once a tree is known: it is
+ * called inside transactions (a mail's footer, a letter's address), and on the embedded database a
+ * read outside the transaction would wait for it to end.
  */
 export type JurisdictionDirectory = { current(): Promise<JurisdictionTree>; reload(): Promise<JurisdictionTree> };
 
@@ -88,6 +89,7 @@ function rowOf(tree: JurisdictionTree, data: JurisdictionInput, self?: Jurisdict
   const parent = data.parent ? tree.byCode(data.parent) : undefined;
   if (data.parent && !parent) throw validationFailed({ parent: '没有这个上级行政区划' });
   if (parent && self && tree.within(parent.id, self.id)) throw validationFailed({ parent: '上级不能是它自己或它的下级' });
+  if (parent && LEVELS[parent.level].rank >= LEVELS[data.level].rank) throw validationFailed({ parent: '上级行政区划的层级须高于本级' });
   return {
     code: data.code,
     name: data.name,

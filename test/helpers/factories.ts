@@ -86,3 +86,14 @@ const ANSWER_DETAILS: Record<string, Record<string, string>> = {
 export function answerBody(disposition: string, overrides: Record<string, unknown> = {}) {
   return { type: 'ANSWER', disposition, text: '经审查，现就所申请的政府信息答复如下。', ...ANSWER_DETAILS[disposition], ...overrides };
 }
+
+/** A jurisdiction the demo data set does not have: 湘潭县, under 湘潭市 (POST /api/jurisdictions). */
+export const XIANGTAN_COUNTY = {
+  code: '430321',
+  name: '湘潭县',
+  shortName: '湘潭县',
+  level: 'county',
+  parent: '430300',
+  portalTitle: '湘潭县政府信息公开申请平台',
+  mailFooter: '本邮件由湘潭县政府信息公开申请平台自动发送。',
+};
