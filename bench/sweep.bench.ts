@@ -16,9 +16,9 @@ try {
   const config = { ...loadConfig({}), databaseUrl: database.url, logLevel: 'warn' as const, adminEmail: 'admin@bench.local', adminPassword: 'bench-password-1' };
   const app = await buildApp({ config, clock });
   const { ctx } = app.ogi;
-  const all = await ctx.db.select({ id: agencies.id, code: agencies.code }).from(agencies);
+  const all = await ctx.db.select({ id: agencies.id, code: agencies.code, slug: agencies.slug }).from(agencies);
   for (const a of all.slice(0, 5)) {
-    await createStaff(ctx, { email: `sup-${a.code}@bench.local`, password: 'bench-password-1', name: `督办${a.code}`, role: 'supervisor', agency: a.code.toLowerCase() });
+    await createStaff(ctx, { email: `sup-${a.code}@bench.local`, password: 'bench-password-1', name: `督办${a.code}`, role: 'supervisor', agency: a.slug });
   }
   let t = performance.now();
   // Received 2026-01-05: all answers were due 2026-02-02, long past on 2026-03-02.
