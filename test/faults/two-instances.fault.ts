@@ -4,6 +4,7 @@ import t from 'tap';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/test-databases.js';
 import { application } from '../helpers/factories.js';
 import { freePort, startServer, stopServer, waitForHealth } from '../helpers/process.js';
+import { demoJurisdictions } from '../../src/jurisdictions/demo-data.js';
 
 t.test('two instances on one database under load: no duplicate tracking numbers, no double timers', { skip: !TEST_DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
   const database = await createPostgresDatabase();
@@ -47,8 +48,10 @@ t.test('two instances on one database under load: no duplicate tracking numbers,
   const doubled = await db`select case_id, kind, count(*)::int as n from timers where status = 'pending' group by case_id, kind having count(*) > 1`;
   t.same(doubled, [], 'no timer twice');
   const [seeded] =
-    await db`select (select count(*)::int from agencies) as agencies, (select count(*)::int from guide_versions) as guides, (select count(*)::int from staff) as staff`;
-  t.same(seeded, { agencies: 15, guides: 15, staff: 1 }, 'demo agencies, their guides and the first administrator created once');
+    await db`select (select count(*)::int from jurisdictions) as jurisdictions, (select count(*)::int from agencies) as agencies, (select count(*)::int from guide_versions) as guides, (select count(*)::int from staff) as staff`;
+  const demo = demoJurisdictions();
+  const demoAgencies = demo.flatMap((j) => j.agencies).length;
+  t.same(seeded, { jurisdictions: demo.length, agencies: demoAgencies, guides: demoAgencies, staff: 1 }, 'the demo data set, its guides and the first administrator created once');
   const [timers] = await db`select count(*)::int as n from timers where status = 'pending'`;
   t.equal(timers!.n, accepted.length * 3, 'each case has its deadline and two reminders, once');
   const [admins] = await db`select count(*)::int as n from staff where role = 'admin'`;
