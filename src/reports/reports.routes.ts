@@ -163,10 +163,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   app.get<ScopeQuery>('/staff/reports', { preHandler: staffPage(ctx) }, async (request, reply) => {
     const principal = request.principal!;
     const year = request.query.year ? parseYear(request.query.year) : lastYear(ctx);
-    // The page's one 范围 list names a jurisdiction by its code and an agency by its slug.
-    const agencyParam = request.query.agency;
-    const chosen = agencyParam && /^\d+$/.test(agencyParam) ? { jurisdiction: agencyParam } : request.query;
-    const scope = await reportScope(ctx, principal, chosen);
+    const scope = await reportScope(ctx, principal, request.query);
     const tables = await computeTables(ctx, year, scope);
     const choices = principal.role === 'admin' ? await scopeChoices(ctx) : principal.role === 'overseer' ? await scopeChoices(ctx, principal.jurisdictionId!) : [];
     return reply.page('staff/request-statistics', {

@@ -58,8 +58,10 @@ async function jurisdictionScope(ctx: AppContext, id: number): Promise<ReportSco
 /** Which agencies a report is for: clerks and supervisors their own; administrators any agency or jurisdiction, or all. */
 export async function reportScope(ctx: AppContext, principal: Principal, query: { agency?: unknown; jurisdiction?: unknown }): Promise<ReportScope> {
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-  const slug = text(query.agency);
-  const code = text(query.jurisdiction);
+  // The pages' one 范围 list names a jurisdiction by its code (digits) and an agency by its slug (a letter first).
+  const named = text(query.agency);
+  const slug = named && /^\d+$/.test(named) ? null : named;
+  const code = text(query.jurisdiction) ?? (named && !slug ? named : null);
   if (principal.role === 'overseer') {
     // A jurisdiction's OGI office: its own jurisdiction by default, or any agency or jurisdiction below it.
     const tree = await ctx.jurisdictions.current();
@@ -130,9 +132,7 @@ function defaultSections(year: number, name: string, tables: AnnualTables): Reco
 /** Creates the year's report draft (or returns the existing one). */
 export async function generateReportDraft(ctx: AppContext, input: { year?: unknown; agency?: unknown; jurisdiction?: unknown }, principal: Principal) {
   const year = parseYear(input.year);
-  // The form's one 范围 list names a jurisdiction by its code and an agency by its slug.
-  const chosen = typeof input.agency === 'string' && /^\d+$/.test(input.agency) ? { jurisdiction: input.agency } : input;
-  const scope = await reportScope(ctx, principal, chosen);
+  const scope = await reportScope(ctx, principal, input);
   const existing = await findReport(ctx.db, year, scope.key);
   if (existing) return existing;
   const tables = await computeTables(ctx, year, scope);
