@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config/config.js';
 import { scopeOfKey, computeTables } from '../src/reports/reports.service.js';
 import { table3Problems } from '../src/reports/tables.js';
 import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
-import { listCases } from '../src/desk/desk.service.js';
+import { listCases } from '../src/desk/queue.service.js';
 import { signIn } from '../test/helpers/web.js';
 import { freshPostgres, requirePostgres } from './lib/bench-database.js';
 

@@ -5,7 +5,7 @@ import { staffOnly } from '../http/auth.js';
 import { ERRORS, STAFF, trackingNumberParams } from '../http/openapi.js';
 import { applicationSchema, registrationExtras } from '../requests/application.schema.js';
 import { receiptSchema } from '../requests/requests.schemas.js';
-import { caseSchema, eventBodySchema, queueSchema, reissuedAccessCodeSchema } from './desk.schemas.js';
+import { assignmentResultSchema, caseSchema, eventBodySchema, queueSchema, queueTabsSchema, reissuedAccessCodeSchema } from './desk.schemas.js';
 import { notFound } from '../common/errors.js';
 import { readBody } from '../http/multipart.js';
 import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
@@ -13,7 +13,8 @@ import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';
 import { recordServiceByStaff, serviceInput } from '../letters/service-records.service.js';
-import { addNote, caseView, findVisibleCase, getCase, listCases, noteInput, queueQuery } from './desk.service.js';
+import { addNote, caseView, findVisibleCase, getCase, noteInput } from './desk.service.js';
+import { assignMany, assignmentSchema, exportQueue, listCases, queueQuery, queueTabs } from './queue.service.js';
 
 const tags = ['cases'];
 const security = STAFF;
@@ -25,6 +26,30 @@ const SCHEMAS = {
     summary: 'The cases the caller may see (the clerks’ queue), keyset-paginated by due date',
     querystring: queueQuery,
     response: { 200: queueSchema, ...ERRORS },
+  },
+  tabs: {
+    tags,
+    security,
+    summary: 'The queue’s tabs (a to-do list) with how many cases each holds',
+    description:
+      'Pass a tab’s `key` as `tab` to GET /api/cases. `approval` holds drafts and extension requests awaiting the office head; `applicant`, cases waiting for a correction, a fee or reasons; every tab but `closed` holds open cases only.',
+    querystring: queueQuery.pick({ agency: true }),
+    response: { 200: queueTabsSchema, ...ERRORS },
+  },
+  export: {
+    tags,
+    security,
+    summary: 'The queue’s view (the same filters and tab as GET /api/cases, every page) as an XLSX spreadsheet',
+    querystring: queueQuery.omit({ after: true, limit: true }),
+    produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    response: { 200: z.any().describe('the .xlsx file'), ...ERRORS },
+  },
+  assign: {
+    tags,
+    security,
+    summary: 'Give several cases to one clerk (each an ASSIGN); those that cannot be are listed with the reason',
+    body: assignmentSchema,
+    response: { 200: assignmentResultSchema, ...ERRORS },
   },
   register: {
     tags,
@@ -82,7 +107,7 @@ const SCHEMAS = {
     response: { 200: z.any().describe('the file'), ...ERRORS },
   },
 };
-import { sendFile } from '../http/files.js';
+import { sendFile, sendSpreadsheet } from '../http/files.js';
 
 type WithTn = { Params: { trackingNumber: string } };
 
@@ -90,6 +115,11 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
   const staff = staffOnly(ctx);
 
   app.get('/api/cases', { schema: SCHEMAS.list, preHandler: staff }, async (request) => listCases(ctx, request.principal!, request.query));
+  app.get('/api/cases/tabs', { schema: SCHEMAS.tabs, preHandler: staff }, async (request) => ({ tabs: await queueTabs(ctx, request.principal!, request.query) }));
+  app.get('/api/cases/export.xlsx', { schema: SCHEMAS.export, preHandler: staff }, async (request, reply) =>
+    sendSpreadsheet(reply, '申请清单.xlsx', await exportQueue(ctx, request.principal!, request.query)),
+  );
+  app.post('/api/cases/assignments', { schema: SCHEMAS.assign, preHandler: staff }, async (request) => assignMany(ctx, request.principal!, request.body));
 
   app.post('/api/cases', { schema: SCHEMAS.register, preHandler: staff }, async (request, reply) => {
     const { fields, uploads } = await readBody(ctx, request);

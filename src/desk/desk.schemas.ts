@@ -38,6 +38,13 @@ export const queueSchema = z
   })
   .meta({ id: 'Queue' });
 
+export const queueTabsSchema = z.object({ tabs: z.array(z.object({ key: z.string(), label: z.string(), count: z.number().int() })) }).meta({ id: 'QueueTabs' });
+
+export const assignmentResultSchema = z.object({
+  assigned: z.array(z.string()).describe('tracking numbers now assigned'),
+  refused: z.array(z.object({ trackingNumber: z.string(), message: z.string() })).describe('those that could not be, and why'),
+});
+
 const consultation = z.object({
   party: z.string(),
   partyKind: z.enum(['third_party', 'agency']),

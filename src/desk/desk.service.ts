@@ -1,12 +1,12 @@
-// The clerks' view of cases: the queue and the whole case. Read-only; actions go through workflow.service.
+// The clerks' view of a case, the whole of it (the queue: queue.service.ts). Read-only; actions go through workflow.service.
 import { z } from 'zod';
 import { today } from '../calendar/clock.js';
-import { isIsoDate, isoDateField, toShanghaiIso } from '../calendar/dates.js';
+import { toShanghaiIso } from '../calendar/dates.js';
 import { workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound, validationFailed } from '../common/errors.js';
-import { dropEmpty, MAX_INTEGER, parseInput } from '../common/validation.js';
-import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
+import { AppError, notFound } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
+import { findAgencyById } from '../agencies/agencies.repository.js';
 import { appendTimeline, findCase, findCaseById, findSimilarRequests, listAttachments, listTimeline, lockCase, type CaseRow } from '../requests/cases.repository.js';
 import { serviceRecordsOfCase } from '../letters/service-records.repository.js';
 import { serviceOf } from '../letters/service-records.service.js';
@@ -21,9 +21,7 @@ import { findStaffById } from '../staff/staff.repository.js';
 import { ANSWER_PERIOD } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import { eventLabel, stateLabel } from '../workflow/labels.js';
-import { CASE_STATES } from '../workflow/types.js';
 import { allowedEvents, derive, parseSnapshot } from '../workflow/workflow.js';
-import { listQueue, type QueueCursor } from './queue.repository.js';
 
 /** Working days left until the due date (negative when past), or null without a running deadline. */
 export function workingDaysLeft(args: { dueOn: string | null; on: string; calendar: Calendar }): number | null {
@@ -31,90 +29,6 @@ export function workingDaysLeft(args: { dueOn: string | null; on: string; calend
   if (!dueOn) return null;
   if (dueOn >= on) return workingDaysBetween({ from: on, to: dueOn, calendar }).days;
   return -workingDaysBetween({ from: dueOn, to: on, calendar }).days;
-}
-
-export const queueQuery = z.object({
-  state: z
-    .string()
-    .optional()
-    .transform((v) =>
-      v
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [],
-    )
-    .pipe(z.array(z.enum(CASE_STATES))),
-  agency: z.string().trim().optional(),
-  overdue: z.enum(['true', 'false']).optional(),
-  /** `sign_off`: the 待审签 list, decisions drafted and awaiting the office head (art. 17); `service`: 送达待登记, letters whose period waits for their service (docs/statute.md §6). */
-  awaiting: z.enum(['sign_off', 'service'], { error: '不认识的筛选条件' }).optional(),
-  // Numbers and dates the database can hold (a 500 otherwise): a staff id is an int4, a date a real day.
-  assignee: z.union([z.literal('me'), z.coerce.number().int().positive().max(MAX_INTEGER)]).optional(),
-  channel: z.string().trim().max(20).optional(),
-  receivedFrom: isoDateField.optional(),
-  receivedTo: isoDateField.optional(),
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  after: z.string().max(200).optional(),
-});
-
-function encodeCursor(c: QueueCursor): string {
-  return Buffer.from(JSON.stringify([c.dueOn, c.id])).toString('base64url');
-}
-
-function decodeCursor(text: string): QueueCursor {
-  try {
-    const [dueOn, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [unknown, unknown];
-    // A real day and an id a bigint holds: a cursor is the client's to forge.
-    if ((dueOn === null || isIsoDate(dueOn)) && Number.isSafeInteger(id) && (id as number) >= 0) {
-      return { dueOn: dueOn as string | null, id: id as number };
-    }
-  } catch {
-    // fall through
-  }
-  throw validationFailed({ after: '翻页参数无效' });
-}
-
-export async function listCases(ctx: AppContext, principal: Principal, query: unknown) {
-  const q = parseInput(queueQuery, dropEmpty(query));
-  // An administrator's queue holds every agency's cases; an overseer's, those of the agencies it supervises.
-  let agencyIds = principal.role === 'admin' || principal.oversees === 'all' ? undefined : (principal.oversees ?? [principal.agencyId!]);
-  if (q.agency) {
-    const agency = await findAgencyBySlug(ctx.db, q.agency, { includeRetired: true });
-    // Another agency's queue is as invisible as a missing one.
-    if (!agency || !canReadAgency(principal, agency.id)) return { items: [], nextCursor: null };
-    agencyIds = [agency.id];
-  }
-  const on = today(ctx.clock);
-  const rows = await listQueue(ctx.db, {
-    filter: {
-      agencyIds,
-      states: q.state,
-      overdueOn: q.overdue === 'true' ? on : undefined,
-      awaitingSignOff: q.awaiting === 'sign_off',
-      awaitingService: q.awaiting === 'service',
-      assigneeId: q.assignee === 'me' ? principal.id : q.assignee,
-      channel: q.channel,
-      receivedFrom: q.receivedFrom,
-      receivedTo: q.receivedTo,
-      search: q.q || undefined,
-    },
-    after: q.after ? decodeCursor(q.after) : null,
-    limit: q.limit + 1,
-  });
-  const page = rows.slice(0, q.limit);
-  const calendar = await ctx.calendar(ctx.db);
-  const last = page.at(-1);
-  return {
-    items: page.map(({ id: _id, ...r }) => ({
-      ...r,
-      stateLabel: stateLabel(r.state),
-      workingDaysLeft: r.state === 'received' || r.state === 'assigned' || r.state === 'overdue' ? workingDaysLeft({ dueOn: r.dueOn, on, calendar }) : null,
-    })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ dueOn: last.dueOn, id: last.id }) : null,
-  };
 }
 
 /**

@@ -14,6 +14,11 @@ import type { CaseView } from './desk.service.js';
 
 const label = (options: readonly (readonly [string, string])[], value: string | null | undefined) => options.find(([v]) => v === value)?.[1] ?? value ?? '';
 const CHANNELS = [['online', '网上提交'], ...CHANNEL_OPTIONS.filter(([v]) => v !== 'online'), ['transfer', '其他机关转送']] as const;
+
+/** How a request arrived, as staff read it. */
+export function channelLabel(channel: string): string {
+  return label(CHANNELS, channel);
+}
 const OPINIONS: Record<string, string> = { agree: '同意公开', object: '不同意公开', no_reply: '逾期未提出意见' };
 const FORMATS: Record<string, string> = { paper: '纸质文本', electronic: '电子文档' };
 const DELIVERIES: Record<string, string> = { email: '电子邮件', post: '邮寄', pickup: '当面领取', online: '在平台下载' };
@@ -288,34 +293,5 @@ export function casePageModel(
     repeatText: c.possibleRepeatOf
       ? `您提出的申请与您此前提出、本机关已于${chineseDate(c.possibleRepeatOf.concludedOn)}答复的申请（编号：${c.possibleRepeatOf.trackingNumber}）内容相同，属于重复申请。`
       : null,
-  };
-}
-
-export function queueRowModel(r: {
-  trackingNumber: string;
-  state: string;
-  stateLabel: string;
-  channel: string;
-  receivedOn: string;
-  dueOn: string | null;
-  dueProvisional: boolean;
-  clockStopped: boolean;
-  workingDaysLeft: number | null;
-  applicantName: string;
-  description: string;
-  assigneeName: string | null;
-  pendingDraft?: string | null;
-  awaitingService?: string | null;
-}) {
-  return {
-    ...r,
-    awaitingSignOff: Boolean(r.pendingDraft),
-    awaitingService: Boolean(r.awaitingService),
-    receivedOnText: chineseDate(r.receivedOn),
-    dueOnText: r.dueOn ? chineseDate(r.dueOn) : '—',
-    leftText: r.workingDaysLeft === null ? '' : r.workingDaysLeft >= 0 ? `剩 ${r.workingDaysLeft} 个工作日` : `超期 ${-r.workingDaysLeft} 个工作日`,
-    channelLabel: label(CHANNELS, r.channel),
-    badges: badgesOf(r),
-    url: `/staff/cases/${r.trackingNumber}`,
   };
 }

@@ -13,3 +13,12 @@ export function sendFile(reply: FastifyReply, file: { mime: string; filename: st
     .header('cache-control', 'private, no-store')
     .send(Readable.from(content));
 }
+
+/** A spreadsheet made for this request (an export), as a download that no cache keeps. */
+export function sendSpreadsheet(reply: FastifyReply, filename: string, file: Buffer) {
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .header('cache-control', 'private, no-store')
+    .send(file);
+}

@@ -153,6 +153,7 @@ const NOTICES: Record<string, string> = {
   returned: '已退回拟稿，已通知承办人按意见修改。',
   reviewed: '已审核，已送另一名负责人签发。',
   withdrawn_publication: '已撤回：该答复不再在阅览室列出和显示，本页说明撤回的时间和理由。',
+  assigned: '已分办所选申请，承办人可在“我的待办”中看到。',
   served: '已登记送达。自该文书送达之日起计算的期限已按送达日期重新计算。',
 };
 

@@ -10,6 +10,7 @@ import { listAgencies } from '../agencies/agencies.repository.js';
 import { z } from 'zod';
 import { reviewSchemaFields } from '../desk/desk.schemas.js';
 import { staffOnly, staffPage } from '../http/auth.js';
+import { sendSpreadsheet } from '../http/files.js';
 import { ERRORS, STAFF, trackingNumberParams } from '../http/openapi.js';
 import { annualReportSchema, reportQuery } from './reports.schemas.js';
 import { noticeOf, orRefusalPage, redirectWithNotice } from '../http/views.js';
@@ -124,10 +125,7 @@ export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   // The case ledger (台账) of a scope and period, as XLSX: the API and the staff's page alike.
   const sendLedger = async (request: FastifyRequest, reply: FastifyReply) => {
     const { file, filename } = await ledgerXlsx(ctx, request.principal!, request.query);
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
-      .send(file);
+    return sendSpreadsheet(reply, filename, file);
   };
   app.get('/api/reports/ledger.xlsx', { schema: SCHEMAS.ledger, preHandler: staff }, sendLedger);
   app.get('/staff/reports/ledger.xlsx', { preHandler: staffPage(ctx) }, sendLedger);
