@@ -24,6 +24,7 @@ import { calendarRoutes } from './calendar/calendar.routes.js';
 import { systemClock, type Clock } from './calendar/clock.js';
 import { caseRoutes } from './desk/desk.routes.js';
 import { deskPages } from './desk/desk.pages.js';
+import { queuePages } from './desk/queue.pages.js';
 import type { Config } from './config/config.js';
 import { openToOthers } from './config/private-files.js';
 import { personalDataKeySource } from './config/personal-data-key.js';
@@ -259,6 +260,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(caseRoutes, { ctx });
   await app.register(staffPages, { ctx, limits });
   await app.register(deskPages, { ctx });
+  await app.register(queuePages, { ctx });
   await app.register(queuesRoutes, { ctx });
   await app.register(portalPages, { ctx, limits });
   await app.register(guidePages, { ctx });

@@ -67,7 +67,7 @@ t.test('HTML and script typed by applicants or clerks show as text on every page
   }
 
   const staff = await signIn(app, clerk.email, clerk.password);
-  shows('the queue', (await staff.get('/staff')).body);
+  shows('the queue', (await staff.get('/staff?tab=closed')).body);
   const casePage = await staff.get(`/staff/cases/${tn}`);
   shows('the case page', casePage.body);
   for (const m of casePage.body.matchAll(/href="(\/staff\/cases\/[^"]+\/letters\/\d+)"/g)) shows(`the staff letter ${m[1]}`, (await staff.get(m[1]!)).body);

@@ -15,6 +15,14 @@ export class AppError extends Error {
   ) {
     super(message);
   }
+
+  /** The same error with a field called by another name (an API whose body names a field differently from the form). */
+  renamingField(from: string, to: string): AppError {
+    const rename = (f: string) => (f === from ? to : f);
+    const fields = this.details.fields && Object.fromEntries(Object.entries(this.details.fields).map(([k, v]) => [rename(k), v]));
+    const places = this.details.places?.map((p) => ({ ...p, field: rename(p.field) }));
+    return new AppError(this.statusCode, this.code, this.message, { ...this.details, ...(fields && { fields }), ...(places && { places }) });
+  }
 }
 
 export const validationFailed = (fields: FieldMessages, message = '提交的内容有误，请按提示修改') => new AppError(400, 'validation.failed', message, { fields });

@@ -614,6 +614,11 @@ export const publishedAnswers = pgTable(
     withdrawnAt: instant('withdrawn_at'),
     withdrawnBy: integer('withdrawn_by').references(() => staff.id),
     withdrawalReason: text('withdrawal_reason'),
+    /** The released files (attachments of the case, role `released`) published with the answer. */
+    files: uuid('files')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     /** The character bigrams of the title, question and answer (ogi_bigrams, migration 0022). */
     bigrams: text('bigrams')
       .array()

@@ -11,6 +11,7 @@ import { PERIOD_STARTED_BY } from '../workflow/deadlines.js';
 import type { LetterKind } from '../workflow/request.machine.js';
 import { REVIEW_KIND_LABELS, REVIEW_OUTCOME_LABELS } from '../reports/tables.js';
 import type { CaseView } from './desk.service.js';
+import { thirdPerson } from '../published/third-person.js';
 
 const label = (options: readonly (readonly [string, string])[], value: string | null | undefined) => options.find(([v]) => v === value)?.[1] ?? value ?? '';
 const CHANNELS = [['online', '网上提交'], ...CHANNEL_OPTIONS.filter(([v]) => v !== 'online'), ['transfer', '其他机关转送']] as const;
@@ -196,6 +197,7 @@ export function casePageModel(
   return {
     title: `申请 ${c.trackingNumber}`,
     c,
+    publication: publicationFormModel(c, values.publication as Record<string, unknown> | undefined),
     badges: badgesOf(c),
     dueText: c.dueOn
       ? `${chineseDate(c.dueOn)}${c.workingDaysLeft !== null ? `（${c.workingDaysLeft >= 0 ? `剩余 ${c.workingDaysLeft} 个工作日` : `已超过 ${-c.workingDaysLeft} 个工作日`}）` : ''}`
@@ -293,5 +295,19 @@ export function casePageModel(
     repeatText: c.possibleRepeatOf
       ? `您提出的申请与您此前提出、本机关已于${chineseDate(c.possibleRepeatOf.concludedOn)}答复的申请（编号：${c.possibleRepeatOf.trackingNumber}）内容相同，属于重复申请。`
       : null,
+  };
+}
+
+/**
+ * The publication form (art. 44): the answer rewritten to speak of the applicant, the released files
+ * ticked; after a refusal, what the clerk typed and ticked.
+ */
+function publicationFormModel(c: CaseView, typed: Record<string, unknown> | undefined) {
+  const ticked = typed ? [typed.files ?? []].flat().map(String) : null;
+  return {
+    title: typed ? String(typed.title ?? '') : '',
+    question: typed ? String(typed.question ?? '') : c.description,
+    answer: typed ? String(typed.answer ?? '') : thirdPerson(c.answerText ?? ''),
+    files: c.attachments.filter((f) => f.role === 'released').map((f) => ({ id: f.id, filename: f.filename, checked: ticked ? ticked.includes(f.id) : true })),
   };
 }

@@ -1,32 +1,46 @@
 // The reading room (/published): answers an agency chose to publish for everyone (art. 44), as the
 // clerk wrote them for publication: a title, the question and the answer, no applicant data.
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { matchesWords } from '../common/bigram-search.js';
 import { z } from 'zod';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { uniqueViolation, type Executor } from '../db/client.js';
 import { agencies, publishedAnswers } from '../db/schema.js';
-import { AppError, notFound, ruleViolation, type Place } from '../common/errors.js';
+import { AppError, notFound, ruleViolation, validationFailed, type Place } from '../common/errors.js';
 import { findPersonalData, KIND_LABELS } from '../common/personal-data-detector.js';
-import { parseInput } from '../common/validation.js';
-import { appendTimeline, lockCase } from '../requests/cases.repository.js';
+import { dropEmpty, parseInput } from '../common/validation.js';
+import { appendTimeline, findAttachment, listAttachments, lockCase } from '../requests/cases.repository.js';
 import { openCaseIdNumber } from '../requests/personal-data.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 
 const publishSchema = z.object({
-  title: z.string().trim().min(4).max(200),
-  question: z.string().trim().min(5).max(2000),
-  answer: z.string().trim().min(5).max(20_000),
+  title: z.string({ error: '请填写标题' }).trim().min(4, '标题至少4个字').max(200, '标题不超过200字'),
+  question: z.string().trim().max(2000, '申请内容不超过2000字').default(''),
+  answer: z.string({ error: '请填写公开的内容' }).trim().min(5, '公开的内容至少5个字').max(20_000, '公开的内容不超过20000字'),
+  /** Released files of the case (attachments with role `released`), published with the text. */
+  files: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.uuid('不是本案的答复文件')).max(50, '一次最多公开50个文件'))
+    .default([]),
 });
 
-const FIELD_LABELS: Record<string, string> = { title: '标题', question: '申请内容', answer: '答复内容' };
+/** The contract's body (`POST /api/cases/:tn/publication`): the text to publish is the answer rewritten for everyone. */
+export const publicationInput = z.object({
+  title: z.string().describe('the item’s title'),
+  text: z.string().describe('the answer rewritten in the third person, without the applicant’s data'),
+  files: z.array(z.string()).optional().describe('ids of the case’s released files to publish with it'),
+});
+
+const FIELD_LABELS: Record<string, string> = { title: '标题', question: '申请内容', answer: '答复内容', files: '文件名' };
 
 /**
  * Where what is to be published holds personal data: anyone's identity number, mobile number or
  * e-mail address however written (shared/personal-data-detector.ts), and the applicant's own name,
  * numbers and address as recorded on the case.
  */
-function personalDataIn(data: Record<'title' | 'question' | 'answer', string>, own: (string | null)[]): Place[] {
+function personalDataIn(data: Record<'title' | 'question' | 'answer' | 'files', string>, own: (string | null)[]): Place[] {
   const places: Place[] = [];
   for (const [field, text] of Object.entries(data)) {
     for (const f of findPersonalData(text)) places.push({ field, excerpt: `${KIND_LABELS[f.kind]} ${f.excerpt}` });
@@ -40,13 +54,23 @@ function personalDataIn(data: Record<'title' | 'question' | 'answer', string>, o
   return places;
 }
 
+/**
+ * Publishes an answered case's answer to the reading room (art. 44): the text as the clerk rewrote it
+ * for everyone, and the released files chosen. Refused, with every place listed and nothing stored,
+ * when the text or a file name holds personal data.
+ */
 export async function publishAnswer(ctx: AppContext, principal: Principal, trackingNumber: string, input: unknown): Promise<number> {
   const data = parseInput(publishSchema, input);
   return ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, { trackingNumber: trackingNumber.toUpperCase() });
     if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
     if (row.state !== 'answered') throw ruleViolation('art44_publish_answered_only', '只有已经答复的申请才能主动公开（条例第四十四条）');
-    const places = personalDataIn(data, [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address]);
+    const released = new Map((await listAttachments(tx, row.id)).filter((a) => a.role === 'released').map((a) => [a.id, a]));
+    const files = [...new Set(data.files)];
+    if (files.some((id) => !released.has(id))) throw validationFailed({ files: '只能公开本案答复时提供的文件' });
+    const fileNames = files.map((id) => released.get(id)!.filename).join(' ');
+    const texts = { title: data.title, question: data.question, answer: data.answer, files: fileNames };
+    const places = personalDataIn(texts, [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address]);
     if (places.length) {
       const where = places.map((p) => `${FIELD_LABELS[p.field]}：“${p.excerpt}”`).join('；');
       throw new AppError(400, 'publication.personal_data', `公开内容中含有个人信息，请删除后再公开：${where}`, { places });
@@ -54,7 +78,16 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
     try {
       const [published] = await tx
         .insert(publishedAnswers)
-        .values({ caseId: row.id, agencyId: row.agencyId, ...data, publishedOn: today(ctx.clock), publishedBy: principal.id })
+        .values({
+          caseId: row.id,
+          agencyId: row.agencyId,
+          title: data.title,
+          question: data.question,
+          answer: data.answer,
+          files,
+          publishedOn: today(ctx.clock),
+          publishedBy: principal.id,
+        })
         .returning({ id: publishedAnswers.id });
       await appendTimeline(tx, {
         caseId: row.id,
@@ -64,7 +97,7 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
         actor: staffActor(principal, row),
         stateAfter: row.state,
         dueOnAfter: row.dueOn,
-        payload: { publishedId: published!.id },
+        payload: { publishedId: published!.id, files: files.length },
       });
       return published!.id;
     } catch (err) {
@@ -82,30 +115,69 @@ export async function findPublishedOfCase(db: Executor, caseId: number) {
   return row ?? null;
 }
 
-export async function searchPublished(ctx: AppContext, q: string) {
-  const term = q.trim().slice(0, 100);
-  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return ctx.db
-    .select({
-      id: publishedAnswers.id,
-      title: publishedAnswers.title,
-      question: sql<string>`left(${publishedAnswers.question}, 120)`,
-      publishedOn: publishedAnswers.publishedOn,
-      agencyName: agencies.name,
-    })
-    .from(publishedAnswers)
-    .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
-    .where(
-      and(
-        isNull(publishedAnswers.withdrawnAt),
-        term ? sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer}) ilike ${pattern}` : undefined,
-      ),
-    )
-    .orderBy(desc(publishedAnswers.publishedOn), desc(publishedAnswers.id))
-    .limit(100);
+export const PAGE_SIZE = 20;
+
+export const publishedQuery = z.object({
+  q: z.string().trim().max(100, '搜索词不超过100字').default(''),
+  agency: z.string().trim().max(64).optional(),
+  jurisdiction: z.string().trim().max(12).optional(),
+  year: z.coerce.number({ error: '年份应为数字' }).int().min(2008, '年份应在2008年以后').max(2100, '年份有误').optional(),
+  page: z.coerce.number({ error: '页码应为数字' }).int().min(1, '页码从1开始').max(100_000, '页码过大').default(1),
+});
+
+/**
+ * The reading room's search: words of two or more characters found inside words of the title,
+ * question or answer (bigrams, src/common/bigram-search.ts), by agency, jurisdiction (and those below
+ * it) and year; newest first, 20 a page, with the total. Withdrawn items are not listed.
+ */
+export async function searchPublished(ctx: AppContext, query: unknown) {
+  const q = parseInput(publishedQuery, dropEmpty(query));
+  let agencyIds: number[] | undefined;
+  if (q.jurisdiction) {
+    const tree = await ctx.jurisdictions.current();
+    const j = tree.byCode(q.jurisdiction);
+    agencyIds = j ? tree.agenciesWithin(j.id) : [];
+  }
+  const where = and(
+    isNull(publishedAnswers.withdrawnAt),
+    q.q
+      ? matchesWords({
+          q: q.q,
+          bigrams: (words) => sql`${publishedAnswers.bigrams} @> ${words}`,
+          text: sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer})`,
+        })
+      : undefined,
+    q.agency ? eq(agencies.slug, q.agency) : undefined,
+    agencyIds ? inArray(publishedAnswers.agencyId, agencyIds.length ? agencyIds : [-1]) : undefined,
+    q.year ? and(gte(publishedAnswers.publishedOn, `${q.year}-01-01`), lte(publishedAnswers.publishedOn, `${q.year}-12-31`)) : undefined,
+  );
+  const [items, [count]] = await Promise.all([
+    ctx.db
+      .select({
+        id: publishedAnswers.id,
+        title: publishedAnswers.title,
+        excerpt: sql<string>`left(case when ${publishedAnswers.question} = '' then ${publishedAnswers.answer} else ${publishedAnswers.question} end, 120)`,
+        publishedOn: publishedAnswers.publishedOn,
+        agencySlug: agencies.slug,
+        agencyName: agencies.name,
+        files: sql<number>`cardinality(${publishedAnswers.files})`,
+      })
+      .from(publishedAnswers)
+      .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
+      .where(where)
+      .orderBy(desc(publishedAnswers.publishedOn), desc(publishedAnswers.id))
+      .limit(PAGE_SIZE)
+      .offset((q.page - 1) * PAGE_SIZE),
+    ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(publishedAnswers)
+      .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
+      .where(where),
+  ]);
+  return { query: q, items, total: count?.n ?? 0, page: q.page, pages: Math.max(1, Math.ceil((count?.n ?? 0) / PAGE_SIZE)) };
 }
 
-export async function getPublished(ctx: AppContext, id: string) {
+export async function getPublished(ctx: AppContext, id: string): Promise<PublishedItem> {
   const [row] = /^\d{1,9}$/.test(id)
     ? await ctx.db
         .select({
@@ -119,14 +191,41 @@ export async function getPublished(ctx: AppContext, id: string) {
           agencySlug: agencies.slug,
           withdrawnAt: publishedAnswers.withdrawnAt,
           withdrawalReason: publishedAnswers.withdrawalReason,
+          caseId: publishedAnswers.caseId,
+          files: publishedAnswers.files,
         })
         .from(publishedAnswers)
         .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
         .where(and(eq(publishedAnswers.id, Number(id))))
     : [];
   if (!row) throw notFound('published.not_found', '没有找到该公开答复');
-  // A withdrawn item says so, and no longer what it said.
-  return row.withdrawnAt ? { ...row, question: '', answer: '' } : row;
+  // A withdrawn item says so, and no longer what it said nor its files.
+  if (row.withdrawnAt) return { ...row, question: '', answer: '', files: [] };
+  const released = (await listAttachments(ctx.db, row.caseId)).filter((a) => row.files.includes(a.id));
+  return { ...row, files: released.map((a) => ({ id: a.id, filename: a.filename, size: a.size, mime: a.mime })) };
+}
+
+export type PublishedItem = {
+  id: number;
+  title: string;
+  question: string;
+  answer: string;
+  publishedOn: string;
+  agencyId: number;
+  agencyName: string;
+  agencySlug: string;
+  withdrawnAt: Date | null;
+  withdrawalReason: string | null;
+  caseId: number;
+  files: { id: string; filename: string; size: number; mime: string }[];
+};
+
+/** A file published with an item: only one the item lists, while it is published. */
+export async function publishedFile(ctx: AppContext, id: string, fileId: string) {
+  const item = await getPublished(ctx, id);
+  const file = item.files.find((f) => f.id === fileId);
+  if (!file) throw notFound('published.file_not_found', '没有找到该文件');
+  return (await findAttachment(ctx.db, item.caseId, file.id))!;
 }
 
 const withdrawalSchema = z.object({ reason: z.string().trim().min(2).max(500) });

@@ -18,6 +18,7 @@ const NUMBERS = [1e400, -1, 2 ** 63, 99999999999999999999, 0.5, Number.NaN];
 const PARAMS: Record<string, string[]> = {
   trackingNumber: ['FGJ-2026-00001', 'FGJ%ED%A0%80', '%ED%A0%80', '%', 'A'.repeat(300), '99999999999999999999'],
   id: ['1', '-1', '99999999999999999999999', '1e400', 'NaN', '%00', '%ED%A0%80'],
+  fileId: ['6f1c2c1e-0000-4000-8000-000000000000', 'x', '%00', '%ED%A0%80'],
   slug: ['fgj', '%ED%A0%80', 'x'.repeat(200)],
   year: ['2026', '99999999999', '-1', '1e3'],
   scope: ['district', '%ED%A0%80'],

@@ -1,0 +1,1 @@
+ALTER TABLE "published_answers" ADD COLUMN "files" uuid[] DEFAULT '{}'::uuid[] NOT NULL;
