@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { TEMPLATES_DIR } from './config/paths.js';
+import { chineseDate } from './letters/chinese-dates.js';
 
 export function createHandlebars(): typeof Handlebars {
   const hbs = Handlebars.create();
@@ -10,6 +11,8 @@ export function createHandlebars(): typeof Handlebars {
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
+  // A day as people write it: 2026年3月23日, never 2026-03-23.
+  hbs.registerHelper('cnDate', (day: unknown) => (typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? chineseDate(day) : day));
   return hbs;
 }
 

@@ -288,6 +288,19 @@ t.test('table 三 over a scenario spanning two years', async (t) => {
     t.equal(draft.headers.location, '/admin/reports/2026/430302');
     const edit = await web.get('/admin/reports/2026/430302');
     t.match(pageText(edit.body), /全年新收政府信息公开申请\d+件/, 'the draft text carries the figures');
+    const unwritten = await web.post('/admin/reports/2026/430302/publish', {});
+    t.equal(unwritten.statusCode, 409);
+    t.match(
+      pageText(unwritten.body),
+      /报告中还有待填写的内容，不能发布：一、总体情况（【请填写本年度政府信息公开工作的总体情况】）；二、主动公开政府信息情况/,
+      'a placeholder left: refused, each named',
+    );
+    await web.post('/admin/reports', { year: '2027', agency: '430302' });
+    await web.get('/admin/reports/2027/430302');
+    const early = await web.post('/admin/reports/2027/430302/publish', {});
+    t.equal(early.statusCode, 409);
+    t.match(pageText(early.body), /2027年尚未结束，2027年度报告自2028年1月1日起才能发布（条例第四十九条）/, 'art. 49: not before the year is over');
+    await web.get('/admin/reports/2026/430302');
     t.equal(
       (await web.post('/admin/reports/2026/430302', { overview: '2026年总体情况良好。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' })).statusCode,
       303,

@@ -204,5 +204,33 @@ t.test('in a real browser', async (t) => {
     await page.waitForURL(/notice=signed|notice=done/);
     t.equal((await head.get(`/api/cases/${tn}`)).json().state, 'answered', 'issued once confirmed');
   });
+  for (const width of [1280, 375]) {
+    await t.test(`an office head works from the queue: tabs with counts, 待审签, cards on a phone (${width} px)`, async (t) => {
+      const head = await staffClient(app, 'supervisor', 'fgj');
+      const clerk = await staffClient(app, 'clerk', 'fgj');
+      const drafted = (await api(app).post('/api/requests', application({ description: '请公开2026年农机购置补贴的发放名单' }))).json().trackingNumber as string;
+      await clerk.post(`/api/cases/${drafted}/events`, { type: 'ANSWER', disposition: 'disclosed', text: '经审查，现向您提供农机购置补贴发放名单。' });
+      const page = await open(width);
+      await page.goto(`${base}/staff`);
+      await page.getByLabel('电子邮箱').fill(head.email);
+      await page.getByLabel('密码').fill(head.password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(`${base}/staff`);
+      const tabs = page.getByRole('navigation', { name: '待办分类' });
+      t.match(await tabs.innerText(), /全部在办\s*\d+[\s\S]*待审签\s*\d+/, 'the tabs say how many each holds');
+      await tabs.getByRole('link', { name: /待审签/ }).click();
+      await page.waitForURL(/tab=approval/);
+      t.equal(await tabs.getByRole('link', { name: /待审签/ }).getAttribute('aria-current'), 'page');
+      t.ok(await page.getByRole('link', { name: drafted }).isVisible(), 'the draft awaiting sign-off is listed');
+      const display = await page
+        .locator('table.queue tbody tr')
+        .first()
+        .evaluate((row) => getComputedStyle(row).display);
+      t.equal(display, width < 640 ? 'block' : 'table-row', width < 640 ? 'each case a card below 40rem' : 'a table on a desk');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      t.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow})`);
+      await shot(page, 'queue', width);
+    });
+  }
   t.same(violations, [], 'no page breaks its Content Security Policy');
 });

@@ -219,6 +219,10 @@ t.test('decisions and their letters through the API', async (t) => {
     const adminWeb = await web.signIn(app, 'admin@test.local', 'admin-password-1');
     await adminWeb.get('/admin/reports');
     await adminWeb.post('/admin/reports', { year: '2026', agency: 'fgj' });
+    // Art. 49: published once the year is over, its sections written.
+    at('2027-01-04');
+    await adminWeb.get('/admin/reports/2026/fgj');
+    await adminWeb.post('/admin/reports/2026/fgj', { overview: '总体情况。', proactive: '主动公开情况。', problems: '存在的问题。', other: '其他事项。' });
     t.equal((await adminWeb.post('/admin/reports/2026/fgj/publish', {})).statusCode, 303);
     const published = web.pageText((await adminWeb.get('/reports/2026/fgj')).body);
 

@@ -41,10 +41,10 @@ t.test('the queue: tabs with counts, open cases by default, search, export and b
   };
   t.same(
     await tabs(),
-    { open: 4, unassigned: 2, mine: 1, due_soon: 0, overdue: 0, approval: 1, applicant: 1, closed: 1 },
-    '在办 4, 待分办 2, 我的待办 1, 待审签 1 (the draft, art. 17), 等待申请人 1 (correction, art. 30), 已办结 1',
+    { open: 4, unassigned: 2, mine: 1, due_soon: 0, overdue: 0, approval: 1, applicant: 1, closed: null },
+    '在办 4, 待分办 2, 我的待办 1, 待审签 1 (the draft, art. 17), 等待申请人 1 (correction, art. 30); 已办结, an archive, is not counted',
   );
-  t.same(await tabs(stranger), { open: 0, unassigned: 0, mine: 0, due_soon: 0, overdue: 0, approval: 0, applicant: 0, closed: 0 }, "another agency's staff count none of them");
+  t.same(await tabs(stranger), { open: 0, unassigned: 0, mine: 0, due_soon: 0, overdue: 0, approval: 0, applicant: 0, closed: null }, "another agency's staff count none of them");
   const list = async (query: string, who = clerk) => ((await who.get(`/api/cases?${query}`)).json().items as { trackingNumber: string }[]).map((c) => c.trackingNumber).sort();
   t.same(await list('tab=mine'), [roads], '我的待办');
   t.same(await list('tab=approval'), [drafted], '待审签');
@@ -76,7 +76,7 @@ t.test('the queue: tabs with counts, open cases by default, search, export and b
   const page = await web.get('/staff');
   t.equal(page.statusCode, 200);
   const text = pageText(page.body);
-  t.match(text, /全部在办 4 待分办 2 我的待办 0 5个工作日内到期 0 已超期 0 待审签 2 等待申请人 1 已办结 1/, 'the tabs with their counts');
+  t.match(text, /全部在办 4 待分办 2 我的待办 0 5个工作日内到期 0 已超期 0 待审签 2 等待申请人 1 已办结/, 'the tabs with their counts');
   t.notOk(page.body.includes(`/staff/cases/${answered}"`), 'an answered case is not on the default view');
   t.match(page.body, /data-label="答复期限"/, 'each cell names its column (the card layout below 40rem)');
   t.ok((await web.get('/staff?tab=closed')).body.includes(`/staff/cases/${answered}"`), '已办结 lists it');

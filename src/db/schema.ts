@@ -242,6 +242,14 @@ export const cases = pgTable(
     pendingDraft: text('pending_draft'),
     /** The open period whose letter is not yet served (workflow/deadlines.ts awaitingService): for the 送达待登记 list. */
     awaitingService: text('awaiting_service'),
+    /** Art. 33: a clerk asked for an extension and the office head has not decided (the queue's 待审签 tab). */
+    extensionAsked: boolean('extension_asked')
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(jsonb_typeof(snapshot #> '{context,extensionRequest}') = 'object', false)`),
+    /** Art. 35: the applicant was asked for reasons and has not replied (the queue's 等待申请人 tab). */
+    reasonsAsked: boolean('reasons_asked')
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(jsonb_typeof(snapshot #> '{context,reasonsRequest}') = 'object' and snapshot #>> '{context,reasonsRequest,repliedOn}' is null, false)`),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -269,6 +277,20 @@ export const cases = pgTable(
     index('cases_pending_draft_idx')
       .on(t.agencyId, t.dueOn, t.id)
       .where(sql`pending_draft is not null`),
+    // The queue's tabs count and list open cases only, a small part of all at any time, in the
+    // queue's order: an agency's, and every agency's (an administrator's, a jurisdiction office's).
+    // Migration 0024 gives both INCLUDE (state, assignee_id, pending_draft, extension_asked, reasons_asked,
+    // and agency_id to the second): the counts read the index alone.
+    index('cases_open_idx')
+      .on(t.agencyId, t.dueOn, t.id)
+      .where(sql`state in ('received', 'assigned', 'awaiting_correction', 'consulting', 'awaiting_payment', 'overdue')`),
+    index('cases_open_due_idx')
+      .on(t.dueOn, t.id)
+      .where(sql`state in ('received', 'assigned', 'awaiting_correction', 'consulting', 'awaiting_payment', 'overdue')`),
+    // 已办结 across every agency (an administrator's, a jurisdiction office's), in the queue's order.
+    index('cases_closed_due_idx')
+      .on(t.dueOn, t.id)
+      .where(sql`state in ('answered', 'closed')`),
     // The 送达待登记 list: few rows at any time.
     index('cases_awaiting_service_idx')
       .on(t.agencyId, t.id)
@@ -627,6 +649,10 @@ export const publishedAnswers = pgTable(
   },
   (t) => [
     index('published_answers_agency_idx').on(t.agencyId, t.publishedOn),
+    // The reading room's order (newest first: the index read backwards) and its count, over the items still published.
+    index('published_answers_listed_idx')
+      .on(t.publishedOn, t.id)
+      .where(sql`withdrawn_at is null`),
     // The reading room's search (src/common/bigram-search.ts), the same bigrams as the desk's.
     index('published_answers_bigrams_idx').using('gin', t.bigrams),
   ],

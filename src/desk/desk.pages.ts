@@ -29,6 +29,7 @@ import { listStaff } from '../staff/staff.repository.js';
 import { addNote, caseView, findReadableCase, findVisibleCase, revealIdNumber } from './desk.service.js';
 import { publishAnswer } from '../published/published.service.js';
 import { casePageModel } from './desk.view.js';
+import { whatWasDone } from './notices.js';
 
 type WithTn = { Params: { trackingNumber: string } };
 
@@ -64,7 +65,10 @@ async function renderCase(
     latestReceivedOn: workingDayOnOrAfter({ date: todayDate, calendar }).date,
     isSupervisor: principal.role !== 'clerk',
   });
-  return reply.status(options.status ?? 200).page('staff/case', { ...model, notice: noticeOf(request) });
+  // After an action: what was done and what follows, from the case as it now stands.
+  const code = (request.query as { notice?: unknown }).notice;
+  const notice = code === 'done' || code === 'signed' ? (whatWasDone(view) ?? noticeOf(request)) : noticeOf(request);
+  return reply.status(options.status ?? 200).page('staff/case', { ...model, notice });
 }
 
 /** The letters the pending draft will issue when signed, as they will read; or why it can no longer be signed. */

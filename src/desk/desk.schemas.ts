@@ -38,7 +38,9 @@ export const queueSchema = z
   })
   .meta({ id: 'Queue' });
 
-export const queueTabsSchema = z.object({ tabs: z.array(z.object({ key: z.string(), label: z.string(), count: z.number().int() })) }).meta({ id: 'QueueTabs' });
+export const queueTabsSchema = z
+  .object({ tabs: z.array(z.object({ key: z.string(), label: z.string(), count: z.number().int().nullable().describe('null for closed: an archive, not counted') })) })
+  .meta({ id: 'QueueTabs' });
 
 export const assignmentResultSchema = z.object({
   assigned: z.array(z.string()).describe('tracking numbers now assigned'),

@@ -66,7 +66,7 @@ export async function queuePages(app: FastifyInstance, { ctx }: { ctx: AppContex
     return reply.page('staff/queue', {
       title: '办理台',
       rows: list.items.map(queueRowModel),
-      tabs: shownTabs.map((t) => ({ ...t, url: `/staff?tab=${t.key}`, current: t.key === tab })),
+      tabs: shownTabs.map((t) => ({ ...t, counted: t.count !== null, url: `/staff?tab=${t.key}`, current: t.key === tab })),
       exportUrl: `/staff/cases.xlsx?${viewParams}`,
       // Staff of an agency may give cases to a clerk, several at once.
       canAssign: Boolean(principal.agencyId) && principal.role !== 'overseer' && staff.length > 0,

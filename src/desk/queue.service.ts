@@ -103,7 +103,7 @@ export async function queueTabs(ctx: AppContext, principal: Principal, query: un
   const q = parseInput(queueQuery.pick({ agency: true }), dropEmpty(query));
   const agencyIds = await queueScope(ctx, principal, q.agency);
   const counts = agencyIds === null ? null : await countTabs(ctx.db, { agencyIds, tabContext: await tabContextOf(ctx, principal) });
-  return QUEUE_TABS.map((key) => ({ key, label: QUEUE_TAB_LABELS[key], count: counts?.[key] ?? 0 }));
+  return QUEUE_TABS.map((key) => ({ key, label: QUEUE_TAB_LABELS[key], count: key === 'closed' ? null : ((counts && counts[key]) ?? 0) }));
 }
 
 export async function listCases(ctx: AppContext, principal: Principal, query: unknown) {

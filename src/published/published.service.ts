@@ -10,6 +10,7 @@ import { agencies, publishedAnswers } from '../db/schema.js';
 import { AppError, notFound, ruleViolation, validationFailed, type Place } from '../common/errors.js';
 import { findPersonalData, KIND_LABELS } from '../common/personal-data-detector.js';
 import { dropEmpty, parseInput } from '../common/validation.js';
+import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { appendTimeline, findAttachment, listAttachments, lockCase } from '../requests/cases.repository.js';
 import { openCaseIdNumber } from '../requests/personal-data.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
@@ -116,6 +117,8 @@ export async function findPublishedOfCase(db: Executor, caseId: number) {
 }
 
 export const PAGE_SIZE = 20;
+/** A search counts its matches up to this many: past it the page says "more than", and pages stop there. */
+export const COUNT_CAP = 1000;
 
 export const publishedQuery = z.object({
   q: z.string().trim().max(100, '搜索词不超过100字').default(''),
@@ -128,7 +131,9 @@ export const publishedQuery = z.object({
 /**
  * The reading room's search: words of two or more characters found inside words of the title,
  * question or answer (bigrams, src/common/bigram-search.ts), by agency, jurisdiction (and those below
- * it) and year; newest first, 20 a page, with the total. Withdrawn items are not listed.
+ * it) and year; newest first, 20 a page, with the total. A search by words counts up to COUNT_CAP
+ * (`capped` past it): a word in every item must not cost a count of them all. Withdrawn items are not
+ * listed.
  */
 export async function searchPublished(ctx: AppContext, query: unknown) {
   const q = parseInput(publishedQuery, dropEmpty(query));
@@ -137,6 +142,10 @@ export async function searchPublished(ctx: AppContext, query: unknown) {
     const tree = await ctx.jurisdictions.current();
     const j = tree.byCode(q.jurisdiction);
     agencyIds = j ? tree.agenciesWithin(j.id) : [];
+  }
+  if (q.agency) {
+    const agency = await findAgencyBySlug(ctx.db, q.agency, { includeRetired: true });
+    agencyIds = agency && (!agencyIds || agencyIds.includes(agency.id)) ? [agency.id] : [];
   }
   const where = and(
     isNull(publishedAnswers.withdrawnAt),
@@ -147,10 +156,13 @@ export async function searchPublished(ctx: AppContext, query: unknown) {
           text: sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer})`,
         })
       : undefined,
-    q.agency ? eq(agencies.slug, q.agency) : undefined,
     agencyIds ? inArray(publishedAnswers.agencyId, agencyIds.length ? agencyIds : [-1]) : undefined,
     q.year ? and(gte(publishedAnswers.publishedOn, `${q.year}-01-01`), lte(publishedAnswers.publishedOn, `${q.year}-12-31`)) : undefined,
   );
+  const matching = ctx.db
+    .select({ one: sql`1` })
+    .from(publishedAnswers)
+    .where(where);
   const [items, [count]] = await Promise.all([
     ctx.db
       .select({
@@ -168,13 +180,17 @@ export async function searchPublished(ctx: AppContext, query: unknown) {
       .orderBy(desc(publishedAnswers.publishedOn), desc(publishedAnswers.id))
       .limit(PAGE_SIZE)
       .offset((q.page - 1) * PAGE_SIZE),
-    ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(publishedAnswers)
-      .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
-      .where(where),
+    q.q
+      ? ctx.db.select({ n: sql<number>`count(*)::int` }).from(matching.limit(COUNT_CAP + 1).as('m'))
+      : ctx.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(publishedAnswers)
+          .where(where),
   ]);
-  return { query: q, items, total: count?.n ?? 0, page: q.page, pages: Math.max(1, Math.ceil((count?.n ?? 0) / PAGE_SIZE)) };
+  const counted = count?.n ?? 0;
+  const capped = counted > COUNT_CAP;
+  const total = capped ? COUNT_CAP : counted;
+  return { query: q, items, total, capped, page: q.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
 export async function getPublished(ctx: AppContext, id: string): Promise<PublishedItem> {

@@ -1,6 +1,7 @@
 // The annual report (art. 49, 50): tables computed from the cases, a draft whose text administrators
 // edit, and publication that freezes the numbers with the report even if cases change later.
 import { z } from 'zod';
+import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { validationFailed, forbidden, notFound, ruleViolation } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
@@ -153,12 +154,34 @@ export async function saveReportSections(ctx: AppContext, year: number, scope: s
 }
 
 /** Publishes the report: its numbers are computed once more and frozen with it. */
+/** What the draft's sections hold until someone writes them: 【请填写…】. */
+const PLACEHOLDER = /【请填写[^】]*】/;
+const SECTION_LABELS: Record<string, string> = {
+  overview: '一、总体情况',
+  proactive: '二、主动公开政府信息情况',
+  problems: '五、存在的主要问题及改进情况',
+  other: '六、其他需要报告的事项',
+};
+
 export async function publishReport(ctx: AppContext, principal: Principal, year: number, scopeSlug: string) {
   const report = await reportAt(ctx, year, scopeSlug);
   if (report.status === 'published') throw frozen();
   const scope = await scopeOfKey(ctx, report.scope);
   if (!scope) throw notFound('reports.not_found', '没有找到该年度报告');
   if (principal.role !== 'admin') throw forbidden('只有管理员可以发布年度报告');
+  // Art. 49: the report covers a whole year; its figures are final only once the year is over.
+  if (today(ctx.clock) < `${year + 1}-01-01`)
+    throw ruleViolation('art49_report_after_year_end', `${year}年尚未结束，${year}年度报告自${year + 1}年1月1日起才能发布（条例第四十九条）`);
+  // In the report's order (a stored draft's keys come back in the database's order).
+  const order = Object.keys(SECTION_LABELS);
+  const unfinished = Object.entries(report.sections)
+    .filter(([, text]) => PLACEHOLDER.test(text))
+    .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  if (unfinished.length)
+    throw ruleViolation(
+      'annual_report_placeholders',
+      `报告中还有待填写的内容，不能发布：${unfinished.map(([key, text]) => `${SECTION_LABELS[key] ?? key}（${PLACEHOLDER.exec(text)![0]}）`).join('；')}`,
+    );
   const tables = await computeTables(ctx, year, scope);
   const problems = table3Problems(tables.table3);
   if (problems.length) throw ruleViolation('annual_report_identities', `统计数据不平衡，不能发布：${problems.join('；')}`);
