@@ -25,6 +25,7 @@ import { systemClock, type Clock } from './calendar/clock.js';
 import { caseRoutes } from './desk/desk.routes.js';
 import { deskPages } from './desk/desk.pages.js';
 import { queuePages } from './desk/queue.pages.js';
+import { redactionRoutes } from './documents/redaction.routes.js';
 import type { Config } from './config/config.js';
 import { openToOthers } from './config/private-files.js';
 import { personalDataKeySource } from './config/personal-data-key.js';
@@ -271,6 +272,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(reportRoutes, { ctx });
   await app.register(statsPages, { ctx });
   await app.register(documentRoutes, { ctx, limits });
+  await app.register(redactionRoutes, { ctx });
   await app.register(sealRoutes, { ctx });
   await app.register(smsRoutes, { ctx });
   app.setNotFoundHandler((request, reply) => {

@@ -10,7 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import yazl from 'yazl';
 import { attachmentChunks, attachments, cases } from '../src/db/schema.js';
-import { CHUNK_BYTES } from '../src/requests/cases.repository.js';
+import { CHUNK_BYTES } from '../src/requests/attachments.repository.js';
 import { stagingDir } from '../src/uploads/staging.js';
 import { staffClient, testApp, testConfig } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';

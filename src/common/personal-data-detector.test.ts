@@ -28,3 +28,11 @@ t.test('each finding says where it is in the text as given', async (t) => {
   t.match(finding!.excerpt, /李四电话 １３８ ００１３ ８０００，请联系。/);
   t.same(findPersonalData('2025年度区级部门预算公开情况汇总表，共计3,456,789元。'), [], 'amounts and years are no personal data');
 });
+
+t.test('fixed phone numbers with their area code, however written', async (t) => {
+  t.same(kinds('电话０７３１－５８５８１２３４'), ['landline'], 'full-width, with a hyphen');
+  t.same(kinds('电话 (0731) 5858 1234'), ['landline'], 'the code in brackets, spaced out');
+  t.same(kinds('北京 010-12345678'.replace('12345678', '62345678')), ['landline']);
+  t.same(kinds('2025年度预算3,456,789元，文号湘政发〔2025〕12号'), [], 'amounts and document numbers are not');
+  t.same(kinds('身份证11010519491231002X'), ['resident_id'], 'no fixed number inside an identity number');
+});

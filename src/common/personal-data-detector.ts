@@ -1,13 +1,14 @@
 // Finds personal data in text meant for everyone (the reading room, docs/security.md D8): any
-// resident identity number (with a valid check character and birth date), mainland mobile number or
-// e-mail address, whoever's it is, however it is written — full-width digits, spaces, hyphens or
+// resident identity number (with a valid check character and birth date), mainland mobile number,
+// fixed phone number with its area code, or e-mail address, whoever's it is, however it is written — full-width digits, spaces, hyphens or
 // dots between digits. Pure: the publication guard and, later, the redaction work build on it.
 
-export type PersonalDataKind = 'resident_id' | 'mobile' | 'email';
+export type PersonalDataKind = 'resident_id' | 'mobile' | 'landline' | 'email';
 
 export const KIND_LABELS: Record<PersonalDataKind, string> = {
   resident_id: '身份证号码',
   mobile: '手机号码',
+  landline: '固定电话号码',
   email: '电子邮箱',
 };
 
@@ -60,6 +61,8 @@ function validResidentId(id: string): boolean {
 const PATTERNS: { kind: PersonalDataKind; pattern: RegExp; valid?: (match: string) => boolean }[] = [
   { kind: 'resident_id', pattern: /(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])/g, valid: validResidentId },
   { kind: 'mobile', pattern: /(?<![0-9])(?:(?:\+|00)?86)?1[3-9]\d{9}(?![0-9])/g },
+  // An area code (010, 02x, 0xxx) and a 7- or 8-digit number, the code perhaps in brackets.
+  { kind: 'landline', pattern: /(?<![0-9])[(（]?0[1-9]\d{1,2}[)）]?\s?[2-9]\d{6,7}(?![0-9])/g },
   { kind: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
 ];
 

@@ -339,7 +339,7 @@ export const caseEvents = pgTable(
 );
 
 /** `to_release`: attached to an answer still awaiting sign-off; `returned`: to a draft the office head sent back. */
-export type AttachmentRole = 'application' | 'correction' | 'released' | 'to_release' | 'returned' | 'service_proof';
+export type AttachmentRole = 'application' | 'correction' | 'released' | 'to_release' | 'returned' | 'service_proof' | 'working' | 'redacted';
 
 export const attachments = pgTable(
   'attachments',
@@ -359,8 +359,37 @@ export const attachments = pgTable(
   (t) => [index('attachments_case_idx').on(t.caseId)],
 );
 
+/** One mark of a redaction: where (page from 1, points from the top left; pixels for an image), why, and the text searched for, if any. */
+export type RedactionMark = { page: number; x: number; y: number; width: number; height: number; ground: string; text?: string };
+
 /**
- * A stored file's content in chunks of 256 KiB (requests/cases.repository.ts, CHUNK_BYTES), written
+ * A redacted copy (art. 37) of a case's document: the copy is an attachment of its own (role
+ * `redacted`, staff only until released with an answer), the original stays as it was. The marks are
+ * the record of what was withheld and why: the answer letter lists them.
+ */
+export const redactions = pgTable(
+  'redactions',
+  {
+    id: serial('id').primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => attachments.id),
+    resultId: uuid('result_id')
+      .notNull()
+      .unique()
+      .references(() => attachments.id),
+    marks: jsonb('marks').$type<RedactionMark[]>().notNull(),
+    createdBy: integer('created_by').references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('redactions_case_idx').on(t.caseId)],
+);
+
+/**
+ * A stored file's content in chunks of 256 KiB (requests/attachments.repository.ts, CHUNK_BYTES), written
  * and read one at a time: a 10 MB file is never one buffer, to store or to send (docs/security.md, D4).
  * Stored uncompressed (migration 0014: `storage external`): attachments are PDFs, images and zip
  * archives already, and compressing them again cost time for nothing.

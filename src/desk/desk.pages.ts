@@ -20,7 +20,8 @@ import { noticeOf, redirectWithNotice, refusalOf, refusalText } from '../http/vi
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { applicationFormModel } from '../requests/application.form.js';
-import { attachmentContent, findAttachment, findCase } from '../requests/cases.repository.js';
+import { findCase } from '../requests/cases.repository.js';
+import { attachmentContent, findAttachment } from '../requests/attachments.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent, previewStaffEvent } from '../requests/workflow.service.js';

@@ -8,7 +8,7 @@ import { receiptSchema } from '../requests/requests.schemas.js';
 import { assignmentResultSchema, caseSchema, eventBodySchema, queueSchema, queueTabsSchema, reissuedAccessCodeSchema } from './desk.schemas.js';
 import { notFound } from '../common/errors.js';
 import { readBody } from '../http/multipart.js';
-import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
+import { attachmentContent, findAttachment } from '../requests/attachments.repository.js';
 import { reissueAccessCode } from '../requests/access-codes.js';
 import { registerApplication } from '../requests/intake.service.js';
 import { applyStaffEvent } from '../requests/workflow.service.js';

@@ -44,6 +44,8 @@ const ATTACHMENT_ROLES: Record<AttachmentRole, string> = {
   to_release: '随拟稿待审签',
   returned: '随退回的拟稿',
   service_proof: '送达凭证',
+  working: '拟提供的文件（工作稿）',
+  redacted: '区分处理后的文件（待随答复提供）',
 };
 
 export function eventDetails(type: string, p: Record<string, unknown>): string {
@@ -235,7 +237,14 @@ export function casePageModel(
       url: `/staff/cases/${c.trackingNumber}/attachments/${f.id}`,
       roleLabel: ATTACHMENT_ROLES[f.role],
       sizeText: `${Math.max(1, Math.round(f.size / 1024))} KB`,
+      // Art. 37: a PDF or image may be redacted before it is released.
+      redactable: /^(application\/pdf|image\/(png|jpeg))$/.test(f.mime) && f.role !== 'redacted' && f.role !== 'service_proof',
+      redactUrl: `/staff/cases/${c.trackingNumber}/attachments/${f.id}/redact`,
     })),
+    // Files on the case an answer may release: working copies, redacted copies, those of a returned draft.
+    releasable: c.attachments
+      .filter((f) => f.role === 'working' || f.role === 'redacted' || f.role === 'returned')
+      .map((f) => ({ id: f.id, filename: f.filename, roleLabel: ATTACHMENT_ROLES[f.role], redacted: f.role === 'redacted' })),
     letters: c.letters.map((l) => ({
       ...l,
       issuedOnText: chineseDate(l.issuedOn),

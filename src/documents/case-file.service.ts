@@ -8,7 +8,7 @@ import { eventDetails } from '../desk/desk.view.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { listIssuedLetters } from '../letters/letters.repository.js';
 import { mailsOfCase } from '../notifications/outbox.repository.js';
-import { attachmentContent, listAttachments } from '../requests/cases.repository.js';
+import { attachmentContent, listAttachments } from '../requests/attachments.repository.js';
 import type { Principal } from '../staff/principal.js';
 import { CHANNEL_OPTIONS } from '../requests/application.form.js';
 import { renderCaseFile, type CaseFileVariant, type FileItem } from './case-file.js';

@@ -166,3 +166,37 @@ export function answerDecision(args: { facts: AnswerFacts; you: string; case: An
 
 /** The label a letter gives the outcome: 处理结果：不予公开：属于国家秘密. */
 export const outcomeLabel = (d: Disposition) => DISPOSITIONS[d].label;
+
+/** Art. 2: what a mark may also say — the marked part is not government information at all. */
+export const NOT_GOVERNMENT_INFORMATION = 'not_government_information';
+
+/** The grounds a redaction mark may give (art. 37): each withholding disposition, or art. 2. */
+export const REDACTION_GROUNDS: string[] = [...Object.keys(WITHHOLDING_GROUNDS), NOT_GOVERNMENT_INFORMATION];
+
+/** A ground as a letter states it: what the part is, and the articles. */
+export function redactionGround(ground: string): string {
+  if (ground === NOT_GOVERNMENT_INFORMATION) return `不属于${TIAOLI}第二条所指的政府信息`;
+  const what = WITHHOLDING_GROUNDS[ground as Disposition];
+  return what ? `${what}（${TIAOLI}${WITHHOLDING_ARTICLES[ground as Disposition]}）` : ground;
+}
+
+/**
+ * Art. 37: what was withheld from a released document and why, from its redaction's marks, grouped
+ * by ground: "第1页1处、第3页2处：涉及商业秘密、个人隐私等……（…第十五条…）".
+ */
+export function withheldSummary(marks: { page: number; ground: string }[]): string {
+  const byGround = new Map<string, Map<number, number>>();
+  for (const m of marks) {
+    const pages = byGround.get(m.ground) ?? new Map<number, number>();
+    pages.set(m.page, (pages.get(m.page) ?? 0) + 1);
+    byGround.set(m.ground, pages);
+  }
+  // In page order: the ground whose first mark comes first, first.
+  return [...byGround]
+    .sort(([, a], [, b]) => Math.min(...a.keys()) - Math.min(...b.keys()))
+    .map(([ground, pages]) => {
+      const where = [...pages].sort(([a], [b]) => a - b).map(([page, n]) => `第${page}页${n}处`);
+      return `${where.join('、')}：${redactionGround(ground)}`;
+    })
+    .join('；');
+}

@@ -68,8 +68,8 @@ export type LetterInput = {
   calendar: Calendar;
   /** What the event that caused the letter said (answer text, transfer target, …). */
   payload: Record<string, unknown>;
-  /** Files released with an answer. */
-  releasedFiles: { filename: string }[];
+  /** Files released with an answer; a redacted copy with what was withheld from it and why (art. 37). */
+  releasedFiles: { filename: string; withheld?: string | null }[];
   /** The agency a request was transferred to, with its contacts. */
   transferredTo: LetterAgency | null;
 };

@@ -19,7 +19,7 @@ import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { recordOpenedOnPortal } from '../letters/service-records.service.js';
 import { applicationFormModel } from '../requests/application.form.js';
 import { RESELECT_FILES, UPLOAD_RULES } from '../requests/attachments.js';
-import { attachmentContent, findAttachment } from '../requests/cases.repository.js';
+import { attachmentContent, findAttachment } from '../requests/attachments.repository.js';
 import { DuplicateSubmission, submitApplication } from '../requests/intake.service.js';
 import { correctByApplicant, explainByApplicant, findTrackedCase, lookupRequest, withdrawByApplicant } from '../requests/tracking.service.js';
 

@@ -13,7 +13,7 @@ import { getPublished, publicationInput, publishAnswer, publishedFile, published
 import { listAgencies } from '../agencies/agencies.repository.js';
 import { today } from '../calendar/clock.js';
 import { sendFile } from '../http/files.js';
-import { attachmentContent } from '../requests/cases.repository.js';
+import { attachmentContent } from '../requests/attachments.repository.js';
 
 export async function publishedPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   // The reading room: search inside words, filters, the total and pages.

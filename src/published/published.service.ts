@@ -10,8 +10,9 @@ import { agencies, publishedAnswers } from '../db/schema.js';
 import { AppError, notFound, ruleViolation, validationFailed, type Place } from '../common/errors.js';
 import { findPersonalData, KIND_LABELS } from '../common/personal-data-detector.js';
 import { dropEmpty, parseInput } from '../common/validation.js';
-import { findAgencyBySlug } from '../agencies/agencies.repository.js';
-import { appendTimeline, findAttachment, listAttachments, lockCase } from '../requests/cases.repository.js';
+import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
+import { appendTimeline, lockCase } from '../requests/cases.repository.js';
+import { findAttachment, listAttachments } from '../requests/attachments.repository.js';
 import { openCaseIdNumber } from '../requests/personal-data.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 
@@ -41,10 +42,16 @@ const FIELD_LABELS: Record<string, string> = { title: '标题', question: '申�
  * e-mail address however written (shared/personal-data-detector.ts), and the applicant's own name,
  * numbers and address as recorded on the case.
  */
-function personalDataIn(data: Record<'title' | 'question' | 'answer' | 'files', string>, own: (string | null)[]): Place[] {
+function personalDataIn(data: Record<'title' | 'question' | 'answer' | 'files', string>, own: (string | null)[], agencyNumbers: string[]): Place[] {
   const places: Place[] = [];
+  const digits = (text: string) => text.normalize('NFKC').replace(/\D/g, '');
+  const public_ = new Set(agencyNumbers.map(digits).filter((d) => d.length >= 7));
   for (const [field, text] of Object.entries(data)) {
-    for (const f of findPersonalData(text)) places.push({ field, excerpt: `${KIND_LABELS[f.kind]} ${f.excerpt}` });
+    for (const f of findPersonalData(text)) {
+      // The agency's own office telephone and fax are public (its guide lists them).
+      if (f.kind === 'landline' && public_.has(digits(text.slice(f.index, f.index + f.length)))) continue;
+      places.push({ field, excerpt: `${KIND_LABELS[f.kind]} ${f.excerpt}` });
+    }
     for (const value of own) {
       if (!value || value.length < 2) continue;
       const at = text.indexOf(value);
@@ -71,7 +78,12 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
     if (files.some((id) => !released.has(id))) throw validationFailed({ files: '只能公开本案答复时提供的文件' });
     const fileNames = files.map((id) => released.get(id)!.filename).join(' ');
     const texts = { title: data.title, question: data.question, answer: data.answer, files: fileNames };
-    const places = personalDataIn(texts, [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address]);
+    const agency = (await findAgencyById(tx, row.agencyId))!;
+    const places = personalDataIn(
+      texts,
+      [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address],
+      [agency.phone, agency.fax],
+    );
     if (places.length) {
       const where = places.map((p) => `${FIELD_LABELS[p.field]}：“${p.excerpt}”`).join('；');
       throw new AppError(400, 'publication.personal_data', `公开内容中含有个人信息，请删除后再公开：${where}`, { places });

@@ -1,22 +1,9 @@
 // Case rows, their timeline and attachments.
-import { createReadStream } from 'node:fs';
 import { and, asc, eq, gt, gte, inArray, lt, not, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../db/client.js';
 import { insertRows, insertRowsReturning } from '../db/rows.js';
-import {
-  accessCodeBare,
-  attachmentChunks,
-  attachments,
-  caseEvents,
-  cases,
-  idNumberUnsealed,
-  staff,
-  submissionTokens,
-  type ApplicantRecord,
-  type AttachmentRole,
-} from '../db/schema.js';
+import { accessCodeBare, caseEvents, cases, idNumberUnsealed, staff, submissionTokens, type ApplicantRecord } from '../db/schema.js';
 import type { EventActor, TimelineType } from '../workflow/types.js';
-import type { CheckedUpload } from './attachments.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type NewCase = typeof cases.$inferInsert;
@@ -211,56 +198,6 @@ export async function listTimeline(db: Executor, caseId: number) {
     .leftJoin(staff, eq(staff.id, caseEvents.actorId))
     .where(eq(caseEvents.caseId, caseId))
     .orderBy(asc(caseEvents.seq));
-}
-
-/** Stored files are kept in chunks of this size: a file is never whole in memory, to store or to send. */
-export const CHUNK_BYTES = 256 * 1024;
-
-/**
- * Stores files staged on disk with their case: a row each, and their content read from disk chunk by
- * chunk, a statement per chunk, so that what is in memory at once is one chunk whatever the file.
- */
-/** Stores files with a case; returns their ids, in order. */
-export async function insertAttachments(tx: Executor, caseId: number, role: AttachmentRole, files: CheckedUpload[], at: Date): Promise<string[]> {
-  if (!files.length) return [];
-  const rows = files.map((f) => ({ id: crypto.randomUUID(), caseId, role, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, createdAt: at }));
-  await tx.insert(attachments).values(rows);
-  for (const [k, file] of files.entries()) {
-    let seq = 0;
-    for await (const chunk of createReadStream(file.path, { highWaterMark: CHUNK_BYTES })) {
-      await tx.insert(attachmentChunks).values({ attachmentId: rows[k]!.id, seq: seq++, data: chunk as Buffer });
-    }
-  }
-  return rows.map((r) => r.id);
-}
-
-/** A stored file's content, chunk after chunk: read one at a time, as the answer is sent. */
-export async function* attachmentContent(db: Executor, attachmentId: string): AsyncGenerator<Buffer> {
-  for (let seq = 0; ; seq += 1) {
-    const [row] = await db
-      .select({ data: attachmentChunks.data })
-      .from(attachmentChunks)
-      .where(and(eq(attachmentChunks.attachmentId, attachmentId), eq(attachmentChunks.seq, seq)));
-    if (!row) return;
-    yield row.data;
-  }
-}
-
-export async function listAttachments(db: Executor, caseId: number) {
-  return db
-    .select({ id: attachments.id, role: attachments.role, filename: attachments.filename, mime: attachments.mime, size: attachments.size, createdAt: attachments.createdAt })
-    .from(attachments)
-    .where(eq(attachments.caseId, caseId))
-    .orderBy(asc(attachments.createdAt), asc(attachments.filename));
-}
-
-/** A stored file's description (its content: attachmentContent). */
-export async function findAttachment(db: Executor, caseId: number, id: string) {
-  const [row] = await db
-    .select({ id: attachments.id, role: attachments.role, filename: attachments.filename, mime: attachments.mime, size: attachments.size })
-    .from(attachments)
-    .where(and(eq(attachments.caseId, caseId), eq(attachments.id, id)));
-  return row ?? null;
 }
 
 /**

@@ -73,6 +73,12 @@ export const clientEventSchema = z.discriminatedUnion(
       publicInterest: optionalText(5000),
       /** A repeat: the earlier case answered (art. 36(6)). */
       earlierCase: z.string().trim().max(40).default(''),
+      /** Documents already on the case to release with the answer: working copies and redacted copies (art. 37). */
+      release: z
+        .union([z.string(), z.array(z.string())])
+        .transform((v) => (Array.isArray(v) ? v : [v]))
+        .pipe(z.array(z.uuid('不是本案的文件')).max(50, '一次最多提供50个文件'))
+        .default([]),
     }),
     z.object({ type: z.literal('WITHDRAW'), reason: optionalText(1000) }),
     // Art. 30: the office head takes up a request closed for no correction, for a good reason shown.

@@ -16,7 +16,9 @@ import type { NewMail } from '../notifications/outbox.repository.js';
 import type { Deadlines } from '../workflow/deadlines.js';
 import type { Intent } from '../workflow/request.machine.js';
 import type { WorkflowSnapshot } from '../workflow/workflow.js';
-import { listAttachments, type CaseRow } from './cases.repository.js';
+import { type CaseRow } from './cases.repository.js';
+import { listAttachments, redactionsOfCase } from './attachments.repository.js';
+import { withheldSummary } from '../letters/answer.js';
 import type { NumberOwner } from './numbers.js';
 
 export type IntentArgs = {
@@ -68,6 +70,8 @@ async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers
     // A preview's number is drawn at sign-off (workflow.service.ts).
     const documentNumber = `${agency.shortName}依申〔${yearOf(on)}〕${numbers[k] || '　　'}号`;
     const released = kind === 'answer' || kind === 'third_party_notice' ? (await listAttachments(tx, row.id)).filter((f) => f.role === 'released') : [];
+    // Art. 37: a redacted copy says what was withheld from it and why, from its marks.
+    const redacted = released.length ? new Map((await redactionsOfCase(tx, row.id)).map((r) => [r.resultId, r.marks])) : new Map();
     const target = kind === 'transfer_notice' && typeof payload.agency === 'string' ? await findAgencyBySlug(tx, payload.agency) : null;
     const model = letterModel({
       kind,
@@ -83,7 +87,7 @@ async function renderLetters(tx: Tx, ctx: AppContext, jobs: LetterJob[], numbers
       deadlines: decision.deadlines,
       calendar: calendar!,
       payload,
-      releasedFiles: released,
+      releasedFiles: released.map((f) => ({ filename: f.filename, withheld: redacted.has(f.id) ? withheldSummary(redacted.get(f.id)!) : null })),
       transferredTo: target ? letterAgency(target) : null,
     });
     const bodyHtml = ctx.letters.render(kind, model);

@@ -20,7 +20,8 @@ import { applicantView, VIEW_FORMAT, type ApplicantView } from './applicant-view
 import { findStoredView, loadBundle, storeView } from './applicant-views.repository.js';
 import { checkUploads, type Upload } from './attachments.js';
 import { reasonsText } from './event.schemas.js';
-import { findCase, insertAttachments, lockCase, type CaseRow } from './cases.repository.js';
+import { findCase, lockCase, type CaseRow } from './cases.repository.js';
+import { insertAttachments } from './attachments.repository.js';
 import { applyToLockedCase } from './workflow.service.js';
 
 const NOT_FOUND_MESSAGE = '没有找到与该申请编号和查询码相符的申请，请核对后重试';

@@ -18,7 +18,8 @@ import { findLetter, listLetters, listLetterTexts } from '../letters/letters.rep
 import { applyIntents } from './intents.js';
 import { clientEventSchema, expectedVersionSchema, type ClientEventInput } from './event.schemas.js';
 import { checkUploads, type Upload } from './attachments.js';
-import { appendTimelineEntries, countEarlierItemsInMonth, findCase, insertAttachments, lockCase, updateCases, type CaseRow } from './cases.repository.js';
+import { appendTimelineEntries, countEarlierItemsInMonth, findCase, lockCase, updateCases, type CaseRow } from './cases.repository.js';
+import { changeAttachmentRoles, insertAttachments } from './attachments.repository.js';
 import { caseDetails, createCaseRecords } from './intake.service.js';
 import { applicantKeyOf, isSealed } from './personal-data.js';
 import { holdPersonalDataKey, keyRetired } from './personal-data.service.js';
@@ -269,6 +270,12 @@ async function decideStaffEvent(ctx: AppContext, args: StaffEventArgs, mode: { p
     if (released.length) {
       await insertAttachments(tx, row.id, drafted ? 'to_release' : 'released', released, ctx.clock.now());
       payload.releasedFiles = released.map((f) => f.filename);
+    }
+    // Documents already on the case (a working copy, a redacted copy: art. 37) released with the answer.
+    if (input.type === 'ANSWER' && input.release.length) {
+      const files = await changeAttachmentRoles(tx, row.id, input.release, ['working', 'redacted', 'returned'], drafted ? 'to_release' : 'released');
+      if (!files) throw validationFailed({ release: '只能提供本案上传的拟提供文件或区分处理后的文件' });
+      payload.releasedFiles = [...((payload.releasedFiles as string[] | undefined) ?? []), ...files.map((f) => f.filename)];
     }
     // A transfer decided now (the office head's own, or a draft signed) files the case at the other agency.
     const transfer = event.type === 'TRANSFER' && !drafted ? event : input.type === 'SIGN_OFF' && issues ? pendingTransfer(row) : null;

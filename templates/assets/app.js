@@ -55,4 +55,45 @@ document.addEventListener('DOMContentLoaded', () => {
       fetch(ping, { credentials: 'same-origin', cache: 'no-store' }).catch(() => {});
     }, 5 * 60 * 1000);
   }
+  // Redaction (art. 37): drag on a page's image to mark an area; each area is a hidden "page,x,y,w,h"
+  // in points from the page's top left, with its ground chosen beside it in the list.
+  const areas = document.getElementById('areas');
+  if (areas) {
+    const grounds = areas.dataset.grounds.split(';;').map((g) => g.split('='));
+    for (const figure of document.querySelectorAll('.redact-page')) {
+      const image = figure.querySelector('img');
+      let start = null;
+      let box = null;
+      const at = (event) => {
+        const r = image.getBoundingClientRect();
+        return { x: Math.min(Math.max(event.clientX - r.left, 0), r.width), y: Math.min(Math.max(event.clientY - r.top, 0), r.height) };
+      };
+      image.addEventListener('pointerdown', (event) => {
+        event.preventDefault();
+        start = at(event);
+        box = document.createElement('span');
+        box.className = 'redact-box';
+        figure.appendChild(box);
+      });
+      window.addEventListener('pointermove', (event) => {
+        if (!start) return;
+        const p = at(event);
+        Object.assign(box.style, { left: `${Math.min(p.x, start.x) + image.offsetLeft}px`, top: `${Math.min(p.y, start.y) + image.offsetTop}px`, width: `${Math.abs(p.x - start.x)}px`, height: `${Math.abs(p.y - start.y)}px` });
+      });
+      window.addEventListener('pointerup', (event) => {
+        if (!start) return;
+        const p = at(event);
+        const scale = Number(figure.dataset.width) / image.clientWidth;
+        const area = [figure.dataset.page, Math.min(p.x, start.x) * scale, Math.min(p.y, start.y) * scale, Math.abs(p.x - start.x) * scale, Math.abs(p.y - start.y) * scale].map((v, i) => (i ? Number(v).toFixed(1) : v));
+        start = null;
+        if (Number(area[3]) < 2 || Number(area[4]) < 2) return box.remove();
+        const item = document.createElement('li');
+        const options = grounds.map(([value, label]) => `<option value="${value}"${value === 'withheld_third_party_rights' ? ' selected' : ''}>${label}</option>`).join('');
+        item.innerHTML = `第${area[0]}页区域 <input type="hidden" name="area" value="${area.join(',')}"> <select name="areaGround" aria-label="理由">${options}</select> <button type="button" class="link">撤销</button>`;
+        const drawn = box;
+        item.querySelector('button').onclick = () => { item.remove(); drawn.remove(); };
+        areas.appendChild(item);
+      });
+    }
+  }
 });
