@@ -25,6 +25,7 @@ import { systemClock, type Clock } from './calendar/clock.js';
 import { caseRoutes } from './desk/desk.routes.js';
 import { deskPages } from './desk/desk.pages.js';
 import { queuePages } from './desk/queue.pages.js';
+import { staffAccountPages } from './admin/staff-accounts.pages.js';
 import { redactionRoutes } from './documents/redaction.routes.js';
 import type { Config } from './config/config.js';
 import { openToOthers } from './config/private-files.js';
@@ -267,6 +268,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(guidePages, { ctx });
   await app.register(publishedPages, { ctx });
   await app.register(adminPages, { ctx });
+  await app.register(staffAccountPages, { ctx });
   await app.register(jurisdictionPages, { ctx });
   await app.register(onboardingRoutes, { ctx });
   await app.register(reportRoutes, { ctx });

@@ -13,6 +13,11 @@ export function createHandlebars(): typeof Handlebars {
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
   // A day as people write it: 2026年3月23日, never 2026-03-23.
   hbs.registerHelper('cnDate', (day: unknown) => (typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? chineseDate(day) : day));
+  // A moment (an ISO time in Shanghai) as 2026年3月2日 10:05.
+  hbs.registerHelper('cnTime', (at: unknown) => {
+    const m = typeof at === 'string' ? /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(at) : null;
+    return m ? `${chineseDate(m[1]!)} ${m[2]}` : at;
+  });
   return hbs;
 }
 

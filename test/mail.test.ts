@@ -4,8 +4,9 @@ import { eq, inArray } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import t from 'tap';
 import { outbox } from '../src/db/schema.js';
-import { api, logCapture, staffClient, testApp } from './helpers/test-app.js';
+import { ADMIN, api, logCapture, staffClient, testApp } from './helpers/test-app.js';
 import { application } from './helpers/factories.js';
+import { pageText, signIn, webClient } from './helpers/web.js';
 import { smtpPeer } from './helpers/smtp.js';
 
 t.test('mail through a real SMTP peer', async (t) => {
@@ -52,12 +53,25 @@ t.test('mail through a real SMTP peer', async (t) => {
       pending.every((m) => m.attempts === 1 && m.lastError && m.nextAttemptAt > clock.now()),
       'each waits for its retry, with the error kept',
     );
+    // Issue 33 item 6: trouble shows at the first failed attempt, not after the last.
+    const adminWeb = await signIn(app, ADMIN.email, ADMIN.password);
+    t.match(pageText((await adminWeb.get('/admin')).body), /有邮件没有发出 5 封邮件发送出错，正在等待重试。/, 'the administration home says so at once');
+    t.match((await adminWeb.get('/admin/outbox')).body, /aria-current="page"[^>]*>[^<]*待发送|待发送[^<]*<\/a>/, 'the outbox opens on the tab that has something');
+    // The applicant is told the receipt *will* be sent while the mail server has not taken it.
+    const citizen = webClient(app);
+    const form = await citizen.get('/apply/fgj');
+    const formToken = /name="formToken" value="([^"]+)"/.exec(form.body)![1];
+    t.equal((await citizen.postMultipart('/apply', { ...application({ applicant: { email: 'later@example.com' } }), formToken }, [])).statusCode, 303);
+    const done = pageText((await citizen.get('/apply/done')).body);
+    t.match(done, /回执将发送至 later@example\.com/);
+    t.notMatch(done, /回执已发送/, 'not "sent" before the server accepted it');
+    receipts.push(/申请编号\s*(FGJ-2026-\d{5})/.exec(done)![1]!);
 
     await smtp.start();
-    t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 }, 'not before the backoff delay');
+    t.same(await app.ogi.outbox.runOnce(), { sent: 1, retried: 0, failed: 0 }, 'the ones that failed not before the backoff delay (the one filed since goes)');
     clock.set(new Date(clock.now().getTime() + 2 * 60_000));
     t.same(await app.ogi.outbox.runOnce(), { sent: 5, retried: 0, failed: 0 });
-    await smtp.waitFor(before + 5);
+    await smtp.waitFor(before + 6);
     t.same(await app.ogi.outbox.runOnce(), { sent: 0, retried: 0, failed: 0 });
     await new Promise((r) => setTimeout(r, 200));
     const arrived = smtp.messages.slice(before).map((m) => m.subject!.match(/（(.+)）/)![1]);

@@ -372,8 +372,9 @@ t.test('public portal, guides and administration', async (t) => {
     t.equal((await liAgain.post(`/admin/staff/${id}/password`, {})).statusCode, 403, 'a clerk resets no password');
     t.equal((await admin.post(`/admin/staff/${id}/password`, {}, { csrf: false })).statusCode, 403, 'not without the form token');
     t.notMatch((await admin.get('/admin/staff')).body, new RegExp(password), 'the password is not shown again');
-    const me = /action="\/admin\/staff\/(\d+)\/status"/.exec(listing.body.split('<tr>').find((r) => r.includes(ADMIN.email))!)![1];
+    const me = /action="\/admin\/staff\/(\d+)"/.exec(listing.body.split('<tr>').find((r) => r.includes(ADMIN.email))!)![1];
     t.notMatch(listing.body, new RegExp(`/admin/staff/${me}/password`), 'no reset button for oneself');
+    t.notMatch(listing.body, new RegExp(`/admin/staff/${me}/status`), 'nor a way to disable oneself');
     const own = await admin.post(`/admin/staff/${me}/password`, {});
     t.equal(own.statusCode, 400);
     t.match(pageText(own.body), /自己的密码请在“修改密码”中修改/);

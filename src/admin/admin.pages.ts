@@ -1,5 +1,5 @@
 // Administration pages: agencies (create, edit, retire), their guides (draft, preview, publish),
-// staff accounts and roles, the holiday calendar per year, and the mail queue.
+// the holiday calendar per year, and the mail queue (staff accounts: staff-accounts.pages.ts).
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -15,8 +15,6 @@ import { staffPage } from '../http/auth.js';
 import { errorList, fieldModel } from '../http/forms.js';
 import { noticeOf, orRefusalPage, redirectWithNotice, refusalOf } from '../http/views.js';
 import { chineseDate } from '../letters/chinese-dates.js';
-import { createStaff, resetStaffPassword, setStaffDisabled } from '../staff/auth.service.js';
-import { listStaff } from '../staff/staff.repository.js';
 import { timerCounts } from '../timers/timers.repository.js';
 import { outboxOverview, retryOutboxMail } from './queues.routes.js';
 
@@ -192,79 +190,6 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
     });
   });
 
-  // Staff accounts
-  type StaffPage = {
-    values?: Record<string, unknown>;
-    errors?: Record<string, string>;
-    status?: number;
-    notice?: string | null;
-    /** A password just reset, shown this once. */
-    reset?: Awaited<ReturnType<typeof resetStaffPassword>> | null;
-  };
-  const staffPageModel = async (reply: FastifyReply, { values = { role: 'clerk' }, errors = {}, status = 200, notice = null, reset = null }: StaffPage = {}) => {
-    const [accounts, agencies, tree] = await Promise.all([listStaff(ctx.db), listAgencies(ctx.db), ctx.jurisdictions.current()]);
-    const f = (path: string, options?: readonly (readonly [string, string])[]) => fieldModel({ values, errors, path, options });
-    return reply.status(status).page('admin/staff', {
-      title: '工作人员账号',
-      notice,
-      reset,
-      accounts: accounts.map((a) => ({
-        ...a,
-        roleLabel: { admin: '系统管理员', supervisor: '负责人（督办、审批延期）', clerk: '办理人员', overseer: '政务公开办（监督本级和下级机关）' }[a.role],
-        scopeName: a.jurisdictionId ? (tree.byId(a.jurisdictionId)?.name ?? '') : null,
-        disabled: Boolean(a.disabledAt),
-        self: a.id === reply.request.principal?.id,
-      })),
-      errors: Object.keys(errors).length ? errors : null,
-      errorList: errorList(errors, { email: '电子邮箱', name: '姓名', role: '角色', agency: '所属机关', jurisdiction: '所属行政区划', password: '初始密码' }),
-      form: {
-        email: f('email'),
-        name: f('name'),
-        password: f('password'),
-        role: f('role', [
-          ['clerk', '办理人员'],
-          ['supervisor', '负责人'],
-          ['overseer', '政务公开办'],
-          ['admin', '系统管理员'],
-        ]),
-        jurisdiction: f(
-          'jurisdiction',
-          tree.rows.map((j) => [j.code, j.name] as const),
-        ),
-        agency: f(
-          'agency',
-          agencies.map((a) => [a.slug, a.name] as const),
-        ),
-      },
-    });
-  };
-  app.get('/admin/staff', { preHandler: admin }, async (request, reply) => staffPageModel(reply, { notice: noticeOf(request) }));
-  app.post('/admin/staff', post, async (request, reply) => {
-    try {
-      // The administrator chose the first password: the person sets their own at the first sign-in.
-      await createStaff(ctx, { ...(request.body as object), passwordChangeRequired: true });
-      return redirectWithNotice(reply, '/admin/staff', 'saved');
-    } catch (err) {
-      const { status, body } = refusalOf(err);
-      return staffPageModel(reply, { values: request.body as Record<string, unknown>, errors: body.fields ?? { _: body.message }, status });
-    }
-  });
-  app.post<{ Params: { id: string }; Body: { disabled?: string } }>('/admin/staff/:id/status', post, async (request, reply) => {
-    await setStaffDisabled(ctx, request.principal!, Number(request.params.id), request.body.disabled === '1');
-    return redirectWithNotice(reply, '/admin/staff', 'saved');
-  });
-
-  // Shown once, on this answer (never stored, never in an address); the page is not kept (no-store).
-  app.post<{ Params: { id: string } }>('/admin/staff/:id/password', post, async (request, reply) => {
-    try {
-      const reset = await resetStaffPassword(ctx, request.principal!, Number(request.params.id));
-      return staffPageModel(reply, { reset });
-    } catch (err) {
-      const { status, body } = refusalOf(err);
-      return staffPageModel(reply, { errors: body.fields ?? { _: body.message }, status });
-    }
-  });
-
   // Holiday calendar
   const calendarPage = async (
     reply: FastifyReply,
@@ -309,12 +234,30 @@ export async function adminPages(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   // Mail queue
   app.get<{ Querystring: { status?: string } }>('/admin/outbox', { preHandler: admin }, async (request, reply) => {
-    const status = ['pending', 'sent', 'failed'].includes(request.query.status ?? '') ? request.query.status : 'failed';
+    // Opens on the tab that has something: failures first, then what waits, else what went.
+    const counts = (await outboxOverview(ctx, { limit: 1 })).counts;
+    const fallback = counts.failed ? 'failed' : counts.pending ? 'pending' : 'sent';
+    const status = ['pending', 'sent', 'failed'].includes(request.query.status ?? '') ? request.query.status : fallback;
     const overview = await outboxOverview(ctx, { status, limit: 200 });
-    return reply.page('admin/outbox', { title: '邮件发送状态', status, ...overview, notice: noticeOf(request) });
+    const items = overview.items.map((m) => ({ ...m, errorText: m.lastError ? mailErrorText(m.lastError) : null }));
+    return reply.page('admin/outbox', { title: '邮件发送状态', status, ...overview, items, notice: noticeOf(request) });
   });
   app.post<{ Params: { id: string } }>('/admin/outbox/:id/retry', post, async (request, reply) => {
     await retryOutboxMail(ctx, request.params.id);
     return redirectWithNotice(reply, '/admin/outbox?status=pending', 'retried');
   });
+}
+
+/** A mail server's error as an administrator can act on it, with the technical code kept at the end. */
+function mailErrorText(error: string): string {
+  const known: [RegExp, string][] = [
+    [/ECONNREFUSED/, '邮件服务器拒绝连接（服务器未运行或地址、端口有误）'],
+    [/ETIMEDOUT|timeout/i, '连接邮件服务器超时'],
+    [/ENOTFOUND|EAI_AGAIN/, '找不到邮件服务器（域名有误或网络不通）'],
+    [/EAUTH|535|authentication/i, '邮件服务器认证失败（用户名或密码有误）'],
+    [/\b55\d\b|mailbox|recipient/i, '收件人邮箱不存在或拒收'],
+    [/certificate|TLS|SSL/i, '与邮件服务器的加密连接失败（证书问题）'],
+  ];
+  const found = known.find(([pattern]) => pattern.test(error));
+  return `${found ? found[1] : '发送失败'}。技术信息：${error.slice(0, 120)}`;
 }

@@ -1,7 +1,12 @@
 // What the administrators' queue endpoints answer (src/http/openapi.ts).
 import { z } from 'zod';
 
-const counts = z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() });
+const counts = z.object({
+  pending: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  retrying: z.number().int().describe('of those pending, how many failed an attempt and wait to be tried again'),
+});
 
 export const adminStatusSchema = z.object({
   timers: z.object({ pending: z.number().int(), due: z.number().int(), failing: z.number().int(), done: z.number().int() }),

@@ -18,7 +18,7 @@ export async function outboxOverview(ctx: AppContext, input: unknown) {
   const { status, limit } = parseInput(outboxQuery, input);
   const [counts, items] = await Promise.all([countOutbox(ctx.db), listOutbox(ctx.db, { status, limit })]);
   return {
-    counts: { pending: counts.pending ?? 0, sent: counts.sent ?? 0, failed: counts.failed ?? 0 },
+    counts: { pending: counts.pending ?? 0, sent: counts.sent ?? 0, failed: counts.failed ?? 0, retrying: counts.retrying },
     items: items.map((m) => ({
       ...m,
       nextAttemptAt: toShanghaiIso(m.nextAttemptAt),

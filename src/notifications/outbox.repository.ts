@@ -134,12 +134,25 @@ export async function listOutbox(db: Executor, options: { status?: 'pending' | '
     .limit(options.limit ?? 100);
 }
 
+/** How many mails are in each state, and of those pending how many failed an attempt and wait to be tried again. */
 export async function countOutbox(db: Executor) {
   const rows = await db
-    .select({ status: outbox.status, n: sql<number>`count(*)::int` })
+    .select({ status: outbox.status, n: sql<number>`count(*)::int`, retrying: sql<number>`(count(*) filter (where ${outbox.attempts} > 0))::int` })
     .from(outbox)
     .groupBy(outbox.status);
-  return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<'pending' | 'sent' | 'failed', number>>;
+  const counts = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<'pending' | 'sent' | 'failed', number>>;
+  return { ...counts, retrying: rows.find((r) => r.status === 'pending')?.retrying ?? 0 };
+}
+
+/** Where the acknowledgment of a case's receipt stands: accepted by the recipient's server, still to go, or failed. */
+export async function acknowledgmentStatus(db: Executor, caseId: number): Promise<'sent' | 'pending' | 'failed' | null> {
+  const [row] = await db
+    .select({ status: outbox.status })
+    .from(outbox)
+    .where(and(eq(outbox.caseId, caseId), eq(outbox.template, 'acknowledgment')))
+    .orderBy(asc(outbox.id))
+    .limit(1);
+  return row?.status ?? null;
 }
 
 /** The mails sent or queued about a case, oldest first: the record of electronic delivery in the case file. */

@@ -15,6 +15,8 @@ import type { ClientLimits } from '../throttling/client-limits.js';
 import { dropEmpty, textField } from '../common/validation.js';
 import { careMode, noticeOf, pageData, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { chineseDate } from '../letters/chinese-dates.js';
+import { today } from '../calendar/clock.js';
+import { acknowledgmentStatus } from '../notifications/outbox.repository.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { recordOpenedOnPortal } from '../letters/service-records.service.js';
 import { applicationFormModel } from '../requests/application.form.js';
@@ -162,6 +164,8 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
       letter: receipt ?? null,
       trackUrl: `/track?trackingNumber=${encodeURIComponent(trackingNumber)}&accessCode=${encodeURIComponent(accessCode)}`,
       email: row.applicant.email,
+      // "已发送" only once the applicant's mail server has accepted it.
+      mailSent: row.applicant.email ? (await acknowledgmentStatus(ctx.db, row.id)) === 'sent' : false,
     });
   });
 
@@ -189,7 +193,13 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
         pdfUrl: `/track/letters/${l.id}.pdf?${q}`,
       }));
       // A fee to pay: how, as the agency's guide states it (国办函〔2020〕109号).
-      const payment = view.paymentDueOn ? ((await findAgencyBySlug(ctx.db, view.agency.slug, { includeRetired: true }))?.paymentInstructions ?? '') : null;
+      const agencyRow = await findAgencyBySlug(ctx.db, view.agency.slug, { includeRetired: true });
+      const payment = view.paymentDueOn ? (agencyRow?.paymentInstructions ?? '') : null;
+      // Art. 51 and 行政复议法 arts. 11(14), 23(1)(3): past the answer's due date, the applicant is told so and what to do.
+      const overdue =
+        (view.state === 'overdue' || ((view.state === 'received' || view.state === 'assigned') && view.dueOn !== null && view.dueOn < today(ctx.clock))) && !view.clockStopped
+          ? { reviewBody: agencyRow?.reviewBody ?? '', dueOnText: chineseDate(view.dueOn) }
+          : null;
       return reply.status(withdrawal?.status ?? correction?.status ?? reasons?.status ?? 200).page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,
         view,
@@ -201,6 +211,7 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
         // docs/statute.md §6: the period runs from receipt of the notice; until that day is recorded, from its issue.
         fromIssueNote: '（自您收到该文书之日起计算；收到日期尚未登记，暂按发出日期计算，登记后以收到日期为准）',
         paymentInstructions: payment || null,
+        overdue,
         open: view.state !== 'answered' && view.state !== 'closed',
         awaitingCorrection: view.state === 'awaiting_correction',
         query: q,

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { EMAIL_MESSAGE, isEmailAddress } from '../common/email.js';
 import { toShanghaiIso } from '../calendar/dates.js';
 import type { AppContext } from '../context.js';
+import { placeOf } from './accounts.service.js';
 import { AppError, validationFailed } from '../common/errors.js';
 import { MAX_INTEGER, parseInput } from '../common/validation.js';
-import { findAgencyBySlug } from '../agencies/agencies.repository.js';
 import { generatePassword, hashPassword, MIN_PASSWORD, verifyAgainstNothing, verifyPassword, weakPasswordReason } from './passwords.js';
 import type { Principal } from './principal.js';
 import { ATTEMPT_LIMITS, pausedUntil, secondsUntil, windowEnd, WINDOW_MINUTES } from '../throttling/attempt-windows.js';
@@ -164,18 +164,7 @@ export const newStaffInput = z.object({
 
 export async function createStaff(ctx: AppContext, input: unknown) {
   const data = parseInput(newStaffInput, input);
-  let agencyId: number | null = null;
-  let jurisdictionId: number | null = null;
-  if (data.role === 'overseer') {
-    const j = data.jurisdiction ? (await ctx.jurisdictions.current()).byCode(data.jurisdiction) : undefined;
-    if (!j) throw validationFailed({ jurisdiction: data.jurisdiction ? '没有这个行政区划' : '政务公开办须属于一个行政区划' });
-    jurisdictionId = j.id;
-  } else if (data.role !== 'admin') {
-    if (!data.agency) throw validationFailed({ agency: '督办人和办理人须属于一个机关' });
-    const agency = await findAgencyBySlug(ctx.db, data.agency);
-    if (!agency) throw validationFailed({ agency: '没有这个机关' });
-    agencyId = agency.id;
-  }
+  const { agencyId, jurisdictionId } = await placeOf(ctx, data);
   try {
     const row = await insertStaff(ctx.db, {
       email: data.email,

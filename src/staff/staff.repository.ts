@@ -79,6 +79,10 @@ export async function deleteSessionsOf(db: Executor, staffId: number, exceptToke
   await db.delete(sessions).where(and(eq(sessions.staffId, staffId), exceptTokenHash ? sql`${sessions.tokenHash} <> ${exceptTokenHash}` : undefined));
 }
 
+export async function updateStaffRow(db: Executor, id: number, values: Pick<typeof staff.$inferInsert, 'name' | 'role' | 'agencyId' | 'jurisdictionId'>): Promise<void> {
+  await db.update(staff).set(values).where(eq(staff.id, id));
+}
+
 export async function setDisabled(db: Executor, id: number, disabledAt: Date | null): Promise<void> {
   await db.update(staff).set({ disabledAt }).where(eq(staff.id, id));
 }

@@ -29,9 +29,18 @@ const SCHEMAS = {
     params: staffIdParams,
     response: { 200: passwordResetSchema, ...ERRORS },
   },
+  edit: {
+    tags,
+    summary: 'Edit a staff account: name, role, agency or jurisdiction (administrator); a change of role or place ends its sessions',
+    security: STAFF,
+    params: staffIdParams,
+    body: staffEditInput,
+    response: { 200: newStaffSchema.omit({ email: true }), ...ERRORS },
+  },
   list: { tags, summary: 'Staff accounts (administrators: all; office heads: their agency’s)', security: STAFF, response: { 200: staffListSchema, ...ERRORS } },
 };
 import { listStaff } from './staff.repository.js';
+import { staffEditInput, updateStaff } from './accounts.service.js';
 
 export async function staffRoutes(app: FastifyInstance, { ctx, limits }: { ctx: AppContext; limits: ClientLimits }) {
   const open = { whilePasswordChangeRequired: true };
@@ -53,6 +62,10 @@ export async function staffRoutes(app: FastifyInstance, { ctx, limits }: { ctx: 
   app.get('/api/auth/me', { schema: SCHEMAS.me, preHandler: staffOnly(ctx, undefined, open) }, async (request) => request.principal);
 
   app.post('/api/staff', { schema: SCHEMAS.create, preHandler: staffOnly(ctx, ['admin']) }, async (request, reply) => reply.status(201).send(await createStaff(ctx, request.body)));
+
+  app.put<{ Params: { id: string } }>('/api/staff/:id', { schema: SCHEMAS.edit, preHandler: staffOnly(ctx, ['admin']) }, async (request) =>
+    updateStaff(ctx, request.principal!, Number(request.params.id), request.body),
+  );
 
   app.post<{ Params: { id: string } }>('/api/staff/:id/password', { schema: SCHEMAS.reset, preHandler: staffOnly(ctx, ['admin']) }, async (request) =>
     resetStaffPassword(ctx, request.principal!, Number(request.params.id)),
