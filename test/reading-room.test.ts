@@ -1,7 +1,9 @@
 // The reading room (art. 44 publication, art. 24 findable): answers published with their released
 // files through the contract's API, refused with the places when they hold personal data, searched by
 // two characters inside words with filters and paging past the first page, followed by an Atom feed.
+import PDFDocument from 'pdfkit';
 import t from 'tap';
+import { DEFAULT_FONTS } from '../src/documents/fonts.js';
 import { api, staffClient, testApp } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
@@ -100,4 +102,58 @@ t.test('the reading room: publication with files, the guard, search, filters, pa
   t.equal(refused.statusCode, 400);
   t.match(pageText(refused.body), /含有个人信息.*手机号码/);
   t.match(refused.body, /<textarea id="pub-answer" name="answer" required>联系人手机13912345678。<\/textarea>/, 'the typed text is kept');
+});
+
+t.test("a published file's text is guarded and searched (art. 24; docs/publication.md)", async (t) => {
+  const { app } = await testApp(t);
+  const head = await staffClient(app, 'supervisor', 'fgj');
+  const tn = (await api(app).post('/api/requests', application({ description: '请公开2025年度农机补贴发放名单' }))).json().trackingNumber as string;
+  const pdf = await new Promise<Buffer>((resolve) => {
+    const doc = new PDFDocument({ size: 'A4' });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.font(DEFAULT_FONTS.body).fontSize(12).text('拖拉机购置补贴名单：经办人赵六，身份证号码11010519491231002X。', 72, 100);
+    doc.end();
+  });
+  const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供发放名单。' }, [{ filename: '发放名单.pdf', content: pdf }]);
+  const answered = await app.inject({
+    method: 'POST',
+    url: `/api/cases/${tn}/events`,
+    headers: { authorization: `Bearer ${head.token()}`, ...form.headers },
+    payload: form.payload,
+  });
+  t.equal(answered.statusCode, 200, answered.body.slice(0, 200));
+  const fileId = (answered.json().attachments as { id: string; role: string }[]).find((a) => a.role === 'released')!.id;
+  const refused = await head.post(`/api/cases/${tn}/publication`, { title: '农机补贴发放名单', text: '现提供发放名单。', files: [fileId] });
+  t.equal(refused.statusCode, 400, 'an identity number inside the PDF is found');
+  t.match(refused.json().places, [{ field: 'files', excerpt: /《发放名单\.pdf》第1页 身份证号码 .*11010519491231002X/ }], 'which file, which page');
+  const published = await head.post(`/api/cases/${tn}/publication`, { title: '农机补贴发放名单', text: '现提供发放名单。' });
+  t.equal(published.statusCode, 201, 'without the file it may be published');
+  t.equal((await api(app).get(`/api/published?q=${encodeURIComponent('拖拉机')}`)).json().total, 0, 'the unpublished file is not searched');
+
+  // A clean file published with its answer is found by the words inside it.
+  const tn2 = (await api(app).post('/api/requests', application({ description: '请公开农机补贴标准' }))).json().trackingNumber as string;
+  const clean = await new Promise<Buffer>((resolve) => {
+    const doc = new PDFDocument({ size: 'A4' });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.font(DEFAULT_FONTS.body).fontSize(12).text('拖拉机购置补贴标准：每台补贴500元。', 72, 100);
+    doc.end();
+  });
+  const form2 = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供补贴标准。' }, [{ filename: '补贴标准.pdf', content: clean }]);
+  const answered2 = await app.inject({
+    method: 'POST',
+    url: `/api/cases/${tn2}/events`,
+    headers: { authorization: `Bearer ${head.token()}`, ...form2.headers },
+    payload: form2.payload,
+  });
+  const file2 = (answered2.json().attachments as { id: string; role: string }[]).find((a) => a.role === 'released')!.id;
+  t.equal((await head.post(`/api/cases/${tn2}/publication`, { title: '农机补贴标准', text: '现提供补贴标准。', files: [file2] })).statusCode, 201);
+  t.match(
+    (await api(app).get(`/api/published?q=${encodeURIComponent('拖拉机')}`)).json(),
+    { total: 1, items: [{ title: '农机补贴标准' }] },
+    "found by a word only in the file's text",
+  );
 });

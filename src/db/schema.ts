@@ -670,11 +670,13 @@ export const publishedAnswers = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::uuid[]`),
-    /** The character bigrams of the title, question and answer (ogi_bigrams, migration 0022). */
+    /** The text layer of the published PDFs (art. 24: searchable), read when published. */
+    filesText: text('files_text').notNull().default(''),
+    /** The character bigrams of the title, question, answer and files' text (ogi_bigrams, migration 0022). */
     bigrams: text('bigrams')
       .array()
       .notNull()
-      .generatedAlwaysAs(sql`ogi_bigrams(title || ' ' || question || ' ' || answer)`),
+      .generatedAlwaysAs(sql`ogi_bigrams(title || ' ' || question || ' ' || answer || ' ' || files_text)`),
   },
   (t) => [
     index('published_answers_agency_idx').on(t.agencyId, t.publishedOn),

@@ -11,8 +11,9 @@ import { AppError, notFound, ruleViolation, validationFailed, type Place } from 
 import { findPersonalData, KIND_LABELS } from '../common/personal-data-detector.js';
 import { dropEmpty, parseInput } from '../common/validation.js';
 import { findAgencyById, findAgencyBySlug } from '../agencies/agencies.repository.js';
-import { appendTimeline, lockCase } from '../requests/cases.repository.js';
-import { findAttachment, listAttachments } from '../requests/attachments.repository.js';
+import { appendTimeline, findCase, lockCase } from '../requests/cases.repository.js';
+import { attachmentBytes, findAttachment, listAttachments } from '../requests/attachments.repository.js';
+import { readPdfText } from '../documents/redaction.js';
 import { openCaseIdNumber } from '../requests/personal-data.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 
@@ -35,7 +36,7 @@ export const publicationInput = z.object({
   files: z.array(z.string()).optional().describe('ids of the case’s released files to publish with it'),
 });
 
-const FIELD_LABELS: Record<string, string> = { title: '标题', question: '申请内容', answer: '答复内容', files: '文件名' };
+const FIELD_LABELS: Record<string, string> = { title: '标题', question: '申请内容', answer: '答复内容', files: '文件' };
 
 /**
  * Where what is to be published holds personal data: anyone's identity number, mobile number or
@@ -69,6 +70,8 @@ function personalDataIn(data: Record<'title' | 'question' | 'answer' | 'files', 
  */
 export async function publishAnswer(ctx: AppContext, principal: Principal, trackingNumber: string, input: unknown): Promise<number> {
   const data = parseInput(publishSchema, input);
+  // The PDFs' text layer, read before the transaction (a stored file does not change): guarded and searched like the text.
+  const fileTexts = await textOfFiles(ctx, trackingNumber, [...new Set(data.files)]);
   return ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, { trackingNumber: trackingNumber.toUpperCase() });
     if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
@@ -79,11 +82,13 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
     const fileNames = files.map((id) => released.get(id)!.filename).join(' ');
     const texts = { title: data.title, question: data.question, answer: data.answer, files: fileNames };
     const agency = (await findAgencyById(tx, row.agencyId))!;
-    const places = personalDataIn(
-      texts,
-      [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address],
-      [agency.phone, agency.fax],
-    );
+    const own = [row.applicant.name, openCaseIdNumber(ctx, row), row.applicant.phone, row.applicant.email, row.applicant.address];
+    const places = personalDataIn(texts, own, [agency.phone, agency.fax]);
+    // In the files' text, each place says which file and page.
+    for (const file of fileTexts)
+      for (const [n, page] of file.pages.entries())
+        for (const p of personalDataIn({ title: '', question: '', answer: '', files: page }, own, [agency.phone, agency.fax]))
+          places.push({ field: 'files', excerpt: `《${file.filename}》第${n + 1}页 ${p.excerpt}` });
     if (places.length) {
       const where = places.map((p) => `${FIELD_LABELS[p.field]}：“${p.excerpt}”`).join('；');
       throw new AppError(400, 'publication.personal_data', `公开内容中含有个人信息，请删除后再公开：${where}`, { places });
@@ -98,6 +103,10 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
           question: data.question,
           answer: data.answer,
           files,
+          filesText: fileTexts
+            .flatMap((f) => f.pages)
+            .join('\n')
+            .slice(0, 200_000),
           publishedOn: today(ctx.clock),
           publishedBy: principal.id,
         })
@@ -118,6 +127,28 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
       throw err;
     }
   });
+}
+
+/** The text layer of each chosen PDF, page by page (none for images and scans). */
+async function textOfFiles(ctx: AppContext, trackingNumber: string, ids: string[]) {
+  const row = ids.length ? await findCase(ctx.db, trackingNumber.trim().toUpperCase()) : null;
+  if (!row) return [];
+  const out: { filename: string; pages: string[] }[] = [];
+  for (const id of ids) {
+    const file = /^[0-9a-f-]{36}$/.test(id) ? await findAttachment(ctx.db, row.id, id) : null;
+    if (!file || file.mime !== 'application/pdf') continue;
+    const { pages, runs } = await readPdfText(await attachmentBytes(ctx.db, file.id)).catch(() => ({ pages: [], runs: [] }));
+    out.push({
+      filename: file.filename,
+      pages: pages.map((_, n) =>
+        runs
+          .filter((r) => r.page === n + 1)
+          .map((r) => r.text)
+          .join(''),
+      ),
+    });
+  }
+  return out;
 }
 
 export async function findPublishedOfCase(db: Executor, caseId: number) {
@@ -165,7 +196,7 @@ export async function searchPublished(ctx: AppContext, query: unknown) {
       ? matchesWords({
           q: q.q,
           bigrams: (words) => sql`${publishedAnswers.bigrams} @> ${words}`,
-          text: sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer})`,
+          text: sql`(${publishedAnswers.title} || ' ' || ${publishedAnswers.question} || ' ' || ${publishedAnswers.answer} || ' ' || ${publishedAnswers.filesText})`,
         })
       : undefined,
     agencyIds ? inArray(publishedAnswers.agencyId, agencyIds.length ? agencyIds : [-1]) : undefined,
