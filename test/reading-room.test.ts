@@ -45,6 +45,8 @@ t.test('the reading room: publication with files, the guard, search, filters, pa
   t.equal(published.statusCode, 201, published.body);
   const { id, url } = published.json() as { id: number; url: string };
   t.equal(url, `/published/${id}`);
+  const listedItem = (await api(app).get('/api/published')).json().items[0];
+  t.match(listedItem, { id, indexNumber: /^[A-Z0-9]+\/2026-00001$/ }, '索引号: the agency, the year, its number in the year');
   const page = await webClient(app).get(url);
   t.match(pageText(page.body), /现向申请人提供2025年农机购置补贴发放情况。.*公开的文件.*补贴发放情况\.pdf/);
   const download = await webClient(app).get(`/published/${id}/files/${subsidy.files[0]}`);

@@ -670,6 +670,8 @@ export const publishedAnswers = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::uuid[]`),
+    /** 索引号 of the 政府信息公开目录: the agency's code, the year and a number of its own in the year (2026-00001). */
+    indexNumber: text('index_number').unique(),
     /** The text layer of the published PDFs (art. 24: searchable), read when published. */
     filesText: text('files_text').notNull().default(''),
     /** The character bigrams of the title, question, answer and files' text (ogi_bigrams, migration 0022). */

@@ -56,6 +56,7 @@ export async function publishedPages(app: FastifyInstance, { ctx }: { ctx: AppCo
               z.object({
                 id: z.number().int(),
                 title: z.string(),
+                indexNumber: z.string().nullable().describe('索引号 (政府信息公开目录); null for items published before it was kept'),
                 agency: z.object({ slug: z.string(), name: z.string() }),
                 publishedOn: day,
                 url: z.string().describe('the item’s page'),
@@ -78,6 +79,7 @@ export async function publishedPages(app: FastifyInstance, { ctx }: { ctx: AppCo
         items: found.items.map((i) => ({
           id: i.id,
           title: i.title,
+          indexNumber: i.indexNumber,
           agency: { slug: i.agencySlug, name: i.agencyName },
           publishedOn: i.publishedOn,
           url: `/published/${i.id}`,

@@ -5,7 +5,7 @@ import { matchesWords } from '../common/bigram-search.js';
 import { z } from 'zod';
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
-import { uniqueViolation, type Executor } from '../db/client.js';
+import { uniqueViolation, type Executor, type Tx } from '../db/client.js';
 import { agencies, publishedAnswers } from '../db/schema.js';
 import { AppError, notFound, ruleViolation, validationFailed, type Place } from '../common/errors.js';
 import { findPersonalData, KIND_LABELS } from '../common/personal-data-detector.js';
@@ -108,6 +108,7 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
             .join('\n')
             .slice(0, 200_000),
           publishedOn: today(ctx.clock),
+          indexNumber: await indexNumberOf(ctx, tx, agency, today(ctx.clock)),
           publishedBy: principal.id,
         })
         .returning({ id: publishedAnswers.id });
@@ -127,6 +128,13 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
       throw err;
     }
   });
+}
+
+/** The next 索引号 of an agency in the year: its code, the year, a number of the year's own series. */
+async function indexNumberOf(ctx: AppContext, tx: Tx, agency: { id: number; code: string }, on: string): Promise<string> {
+  const year = Number(on.slice(0, 4));
+  const [n] = await ctx.numbers.drawEach(tx, [{ series: 'catalogue', agencyId: agency.id, year }]);
+  return `${agency.code}/${year}-${String(n).padStart(5, '0')}`;
 }
 
 /** The text layer of each chosen PDF, page by page (none for images and scans). */
@@ -211,6 +219,7 @@ export async function searchPublished(ctx: AppContext, query: unknown) {
       .select({
         id: publishedAnswers.id,
         title: publishedAnswers.title,
+        indexNumber: publishedAnswers.indexNumber,
         excerpt: sql<string>`left(case when ${publishedAnswers.question} = '' then ${publishedAnswers.answer} else ${publishedAnswers.question} end, 120)`,
         publishedOn: publishedAnswers.publishedOn,
         agencySlug: agencies.slug,
@@ -252,6 +261,7 @@ export async function getPublished(ctx: AppContext, id: string): Promise<Publish
           withdrawalReason: publishedAnswers.withdrawalReason,
           caseId: publishedAnswers.caseId,
           files: publishedAnswers.files,
+          indexNumber: publishedAnswers.indexNumber,
         })
         .from(publishedAnswers)
         .innerJoin(agencies, eq(agencies.id, publishedAnswers.agencyId))
@@ -277,6 +287,7 @@ export type PublishedItem = {
   withdrawalReason: string | null;
   caseId: number;
   files: { id: string; filename: string; size: number; mime: string }[];
+  indexNumber: string | null;
 };
 
 /** A file published with an item: only one the item lists, while it is published. */

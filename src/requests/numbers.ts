@@ -5,7 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database, type Tx } from '../db/client.js';
 
-export type NumberSeries = 'tracking' | 'letter';
+/** `catalogue`: the 索引号 of items published to the reading room (政府信息公开目录). */
+export type NumberSeries = 'tracking' | 'letter' | 'catalogue';
 /** Who a number is for: a series of an agency in a year. */
 export type NumberOwner = { series: NumberSeries; agencyId: number; year: number };
 
