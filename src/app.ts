@@ -25,6 +25,7 @@ import { systemClock, type Clock } from './calendar/clock.js';
 import { caseRoutes } from './desk/desk.routes.js';
 import { deskPages } from './desk/desk.pages.js';
 import { queuePages } from './desk/queue.pages.js';
+import { recoveryPages } from './portal/recovery.pages.js';
 import { staffAccountPages } from './admin/staff-accounts.pages.js';
 import { redactionRoutes } from './documents/redaction.routes.js';
 import type { Config } from './config/config.js';
@@ -265,6 +266,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(queuePages, { ctx });
   await app.register(queuesRoutes, { ctx });
   await app.register(portalPages, { ctx, limits });
+  await app.register(recoveryPages, { ctx, limits });
   await app.register(guidePages, { ctx });
   await app.register(publishedPages, { ctx });
   await app.register(adminPages, { ctx });

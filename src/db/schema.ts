@@ -169,6 +169,25 @@ export const submissionTokens = pgTable('submission_tokens', {
   createdAt: createdAt(),
 });
 
+/**
+ * An applicant who lost the access code asked for a new one (issue 33): a one-time link is mailed to
+ * the e-mail address on file; the old code keeps working until the link is used. Only the token's
+ * SHA-256 is kept.
+ */
+export const accessCodeRecoveries = pgTable(
+  'access_code_recoveries',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('access_code_recoveries_case_idx').on(t.caseId, t.createdAt)],
+);
+
 export type ApplicantRecord = {
   kind: 'person' | 'organization';
   orgCategory: 'business' | 'research' | 'public_welfare' | 'legal_services' | 'other' | null;

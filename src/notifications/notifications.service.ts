@@ -21,6 +21,7 @@ import { enqueueMails, MAIL_QUEUED, type NewMail } from './outbox.repository.js'
 const SUBJECTS: Record<MailTemplate, (m: { trackingNumber: string; agencyName: string }) => string> = {
   acknowledgment: (m) => `【政府信息公开】您的申请已收到（${m.trackingNumber}）`,
   access_code: (m) => `【政府信息公开】您的申请查询码已重新生成（${m.trackingNumber}）`,
+  access_code_recovery: (m) => `【政府信息公开】找回查询码（${m.trackingNumber}）`,
   correction_notice: (m) => `【政府信息公开】请补正您的申请（${m.trackingNumber}）`,
   deferral_notice: (m) => `【政府信息公开】延迟答复告知（${m.trackingNumber}）`,
   reasons_request: (m) => `【政府信息公开】请说明申请理由（${m.trackingNumber}）`,
@@ -62,6 +63,8 @@ export type NotificationArgs = {
   letters: Pick<LetterRow, 'recipient' | 'title' | 'documentNumber' | 'bodyHtml'>[];
   /** Known only at intake: the access code, for the acknowledgment. */
   accessCode?: string;
+  /** The one-time link of an access-code recovery (access-code-recovery.service.ts). */
+  recoveryUrl?: string;
   /** For reminders: working days left. */
   workingDaysLeft?: number;
 };
@@ -109,6 +112,7 @@ export async function notificationMails(ctx: AppContext, directory: Directory, a
     applicantName: row.applicant.name,
     trackingNumber: row.trackingNumber,
     accessCode: args.accessCode ?? null,
+    recoveryUrl: args.recoveryUrl ?? null,
     agencyName: agency.name,
     agencyPhone: agency.phone,
     receivedOnText: chineseDate(row.receivedOn),

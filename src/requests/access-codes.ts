@@ -10,7 +10,9 @@ import { createDirectory } from '../notifications/directory.js';
 import { notificationMails, queueMails } from '../notifications/notifications.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { parseSnapshot } from '../workflow/workflow.js';
-import { appendTimeline, bareAccessCodes, findCaseById, lockCase, replaceAccessCodeDigests, setAccessCodeHash } from './cases.repository.js';
+import type { Tx } from '../db/client.js';
+import type { EventActor } from '../workflow/types.js';
+import { appendTimeline, bareAccessCodes, findCaseById, lockCase, replaceAccessCodeDigests, setAccessCodeHash, type CaseRow } from './cases.repository.js';
 
 // No 0/O, 1/I/L: the code is read aloud and typed from paper.
 const ACCESS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -57,43 +59,52 @@ export async function reissueAccessCode(
   return ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, { trackingNumber: trackingNumber.trim().toUpperCase() });
     if (!row || !canSeeAgency(principal, row.agencyId)) throw notFound('cases.not_found', '没有找到这件申请');
-    // The request lives on at the agency it went to, whose case carries the same code.
-    if (parseSnapshot(row.snapshot).context.outcome?.reason === 'transferred') {
-      throw new AppError(409, 'access_code.transferred', '本申请已转送其他机关办理，请由接收机关重新生成查询码');
-    }
-    const accessCode = generateAccessCode();
-    const ids = [row.id];
-    for (let from = row.transferredFromId; from !== null;) {
-      ids.push(from);
-      from = (await findCaseById(tx, from))?.transferredFromId ?? null;
-    }
-    await setAccessCodeHash(tx, ids, accessCodeDigest(ctx.accessCodeKey, accessCode));
-    const on = today(ctx.clock);
-    const seq = await appendTimeline(tx, {
-      caseId: row.id,
-      type: 'ACCESS_CODE_REISSUED',
-      on,
-      at: ctx.clock.now(),
-      actor: staffActor(principal, row),
-      stateAfter: row.state,
-      dueOnAfter: row.dueOn,
-      payload: { mailed: Boolean(row.applicant.email) },
-    });
-    const directory = createDirectory(tx);
-    const mails = await notificationMails(ctx, directory, {
-      row,
-      decision: { deadlines: { answerDueOn: row.dueOn, provisional: row.dueProvisional } },
-      seq,
-      on,
-      template: 'access_code',
-      to: 'applicant',
-      agency: await directory.agency(row.agencyId),
-      letters: [],
-      accessCode,
-    });
-    await queueMails(tx, ctx, mails);
-    return { trackingNumber: row.trackingNumber, accessCode, mailedTo: mails[0]?.recipient ?? null };
+    return replaceAccessCode(tx, ctx, row, staffActor(principal, row));
   });
+}
+
+/**
+ * A new code for a locked case, staff's or the applicant's own doing (access-code-recovery.service.ts):
+ * the old one stops working on the case and those it was transferred from, the timeline records who,
+ * and an applicant with an e-mail address on file is sent the new one.
+ */
+export async function replaceAccessCode(tx: Tx, ctx: AppContext, row: CaseRow, actor: EventActor) {
+  // The request lives on at the agency it went to, whose case carries the same code.
+  if (parseSnapshot(row.snapshot).context.outcome?.reason === 'transferred') {
+    throw new AppError(409, 'access_code.transferred', '本申请已转送其他机关办理，请由接收机关重新生成查询码');
+  }
+  const accessCode = generateAccessCode();
+  const ids = [row.id];
+  for (let from = row.transferredFromId; from !== null;) {
+    ids.push(from);
+    from = (await findCaseById(tx, from))?.transferredFromId ?? null;
+  }
+  await setAccessCodeHash(tx, ids, accessCodeDigest(ctx.accessCodeKey, accessCode));
+  const on = today(ctx.clock);
+  const seq = await appendTimeline(tx, {
+    caseId: row.id,
+    type: 'ACCESS_CODE_REISSUED',
+    on,
+    at: ctx.clock.now(),
+    actor,
+    stateAfter: row.state,
+    dueOnAfter: row.dueOn,
+    payload: { mailed: Boolean(row.applicant.email) },
+  });
+  const directory = createDirectory(tx);
+  const mails = await notificationMails(ctx, directory, {
+    row,
+    decision: { deadlines: { answerDueOn: row.dueOn, provisional: row.dueProvisional } },
+    seq,
+    on,
+    template: 'access_code',
+    to: 'applicant',
+    agency: await directory.agency(row.agencyId),
+    letters: [],
+    accessCode,
+  });
+  await queueMails(tx, ctx, mails);
+  return { trackingNumber: row.trackingNumber, accessCode, mailedTo: mails[0]?.recipient ?? null };
 }
 
 /**

@@ -46,6 +46,7 @@ export const TIMELINE = {
   REMINDER: { label: '到期提醒', seenBy: 'staff' },
   ID_REVEALED: { label: '查看完整证件号码', seenBy: 'staff' },
   ACCESS_CODE_REISSUED: { label: '重新生成查询码', seenBy: 'applicant' },
+  ACCESS_CODE_RECOVERY: { label: '申请人找回查询码：确认链接已发送至其电子邮箱', seenBy: 'applicant' },
   PUBLISHED: { label: '答复在政府信息公开阅览室公开（条例第四十四条）', seenBy: 'applicant' },
   PUBLICATION_WITHDRAWN: { label: '阅览室中公开的答复已撤回', seenBy: 'applicant' },
   NOTE: { label: '内部备注', seenBy: 'staff' },

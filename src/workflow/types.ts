@@ -127,6 +127,7 @@ export type TimelineType =
   | 'REMINDER'
   | 'ID_REVEALED'
   | 'ACCESS_CODE_REISSUED'
+  | 'ACCESS_CODE_RECOVERY'
   | 'PUBLISHED'
   | 'PUBLICATION_WITHDRAWN'
   | 'NOTE'
@@ -140,6 +141,7 @@ export type TimelineType =
 export type MailTemplate =
   | 'acknowledgment'
   | 'access_code'
+  | 'access_code_recovery'
   | 'correction_notice'
   | 'deferral_notice'
   | 'reasons_request'
