@@ -1,12 +1,11 @@
 // The reading room (art. 44 publication, art. 24 findable): answers published with their released
 // files through the contract's API, refused with the places when they hold personal data, searched by
 // two characters inside words with filters and paging past the first page, followed by an Atom feed.
-import PDFDocument from 'pdfkit';
 import t from 'tap';
-import { DEFAULT_FONTS } from '../src/documents/fonts.js';
 import { api, staffClient, testApp } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
+import { pdfOf } from './helpers/pdf.js';
 
 t.test('the reading room: publication with files, the guard, search, filters, paging, feed', async (t) => {
   const { app, clock } = await testApp(t); // Monday 2026-03-02
@@ -110,14 +109,7 @@ t.test("a published file's text is guarded and searched (art. 24; docs/publicati
   const { app } = await testApp(t);
   const head = await staffClient(app, 'supervisor', 'fgj');
   const tn = (await api(app).post('/api/requests', application({ description: '请公开2025年度农机补贴发放名单' }))).json().trackingNumber as string;
-  const pdf = await new Promise<Buffer>((resolve) => {
-    const doc = new PDFDocument({ size: 'A4' });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.font(DEFAULT_FONTS.body).fontSize(12).text('拖拉机购置补贴名单：经办人赵六，身份证号码11010519491231002X。', 72, 100);
-    doc.end();
-  });
+  const pdf = await pdfOf([['拖拉机购置补贴名单：经办人赵六，身份证号码11010519491231002X。']]);
   const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供发放名单。' }, [{ filename: '发放名单.pdf', content: pdf }]);
   const answered = await app.inject({
     method: 'POST',
@@ -136,14 +128,7 @@ t.test("a published file's text is guarded and searched (art. 24; docs/publicati
 
   // A clean file published with its answer is found by the words inside it.
   const tn2 = (await api(app).post('/api/requests', application({ description: '请公开农机补贴标准' }))).json().trackingNumber as string;
-  const clean = await new Promise<Buffer>((resolve) => {
-    const doc = new PDFDocument({ size: 'A4' });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.font(DEFAULT_FONTS.body).fontSize(12).text('拖拉机购置补贴标准：每台补贴500元。', 72, 100);
-    doc.end();
-  });
+  const clean = await pdfOf([['拖拉机购置补贴标准：每台补贴500元。']]);
   const form2 = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供补贴标准。' }, [{ filename: '补贴标准.pdf', content: clean }]);
   const answered2 = await app.inject({
     method: 'POST',

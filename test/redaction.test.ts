@@ -4,13 +4,11 @@
 // applicant receives the redacted copy only.
 import { createHash } from 'node:crypto';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import PDFDocument from 'pdfkit';
 import t from 'tap';
 import yazl from 'yazl';
-import { DEFAULT_FONTS } from '../src/documents/fonts.js';
 import { api, staffClient, testApp } from './helpers/test-app.js';
 import { answerBody, application, multipartBody } from './helpers/factories.js';
-import { pdfText } from './helpers/pdf.js';
+import { pdfOf, pdfText } from './helpers/pdf.js';
 import { pageText, signIn } from './helpers/web.js';
 
 const ID = '11010519491231002X';
@@ -31,23 +29,16 @@ async function wordDocument(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Three A4 pages in Noto Serif SC: page 1 names a person, page 2 holds a paragraph to withhold, page 3 nothing to withhold. */
-function documentPdf(): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 72, info: { Title: '王五的补贴申请材料', Author: '经办人王五' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.font(DEFAULT_FONTS.body).fontSize(12);
-    doc.text(`补贴发放名单：经办人王五，身份证号码${ID}，联系电话13912345678。`, 72, 100);
-    doc.addPage().font(DEFAULT_FONTS.body).fontSize(12);
-    doc.text('内部讨论意见：拟调整补贴标准。', 72, 100);
-    doc.text('第二页公开部分：补贴标准为每台500元。', 72, 300);
-    doc.addPage().font(DEFAULT_FONTS.body).fontSize(12);
-    doc.text('第三页：发放时间为2025年6月。', 72, 100);
-    doc.end();
-  });
-}
+/** Three A4 pages: page 1 names a person, page 2 holds a paragraph to withhold (at y 100) and one to keep (at y 300), page 3 nothing to withhold. */
+const documentPdf = () =>
+  pdfOf(
+    [
+      [`补贴发放名单：经办人王五，身份证号码${ID}，联系电话13912345678。`],
+      ['内部讨论意见：拟调整补贴标准。', '第二页公开部分：补贴标准为每台500元。'],
+      ['第三页：发放时间为2025年6月。'],
+    ],
+    { Title: '王五的补贴申请材料', Author: '经办人王五' },
+  );
 
 t.test('redaction: an identity number and a region gone from the released copy, the letter says why (art. 37)', async (t) => {
   const { app } = await testApp(t);

@@ -14,7 +14,7 @@ import type { Deadlines, ServedPeriod } from '../workflow/deadlines.js';
 import { DISPOSITIONS, isDisposition } from '../workflow/dispositions.js';
 import type { Recipient } from '../workflow/request.machine.js';
 import type { MailTemplate } from '../workflow/types.js';
-import type { Directory } from './directory.js';
+import { createDirectory, type Directory } from './directory.js';
 import { mobileNumber, smsText, SMS_NOTICES } from './sms.js';
 import { enqueueMails, MAIL_QUEUED, type NewMail } from './outbox.repository.js';
 
@@ -179,6 +179,28 @@ export async function smsNotice(ctx: AppContext, args: Pick<NotificationArgs, 'r
 }
 
 /** Writes mails to the outbox in the caller's transaction; once it has committed, the mail worker runs. */
+/**
+ * A mail to the applicant about their request that carries no letter (a new access code, a link to
+ * find it again), for the timeline entry `seq`, queued in the transaction. Answers the mails queued.
+ */
+export async function mailApplicant(
+  tx: Tx,
+  ctx: AppContext,
+  args: { row: CaseRow; seq: number; on: IsoDate; template: MailTemplate } & Pick<NotificationArgs, 'accessCode' | 'recoveryUrl'>,
+): Promise<NewMail[]> {
+  const directory = createDirectory(tx);
+  const { row } = args;
+  const mails = await notificationMails(ctx, directory, {
+    ...args,
+    decision: { deadlines: { answerDueOn: row.dueOn, provisional: row.dueProvisional } },
+    to: 'applicant',
+    agency: await directory.agency(row.agencyId),
+    letters: [],
+  });
+  await queueMails(tx, ctx, mails);
+  return mails;
+}
+
 export async function queueMails(tx: Tx, ctx: AppContext, mails: NewMail[]): Promise<void> {
   await enqueueMails(tx, mails);
   if (mails.length) afterCommit(tx, () => ctx.events.emit(MAIL_QUEUED));

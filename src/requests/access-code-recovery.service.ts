@@ -13,8 +13,7 @@ import { notFound } from '../common/errors.js';
 import { isEmailAddress } from '../common/email.js';
 import { parseInput } from '../common/validation.js';
 import { accessCodeRecoveries } from '../db/schema.js';
-import { createDirectory } from '../notifications/directory.js';
-import { notificationMails, queueMails } from '../notifications/notifications.service.js';
+import { mailApplicant } from '../notifications/notifications.service.js';
 import { replaceAccessCode } from './access-codes.js';
 import { appendTimeline, findCase, lockCase } from './cases.repository.js';
 
@@ -63,19 +62,7 @@ export async function requestRecovery(ctx: AppContext, input: unknown, publicBas
       dueOnAfter: row.dueOn,
       payload: {},
     });
-    const directory = createDirectory(tx);
-    const mails = await notificationMails(ctx, directory, {
-      row,
-      decision: { deadlines: { answerDueOn: row.dueOn, provisional: row.dueProvisional } },
-      seq,
-      on,
-      template: 'access_code_recovery',
-      to: 'applicant',
-      agency: await directory.agency(row.agencyId),
-      letters: [],
-      recoveryUrl: `${base}/track/recover?token=${token}`,
-    });
-    await queueMails(tx, ctx, mails);
+    await mailApplicant(tx, ctx, { row, seq, on, template: 'access_code_recovery', recoveryUrl: `${base}/track/recover?token=${token}` });
     ctx.log.info({ case: row.id, matched: true, sent: true }, 'access code recovery link sent');
   });
 }

@@ -6,8 +6,7 @@ import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import { today } from '../calendar/clock.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../common/errors.js';
-import { createDirectory } from '../notifications/directory.js';
-import { notificationMails, queueMails } from '../notifications/notifications.service.js';
+import { mailApplicant } from '../notifications/notifications.service.js';
 import { canSeeAgency, staffActor, type Principal } from '../staff/principal.js';
 import { parseSnapshot } from '../workflow/workflow.js';
 import type { Tx } from '../db/client.js';
@@ -91,19 +90,7 @@ export async function replaceAccessCode(tx: Tx, ctx: AppContext, row: CaseRow, a
     dueOnAfter: row.dueOn,
     payload: { mailed: Boolean(row.applicant.email) },
   });
-  const directory = createDirectory(tx);
-  const mails = await notificationMails(ctx, directory, {
-    row,
-    decision: { deadlines: { answerDueOn: row.dueOn, provisional: row.dueProvisional } },
-    seq,
-    on,
-    template: 'access_code',
-    to: 'applicant',
-    agency: await directory.agency(row.agencyId),
-    letters: [],
-    accessCode,
-  });
-  await queueMails(tx, ctx, mails);
+  const mails = await mailApplicant(tx, ctx, { row, seq, on, template: 'access_code', accessCode });
   return { trackingNumber: row.trackingNumber, accessCode, mailedTo: mails[0]?.recipient ?? null };
 }
 
