@@ -7,9 +7,6 @@
 // (BENCH_CASES to change the size; the timer sweep is bench:sweep with BENCH_TIMERS=100000).
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../src/app.js';
-import { manualClock } from '../src/calendar/clock.js';
-import { loadConfig } from '../src/config/config.js';
 import { rowsOf } from '../src/db/client.js';
 import { computeTables, scopeOfKey } from '../src/reports/reports.service.js';
 import { table3Problems } from '../src/reports/tables.js';
@@ -17,7 +14,7 @@ import { DISPOSITION_CODES } from '../src/workflow/dispositions.js';
 import { publishDefaultGuides } from '../src/guide/guide.service.js';
 import { createStaff } from '../src/staff/auth.service.js';
 import { signIn } from '../test/helpers/web.js';
-import { freshPostgres, requirePostgres } from './lib/bench-database.js';
+import { benchApp, freshPostgres, requirePostgres } from './lib/bench-database.js';
 
 const N = Number(process.env.BENCH_CASES ?? 5_000_000);
 const CITIES = 14;
@@ -26,16 +23,7 @@ const PER_COUNTY = 40;
 const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
 const database = await freshPostgres(requirePostgres());
 try {
-  const config = {
-    ...loadConfig({}),
-    databaseUrl: database.url,
-    demoData: false,
-    rateLimitPerMinute: 0,
-    logLevel: 'warn' as const,
-    adminEmail: 'admin@bench.local',
-    adminPassword: 'bench-password-1',
-  };
-  const app = await buildApp({ config, clock: manualClock('2027-01-15T02:00:00Z') });
+  const app = await benchApp(database.url, '2027-01-15T02:00:00Z');
   const { ctx } = app.ogi;
   const run = (text: string) => ctx.db.execute(sql.raw(text));
   let t = performance.now();

@@ -7,14 +7,11 @@
 // warm-up. The database is dropped afterwards. Run: DATABASE_URL=postgres://… npm run bench:queue
 // (BENCH_CASES, BENCH_PUBLISHED to change the sizes; BENCH_KEEP=1 keeps the database to explain plans).
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../src/app.js';
-import { manualClock } from '../src/calendar/clock.js';
-import { loadConfig } from '../src/config/config.js';
 import { rowsOf } from '../src/db/client.js';
 import { listCases, queueTabs } from '../src/desk/queue.service.js';
 import { searchPublished } from '../src/published/published.service.js';
 import type { Principal } from '../src/staff/principal.js';
-import { freshPostgres, requirePostgres } from './lib/bench-database.js';
+import { benchApp, freshPostgres, requirePostgres } from './lib/bench-database.js';
 
 const N = Number(process.env.BENCH_CASES ?? 1_000_000);
 const PUBLISHED = Math.min(N, Number(process.env.BENCH_PUBLISHED ?? 100_000));
@@ -34,16 +31,7 @@ const WORDS = (
 const reuse = process.env.BENCH_REUSE;
 const database = reuse ? { url: reuse, drop: async () => {} } : await freshPostgres(requirePostgres());
 try {
-  const config = {
-    ...loadConfig({}),
-    databaseUrl: database.url,
-    demoData: false,
-    rateLimitPerMinute: 0,
-    logLevel: 'warn' as const,
-    adminEmail: 'admin@bench.local',
-    adminPassword: 'bench-password-1',
-  };
-  const app = await buildApp({ config, clock: manualClock('2026-12-07T02:00:00Z') });
+  const app = await benchApp(database.url, '2026-12-07T02:00:00Z');
   const { ctx } = app.ogi;
   const run = (text: string) => ctx.db.execute(sql.raw(text));
   const t = performance.now();

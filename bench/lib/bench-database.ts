@@ -1,6 +1,9 @@
 // A fresh PostgreSQL database for a benchmark, dropped afterwards.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { buildApp } from '../../src/app.js';
+import { manualClock } from '../../src/calendar/clock.js';
+import { loadConfig } from '../../src/config/config.js';
 
 export async function freshPostgres(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `ogi_bench_${randomBytes(4).toString('hex')}`;
@@ -26,4 +29,18 @@ export function requirePostgres(): string {
     process.exit(2);
   }
   return url;
+}
+
+/** The service in this process on a bench database: no demo data, no limits, quiet, a known administrator, the clock set to `now`. */
+export async function benchApp(databaseUrl: string, now: string) {
+  const config = {
+    ...loadConfig({}),
+    databaseUrl,
+    demoData: false,
+    rateLimitPerMinute: 0,
+    logLevel: 'warn' as const,
+    adminEmail: 'admin@bench.local',
+    adminPassword: 'bench-password-1',
+  };
+  return buildApp({ config, clock: manualClock(now) });
 }
