@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import { notFound } from '../common/errors.js';
 import { isEmailAddress } from '../common/email.js';
 import { parseInput } from '../common/validation.js';
+import type { Executor } from '../db/client.js';
 import { accessCodeRecoveries } from '../db/schema.js';
 import { mailApplicant } from '../notifications/notifications.service.js';
 import { replaceAccessCode } from './access-codes.js';
@@ -72,7 +73,7 @@ export async function recoveryValid(ctx: AppContext, token: string): Promise<boo
   return (await openRecovery(ctx.db, ctx.clock.now(), token)) !== null;
 }
 
-async function openRecovery(db: AppContext['db'], now: Date, token: string) {
+async function openRecovery(db: Executor, now: Date, token: string) {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   const [row] = await db
     .select()
@@ -84,7 +85,7 @@ async function openRecovery(db: AppContext['db'], now: Date, token: string) {
 /** The applicant confirms: the code is replaced (the old one stops working) and the new one shown once. */
 export async function useRecovery(ctx: AppContext, token: string): Promise<{ trackingNumber: string; accessCode: string }> {
   return ctx.db.transaction(async (tx) => {
-    const recovery = await openRecovery(tx as unknown as AppContext['db'], ctx.clock.now(), token);
+    const recovery = await openRecovery(tx, ctx.clock.now(), token);
     if (!recovery) throw notFound('access_code.recovery_not_found', '该链接已失效（已使用或已超过24小时），请重新找回查询码');
     const row = (await lockCase(tx, { id: recovery.caseId }))!;
     // Used once: every link of the case ends with it.
