@@ -1,23 +1,32 @@
 // The reading room (art. 44 publication, art. 24 findable): answers published with their released
 // files through the contract's API, refused with the places when they hold personal data, searched by
 // two characters inside words with filters and paging past the first page, followed by an Atom feed.
-import t from 'tap';
+import type { FastifyInstance } from 'fastify';
+import t, { type Test } from 'tap';
 import { api, staffClient, testApp } from './helpers/test-app.js';
 import { application, multipartBody, PDF } from './helpers/factories.js';
 import { pageText, signIn, webClient } from './helpers/web.js';
 import { pdfOf } from './helpers/pdf.js';
 
+type Staff = Awaited<ReturnType<typeof staffClient>>;
+
+/** An office head answers with a released file (multipart ANSWER); the released files' ids. */
+async function answerWith(t: Test, app: FastifyInstance, who: Staff, tn: string, text: string, file?: { filename: string; content: Buffer }) {
+  const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text }, file ? [file] : []);
+  const res = await app.inject({ method: 'POST', url: `/api/cases/${tn}/events`, headers: { authorization: `Bearer ${who.token()}`, ...form.headers }, payload: form.payload });
+  t.equal(res.statusCode, 200, res.body.slice(0, 200));
+  return (res.json().attachments as { id: string; role: string }[]).filter((a) => a.role === 'released').map((a) => a.id);
+}
+
 t.test('the reading room: publication with files, the guard, search, filters, paging, feed', async (t) => {
   const { app, clock } = await testApp(t); // Monday 2026-03-02
   const head = await staffClient(app, 'supervisor', 'fgj');
   const czjHead = await staffClient(app, 'supervisor', 'czj');
-  const answer = async (who: typeof head, agency: string, description: string, file?: string) => {
+  const answer = async (who: Staff, agency: string, description: string, file?: string) => {
     const tn = (await api(app).post('/api/requests', application({ agency, description }))).json().trackingNumber as string;
     await who.get('/api/cases/tabs'); // signs in again after the clock's jump
-    const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: `您好！现向您提供${description.slice(3)}。` }, file ? [{ filename: file, content: PDF }] : []);
-    const res = await app.inject({ method: 'POST', url: `/api/cases/${tn}/events`, headers: { authorization: `Bearer ${who.token()}`, ...form.headers }, payload: form.payload });
-    t.equal(res.statusCode, 200, res.body.slice(0, 200));
-    return { tn, files: (res.json().attachments as { id: string; role: string }[]).filter((a) => a.role === 'released').map((a) => a.id) };
+    const files = await answerWith(t, app, who, tn, `您好！现向您提供${description.slice(3)}。`, file ? { filename: file, content: PDF } : undefined);
+    return { tn, files };
   };
 
   // Published with its released file (contract: POST /api/cases/:tn/publication { title, text, files }).
@@ -109,16 +118,10 @@ t.test("a published file's text is guarded and searched (art. 24; docs/publicati
   const { app } = await testApp(t);
   const head = await staffClient(app, 'supervisor', 'fgj');
   const tn = (await api(app).post('/api/requests', application({ description: '请公开2025年度农机补贴发放名单' }))).json().trackingNumber as string;
-  const pdf = await pdfOf([['拖拉机购置补贴名单：经办人赵六，身份证号码11010519491231002X。']]);
-  const form = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供发放名单。' }, [{ filename: '发放名单.pdf', content: pdf }]);
-  const answered = await app.inject({
-    method: 'POST',
-    url: `/api/cases/${tn}/events`,
-    headers: { authorization: `Bearer ${head.token()}`, ...form.headers },
-    payload: form.payload,
+  const [fileId] = await answerWith(t, app, head, tn, '现向您提供发放名单。', {
+    filename: '发放名单.pdf',
+    content: await pdfOf([['拖拉机购置补贴名单：经办人赵六，身份证号码11010519491231002X。']]),
   });
-  t.equal(answered.statusCode, 200, answered.body.slice(0, 200));
-  const fileId = (answered.json().attachments as { id: string; role: string }[]).find((a) => a.role === 'released')!.id;
   const refused = await head.post(`/api/cases/${tn}/publication`, { title: '农机补贴发放名单', text: '现提供发放名单。', files: [fileId] });
   t.equal(refused.statusCode, 400, 'an identity number inside the PDF is found');
   t.match(refused.json().places, [{ field: 'files', excerpt: /《发放名单\.pdf》第1页 身份证号码 .*11010519491231002X/ }], 'which file, which page');
@@ -128,15 +131,7 @@ t.test("a published file's text is guarded and searched (art. 24; docs/publicati
 
   // A clean file published with its answer is found by the words inside it.
   const tn2 = (await api(app).post('/api/requests', application({ description: '请公开农机补贴标准' }))).json().trackingNumber as string;
-  const clean = await pdfOf([['拖拉机购置补贴标准：每台补贴500元。']]);
-  const form2 = multipartBody({ type: 'ANSWER', disposition: 'disclosed', text: '现向您提供补贴标准。' }, [{ filename: '补贴标准.pdf', content: clean }]);
-  const answered2 = await app.inject({
-    method: 'POST',
-    url: `/api/cases/${tn2}/events`,
-    headers: { authorization: `Bearer ${head.token()}`, ...form2.headers },
-    payload: form2.payload,
-  });
-  const file2 = (answered2.json().attachments as { id: string; role: string }[]).find((a) => a.role === 'released')!.id;
+  const [file2] = await answerWith(t, app, head, tn2, '现向您提供补贴标准。', { filename: '补贴标准.pdf', content: await pdfOf([['拖拉机购置补贴标准：每台补贴500元。']]) });
   t.equal((await head.post(`/api/cases/${tn2}/publication`, { title: '农机补贴标准', text: '现提供补贴标准。', files: [file2] })).statusCode, 201);
   t.match(
     (await api(app).get(`/api/published?q=${encodeURIComponent('拖拉机')}`)).json(),

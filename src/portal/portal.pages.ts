@@ -16,6 +16,7 @@ import { dropEmpty, textField } from '../common/validation.js';
 import { careMode, noticeOf, pageData, redirectWithNotice, refusalOf, refusalText } from '../http/views.js';
 import { chineseDate } from '../letters/chinese-dates.js';
 import { today } from '../calendar/clock.js';
+import { pastDue } from '../workflow/deadlines.js';
 import { acknowledgmentStatus } from '../notifications/outbox.repository.js';
 import { findLetter, listLetterTexts } from '../letters/letters.repository.js';
 import { recordOpenedOnPortal } from '../letters/service-records.service.js';
@@ -196,10 +197,7 @@ export async function portalPages(app: FastifyInstance, { ctx, limits }: { ctx: 
       const agencyRow = await findAgencyBySlug(ctx.db, view.agency.slug, { includeRetired: true });
       const payment = view.paymentDueOn ? (agencyRow?.paymentInstructions ?? '') : null;
       // Art. 51 and 行政复议法 arts. 11(14), 23(1)(3): past the answer's due date, the applicant is told so and what to do.
-      const overdue =
-        (view.state === 'overdue' || ((view.state === 'received' || view.state === 'assigned') && view.dueOn !== null && view.dueOn < today(ctx.clock))) && !view.clockStopped
-          ? { reviewBody: agencyRow?.reviewBody ?? '', dueOnText: chineseDate(view.dueOn) }
-          : null;
+      const overdue = pastDue(view, today(ctx.clock)) ? { reviewBody: agencyRow?.reviewBody ?? '', dueOnText: chineseDate(view.dueOn) } : null;
       return reply.status(withdrawal?.status ?? correction?.status ?? reasons?.status ?? 200).page('track', {
         title: `申请 ${view.trackingNumber} 的办理进度`,
         view,

@@ -43,7 +43,7 @@ const FIELD_LABELS: Record<string, string> = { title: '标题', question: '申�
  * e-mail address however written (shared/personal-data-detector.ts), and the applicant's own name,
  * numbers and address as recorded on the case.
  */
-function personalDataIn(data: Record<'title' | 'question' | 'answer' | 'files', string>, own: (string | null)[], agencyNumbers: string[]): Place[] {
+function personalDataIn(data: Record<string, string>, own: (string | null)[], agencyNumbers: string[]): Place[] {
   const places: Place[] = [];
   const digits = (text: string) => text.normalize('NFKC').replace(/\D/g, '');
   const public_ = new Set(agencyNumbers.map(digits).filter((d) => d.length >= 7));
@@ -87,8 +87,7 @@ export async function publishAnswer(ctx: AppContext, principal: Principal, track
     // In the files' text, each place says which file and page.
     for (const file of fileTexts)
       for (const [n, page] of file.pages.entries())
-        for (const p of personalDataIn({ title: '', question: '', answer: '', files: page }, own, [agency.phone, agency.fax]))
-          places.push({ field: 'files', excerpt: `《${file.filename}》第${n + 1}页 ${p.excerpt}` });
+        for (const p of personalDataIn({ files: page }, own, [agency.phone, agency.fax])) places.push({ field: 'files', excerpt: `《${file.filename}》第${n + 1}页 ${p.excerpt}` });
     if (places.length) {
       const where = places.map((p) => `${FIELD_LABELS[p.field]}：“${p.excerpt}”`).join('；');
       throw new AppError(400, 'publication.personal_data', `公开内容中含有个人信息，请删除后再公开：${where}`, { places });

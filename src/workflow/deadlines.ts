@@ -189,3 +189,13 @@ export function timersOf(args: { state: CaseState; deadlines: Deadlines; calenda
       return [];
   }
 }
+
+/**
+ * Whether the answer is late on `on`: marked overdue by the sweeper, or running past its due date
+ * and not yet swept; a stopped clock (consultation, fee) is not late. The queue's 已超期 tab asks the
+ * same in SQL (desk/queue.repository.ts).
+ */
+export function pastDue(c: { state: string; dueOn: string | null; clockStopped: boolean }, on: string): boolean {
+  if (c.clockStopped) return false;
+  return c.state === 'overdue' || ((c.state === 'received' || c.state === 'assigned') && c.dueOn !== null && c.dueOn < on);
+}
